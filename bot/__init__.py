@@ -1,0 +1,1 @@
+"""Nghe Dân: the chat assistant of a commune People's Committee."""

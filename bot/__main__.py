@@ -1,0 +1,94 @@
+"""The `nghe-dan` command line: `run` the bot, `check-config` a settings file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+from bot.texts import t
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL, and a Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _load(path: Path, *, need_token: bool) -> Config | None:
+    try:
+        return load_config(path, need_token=need_token)
+    except ConfigError as error:
+        print(t("config.invalid", path=path, count=len(error.problems)), file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return None
+
+
+def summary(config: Config) -> str:
+    """One screen that lets the IT officer see the file was read as they meant."""
+    roles = Counter(role.value for officer in config.officers for role in officer.roles)
+    lines = [
+        t("config.summary.commune", name=config.commune.name, code=config.commune.code),
+        t("config.summary.timezone", value=config.commune.timezone),
+        t("config.summary.server", value=config.telegram.base_url),
+        t("config.summary.token", value=t("config.summary.token_set")),
+        t("config.summary.storage", value=config.storage.path),
+        t("config.summary.departments", count=len(config.departments)),
+        *(f"    {d.id}: {d.name}" for d in config.departments),
+        t("config.summary.categories", count=len(config.categories)),
+        *(f"    {c.id}: {c.name} → {c.department}" for c in config.categories),
+        t("config.summary.officers", count=len(config.officers)),
+        *(f"    {role}: {count}" for role, count in sorted(roles.items())),
+    ]
+    return "\n".join(lines)
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    config = _load(args.config, need_token=True)
+    if config is None:
+        return 1
+    print(t("config.valid", path=args.config))
+    print(summary(config))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = _load(args.config, need_token=True)
+    if config is None:
+        return 1
+    from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
+
+    asyncio.run(serve(config))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nghe-dan", description="Nghe Dân")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, handler, text in (
+        ("run", _run, "run the bot"),
+        ("check-config", _check_config, "check a config file and print a summary"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+        command.set_defaults(handler=handler)
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

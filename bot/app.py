@@ -1,0 +1,136 @@
+"""Wiring: the python-telegram-bot Application, its handlers and its life cycle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    JobQueue,
+)
+from telegram.request import BaseRequest
+
+from bot.clock import SystemClock
+from bot.config import Config
+from bot.services import Services
+from bot.services.updates import already_handled, forget_old, mark_handled
+from bot.texts import t
+from handlers import register
+from handlers.context import CHANNEL, App, BotData, ChatData, Context, UserData
+from handlers.persistence import SqlitePersistence
+from storage.database import Database
+
+_LOGGER = logging.getLogger(__name__)
+CITIZEN_COMMANDS = ("start", "guidon", "tracuu", "lich", "huy", "trogiup")
+
+
+class DurableApplication(
+    Application[ExtBot[None], Context, UserData, ChatData, BotData, JobQueue[Context]]
+):
+    """An Application that handles each update once and saves its drafts right away.
+
+    Telegram delivers an update again when the bot stops before confirming it; the update id
+    is remembered once the update is handled, so a second delivery changes nothing. Drafts and
+    conversation states are written after every update rather than every minute, so `kill -9`
+    loses at most the update in flight, which Telegram then delivers again.
+    """
+
+    async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        services = self.bot_data.services
+        if await already_handled(services.db, CHANNEL, update.update_id):
+            _LOGGER.info("update %s was already handled; skipped", update.update_id)
+            return
+        await super().process_update(update)
+        await self.update_persistence()
+        await mark_handled(services.db, services.clock, CHANNEL, update.update_id)
+
+
+def build_application(
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> App:
+    """The bot with every handler registered; tests pass an offline request instead of HTTP."""
+    config = services.config
+    token = config.telegram.token
+    if token is None:
+        raise ValueError("a bot token is required to build the application")
+    base = config.telegram.base_url
+    builder = (
+        ApplicationBuilder()
+        .application_class(DurableApplication)
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .token(token.get_secret_value())
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .defaults(
+            Defaults(
+                tzinfo=config.commune.zone,
+                do_quote=False,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .persistence(SqlitePersistence(services.db))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    app: App = builder.build()  # type: ignore[assignment]
+    app.bot_data.services = services
+    register(app)
+    return app
+
+
+async def _forget_old_updates(context: Context) -> None:
+    removed = await forget_old(context.services.db, context.services.clock)
+    _LOGGER.info("forgot %s old handled update ids", removed)
+
+
+async def announce_commands(app: App) -> None:
+    """The command menu Telegram shows next to the text box, in Vietnamese."""
+    commands = [BotCommand(name, t(f"commands.{name}")) for name in CITIZEN_COMMANDS]
+    await app.bot.set_my_commands(commands)
+
+
+async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
+    """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll, close cleanly.
+
+    The database opens before the Application initialises, because the Application loads the
+    saved drafts from it while initialising.
+    """
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    db = await Database.open(config.storage.path)
+    try:
+        app = build_application(Services(config=config, db=db, clock=SystemClock()))
+        async with app:
+            await announce_commands(app)
+            if app.job_queue is not None:
+                app.job_queue.run_repeating(
+                    _forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=1)
+                )
+            await app.start()
+            if app.updater is None:
+                raise RuntimeError("the application was built without an updater")
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
+            await stop.wait()
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await db.close()

@@ -1,0 +1,85 @@
+"""The vocabulary shared by every dialog: prompts going out, events coming in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.choices import Option
+
+
+class Request(StrEnum):
+    """Something only the person's phone can send: the channel shows a special button for it."""
+
+    LOCATION = "location"
+    CONTACT = "contact"
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """One question and its choices; `ref` ties a pressed button back to this question."""
+
+    text: str
+    ref: str
+    options: tuple[Option, ...] = ()
+    back: bool = False
+    cancel: bool = False
+    request: Request | None = None
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """Split a long message at line breaks (or spaces) so each part fits a channel's limit."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    parts.append(rest)
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button pressed: the question it belonged to and the option's key."""
+
+    ref: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoSent:
+    file_id: str
+    file_unique_id: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationSent:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSent:
+    phone: str
+    is_own: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Stickers, voice, video, files: answered kindly, never stored."""
+
+    what: str
+
+
+Event = Choice | Text | PhotoSent | LocationSent | ContactSent | Unsupported

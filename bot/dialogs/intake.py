@@ -1,0 +1,315 @@
+"""Writing a case, step by step: the question for each step and what each answer leads to.
+
+Every step accepts a button, a number or a word, offers "Quay lại" and "Hủy", and answers a
+wrong input by saying what is expected and asking again, never by dropping the draft.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.config import Config
+from bot.dialogs.base import (
+    Choice,
+    ContactSent,
+    Event,
+    LocationSent,
+    PhotoSent,
+    Prompt,
+    Request,
+    Text,
+    Unsupported,
+)
+from bot.dialogs.summary import kind_label, shorten, summary
+from bot.domain.choices import Nav, Option, match_nav, match_option
+from bot.domain.draft import Draft, Photo, Step, clean_phone, clean_text, next_step, previous_step
+from bot.domain.tickets import Kind
+from bot.texts import t
+
+NAME_LIMITS = (2, 100)
+ADDRESS_LIMITS = (5, 300)
+PLACE_LIMITS = (3, 300)
+
+
+class Outcome(StrEnum):
+    CONTINUE = "continue"  # ask `draft.step` next
+    SUBMIT = "submit"  # the citizen confirmed: file the case
+    CANCELLED = "cancelled"  # the citizen gave up the draft
+    LEFT = "left"  # "Quay lại" from the first step: back to the menu
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    draft: Draft
+    outcome: Outcome = Outcome.CONTINUE
+    notice: str | None = None
+
+
+def ref(step: Step) -> str:
+    """The reference a button of this step carries, so an old button is recognised as old."""
+    return f"in.{step.value}"
+
+
+def new_draft() -> Draft:
+    return Draft(draft_id=uuid.uuid4().hex)
+
+
+KEEP = Option("keep", t("intake.keep"), ("giu nguyen", "giu"))
+
+
+def _kind_options() -> tuple[Option, ...]:
+    return tuple(
+        Option(kind.value, kind_label(kind), tuple(t(f"kind.{kind.value}.aliases").split("|")))
+        for kind in Kind
+    )
+
+
+def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
+    if step is Step.KIND:
+        return _kind_options()
+    if step is Step.CATEGORY:
+        return tuple(Option(c.id, c.name) for c in config.categories)
+    if step is Step.PHOTOS:
+        done = Option("done", t("intake.photos.done"), ("xong", "da xong", "het"))
+        none = Option("done", t("intake.photos.none"), ("bo qua", "khong", "khong co"))
+        clear = Option("clear", t("intake.photos.clear"), ("xoa",))
+        return (done, clear) if draft.photos else (none,)
+    if step is Step.LOCATION:
+        skip = Option("skip", t("intake.location.skip"), ("bo qua", "khong"))
+        has_place = draft.latitude is not None or draft.place is not None
+        return (KEEP, skip) if draft.editing and has_place else (skip,)
+    if step is Step.CONTACT:
+        return (
+            Option("yes", t("intake.contact.yes"), ("co", "dong y")),
+            Option("no", t("intake.contact.no"), ("khong", "bo qua")),
+        )
+    if step is Step.CONFIRM:
+        return (
+            Option("send", t("intake.confirm.send"), ("gui", "dong y", "ok")),
+            Option("edit", t("intake.confirm.edit"), ("sua",)),
+        )
+    if step is Step.EDIT:
+        parts = ("kind", "category", "content", "photos", "location", "contact")
+        return tuple(Option(p, t(f"intake.edit.{p}")) for p in parts)
+    return (KEEP,) if _current_value(step, draft) else ()
+
+
+def _current_value(step: Step, draft: Draft) -> str | None:
+    """What a free-text step already holds, so going back or editing can keep it."""
+    return {
+        Step.CONTENT: draft.content,
+        Step.NAME: draft.contact_name,
+        Step.PHONE: draft.contact_phone,
+        Step.ADDRESS: draft.contact_address,
+    }.get(step)
+
+
+def prompt(draft: Draft, config: Config) -> Prompt:
+    step = draft.step
+    request = {Step.LOCATION: Request.LOCATION, Step.PHONE: Request.CONTACT}.get(step)
+    if step is Step.CONFIRM:
+        text = summary(draft, config)
+    elif step is Step.PHOTOS:
+        text = t("intake.ask.photos", max=config.intake.max_photos, count=len(draft.photos))
+    elif step is Step.CONTENT:
+        text = t("intake.ask.content", kind=kind_label(draft.kind) if draft.kind else "")
+    elif step is Step.NAME and draft.kind and draft.kind.needs_identity:
+        text = f"{t(f'intake.law.{draft.kind.value}')}\n\n{t('intake.ask.name')}"
+    else:
+        text = t(f"intake.ask.{step.value}")
+    current = _current_value(step, draft)
+    if current:
+        text += "\n\n" + t("intake.current", value=shorten(current, 300))
+    return Prompt(
+        text=text,
+        ref=ref(step),
+        options=_options(step, draft, config),
+        back=True,
+        cancel=True,
+        request=request,
+    )
+
+
+def answer(draft: Draft, event: Event, config: Config) -> Turn:
+    """Apply one answer to the draft; the draft itself is never modified in place."""
+    step = draft.step
+    if isinstance(event, Choice) and event.ref != ref(step):
+        return Turn(draft, notice=t("intake.stale_button"))
+    said = event.key if isinstance(event, Choice) else None
+    if isinstance(event, Text):
+        nav = match_nav(event.text)
+        said = nav.value if nav else None
+    if said == Nav.CANCEL:
+        return Turn(draft, Outcome.CANCELLED)
+    if said == Nav.BACK:
+        back = previous_step(draft, step)
+        if back is None:
+            return Turn(draft, Outcome.LEFT)
+        editing = draft.editing and back is not Step.CONFIRM
+        return Turn(draft.model_copy(update={"step": back, "editing": editing}))
+    if isinstance(event, Unsupported):
+        return Turn(draft, notice=t(f"unsupported.{event.what}"))
+    options = _options(step, draft, config)
+    option: Option | None = None
+    if isinstance(event, Choice):
+        option = next((o for o in options if o.key == event.key), None)
+        if option is None:
+            return Turn(draft, notice=t("intake.stale_button"))
+    elif isinstance(event, Text) and options:
+        option = match_option(event.text, options)
+    if option is not None and option.key == KEEP.key:
+        return _advance(draft, {})
+    return _STEPS[step](draft, event, option, config)
+
+
+def _advance(draft: Draft, changes: Mapping[str, object], notice: str | None = None) -> Turn:
+    updated = draft.model_copy(update=dict(changes))
+    return Turn(updated.model_copy(update={"step": next_step(updated, draft.step)}), notice=notice)
+
+
+def _stay(draft: Draft, notice_key: str, **values: object) -> Turn:
+    return Turn(draft, notice=t(notice_key, **values))
+
+
+def _on_kind(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if option is None:
+        return _stay(draft, "intake.not_understood")
+    return _advance(draft, {"kind": Kind(option.key)})
+
+
+def _on_category(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if option is None:
+        return _stay(draft, "intake.not_understood")
+    return _advance(draft, {"category_id": option.key})
+
+
+def _checked_content(text: str, config: Config) -> tuple[str | None, str | None]:
+    content = clean_text(text)
+    limits = config.intake
+    if len(content) < limits.content_min:
+        return None, t("intake.content.too_short", min=limits.content_min)
+    if len(content) > limits.content_max:
+        return None, t("intake.content.too_long", max=limits.content_max, length=len(content))
+    return content, None
+
+
+def _on_content(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if isinstance(event, PhotoSent):
+        photos = _with_photo(draft, event, config)
+        if not event.caption:
+            return Turn(
+                draft.model_copy(update={"photos": photos}), notice=t("intake.content.photo_first")
+            )
+        content, problem = _checked_content(event.caption, config)
+        if content is None:
+            return Turn(draft.model_copy(update={"photos": photos}), notice=problem)
+        return _advance(draft, {"content": content, "photos": photos})
+    if not isinstance(event, Text):
+        return _stay(draft, "intake.content.need_text")
+    content, problem = _checked_content(event.text, config)
+    if content is None:
+        return Turn(draft, notice=problem)
+    return _advance(draft, {"content": content})
+
+
+def _with_photo(draft: Draft, event: PhotoSent, config: Config) -> list[Photo]:
+    known = {p.file_unique_id for p in draft.photos}
+    if event.file_unique_id in known or len(draft.photos) >= config.intake.max_photos:
+        return draft.photos
+    return [*draft.photos, Photo(file_id=event.file_id, file_unique_id=event.file_unique_id)]
+
+
+def _on_photos(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    limit = config.intake.max_photos
+    if isinstance(event, PhotoSent):
+        if len(draft.photos) >= limit:
+            return _stay(draft, "intake.photos.full", max=limit)
+        photos = _with_photo(draft, event, config)
+        notice = t("intake.photos.received", count=len(photos), max=limit)
+        return Turn(draft.model_copy(update={"photos": photos}), notice=notice)
+    if option is not None and option.key == "clear":
+        return Turn(draft.model_copy(update={"photos": []}), notice=t("intake.photos.cleared"))
+    if option is not None:
+        return _advance(draft, {})
+    return _stay(draft, "intake.photos.expected")
+
+
+def _on_location(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if isinstance(event, LocationSent):
+        changes = {"latitude": event.latitude, "longitude": event.longitude, "place": None}
+        return _advance(draft, changes, t("intake.location.received"))
+    if option is not None:
+        return _advance(draft, {"latitude": None, "longitude": None, "place": None})
+    if isinstance(event, Text):
+        place = clean_text(event.text)
+        if PLACE_LIMITS[0] <= len(place) <= PLACE_LIMITS[1]:
+            return _advance(draft, {"latitude": None, "longitude": None, "place": place})
+    return _stay(draft, "intake.location.expected")
+
+
+def _on_contact(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if option is None:
+        return _stay(draft, "intake.not_understood")
+    wants = option.key == "yes"
+    changes: dict[str, object] = {"wants_contact": wants}
+    if not wants:
+        changes |= {"contact_name": None, "contact_phone": None, "contact_address": None}
+    return _advance(draft, changes)
+
+
+def _on_name(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    name = clean_text(event.text) if isinstance(event, Text) else ""
+    if not NAME_LIMITS[0] <= len(name) <= NAME_LIMITS[1] or "\n" in name:
+        return _stay(draft, "intake.name.invalid")
+    return _advance(draft, {"contact_name": name})
+
+
+def _on_phone(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    raw = event.phone if isinstance(event, ContactSent) else None
+    raw = event.text if isinstance(event, Text) else raw
+    phone = clean_phone(raw) if raw else None
+    if phone is None:
+        return _stay(draft, "intake.phone.invalid")
+    return _advance(draft, {"contact_phone": phone}, t("intake.phone.received", phone=phone))
+
+
+def _on_address(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    address = clean_text(event.text) if isinstance(event, Text) else ""
+    if not ADDRESS_LIMITS[0] <= len(address) <= ADDRESS_LIMITS[1]:
+        return _stay(draft, "intake.address.invalid")
+    return _advance(draft, {"contact_address": address})
+
+
+def _on_confirm(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if option is None:
+        return _stay(draft, "intake.not_understood")
+    if option.key == "edit":
+        return Turn(draft.model_copy(update={"step": Step.EDIT}))
+    return Turn(draft, Outcome.SUBMIT)
+
+
+def _on_edit(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if option is None:
+        return _stay(draft, "intake.not_understood")
+    target = Step(option.key)
+    if target is Step.CONTACT and draft.kind and draft.kind.needs_identity:
+        target = Step.NAME
+    return Turn(draft.model_copy(update={"step": target, "editing": True}))
+
+
+_STEPS = {
+    Step.KIND: _on_kind,
+    Step.CATEGORY: _on_category,
+    Step.CONTENT: _on_content,
+    Step.PHOTOS: _on_photos,
+    Step.LOCATION: _on_location,
+    Step.CONTACT: _on_contact,
+    Step.NAME: _on_name,
+    Step.PHONE: _on_phone,
+    Step.ADDRESS: _on_address,
+    Step.CONFIRM: _on_confirm,
+    Step.EDIT: _on_edit,
+}

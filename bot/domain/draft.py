@@ -1,0 +1,147 @@
+"""A case being written: its fields, the steps of writing it and the rules for each answer.
+
+The order of steps depends on what has been answered (a complaint always asks for identity, an
+edit returns to the summary), so the order is computed here rather than wired into a handler.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.tickets import Kind
+
+
+class Step(StrEnum):
+    KIND = "kind"
+    CATEGORY = "category"
+    CONTENT = "content"
+    PHOTOS = "photos"
+    LOCATION = "location"
+    CONTACT = "contact"  # whether to leave contact details at all
+    NAME = "name"
+    PHONE = "phone"
+    ADDRESS = "address"
+    CONFIRM = "confirm"
+    EDIT = "edit"  # which part to change
+
+
+ORDER = (
+    Step.KIND,
+    Step.CATEGORY,
+    Step.CONTENT,
+    Step.PHOTOS,
+    Step.LOCATION,
+    Step.CONTACT,
+    Step.NAME,
+    Step.PHONE,
+    Step.ADDRESS,
+    Step.CONFIRM,
+)
+IDENTITY_STEPS = (Step.NAME, Step.PHONE, Step.ADDRESS)
+
+
+class Photo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    file_id: str
+    file_unique_id: str
+
+
+class Draft(BaseModel):
+    """Kept as plain JSON in the conversation store, so it survives restarts."""
+
+    draft_id: str
+    step: Step = Step.KIND
+    kind: Kind | None = None
+    category_id: str | None = None
+    content: str | None = None
+    photos: list[Photo] = []
+    latitude: float | None = None
+    longitude: float | None = None
+    place: str | None = None
+    wants_contact: bool | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_address: str | None = None
+    editing: bool = False
+
+    @property
+    def asks_identity(self) -> bool:
+        return bool(self.kind and self.kind.needs_identity) or bool(self.wants_contact)
+
+
+def applies(step: Step, draft: Draft) -> bool:
+    """Whether a step is asked for this draft at all."""
+    needs_identity = bool(draft.kind and draft.kind.needs_identity)
+    if step is Step.CONTACT:
+        return not needs_identity
+    if step in IDENTITY_STEPS:
+        return draft.asks_identity
+    return step is not Step.EDIT
+
+
+def missing(draft: Draft) -> Step | None:
+    """The first step whose answer a complete draft still lacks."""
+    required: list[tuple[Step, object]] = [
+        (Step.KIND, draft.kind),
+        (Step.CATEGORY, draft.category_id),
+        (Step.CONTENT, draft.content),
+    ]
+    if draft.asks_identity:
+        required += [
+            (Step.NAME, draft.contact_name),
+            (Step.PHONE, draft.contact_phone),
+            (Step.ADDRESS, draft.contact_address),
+        ]
+    elif draft.wants_contact is None:
+        required.append((Step.CONTACT, None))
+    return next((step for step, value in required if value is None), None)
+
+
+def next_step(draft: Draft, step: Step) -> Step:
+    """Where to go once `step` is answered; an edit goes back to the summary when it can.
+
+    Contact details are one chain: editing them walks name, phone and address in turn.
+    """
+    in_identity_chain = step in (Step.CONTACT, Step.NAME, Step.PHONE) and draft.asks_identity
+    if draft.editing and not in_identity_chain:
+        return missing(draft) or Step.CONFIRM
+    later = ORDER[ORDER.index(step) + 1 :]
+    return next(s for s in later if applies(s, draft))
+
+
+def previous_step(draft: Draft, step: Step) -> Step | None:
+    """Where "Quay lại" leads; None means out of the flow, back to the menu."""
+    if step is Step.EDIT:
+        return Step.CONFIRM
+    if draft.editing:
+        return Step.EDIT
+    if step not in ORDER:
+        return None
+    earlier = ORDER[: ORDER.index(step)]
+    return next((s for s in reversed(earlier) if applies(s, draft)), None)
+
+
+def clean_text(text: str) -> str:
+    """Text as it will be stored: normalised Unicode, no control characters, tidy spaces.
+
+    People paste from other apps; zero-width and control characters would make a case unreadable
+    in a report and are never meant.
+    """
+    composed = unicodedata.normalize("NFC", text)
+    kept = "".join(ch for ch in composed if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    lines = [" ".join(line.split()) for line in kept.replace("\t", " ").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_PHONE = re.compile(r"^(?:\+?84|0)(\d{9})$")
+
+
+def clean_phone(text: str) -> str | None:
+    """A Vietnamese mobile or landline number as 0xxxxxxxxx, or None if it is not one."""
+    digits = re.sub(r"[\s.\-()]", "", text)
+    match = _PHONE.match(digits)
+    return f"0{match.group(1)}" if match else None

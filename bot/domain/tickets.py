@@ -1,0 +1,95 @@
+"""Cases (hồ sơ): their kinds, statuses and codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    FEEDBACK = "feedback"  # phản ánh
+    PETITION = "petition"  # kiến nghị
+    COMPLAINT = "complaint"  # khiếu nại
+    DENUNCIATION = "denunciation"  # tố cáo
+
+    @property
+    def needs_identity(self) -> bool:
+        """Complaints and denunciations must carry name, address and contact (domain.md)."""
+        return self in (Kind.COMPLAINT, Kind.DENUNCIATION)
+
+
+class Status(StrEnum):
+    NEW = "new"
+
+
+_CODE = re.compile(r"^([A-Z][A-Z0-9]{0,9})-(\d{4})-(\d{5,})$")
+
+
+def format_code(prefix: str, year: int, number: int) -> str:
+    """SN-2026-00042: short enough to read over the phone, unique per commune."""
+    return f"{prefix}-{year}-{number:05d}"
+
+
+def parse_code(text: str) -> str | None:
+    """The canonical case code in what a person typed, or None.
+
+    People type codes in lower case, with spaces or odd dashes; accept those, refuse the rest.
+    """
+    cleaned = re.sub(r"[\s\u2010-\u2015_.]+", "-", text.strip().upper()).strip("-")
+    cleaned = re.sub(r"-+", "-", cleaned)
+    return cleaned if _CODE.match(cleaned) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    kind: str
+    file_id: str
+    file_unique_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: int
+    code: str
+    kind: Kind
+    category_id: str
+    status: Status
+    content: str
+    created_at: datetime
+    latitude: float | None = None
+    longitude: float | None = None
+    place: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_address: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    code: str
+    draft_id: str
+    citizen_id: int
+    kind: Kind
+    category_id: str
+    department_id: str | None
+    content: str
+    latitude: float | None
+    longitude: float | None
+    place: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_address: str | None
+    attachments: tuple[Attachment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEvent:
+    at: datetime
+    actor_id: int | None
+    action: str
+    from_status: Status | None
+    to_status: Status | None
+    note: str | None

@@ -1,0 +1,71 @@
+"""Filing a case: the draft becomes a case with a code, its audit record and its attachments."""
+
+from __future__ import annotations
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.domain.draft import Draft, missing
+from bot.domain.people import Person
+from bot.domain.tickets import Attachment, NewTicket, Status, Ticket, format_code
+from storage import events, tickets
+from storage.database import Database
+
+
+class IncompleteDraftError(ValueError):
+    """The draft lacks an answer the case needs; the dialog should have asked for it."""
+
+
+async def submit_case(
+    db: Database, clock: Clock, config: Config, citizen: Person, draft: Draft
+) -> Ticket:
+    """File the draft once: sending the same draft again returns the case already filed.
+
+    The draft id is the idempotency key, so a "Gửi" pressed twice, or re-delivered by the
+    platform after a crash, never makes two cases.
+    """
+    if missing(draft) is not None or draft.kind is None or draft.category_id is None:
+        raise IncompleteDraftError(f"draft {draft.draft_id} lacks {missing(draft)}")
+    category = config.category(draft.category_id)
+    if category is None:
+        raise IncompleteDraftError(
+            f"draft {draft.draft_id} has unknown category {draft.category_id}"
+        )
+    now = clock.now()
+    year = now.astimezone(config.commune.zone).year
+    async with db.transaction() as conn:
+        existing = await tickets.find_by_draft(conn, draft.draft_id)
+        if existing is not None:
+            return existing
+        number = await tickets.next_number(conn, year)
+        new = NewTicket(
+            code=format_code(config.commune.code, year, number),
+            draft_id=draft.draft_id,
+            citizen_id=citizen.id,
+            kind=draft.kind,
+            category_id=category.id,
+            department_id=category.department,
+            content=draft.content or "",
+            latitude=draft.latitude,
+            longitude=draft.longitude,
+            place=draft.place,
+            contact_name=draft.contact_name,
+            contact_phone=draft.contact_phone,
+            contact_address=draft.contact_address,
+            attachments=tuple(
+                Attachment("photo", p.file_id, p.file_unique_id) for p in draft.photos
+            ),
+        )
+        ticket_id = await tickets.insert(conn, new, Status.NEW, now)
+        await events.add(
+            conn,
+            ticket_id,
+            at=now,
+            actor_id=citizen.id,
+            action="submitted",
+            from_status=None,
+            to_status=Status.NEW,
+        )
+        filed = await tickets.find_by_draft(conn, draft.draft_id)
+    if filed is None:
+        raise LookupError(f"case {new.code} vanished after filing")
+    return filed

@@ -1,0 +1,66 @@
+"""The privacy notice comes first: nothing about a person is stored before they agree."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.dialogs.base import Choice, Text
+from bot.dialogs.menu import (
+    CONSENT_REF,
+    ConsentAnswer,
+    consent_prompt,
+    menu_prompt,
+    read_consent,
+    reminder_prompt,
+)
+from bot.services.citizens import find_citizen, give_consent
+from bot.texts import t
+from handlers.context import CHANNEL, Context
+from handlers.render import (
+    event_of,
+    is_command,
+    reply_target,
+    retire_buttons,
+    send_prompt,
+    send_text,
+)
+
+
+def _answer(update: Update) -> ConsentAnswer | None:
+    event = event_of(update)
+    if isinstance(event, Choice) and event.ref == CONSENT_REF:
+        return next((a for a in ConsentAnswer if a.value == event.key), None)
+    if isinstance(event, Text) and not event.text.startswith("/"):
+        return read_consent(event.text)
+    return None
+
+
+async def require_consent(update: Update, context: Context) -> None:
+    """Runs before every other handler; stops the update unless the person has agreed."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != ChatType.PRIVATE:
+        raise ApplicationHandlerStop
+    services = context.services
+    person = await find_citizen(services.db, CHANNEL, str(user.id))
+    if person is not None and person.has_consented:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    message = reply_target(update)
+    if message is None:
+        raise ApplicationHandlerStop
+    answer = _answer(update)
+    if answer is ConsentAnswer.AGREE:
+        await give_consent(services.db, services.clock, CHANNEL, str(user.id), user.full_name)
+        await retire_buttons(update)
+        await send_prompt(message, menu_prompt(t("start.agreed")))
+    elif answer is ConsentAnswer.DECLINE:
+        await retire_buttons(update)
+        await send_text(message, t("start.declined"))
+    elif is_command(update, "start"):
+        await send_prompt(message, consent_prompt(services.config))
+    else:
+        await send_prompt(message, reminder_prompt())
+    raise ApplicationHandlerStop

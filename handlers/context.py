@@ -1,0 +1,39 @@
+"""The typed callback context: handlers reach the use cases through `context.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.services import Services
+
+CHANNEL = "telegram"
+UserData = dict[str, Any]
+ChatData = dict[Any, Any]
+
+
+class BotData:
+    """Application-wide state; holds the services, which are wired once at start-up."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are not wired yet")
+        return self._services
+
+    @services.setter
+    def services(self, services: Services) -> None:
+        self._services = services
+
+
+class Context(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+
+App = Application[ExtBot[None], Context, UserData, ChatData, BotData, JobQueue[Context]]

@@ -1,0 +1,140 @@
+"""The main menu and everything a citizen may do outside of writing a case."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import filters
+
+from bot.dialogs.base import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
+from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu, schedule_text
+from bot.domain.choices import Nav, match_nav
+from bot.domain.tickets import parse_code
+from bot.services.citizens import find_citizen
+from bot.texts import t
+from handlers.context import CHANNEL, Context
+from handlers.intake import DRAFT_KEY
+from handlers.lookup import show_case, show_list
+from handlers.render import event_of, parse_button, reply_target, send_prompt, send_text
+
+
+class MenuChoice(filters.MessageFilter):
+    """Matches a typed menu choice ("1", "gửi đơn", "gui don"), so typing works like a button."""
+
+    def __init__(self, item: MenuItem) -> None:
+        super().__init__(name=f"MenuChoice({item.value})")
+        self.item = item
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and read_menu(message.text or "") is self.item
+
+
+async def start(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    lead = t("start.greeting", commune=context.services.config.commune.name)
+    if context.user_data and DRAFT_KEY in context.user_data:
+        lead = f"{lead}\n\n{t('menu.draft_waiting')}"
+    await send_prompt(message, menu_prompt(lead))
+
+
+async def show_help(update: Update, context: Context) -> None:
+    message = reply_target(update)
+    if message is not None:
+        year = context.services.clock.now().year
+        await send_text(message, help_text(context.services.config, year))
+
+
+async def show_schedule(update: Update, context: Context) -> None:
+    message = reply_target(update)
+    if message is not None:
+        await send_text(message, schedule_text(context.services.config))
+
+
+async def _do(item: MenuItem, update: Update, context: Context, message: Message) -> None:
+    if item is MenuItem.LOOKUP:
+        user = update.effective_user
+        citizen = await find_citizen(context.services.db, CHANNEL, str(user.id)) if user else None
+        if citizen is not None:
+            await show_list(message, citizen, context)
+    elif item is MenuItem.SCHEDULE:
+        await show_schedule(update, context)
+    elif item is MenuItem.HELP:
+        await show_help(update, context)
+
+
+async def menu_button(update: Update, context: Context) -> None:
+    """Menu buttons other than "send", which starts the intake conversation."""
+    query = update.callback_query
+    message = reply_target(update)
+    choice = parse_button(query.data if query else None)
+    if query is None or message is None or choice is None:
+        return
+    await query.answer()
+    item = next((i for i in MenuItem if i.value == choice.key), None)
+    if item is None:
+        await send_prompt(message, menu_prompt(t("error.button")))
+        return
+    await _do(item, update, context, message)
+
+
+async def anything_else(update: Update, context: Context) -> None:
+    """Whatever reaches the top level: a menu word, a case code, or something to explain."""
+    message = update.effective_message
+    if message is None:
+        return
+    event = event_of(update)
+    if isinstance(event, Text):
+        if match_nav(event.text) is Nav.CANCEL:
+            await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
+            return
+        item = read_menu(event.text)
+        if item is not None:
+            await _do(item, update, context, message)
+            return
+        if parse_code(event.text) is not None:
+            user = update.effective_user
+            services = context.services
+            citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+            if citizen is not None:
+                await show_case(message, citizen, context, event.text)
+                return
+        await send_prompt(message, menu_prompt(t("menu.not_understood")))
+    elif isinstance(event, Unsupported):
+        await send_prompt(message, menu_prompt(t(f"unsupported.{event.what}")))
+    else:
+        await send_prompt(message, menu_prompt(t(f"unsupported.{_outside_flow(event)}")))
+
+
+def _outside_flow(event: Event | None) -> str:
+    """Which explanation fits something that only makes sense while writing a case."""
+    if isinstance(event, PhotoSent):
+        return "photo"
+    if isinstance(event, LocationSent):
+        return "location"
+    if isinstance(event, ContactSent):
+        return "contact"
+    return "other"
+
+
+async def nothing_to_cancel(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is not None:
+        await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is not None:
+        await send_prompt(message, menu_prompt(t("unsupported.command")))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button this bot did not make, or one from a flow that is over: say so, change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer(t("error.button"))
+    message = reply_target(update)
+    if message is not None:
+        await send_prompt(message, menu_prompt())

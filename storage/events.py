@@ -1,0 +1,55 @@
+"""The audit trail: every change of a case, who made it, from which status to which."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.tickets import Status, TicketEvent
+from storage.rows import instant, iso
+
+
+async def add(
+    conn: aiosqlite.Connection,
+    ticket_id: int,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    from_status: Status | None,
+    to_status: Status | None,
+    note: str | None = None,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO ticket_events (ticket_id, at, actor_id, action, from_status, to_status, note)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            ticket_id,
+            iso(at),
+            actor_id,
+            action,
+            from_status.value if from_status else None,
+            to_status.value if to_status else None,
+            note,
+        ),
+    )
+
+
+async def for_ticket(conn: aiosqlite.Connection, ticket_id: int) -> list[TicketEvent]:
+    async with conn.execute(
+        "SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+    ) as cursor:
+        return [
+            TicketEvent(
+                at=instant(row["at"]),
+                actor_id=row["actor_id"],
+                action=row["action"],
+                from_status=Status(row["from_status"]) if row["from_status"] else None,
+                to_status=Status(row["to_status"]) if row["to_status"] else None,
+                note=row["note"],
+            )
+            async for row in cursor
+        ]

@@ -1,0 +1,128 @@
+"""Cases and their attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket
+from storage.rows import instant, iso, one
+
+
+async def next_number(conn: aiosqlite.Connection, year: int) -> int:
+    """The next case number of the year; atomic because it runs inside the write transaction."""
+    async with conn.execute(
+        """
+        INSERT INTO case_sequences (year, last_number) VALUES (?, 1)
+        ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1
+        RETURNING last_number
+        """,
+        (year,),
+    ) as cursor:
+        return int((await one(cursor))[0])
+
+
+async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now: datetime) -> int:
+    async with conn.execute(
+        """
+        INSERT INTO tickets (code, draft_id, citizen_id, kind, category_id, department_id,
+            status, content, latitude, longitude, place, contact_name, contact_phone,
+            contact_address, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        RETURNING id
+        """,
+        (
+            new.code,
+            new.draft_id,
+            new.citizen_id,
+            new.kind.value,
+            new.category_id,
+            new.department_id,
+            status.value,
+            new.content,
+            new.latitude,
+            new.longitude,
+            new.place,
+            new.contact_name,
+            new.contact_phone,
+            new.contact_address,
+            iso(now),
+            iso(now),
+        ),
+    ) as cursor:
+        ticket_id = int((await one(cursor))[0])
+    await conn.executemany(
+        """
+        INSERT INTO attachments (ticket_id, position, kind, file_id, file_unique_id)
+        VALUES (?, ?, ?, ?, ?)
+        """,
+        [
+            (ticket_id, position, a.kind, a.file_id, a.file_unique_id)
+            for position, a in enumerate(new.attachments, start=1)
+        ],
+    )
+    return ticket_id
+
+
+def _ticket(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        code=row["code"],
+        kind=Kind(row["kind"]),
+        category_id=row["category_id"],
+        status=Status(row["status"]),
+        content=row["content"],
+        created_at=instant(row["created_at"]),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        place=row["place"],
+        contact_name=row["contact_name"],
+        contact_phone=row["contact_phone"],
+        contact_address=row["contact_address"],
+        attachments=attachments,
+    )
+
+
+async def _with_attachments(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Ticket:
+    async with conn.execute(
+        "SELECT kind, file_id, file_unique_id FROM attachments WHERE ticket_id = ? "
+        "ORDER BY position",
+        (row["id"],),
+    ) as cursor:
+        attachments = [Attachment(r[0], r[1], r[2]) async for r in cursor]
+    return _ticket(row, tuple(attachments))
+
+
+async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> Ticket | None:
+    async with conn.execute("SELECT * FROM tickets WHERE draft_id = ?", (draft_id,)) as cursor:
+        row = await cursor.fetchone()
+    return await _with_attachments(conn, row) if row else None
+
+
+async def find_for_citizen(conn: aiosqlite.Connection, citizen_id: int, code: str) -> Ticket | None:
+    """A case by code, only if it is this citizen's: another person's code finds nothing."""
+    async with conn.execute(
+        "SELECT * FROM tickets WHERE code = ? AND citizen_id = ?", (code, citizen_id)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return await _with_attachments(conn, row) if row else None
+
+
+async def count_for_citizen(conn: aiosqlite.Connection, citizen_id: int) -> int:
+    async with conn.execute(
+        "SELECT count(*) FROM tickets WHERE citizen_id = ?", (citizen_id,)
+    ) as cursor:
+        return int((await one(cursor))[0])
+
+
+async def page_for_citizen(
+    conn: aiosqlite.Connection, citizen_id: int, limit: int, offset: int
+) -> list[Ticket]:
+    """One page of a citizen's cases, newest first."""
+    async with conn.execute(
+        "SELECT * FROM tickets WHERE citizen_id = ? ORDER BY created_at DESC, id DESC "
+        "LIMIT ? OFFSET ?",
+        (citizen_id, limit, offset),
+    ) as cursor:
+        return [_ticket(row) async for row in cursor]

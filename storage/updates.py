@@ -1,0 +1,35 @@
+"""Updates already handled: a chat platform may deliver the same update again after a restart."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.rows import iso
+
+
+async def is_processed(conn: aiosqlite.Connection, channel: str, update_id: int) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
+        (channel, update_id),
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def mark_processed(
+    conn: aiosqlite.Connection, channel: str, update_id: int, now: datetime
+) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO processed_updates (channel, update_id, processed_at) "
+        "VALUES (?, ?, ?)",
+        (channel, update_id, iso(now)),
+    )
+
+
+async def forget_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+    """Drop old records: a platform re-delivers within hours, never weeks later."""
+    cursor = await conn.execute(
+        "DELETE FROM processed_updates WHERE processed_at < ?", (iso(cutoff),)
+    )
+    return cursor.rowcount

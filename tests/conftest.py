@@ -1,0 +1,57 @@
+"""Shared fixtures: a real config file, a real SQLite file, the real Application offline."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application
+from bot.config import TOKEN_ENV, Config, load_config
+from bot.services import Services
+from storage.database import Database
+from tests.support.chat import Chats
+from tests.support.clock import FixedClock
+from tests.support.offline import OfflineRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456789:AAHtestTOKENabcdefghijklmnopqrstu"
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    shutil.copy(ROOT / "config.example.toml", path)
+    return path
+
+
+@pytest.fixture
+def config(config_path: Path) -> Config:
+    return load_config(config_path, environ={TOKEN_ENV: TOKEN})
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+async def db(config: Config) -> AsyncIterator[Database]:
+    database = await Database.open(config.storage.path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def services(config: Config, db: Database, clock: FixedClock) -> Services:
+    return Services(config=config, db=db, clock=clock)
+
+
+@pytest.fixture
+async def chats(services: Services) -> AsyncIterator[Chats]:
+    request = OfflineRequest()
+    app = build_application(services, request=request)
+    async with app:
+        yield Chats(app, request)

@@ -1,0 +1,143 @@
+"""People chatting with the real Application: updates in through `process_update`, replies out
+through the offline Bot API, so a test reads exactly what each person received."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+
+from telegram import Update
+
+from handlers.context import App
+from tests.support.offline import Call, OfflineRequest
+
+
+def _markup(call: Call) -> dict[str, Any] | None:
+    markup = call.params.get("reply_markup")
+    return json.loads(markup) if isinstance(markup, str) else markup
+
+
+def buttons(call: Call) -> list[tuple[str, str]]:
+    """(label, callback data) of every inline button on a sent message."""
+    markup = _markup(call) or {}
+    return [
+        (button["text"], button.get("callback_data", ""))
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+    ]
+
+
+def reply_keyboard(call: Call) -> list[dict[str, Any]]:
+    markup = _markup(call) or {}
+    return [button for row in markup.get("keyboard", []) for button in row]
+
+
+class Chats:
+    """Any number of people talking to one bot."""
+
+    def __init__(self, app: App, request: OfflineRequest) -> None:
+        self.app = app
+        self.request = request
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+
+    # -- what people do -------------------------------------------------------------------
+    def _user(self, user_id: int) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": "Nguyễn", "last_name": f"Dân {user_id}"}
+
+    def _message(self, user_id: int, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Nguyễn"},
+            "from": self._user(user_id),
+            **content,
+        }
+
+    async def deliver(self, payload: dict[str, Any], update_id: int | None = None) -> list[Call]:
+        """Process one update; returns what the bot sent while handling it."""
+        before = len(self.request.calls)
+        data = {"update_id": update_id or next(self._update_ids), **payload}
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+        return [c for c in self.request.calls[before:] if c.method in ("sendMessage", "sendPhoto")]
+
+    def text_update(self, user_id: int, text: str) -> dict[str, Any]:
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return {"message": self._message(user_id, **content)}
+
+    async def say(self, user_id: int, text: str) -> list[Call]:
+        return await self.deliver(self.text_update(user_id, text))
+
+    async def press(self, user_id: int, data: str, message_id: int = 1) -> list[Call]:
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Nguyễn"},
+            "from": {"id": 999000, "is_bot": True, "first_name": "Nghe Dân"},
+            "text": "…",
+        }
+        query = {
+            "id": str(next(self._update_ids)),
+            "from": self._user(user_id),
+            "chat_instance": f"ci-{user_id}",
+            "message": message,
+            "data": data,
+        }
+        return await self.deliver({"callback_query": query})
+
+    async def tap(self, user_id: int, label: str) -> list[Call]:
+        """Press the button whose label contains `label` on the last message with buttons."""
+        last = next(c for c in reversed(self.sent(user_id)) if buttons(c))
+        data = next((d for text, d in buttons(last) if label in text), None)
+        if data is None:
+            raise AssertionError(f"no button {label!r} in {buttons(last)}")
+        return await self.press(user_id, data, message_id=1)
+
+    async def photo(self, user_id: int, unique: str, caption: str | None = None) -> list[Call]:
+        sizes = [
+            {"file_id": f"small-{unique}", "file_unique_id": f"s{unique}", "width": 90, "height": 90},
+            {"file_id": f"big-{unique}", "file_unique_id": unique, "width": 800, "height": 600},
+        ]
+        content: dict[str, Any] = {"photo": sizes}
+        if caption:
+            content["caption"] = caption
+        return await self.deliver({"message": self._message(user_id, **content)})
+
+    async def location(self, user_id: int, latitude: float, longitude: float) -> list[Call]:
+        location = {"latitude": latitude, "longitude": longitude}
+        return await self.deliver({"message": self._message(user_id, location=location)})
+
+    async def contact(self, user_id: int, phone: str) -> list[Call]:
+        contact = {"phone_number": phone, "first_name": "Nguyễn", "user_id": user_id}
+        return await self.deliver({"message": self._message(user_id, contact=contact)})
+
+    async def sticker(self, user_id: int) -> list[Call]:
+        sticker = {
+            "file_id": "sticker-1", "file_unique_id": "st1", "type": "regular",
+            "width": 512, "height": 512, "is_animated": False, "is_video": False,
+        }
+        return await self.deliver({"message": self._message(user_id, sticker=sticker)})
+
+    async def voice(self, user_id: int) -> list[Call]:
+        voice = {"file_id": "voice-1", "file_unique_id": "v1", "duration": 3}
+        return await self.deliver({"message": self._message(user_id, voice=voice)})
+
+    async def document(self, user_id: int) -> list[Call]:
+        document = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "don.pdf"}
+        return await self.deliver({"message": self._message(user_id, document=document)})
+
+    async def video(self, user_id: int) -> list[Call]:
+        video = {"file_id": "vid-1", "file_unique_id": "vd1", "width": 1, "height": 1, "duration": 1}
+        return await self.deliver({"message": self._message(user_id, video=video)})
+
+    # -- what the bot said ----------------------------------------------------------------
+    def sent(self, user_id: int) -> list[Call]:
+        return self.request.sent_to(user_id)
+
+    def last_text(self, user_id: int) -> str:
+        return str(self.sent(user_id)[-1].params["text"])

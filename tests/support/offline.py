@@ -1,0 +1,97 @@
+"""A Bot API that answers from memory, as python-telegram-bot's own test suite does.
+
+It records every call and answers with well-formed results, so handler tests see exactly what
+each person would have received, without a network.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Nghe Dân", "username": "nghedan_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+class OfflineRequest(BaseRequest):
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.failing: set[str] = set()
+        self._message_ids: dict[int, int] = defaultdict(int)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(Call(name, params))
+        if name in self.failing:
+            error = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+            return 500, json.dumps(error).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False,
+                    "supports_inline_queries": False}
+        if name == "getUpdates":
+            return []
+        if name in ("sendMessage", "sendPhoto", "sendLocation", "editMessageText",
+                    "editMessageReplyMarkup"):
+            return self._message(name, params)
+        return True
+
+    def _message(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        if name.startswith("edit"):
+            message_id = int(params["message_id"])
+        else:
+            self._message_ids[chat_id] += 1
+            message_id = self._message_ids[chat_id]
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        return message
+
+    def sent_to(self, chat_id: int) -> list[Call]:
+        """Messages sent to one chat, in order."""
+        return [
+            c for c in self.calls
+            if c.method in ("sendMessage", "sendPhoto") and int(c.params["chat_id"]) == chat_id
+        ]
