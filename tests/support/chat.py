@@ -34,18 +34,27 @@ def reply_keyboard(call: Call) -> list[dict[str, Any]]:
     return [button for row in markup.get("keyboard", []) for button in row]
 
 
+# Telegram's update ids only grow; one counter for every bot instance keeps that true across
+# the restarts a test simulates.
+_UPDATE_IDS = itertools.count(1000)
+
+
 class Chats:
     """Any number of people talking to one bot."""
 
     def __init__(self, app: App, request: OfflineRequest) -> None:
         self.app = app
         self.request = request
-        self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
 
     # -- what people do -------------------------------------------------------------------
     def _user(self, user_id: int) -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": "Nguyễn", "last_name": f"Dân {user_id}"}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Nguyễn",
+            "last_name": f"Dân {user_id}",
+        }
 
     def _message(self, user_id: int, **content: Any) -> dict[str, Any]:
         return {
@@ -59,14 +68,14 @@ class Chats:
     async def deliver(self, payload: dict[str, Any], update_id: int | None = None) -> list[Call]:
         """Process one update; returns what the bot sent while handling it."""
         before = len(self.request.calls)
-        data = {"update_id": update_id or next(self._update_ids), **payload}
+        data = {"update_id": update_id or next(_UPDATE_IDS), **payload}
         await self.app.process_update(Update.de_json(data, self.app.bot))
         return [c for c in self.request.calls[before:] if c.method in ("sendMessage", "sendPhoto")]
 
     def text_update(self, user_id: int, text: str) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
-            command = text.split()[0]
+            command = text.split(maxsplit=1)[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {"message": self._message(user_id, **content)}
 
@@ -82,7 +91,7 @@ class Chats:
             "text": "…",
         }
         query = {
-            "id": str(next(self._update_ids)),
+            "id": str(next(_UPDATE_IDS)),
             "from": self._user(user_id),
             "chat_instance": f"ci-{user_id}",
             "message": message,
@@ -100,7 +109,12 @@ class Chats:
 
     async def photo(self, user_id: int, unique: str, caption: str | None = None) -> list[Call]:
         sizes = [
-            {"file_id": f"small-{unique}", "file_unique_id": f"s{unique}", "width": 90, "height": 90},
+            {
+                "file_id": f"small-{unique}",
+                "file_unique_id": f"s{unique}",
+                "width": 90,
+                "height": 90,
+            },
             {"file_id": f"big-{unique}", "file_unique_id": unique, "width": 800, "height": 600},
         ]
         content: dict[str, Any] = {"photo": sizes}
@@ -118,8 +132,13 @@ class Chats:
 
     async def sticker(self, user_id: int) -> list[Call]:
         sticker = {
-            "file_id": "sticker-1", "file_unique_id": "st1", "type": "regular",
-            "width": 512, "height": 512, "is_animated": False, "is_video": False,
+            "file_id": "sticker-1",
+            "file_unique_id": "st1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
         }
         return await self.deliver({"message": self._message(user_id, sticker=sticker)})
 
@@ -132,7 +151,13 @@ class Chats:
         return await self.deliver({"message": self._message(user_id, document=document)})
 
     async def video(self, user_id: int) -> list[Call]:
-        video = {"file_id": "vid-1", "file_unique_id": "vd1", "width": 1, "height": 1, "duration": 1}
+        video = {
+            "file_id": "vid-1",
+            "file_unique_id": "vd1",
+            "width": 1,
+            "height": 1,
+            "duration": 1,
+        }
         return await self.deliver({"message": self._message(user_id, video=video)})
 
     # -- what the bot said ----------------------------------------------------------------

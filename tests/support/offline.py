@@ -59,12 +59,21 @@ class OfflineRequest(BaseRequest):
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
-            return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False}
+            return {
+                **BOT_USER,
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
         if name == "getUpdates":
             return []
-        if name in ("sendMessage", "sendPhoto", "sendLocation", "editMessageText",
-                    "editMessageReplyMarkup"):
+        if name in (
+            "sendMessage",
+            "sendPhoto",
+            "sendLocation",
+            "editMessageText",
+            "editMessageReplyMarkup",
+        ):
             return self._message(name, params)
         return True
 
@@ -92,6 +101,7 @@ class OfflineRequest(BaseRequest):
     def sent_to(self, chat_id: int) -> list[Call]:
         """Messages sent to one chat, in order."""
         return [
-            c for c in self.calls
+            c
+            for c in self.calls
             if c.method in ("sendMessage", "sendPhoto") and int(c.params["chat_id"]) == chat_id
         ]

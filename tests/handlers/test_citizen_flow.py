@@ -1,0 +1,197 @@
+"""A citizen files a case through the real Application and looks it up."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from bot.config import Config
+from tests.support.chat import Chats, buttons, reply_keyboard
+
+CITIZEN = 5001
+NEIGHBOUR = 5002
+
+
+async def rows(config: Config, sql: str) -> list[tuple[object, ...]]:
+    async with aiosqlite.connect(config.storage.path) as conn, conn.execute(sql) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def agree(chats: Chats, user: int) -> None:
+    await chats.say(user, "/start")
+    await chats.tap(user, "Đồng ý")
+
+
+async def file_feedback(chats: Chats, user: int, content: str) -> str:
+    """The common path by buttons; returns the case code from the receipt."""
+    await chats.tap(user, "Gửi phản ánh")
+    await chats.tap(user, "Phản ánh")
+    await chats.tap(user, "Môi trường")
+    await chats.say(user, content)
+    await chats.tap(user, "Không có ảnh")
+    await chats.say(user, "Bỏ qua")
+    await chats.tap(user, "Không cần")
+    receipt = await chats.tap(user, "Gửi")
+    text = str(receipt[-1].params["text"])
+    assert "Đã gửi đơn thành công" in text
+    return text.split("Mã hồ sơ: ")[1].split(maxsplit=1)[0]
+
+
+async def test_nothing_is_stored_before_consent(chats: Chats, config: Config) -> None:
+    sent = await chats.say(CITIZEN, "/start")
+    assert "Ông/bà có đồng ý không?" in str(sent[-1].params["text"])
+    assert [label for label, _ in buttons(sent[-1])] == ["1. Đồng ý", "2. Không đồng ý"]
+    await chats.say(CITIZEN, "đường làng bị ngập")
+    assert "cần đồng ý" in chats.last_text(CITIZEN)
+    await chats.tap(CITIZEN, "Không đồng ý")
+    assert "chưa lưu thông tin gì" in chats.last_text(CITIZEN)
+    assert await rows(config, "SELECT * FROM people") == []
+    assert await rows(config, "SELECT * FROM conversation_data") == []
+    assert await rows(config, "SELECT * FROM conversation_states") == []
+
+
+async def test_consent_by_typing_is_recorded_with_time_and_notice(
+    chats: Chats, config: Config
+) -> None:
+    await chats.say(CITIZEN, "/start")
+    sent = await chats.say(CITIZEN, "dong y")
+    assert "Cảm ơn ông/bà đã đồng ý" in str(sent[-1].params["text"])
+    [(external_id, consent_at, notice)] = await rows(
+        config, "SELECT external_id, consent_at, consent_notice FROM people"
+    )
+    assert external_id == str(CITIZEN)
+    assert str(consent_at).startswith("2026-11-28T02:30")
+    assert notice
+
+
+async def test_case_filed_by_buttons_then_looked_up(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    code = await file_feedback(
+        chats, CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông đã một tuần."
+    )
+    assert code == "SN-2026-00001"
+    [(kind, category, department, status, content)] = await rows(
+        config, "SELECT kind, category_id, department_id, status, content FROM tickets"
+    )
+    assert (kind, category, department, status) == ("feedback", "moi-truong", "kinh-te", "new")
+    assert content == "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông đã một tuần."
+    assert await rows(config, "SELECT action, from_status, to_status FROM ticket_events") == [
+        ("submitted", None, "new")
+    ]
+    listing = await chats.say(CITIZEN, "/tracuu")
+    assert "SN-2026-00001 · Phản ánh · Đã tiếp nhận · gửi ngày 28/11/2026" in str(
+        listing[-1].params["text"]
+    )
+    detail = await chats.press(CITIZEN, buttons(listing[-1])[0][1])
+    assert "Rác thải đổ trộm" in str(detail[-1].params["text"])
+    typed = await chats.say(CITIZEN, "/tracuu sn-2026-00001")
+    assert "Hồ sơ SN-2026-00001" in str(typed[-1].params["text"])
+    # The draft is gone once filed.
+    assert await rows(config, "SELECT * FROM conversation_data") == []
+
+
+async def test_another_citizen_cannot_see_the_case(chats: Chats) -> None:
+    await agree(chats, CITIZEN)
+    code = await file_feedback(chats, CITIZEN, "Đèn đường trước nhà văn hóa thôn bị hỏng.")
+    await agree(chats, NEIGHBOUR)
+    for attempt in (f"/tracuu {code}", code):
+        answer = await chats.say(NEIGHBOUR, attempt)
+        text = str(answer[-1].params["text"])
+        assert "Không tìm thấy hồ sơ" in text
+        assert "Đèn đường" not in text
+    pressed = await chats.press(NEIGHBOUR, f"lookup|{code}")
+    assert all("Đèn đường" not in str(c.params["text"]) for c in pressed)
+    listing = await chats.say(NEIGHBOUR, "/tracuu")
+    assert "chưa gửi hồ sơ nào" in str(listing[-1].params["text"])
+
+
+async def test_complaint_typed_with_numbers_and_words(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "1")  # menu: send
+    await chats.say(CITIZEN, "khieu nai")
+    await chats.say(CITIZEN, "dat dai")
+    await chats.say(CITIZEN, "Tôi không đồng ý với quyết định thu hồi đất số 12 của xã.")
+    await chats.photo(CITIZEN, "p1")
+    await chats.photo(CITIZEN, "p2")
+    await chats.say(CITIZEN, "xong")
+    asked_name = await chats.location(CITIZEN, 19.8, 105.9)
+    assert "Luật Khiếu nại" in str(asked_name[-1].params["text"])
+    # Leaving the location step takes its reply keyboard away.
+    assert any(
+        c.params.get("reply_markup") and "remove_keyboard" in str(c.params["reply_markup"])
+        for c in asked_name
+    )
+    asked_phone = await chats.say(CITIZEN, "Nguyễn Văn Bình")
+    [share] = [b for b in reply_keyboard(asked_phone[-1]) if b.get("request_contact")]
+    assert "Gửi số điện thoại" in share["text"]
+    retry = await chats.say(CITIZEN, "0912")
+    assert "Số điện thoại chưa đúng" in str(retry[0].params["text"])
+    assert "Xin cho biết số điện thoại" in str(retry[-1].params["text"])
+    await chats.contact(CITIZEN, "84912345678")
+    summary = await chats.say(CITIZEN, "Thôn Đông, xã Sơn Ninh")
+    text = str(summary[-1].params["text"])
+    for part in (
+        "Khiếu nại",
+        "Đất đai, xây dựng",
+        "thu hồi đất",
+        "Ảnh kèm theo: 2",
+        "đã gửi vị trí trên bản đồ",
+        "Nguyễn Văn Bình, 0912345678, Thôn Đông",
+    ):
+        assert part in text
+    receipt = await chats.say(CITIZEN, "gui")
+    assert "ký đơn" in str(receipt[-1].params["text"])
+    [(name, phone, address, lat)] = await rows(
+        config, "SELECT contact_name, contact_phone, contact_address, latitude FROM tickets"
+    )
+    assert (name, phone, address, lat) == (
+        "Nguyễn Văn Bình",
+        "0912345678",
+        "Thôn Đông, xã Sơn Ninh",
+        19.8,
+    )
+    assert await rows(config, "SELECT position, file_id FROM attachments ORDER BY position") == [
+        (1, "big-p1"),
+        (2, "big-p2"),
+    ]
+
+
+async def test_back_and_cancel_lose_nothing_then_nothing_is_filed(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Kiến nghị")
+    await chats.tap(CITIZEN, "Giao thông")
+    await chats.say(CITIZEN, "Đề nghị xã sửa cầu tràn thôn Bắc trước mùa mưa.")
+    back = await chats.tap(CITIZEN, "Quay lại")
+    assert "Đang ghi: Đề nghị xã sửa cầu tràn" in str(back[-1].params["text"])
+    await chats.tap(CITIZEN, "Giữ nguyên")
+    cancelled = await chats.say(CITIZEN, "huỷ")
+    assert "Đã hủy đơn" in str(cancelled[0].params["text"])
+    assert await rows(config, "SELECT * FROM tickets") == []
+    assert await rows(config, "SELECT * FROM conversation_data") == []
+
+
+async def test_unfinished_draft_is_resumed(chats: Chats) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Phản ánh")
+    menu = await chats.say(CITIZEN, "/start")
+    assert "đơn soạn dở" in str(menu[-1].params["text"])
+    looked = await chats.say(CITIZEN, "/tracuu")
+    assert "chưa gửi hồ sơ nào" in str(looked[-1].params["text"])
+    resumed = await chats.say(CITIZEN, "/guidon")
+    assert "Việc này thuộc lĩnh vực nào?" in str(resumed[-1].params["text"])
+
+
+async def test_draft_is_stored_as_json(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Tố cáo")
+    [(user_id, data)] = await rows(config, "SELECT user_id, data FROM conversation_data")
+    assert user_id == CITIZEN
+    assert json.loads(str(data))["draft"]["kind"] == "denunciation"
+    [(state,)] = await rows(config, "SELECT state FROM conversation_states")
+    assert json.loads(str(state)) == "category"

@@ -1,0 +1,127 @@
+"""Restarts and re-delivered updates: a draft survives, an update acts once."""
+
+from __future__ import annotations
+
+import logging
+
+import aiosqlite
+import pytest
+
+from bot.app import build_application
+from bot.config import Config
+from bot.services import Services
+from storage.database import Database
+from tests.conftest import TOKEN
+from tests.handlers.test_citizen_flow import agree, rows
+from tests.support.chat import Chats
+from tests.support.clock import FixedClock
+from tests.support.offline import OfflineRequest
+
+CITIZEN = 6001
+
+
+async def test_draft_survives_a_restart(chats: Chats, config: Config, clock: FixedClock) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Giao thông")
+    await chats.say(CITIZEN, "Ổ gà lớn giữa đường liên thôn, xe máy ngã liên tục.")
+    # A second process on the same file, as after kill -9: nothing is shared in memory.
+    db = await Database.open(config.storage.path)
+    request = OfflineRequest()
+    app = build_application(Services(config=config, db=db, clock=clock), request=request)
+    try:
+        async with app:
+            again = Chats(app, request)
+            resumed = await again.say(CITIZEN, "/guidon")
+            assert "Ông/bà có ảnh về sự việc không?" in str(resumed[-1].params["text"])
+            await again.tap(CITIZEN, "Không có ảnh")
+            await again.say(CITIZEN, "bo qua")
+            await again.say(CITIZEN, "khong can")
+            receipt = await again.say(CITIZEN, "1")
+            assert "SN-2026-00001" in str(receipt[-1].params["text"])
+    finally:
+        await db.close()
+    [(content, category)] = await rows(config, "SELECT content, category_id FROM tickets")
+    assert content == "Ổ gà lớn giữa đường liên thôn, xe máy ngã liên tục."
+    assert category == "giao-thong"
+
+
+async def test_redelivered_confirmation_files_one_case(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    for step in ("Phản ánh", "Môi trường"):
+        await chats.tap(CITIZEN, step)
+    await chats.say(CITIZEN, "Khói đốt rơm rạ bay vào khu dân cư mỗi chiều.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    await chats.say(CITIZEN, "không cần")
+    send = chats.text_update(CITIZEN, "gửi")
+    first = await chats.deliver(send, update_id=777)
+    second = await chats.deliver(send, update_id=777)
+    assert "SN-2026-00001" in str(first[-1].params["text"])
+    assert second == []
+    assert await rows(config, "SELECT code FROM tickets") == [("SN-2026-00001",)]
+    assert await rows(config, "SELECT update_id FROM processed_updates WHERE update_id = 777") == [
+        (777,)
+    ]
+
+
+async def test_redelivered_step_answer_is_applied_once(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Môi trường")
+    await chats.say(CITIZEN, "Nước thải chăn nuôi chảy ra mương thôn Nam.")
+    photo = {
+        "message": {
+            "message_id": 90,
+            "date": 1,
+            "chat": {"id": CITIZEN, "type": "private"},
+            "from": {"id": CITIZEN, "is_bot": False, "first_name": "Dân"},
+            "photo": [{"file_id": "f1", "file_unique_id": "u1", "width": 1, "height": 1}],
+        }
+    }
+    await chats.deliver(photo, update_id=900)
+    await chats.deliver(photo, update_id=900)
+    [(data,)] = await rows(config, "SELECT data FROM conversation_data")
+    assert str(data).count('"file_unique_id": "u1"') == 1
+
+
+async def test_failure_keeps_the_draft_and_logs_the_update_id(
+    chats: Chats, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Môi trường")
+    content = chats.text_update(CITIZEN, "Cống thoát nước trước chợ bị tắc, nước tràn lên đường.")
+    chats.request.failing.add("sendMessage")
+    with caplog.at_level(logging.ERROR):
+        await chats.deliver(content, update_id=4242)
+    chats.request.failing.clear()
+    assert "error while handling update 4242" in caplog.text
+    assert TOKEN not in caplog.text
+    [(data,)] = await rows(config, "SELECT data FROM conversation_data")
+    assert '"step": "content"' in str(data)
+    # The citizen simply sends it again and goes on.
+    retried = await chats.deliver(content)
+    assert "Ông/bà có ảnh về sự việc không?" in str(retried[-1].params["text"])
+
+
+async def test_database_error_gets_an_apology(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    async with aiosqlite.connect(config.storage.path) as conn:
+        await conn.execute("DROP TABLE tickets")
+        await conn.commit()
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Môi trường")
+    await chats.say(CITIZEN, "Rác ùn ứ ở bãi tập kết đầu thôn Tây nhiều ngày.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    await chats.say(CITIZEN, "không cần")
+    failed = await chats.say(CITIZEN, "gửi")
+    assert "hệ thống đang bận" in str(failed[-1].params["text"])
+    [(data,)] = await rows(config, "SELECT data FROM conversation_data")
+    assert '"step": "confirm"' in str(data)
