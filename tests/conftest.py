@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +16,10 @@ from storage.database import Database
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
 from tests.support.offline import OfflineRequest
+
+# python-telegram-bot 22 warns, on every duration it builds (a 429's retry_after, a voice
+# message's length), that durations will become timedeltas; opting in now keeps tests quiet.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAHtestTOKENabcdefghijklmnopqrstu"
