@@ -50,9 +50,6 @@ async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connecti
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA foreign_keys = ON")
-    if not read_only:
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
     return conn
 
 
@@ -93,7 +90,11 @@ class Database:
         await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
         writer = await _connect(path)
         try:
+            # The version is checked before anything is written, WAL mode included, so a
+            # database newer than this program is left exactly as it was.
             await migrate(writer)
+            await writer.execute("PRAGMA journal_mode = WAL")
+            await writer.execute("PRAGMA synchronous = NORMAL")
             reader = await _connect(path, read_only=True)
         except BaseException:
             await writer.close()
@@ -109,10 +110,11 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One explicit write transaction: everything inside commits together or not at all."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
             try:
+                await self._writer.execute("BEGIN IMMEDIATE")
                 yield self._writer
             except BaseException:
+                # Also when cancelled during BEGIN: the queued BEGIN still runs, so roll back.
                 await self._writer.rollback()
                 raise
             await self._writer.commit()

@@ -1,0 +1,134 @@
+"""Drafts and conversation states written by one process are read back by the next."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+
+from handlers.persistence import SqlitePersistence
+from storage.database import Database
+
+DRAFT = {
+    "draft": {
+        "draft_id": "d-1",
+        "step": "content",
+        "kind": "feedback",
+        "category_id": "moi-truong",
+        "content": "Khói đốt rơm rạ bay vào khu dân cư — “mỗi chiều”, ồn ào & ngột ngạt.",
+        "photos": [{"file_id": "f1", "file_unique_id": "u1"}],
+        "latitude": 20.5,
+        "wants_contact": None,
+    },
+    "ghi_chú": "Đường làng ngập nước 🌧️",
+}
+
+Restart = Callable[[], Awaitable[SqlitePersistence]]
+
+
+@pytest.fixture
+async def restart(tmp_path: Path) -> AsyncIterator[Restart]:
+    """A fresh Database and persistence on the same file, as a new process would open them."""
+    path = tmp_path / "store.sqlite3"
+    opened: list[Database] = []
+
+    async def start() -> SqlitePersistence:
+        if opened:
+            await opened[-1].close()
+        opened.append(await Database.open(path))
+        return SqlitePersistence(opened[-1])
+
+    yield start
+    await opened[-1].close()
+
+
+async def raw(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    async with aiosqlite.connect(path) as conn, conn.execute(sql) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def test_user_data_survives_a_restart(restart: Restart) -> None:
+    before = await restart()
+    await before.update_user_data(6001, DRAFT)
+    await before.update_user_data(6002, {"draft": {"draft_id": "d-2"}})
+
+    after = await restart()
+    assert await after.get_user_data() == {6001: DRAFT, 6002: {"draft": {"draft_id": "d-2"}}}
+
+
+async def test_user_data_is_replaced_not_merged(restart: Restart) -> None:
+    before = await restart()
+    await before.update_user_data(6001, DRAFT)
+    await before.update_user_data(6001, {"other": 1})
+
+    after = await restart()
+    assert await after.get_user_data() == {6001: {"other": 1}}
+
+
+async def test_empty_user_data_deletes_the_row(restart: Restart, tmp_path: Path) -> None:
+    before = await restart()
+    await before.update_user_data(6001, DRAFT)
+    await before.update_user_data(6002, {"keep": True})
+    await before.update_user_data(6001, {})
+    await before.drop_user_data(6002)
+
+    after = await restart()
+    assert await after.get_user_data() == {}
+    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+
+
+async def test_vietnamese_text_is_stored_readably(restart: Restart, tmp_path: Path) -> None:
+    persistence = await restart()
+    await persistence.update_user_data(6001, DRAFT)
+    [(data,)] = await raw(tmp_path / "store.sqlite3", "SELECT data FROM conversation_data")
+    assert "Khói đốt rơm rạ" in data
+    assert "🌧️" in data
+
+
+async def test_conversation_state_survives_a_restart(restart: Restart) -> None:
+    before = await restart()
+    await before.update_conversation("intake", (6001, 6001), "content")
+    await before.update_conversation("intake", (6002, 6002), "photos")
+    await before.update_conversation("intake", (6001, 6001), "location")
+    await before.update_conversation("lookup", (6001, 6001), "page")
+
+    after = await restart()
+    assert await after.get_conversations("intake") == {
+        (6001, 6001): "location",
+        (6002, 6002): "photos",
+    }
+    assert await after.get_conversations("lookup") == {(6001, 6001): "page"}
+    assert await after.get_conversations("unknown") == {}
+
+
+async def test_conversation_keys_may_mix_numbers_and_text(restart: Restart) -> None:
+    before = await restart()
+    await before.update_conversation("intake", (-100123, "Bước một", 7), "nội dung")
+
+    after = await restart()
+    assert await after.get_conversations("intake") == {(-100123, "Bước một", 7): "nội dung"}
+
+
+async def test_ending_a_conversation_deletes_its_state(restart: Restart, tmp_path: Path) -> None:
+    before = await restart()
+    await before.update_conversation("intake", (6001, 6001), "content")
+    await before.update_conversation("intake", (6002, 6002), "photos")
+    await before.update_conversation("intake", (6001, 6001), None)
+    await before.update_conversation("intake", (6003, 6003), None)  # nothing to end
+
+    after = await restart()
+    assert await after.get_conversations("intake") == {(6002, 6002): "photos"}
+    assert await raw(tmp_path / "store.sqlite3", "SELECT key FROM conversation_states") == [
+        ("[6002, 6002]",)
+    ]
+
+
+async def test_nothing_else_is_kept(restart: Restart) -> None:
+    before = await restart()
+    await before.update_chat_data(6001, {"x": 1})
+    after = await restart()
+    assert await after.get_chat_data() == {}
+    assert await after.get_callback_data() is None
