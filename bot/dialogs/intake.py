@@ -25,7 +25,16 @@ from bot.dialogs.base import (
 )
 from bot.dialogs.summary import kind_label, shorten, summary
 from bot.domain.choices import Nav, Option, match_nav, match_option
-from bot.domain.draft import Draft, Photo, Step, clean_phone, clean_text, next_step, previous_step
+from bot.domain.draft import (
+    Draft,
+    Photo,
+    Step,
+    clean_phone,
+    clean_text,
+    missing,
+    next_step,
+    previous_step,
+)
 from bot.domain.tickets import Kind
 from bot.texts import t
 
@@ -74,13 +83,13 @@ def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
         return tuple(Option(c.id, c.name) for c in config.categories)
     if step is Step.PHOTOS:
         done = Option("done", t("intake.photos.done"), ("xong", "da xong", "het"))
-        none = Option("done", t("intake.photos.none"), ("bo qua", "khong", "khong co"))
+        none = Option("done", t("intake.photos.none"), ("bo qua", "khong", "khong co", "xong"))
         clear = Option("clear", t("intake.photos.clear"), ("xoa",))
         return (done, clear) if draft.photos else (none,)
     if step is Step.LOCATION:
         skip = Option("skip", t("intake.location.skip"), ("bo qua", "khong"))
         has_place = draft.latitude is not None or draft.place is not None
-        return (KEEP, skip) if draft.editing and has_place else (skip,)
+        return (KEEP, skip) if has_place else (skip,)
     if step is Step.CONTACT:
         return (
             Option("yes", t("intake.contact.yes"), ("co", "dong y")),
@@ -99,8 +108,11 @@ def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
 
 def _current_value(step: Step, draft: Draft) -> str | None:
     """What a free-text step already holds, so going back or editing can keep it."""
+    if step is Step.LOCATION and draft.latitude is not None:
+        return t("summary.place_map")
     return {
         Step.CONTENT: draft.content,
+        Step.LOCATION: draft.place,
         Step.NAME: draft.contact_name,
         Step.PHONE: draft.contact_phone,
         Step.ADDRESS: draft.contact_address,
@@ -288,6 +300,11 @@ def _on_confirm(draft: Draft, event: Event, option: Option | None, config: Confi
         return _stay(draft, "intake.not_understood")
     if option.key == "edit":
         return Turn(draft.model_copy(update={"step": Step.EDIT}))
+    lacking = missing(draft)
+    if lacking is not None:
+        # Backing out of an edit can leave a required answer empty: ask it, never file without.
+        update = {"step": lacking, "editing": True}
+        return Turn(draft.model_copy(update=update), notice=t("intake.incomplete"))
     return Turn(draft, Outcome.SUBMIT)
 
 

@@ -21,7 +21,8 @@ class Nav(StrEnum):
 
 _NAV_WORDS = {
     Nav.BACK: ("quay lai", "tro lai", "lui", "back"),
-    Nav.CANCEL: ("huy", "huy bo", "thoi", "dung", "cancel", "huy don"),
+    # Not "dung": without diacritics "dừng" (stop) cannot be told from "đúng" (yes, right).
+    Nav.CANCEL: ("huy", "huy bo", "thoi", "cancel", "huy don"),
 }
 _NUMBER = re.compile(r"^(?:so|chon|muc)?\s*(\d{1,2})$")
 

@@ -137,11 +137,13 @@ def clean_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-_PHONE = re.compile(r"^(?:\+?84|0)(\d{9})$")
+# Mobile numbers have 9 digits after the leading 0; landlines (since 2017) have 10, starting
+# with the area code's 2.
+_PHONE = re.compile(r"^(?:\+?84|0)(\d{9}|2\d{9})$")
 
 
 def clean_phone(text: str) -> str | None:
-    """A Vietnamese mobile or landline number as 0xxxxxxxxx, or None if it is not one."""
+    """A Vietnamese mobile (0xxxxxxxxx) or landline (02xxxxxxxxx) number, or None."""
     digits = re.sub(r"[\s.\-()]", "", text)
     match = _PHONE.match(digits)
     return f"0{match.group(1)}" if match else None
