@@ -7,7 +7,8 @@ import logging
 import signal
 from datetime import timedelta
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,16 +22,22 @@ from telegram.request import BaseRequest
 
 from bot.clock import SystemClock
 from bot.config import Config
+from bot.domain.people import Role
 from bot.services import Services
+from bot.services.officers import all_officers, sync_from_config
+from bot.services.outbox import Deliverer
 from bot.services.updates import already_handled, forget_old, mark_handled
 from bot.texts import t
 from handlers import register
 from handlers.context import CHANNEL, App, BotData, ChatData, Context, UserData
 from handlers.persistence import SqlitePersistence
+from handlers.sender import TelegramSender
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
 CITIZEN_COMMANDS = ("start", "guidon", "tracuu", "lich", "huy", "trogiup")
+STAFF_COMMANDS = ("viec", "hoso", "id", "huy")
+OUTBOX_INTERVAL = timedelta(seconds=2)
 
 
 class DurableApplication(
@@ -55,6 +62,9 @@ class DurableApplication(
         await super().process_update(update)
         await self.update_persistence()
         await mark_handled(services.db, services.clock, CHANNEL, update.update_id)
+        if self.running:
+            # What the update queued for other people goes out now, off the update loop.
+            self.create_task(self.bot_data.deliverer.deliver_due())
 
 
 def build_application(
@@ -90,6 +100,9 @@ def build_application(
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     app: App = builder.build()  # type: ignore[assignment]
     app.bot_data.services = services
+    app.bot_data.deliverer = Deliverer(
+        services.db, services.clock, {CHANNEL: TelegramSender(app.bot)}
+    )
     register(app)
     return app
 
@@ -100,9 +113,23 @@ async def _forget_old_updates(context: Context) -> None:
 
 
 async def announce_commands(app: App) -> None:
-    """The command menu Telegram shows next to the text box, in Vietnamese."""
+    """The command menu Telegram shows next to the text box: citizens' by default, and each
+    officer's own (with /canbo for admins) in their chat."""
     commands = [BotCommand(name, t(f"commands.{name}")) for name in CITIZEN_COMMANDS]
     await app.bot.set_my_commands(commands)
+    for officer in await all_officers(app.bot_data.services.db):
+        names = STAFF_COMMANDS + (("canbo",) if officer.has(Role.ADMIN) else ())
+        staff = [BotCommand(name, t(f"commands.staff.{name}")) for name in names]
+        try:
+            await app.bot.set_my_commands(
+                staff, scope=BotCommandScopeChat(int(officer.external_id))
+            )
+        except BadRequest:
+            _LOGGER.info("officer %s has not opened the bot yet", officer.person_id)
+
+
+async def _deliver(context: Context) -> None:
+    await context.bot_data.deliverer.deliver_due()
 
 
 async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
@@ -117,13 +144,16 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
         loop.add_signal_handler(signum, stop.set)
     db = await Database.open(config.storage.path)
     try:
-        app = build_application(Services(config=config, db=db, clock=SystemClock()))
+        services = Services(config=config, db=db, clock=SystemClock())
+        await sync_from_config(db, services.clock, config, CHANNEL)
+        app = build_application(services)
         async with app:
             await announce_commands(app)
             if app.job_queue is not None:
                 app.job_queue.run_repeating(
                     _forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=1)
                 )
+                app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
             await app.start()
             if app.updater is None:
                 raise RuntimeError("the application was built without an updater")

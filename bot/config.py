@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -358,11 +359,18 @@ def _calendar_problems(calendar: CalendarConfig) -> list[Problem]:
 
 
 def work_calendar(config: Config) -> WorkCalendar:
-    """The commune's working calendar: Vietnamese public holidays plus the [calendar] changes."""
-    return WorkCalendar(
-        extra_days_off=frozenset(config.calendar.extra_days_off),
-        extra_working_days=frozenset(config.calendar.extra_working_days),
+    """The commune's working calendar: Vietnamese public holidays plus the [calendar] changes.
+
+    One calendar per distinct set of changes, so each year's holidays are computed once.
+    """
+    return _calendar(
+        frozenset(config.calendar.extra_days_off), frozenset(config.calendar.extra_working_days)
     )
+
+
+@cache
+def _calendar(days_off: frozenset[date], working_days: frozenset[date]) -> WorkCalendar:
+    return WorkCalendar(extra_days_off=days_off, extra_working_days=working_days)
 
 
 def deadline_rules(config: Config) -> DeadlineRules:

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.dialogs.menu import MENU_REF, MenuItem
-from handlers import consent, intake, lookup, menu
+from handlers import admin, citizen_case, consent, intake, lookup, menu, officer
 from handlers.context import App
 from handlers.errors import on_error
 
@@ -20,19 +20,26 @@ CONSENT_GROUP = -1
 
 
 def register(app: App) -> None:
-    # Before anything else: a person who has not agreed to the privacy notice gets only that.
+    # Before anything else: a citizen who has not agreed to the privacy notice gets only that.
     app.add_handler(TypeHandler(Update, consent.require_consent), group=CONSENT_GROUP)
 
     # Order matters below: in one group only the first matching handler runs.
-    # 1. What works at any time, also half-way through a case, without touching the draft.
+    # 1. What works at any time, also half-way through something, without touching a draft.
     app.add_handler(CommandHandler("start", menu.start))
+    app.add_handler(CommandHandler("id", admin.my_id))
     app.add_handler(CommandHandler("tracuu", lookup.lookup_command))
     app.add_handler(CommandHandler("lich", menu.show_schedule))
     app.add_handler(CommandHandler("trogiup", menu.show_help))
+    app.add_handler(CommandHandler("viec", officer.my_work))
+    app.add_handler(CommandHandler("hoso", officer.case_command))
+    app.add_handler(CommandHandler("canbo", admin.officers_command))
     app.add_handler(CallbackQueryHandler(lookup.lookup_button, pattern=rf"^{lookup.LOOKUP_REF}\|"))
     others = "|".join(item.value for item in MenuItem if item is not MenuItem.SEND)
     app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=rf"^{MENU_REF}\|({others})$"))
-    # 2. Writing a case: while a draft is open, every message goes to it.
+    # 2. Conversations. An officer's pending action and a citizen's answer to a question come
+    #    before a citizen's draft, so a draft waits while they are written.
+    app.add_handler(officer.conversation())
+    app.add_handler(citizen_case.conversation())
     app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND)))
     # 3. Everything else at the top level gets a helpful answer and the menu.
     app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))

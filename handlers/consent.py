@@ -16,6 +16,7 @@ from bot.dialogs.menu import (
     reminder_prompt,
 )
 from bot.services.citizens import find_citizen, give_consent
+from bot.services.officers import find_officer
 from bot.texts import t
 from handlers.context import CHANNEL, Context
 from handlers.render import (
@@ -38,11 +39,19 @@ def _answer(update: Update) -> ConsentAnswer | None:
 
 
 async def require_consent(update: Update, context: Context) -> None:
-    """Runs before every other handler; stops the update unless the person has agreed."""
+    """Runs before every other handler; stops the update unless the person has agreed.
+
+    Officers work under their duties rather than consent; /id stores nothing, so anyone may
+    ask it (an officer-to-be needs it before an admin can add them).
+    """
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != ChatType.PRIVATE:
         raise ApplicationHandlerStop
+    if is_command(update, "id"):
+        return
     services = context.services
+    if await find_officer(services.db, CHANNEL, str(user.id)) is not None:
+        return
     person = await find_citizen(services.db, CHANNEL, str(user.id))
     if person is not None and person.has_consented:
         return

@@ -7,6 +7,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services import Services
+from bot.services.outbox import Deliverer
 
 CHANNEL = "telegram"
 UserData = dict[str, Any]
@@ -18,6 +19,7 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        self._deliverer: Deliverer | None = None
 
     @property
     def services(self) -> Services:
@@ -28,6 +30,16 @@ class BotData:
     @services.setter
     def services(self, services: Services) -> None:
         self._services = services
+
+    @property
+    def deliverer(self) -> Deliverer:
+        if self._deliverer is None:
+            raise RuntimeError("the outbox deliverer is not wired yet")
+        return self._deliverer
+
+    @deliverer.setter
+    def deliverer(self, deliverer: Deliverer) -> None:
+        self._deliverer = deliverer
 
 
 class Context(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):

@@ -21,9 +21,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import Config
 from bot.dialogs import intake
 from bot.dialogs.intake import Outcome, Turn
 from bot.dialogs.menu import MENU_REF, MenuItem, menu_prompt
+from bot.dialogs.notices import day
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
 from bot.services.citizens import find_citizen
@@ -147,12 +149,17 @@ async def _submit(update: Update, context: Context, message: Message, turn: Turn
         return _drop(context)
     ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)
     await retire_buttons(update)
-    await send_prompt(message, menu_prompt(_receipt(ticket)))
+    await send_prompt(message, menu_prompt(_receipt(ticket, services.config)))
     return _drop(context)
 
 
-def _receipt(ticket: Ticket) -> str:
-    text = t("intake.submitted", code=ticket.code)
+def _receipt(ticket: Ticket, config: Config) -> str:
+    text = t(
+        "intake.submitted",
+        code=ticket.code,
+        department=config.department_name(ticket.department_id),
+        due=day(ticket.due_on),
+    )
     if ticket.kind.needs_identity:
         text += "\n" + t("intake.submitted_sign", kind=t(f"kind.{ticket.kind.value}.label").lower())
     return text

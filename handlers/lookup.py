@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import MessageLimit
 
+from bot.dialogs.base import chunks
+from bot.dialogs.notices import ADD_REF, case_ref
 from bot.dialogs.summary import case_detail, case_line
 from bot.domain.people import Person
 from bot.domain.tickets import format_code, parse_code
+from bot.domain.workflow import CLOSED
 from bot.services.citizens import find_citizen
 from bot.services.lookup import my_case, my_cases
 from bot.texts import t
 from handlers.context import CHANNEL, Context
-from handlers.render import button_data, parse_button, reply_target, send_text
+from handlers.render import button_data, parse_button, reply_target
 
 LOOKUP_REF = "lookup"
 _PAGE = "p"
@@ -63,7 +67,16 @@ async def show_case(message: Message, citizen: Person, context: Context, typed: 
     if ticket is None:
         await message.reply_text(t("lookup.not_found", code=code))
         return
-    await send_text(message, case_detail(ticket, services.config))
+    markup = None
+    if ticket.status not in CLOSED:
+        data = button_data(case_ref(ADD_REF, ticket), "go")
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t("citizen.add_button"), callback_data=data)]]
+        )
+    *head, last = chunks(case_detail(ticket, services.config), MessageLimit.MAX_TEXT_LENGTH)
+    for part in head:
+        await message.reply_text(part)
+    await message.reply_text(last, reply_markup=markup)
 
 
 async def lookup_command(update: Update, context: Context) -> None:

@@ -8,12 +8,15 @@ from telegram.ext import filters
 from bot.dialogs.base import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
 from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu, schedule_text
 from bot.domain.choices import Nav, match_nav
+from bot.domain.people import Person
 from bot.domain.tickets import parse_code
+from bot.services import casework
 from bot.services.citizens import find_citizen
 from bot.texts import t
 from handlers.context import CHANNEL, Context
 from handlers.intake import DRAFT_KEY
 from handlers.lookup import show_case, show_list
+from handlers.officer import current_officer
 from handlers.render import event_of, parse_button, reply_target, send_prompt, send_text
 
 
@@ -31,6 +34,10 @@ class MenuChoice(filters.MessageFilter):
 async def start(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
+        return
+    officer = await current_officer(update, context)
+    if officer is not None:
+        await message.reply_text(f"{t('staff.greeting', name=officer.name)}\n\n{t('staff.help')}")
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
     if context.user_data and DRAFT_KEY in context.user_data:
@@ -92,18 +99,35 @@ async def anything_else(update: Update, context: Context) -> None:
         if item is not None:
             await _do(item, update, context, message)
             return
-        if parse_code(event.text) is not None:
-            user = update.effective_user
-            services = context.services
-            citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
-            if citizen is not None:
-                await show_case(message, citizen, context, event.text)
-                return
+        user = update.effective_user
+        services = context.services
+        citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+        if citizen is not None and parse_code(event.text) is not None:
+            await show_case(message, citizen, context, event.text)
+            return
+        if citizen is not None and await _answered_question(message, citizen, context, event.text):
+            return
         await send_prompt(message, menu_prompt(t("menu.not_understood")))
     elif isinstance(event, Unsupported):
         await send_prompt(message, menu_prompt(t(f"unsupported.{event.what}")))
     else:
         await send_prompt(message, menu_prompt(t(f"unsupported.{_outside_flow(event)}")))
+
+
+async def _answered_question(
+    message: Message, citizen: Person, context: Context, text: str
+) -> bool:
+    """Text typed without pressing "Trả lời", while exactly one case waits for the citizen's
+    answer, is that answer: elderly people often just type back."""
+    services = context.services
+    waiting = await casework.waiting_cases(services.db, citizen)
+    if len(waiting) != 1 or len(text.strip()) < 2:
+        return False
+    ticket = await casework.citizen_writes(
+        services.db, services.clock, citizen, waiting[0].id, text
+    )
+    await send_prompt(message, menu_prompt(t("citizen.note.sent_write", code=ticket.code)))
+    return True
 
 
 def _outside_flow(event: Event | None) -> str:

@@ -28,7 +28,7 @@ from bot.dialogs.base import (
     Unsupported,
     chunks,
 )
-from bot.domain.choices import Nav
+from bot.domain.choices import Nav, Option, match_option
 from bot.texts import t
 
 SEPARATOR = "|"
@@ -51,7 +51,7 @@ def parse_button(data: str | None) -> Choice | None:
     return Choice(ref, key) if ref and key else None
 
 
-def _inline(prompt: Prompt) -> InlineKeyboardMarkup | None:
+def inline_keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
     rows = [
         [InlineKeyboardButton(f"{n}. {o.label}", callback_data=button_data(prompt.ref, o.key))]
         for n, o in enumerate(prompt.options, start=1)
@@ -86,7 +86,7 @@ async def send_prompt(
         await message.reply_text(notice or t("common.noted"), reply_markup=ReplyKeyboardRemove())
     elif notice:
         await message.reply_text(notice)
-    markup = _reply_keyboard(prompt) if prompt.request else _inline(prompt)
+    markup = _reply_keyboard(prompt) if prompt.request else inline_keyboard(prompt)
     *head, last = chunks(prompt.text, MessageLimit.MAX_TEXT_LENGTH)
     for part in head:
         await message.reply_text(part)
@@ -130,6 +130,15 @@ def event_of(update: Update) -> Event | None:
         if getattr(message, kind, None):
             return Unsupported("video" if kind in ("video_note", "animation") else kind)
     return Unsupported("other")
+
+
+def chosen(event: Event | None, options: tuple[Option, ...]) -> Option | None:
+    """The option a pressed button or a typed answer picks, if any."""
+    if isinstance(event, Choice):
+        return next((o for o in options if o.key == event.key), None)
+    if isinstance(event, Text):
+        return match_option(event.text, options)
+    return None
 
 
 def is_command(update: Update, name: str) -> bool:

@@ -20,8 +20,9 @@ async def add(
     from_status: Status | None,
     to_status: Status | None,
     note: str | None = None,
-) -> None:
-    await conn.execute(
+) -> int:
+    """Record one change; returns its id, which keys the messages the change causes."""
+    cursor = await conn.execute(
         """
         INSERT INTO ticket_events (ticket_id, at, actor_id, action, from_status, to_status, note)
         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -36,6 +37,7 @@ async def add(
             note,
         ),
     )
+    return int(cursor.lastrowid or 0)
 
 
 async def for_ticket(conn: aiosqlite.Connection, ticket_id: int) -> list[TicketEvent]:
@@ -53,3 +55,13 @@ async def for_ticket(conn: aiosqlite.Connection, ticket_id: int) -> list[TicketE
             )
             async for row in cursor
         ]
+
+
+async def add_staff(
+    conn: aiosqlite.Connection, *, at: datetime, actor_id: int, action: str, note: str
+) -> None:
+    """Record an administrative change that concerns no single case."""
+    await conn.execute(
+        "INSERT INTO admin_events (at, actor_id, action, note) VALUES (?, ?, ?, ?)",
+        (iso(at), actor_id, action, note),
+    )

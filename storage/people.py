@@ -52,3 +52,9 @@ async def record_consent(
         "UPDATE people SET consent_at = ?, consent_notice = ?, updated_at = ? WHERE id = ?",
         (iso(now), notice, iso(now), person_id),
     )
+
+
+async def get(conn: aiosqlite.Connection, person_id: int) -> Person | None:
+    async with conn.execute("SELECT * FROM people WHERE id = ?", (person_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _person(row) if row else None

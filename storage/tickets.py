@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket
-from storage.rows import instant, iso, one
+from storage.officers import OPEN_STATUSES
+from storage.rows import instant, iso, one, parse_time
 
 
 async def next_number(conn: aiosqlite.Connection, year: int) -> int:
@@ -28,8 +29,8 @@ async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now
         """
         INSERT INTO tickets (code, draft_id, citizen_id, kind, category_id, department_id,
             status, content, latitude, longitude, place, contact_name, contact_phone,
-            contact_address, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            contact_address, due_on, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         RETURNING id
         """,
         (
@@ -47,6 +48,7 @@ async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now
             new.contact_name,
             new.contact_phone,
             new.contact_address,
+            new.due_on.isoformat() if new.due_on else None,
             iso(now),
             iso(now),
         ),
@@ -81,6 +83,15 @@ def _ticket(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Tic
         contact_phone=row["contact_phone"],
         contact_address=row["contact_address"],
         attachments=attachments,
+        citizen_id=row["citizen_id"],
+        department_id=row["department_id"],
+        assignee_id=row["assignee_id"],
+        subject_id=row["subject_id"],
+        accepted_at=parse_time(row["accepted_at"]),
+        closed_at=parse_time(row["closed_at"]),
+        result=row["result"],
+        rating=row["rating"],
+        due_on=date.fromisoformat(row["due_on"]) if row["due_on"] else None,
     )
 
 
@@ -124,5 +135,77 @@ async def page_for_citizen(
         "SELECT * FROM tickets WHERE citizen_id = ? ORDER BY created_at DESC, id DESC "
         "LIMIT ? OFFSET ?",
         (citizen_id, limit, offset),
+    ) as cursor:
+        return [_ticket(row) async for row in cursor]
+
+
+async def get(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
+    async with conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)) as cursor:
+        row = await cursor.fetchone()
+    return await _with_attachments(conn, row) if row else None
+
+
+async def find_by_code(conn: aiosqlite.Connection, code: str) -> Ticket | None:
+    async with conn.execute("SELECT * FROM tickets WHERE code = ?", (code,)) as cursor:
+        row = await cursor.fetchone()
+    return await _with_attachments(conn, row) if row else None
+
+
+# The columns a change of a case may set; anything else is a programming error.
+_CHANGEABLE = frozenset(
+    {
+        "status",
+        "department_id",
+        "assignee_id",
+        "subject_id",
+        "category_id",
+        "accepted_at",
+        "closed_at",
+        "result",
+        "rating",
+        "rating_comment",
+        "due_on",
+    }
+)
+
+
+def _column_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Status):
+        return value.value
+    return value
+
+
+async def update(
+    conn: aiosqlite.Connection, ticket_id: int, now: datetime, **changes: object
+) -> None:
+    unknown = set(changes) - _CHANGEABLE
+    if unknown:
+        raise ValueError(f"not changeable: {sorted(unknown)}")
+    columns = ", ".join(f"{name} = ?" for name in changes)
+    await conn.execute(
+        f"UPDATE tickets SET {columns}, updated_at = ? WHERE id = ?",  # noqa: S608 - whitelisted names
+        (*(_column_value(v) for v in changes.values()), iso(now), ticket_id),
+    )
+
+
+async def open_for_assignee(conn: aiosqlite.Connection, person_id: int) -> list[Ticket]:
+    """An officer's open cases, the most urgent first: earliest due date, then oldest."""
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    async with conn.execute(
+        f"SELECT * FROM tickets WHERE assignee_id = ? AND status IN ({marks}) "  # noqa: S608
+        "ORDER BY due_on IS NULL, due_on, created_at",
+        (person_id, *OPEN_STATUSES),
+    ) as cursor:
+        return [_ticket(row) async for row in cursor]
+
+
+async def waiting_for_citizen(conn: aiosqlite.Connection, citizen_id: int) -> list[Ticket]:
+    async with conn.execute(
+        "SELECT * FROM tickets WHERE citizen_id = ? AND status = ? ORDER BY id",
+        (citizen_id, Status.WAITING_CITIZEN.value),
     ) as cursor:
         return [_ticket(row) async for row in cursor]

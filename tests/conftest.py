@@ -12,6 +12,8 @@ import pytest
 from bot.app import build_application
 from bot.config import TOKEN_ENV, Config, load_config
 from bot.services import Services
+from bot.services.officers import sync_from_config
+from handlers.context import CHANNEL
 from storage.database import Database
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
@@ -56,6 +58,7 @@ def services(config: Config, db: Database, clock: FixedClock) -> Services:
 
 @pytest.fixture
 async def chats(services: Services) -> AsyncIterator[Chats]:
+    await sync_from_config(services.db, services.clock, services.config, CHANNEL)
     request = OfflineRequest()
     app = build_application(services, request=request)
     async with app:

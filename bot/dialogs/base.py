@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -83,3 +84,44 @@ class Unsupported:
 
 
 Event = Choice | Text | PhotoSent | LocationSent | ContactSent | Unsupported
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message the commune sends on its own initiative: a new case, a status change.
+
+    It is stored as JSON in the outbox and delivered later, so it carries only plain values:
+    the text, buttons as (ref, options), and channel file ids or a map point.
+    """
+
+    text: str
+    ref: str = ""
+    options: tuple[Option, ...] = ()
+    photo: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "text": self.text,
+                "ref": self.ref,
+                "options": [[o.key, o.label] for o in self.options],
+                "photo": self.photo,
+                "latitude": self.latitude,
+                "longitude": self.longitude,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Notice:
+        data = json.loads(text)
+        return cls(
+            text=data["text"],
+            ref=data.get("ref", ""),
+            options=tuple(Option(key, label) for key, label in data.get("options", [])),
+            photo=data.get("photo"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        )

@@ -80,20 +80,21 @@ def case_line(ticket: Ticket, zone: ZoneInfo) -> str:
 
 
 def case_detail(ticket: Ticket, config: Config) -> str:
-    """One case as its citizen sees it."""
-    return "\n".join(
-        [
-            t("lookup.detail.title", code=ticket.code),
-            t("summary.kind", value=kind_label(ticket.kind)),
-            t("summary.category", value=category_label(ticket.category_id, config)),
-            t("lookup.detail.date", date=local_date(ticket.created_at, config.commune.zone)),
-            t("lookup.detail.status", status=status_label(ticket.status)),
-            t("summary.content", value=shorten(ticket.content, 1500)),
-            t("summary.photos", count=len(ticket.attachments)),
-            t("summary.place", value=_place(ticket.latitude, ticket.place)),
-            t(
-                "summary.sender",
-                value=_identity(ticket.contact_name, ticket.contact_phone, ticket.contact_address),
-            ),
-        ]
-    )
+    """One case as its citizen sees it, with the commune's answer once there is one."""
+    lines = [
+        t("lookup.detail.title", code=ticket.code),
+        t("summary.kind", value=kind_label(ticket.kind)),
+        t("summary.category", value=category_label(ticket.category_id, config)),
+        t("lookup.detail.date", date=local_date(ticket.created_at, config.commune.zone)),
+        t("lookup.detail.status", status=status_label(ticket.status)),
+        t("summary.content", value=shorten(ticket.content, 1500)),
+        t("summary.photos", count=len(ticket.attachments)),
+        t("summary.place", value=_place(ticket.latitude, ticket.place)),
+        t(
+            "summary.sender",
+            value=_identity(ticket.contact_name, ticket.contact_phone, ticket.contact_address),
+        ),
+    ]
+    if ticket.result:
+        lines.append(t("citizen.result", value=ticket.result))
+    return "\n".join(lines)

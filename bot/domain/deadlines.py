@@ -173,3 +173,19 @@ def _complaint_period(rules: DeadlineRules, *, complex: bool) -> Period:
     if rules.remote_area:
         return rules.complaint_resolve_remote_complex if complex else rules.complaint_resolve_remote
     return rules.complaint_resolve_complex if complex else rules.complaint_resolve
+
+
+def due_on_receipt(kind: Kind, received: date, rules: DeadlineRules, cal: WorkCalendar) -> date:
+    """The date a new case shows: acceptance for the kinds that have it, else resolution."""
+    accept_by = due_for_acceptance(kind, received, rules, cal)
+    return accept_by or due_for_resolution(kind, received, rules, cal)
+
+
+def due_on_acceptance(
+    kind: Kind, accepted: date, current: date | None, rules: DeadlineRules, cal: WorkCalendar
+) -> date | None:
+    """Once accepted, complaints and denunciations run their resolution period from that day;
+    feedback and petitions keep the date they were given on receipt."""
+    if kind in (Kind.COMPLAINT, Kind.DENUNCIATION):
+        return due_for_resolution(kind, accepted, rules, cal)
+    return current

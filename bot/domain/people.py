@@ -27,3 +27,19 @@ class Person:
     @property
     def has_consented(self) -> bool:
         return self.consent_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    person_id: int
+    channel: str
+    external_id: str
+    name: str
+    title: str
+    department_id: str | None
+    roles: frozenset[Role]
+    active: bool = True
+    last_assigned_at: datetime | None = None
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -22,6 +22,13 @@ class Kind(StrEnum):
 
 class Status(StrEnum):
     NEW = "new"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    WAITING_CITIZEN = "waiting_citizen"
+    REASSIGNED = "reassigned"
+    REOPENED = "reopened"
+    RESOLVED = "resolved"
+    REFUSED = "refused"
 
 
 _CODE = re.compile(r"^([A-Z][A-Z0-9]{0,9})-(\d{4})-(\d{5,})$")
@@ -65,6 +72,19 @@ class Ticket:
     contact_phone: str | None = None
     contact_address: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    citizen_id: int = 0
+    department_id: str | None = None
+    assignee_id: int | None = None
+    subject_id: int | None = None
+    accepted_at: datetime | None = None
+    closed_at: datetime | None = None
+    result: str | None = None
+    rating: str | None = None
+    due_on: date | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +103,7 @@ class NewTicket:
     contact_phone: str | None
     contact_address: str | None
     attachments: tuple[Attachment, ...]
+    due_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

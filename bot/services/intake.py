@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.config import Config
+from bot.config import Config, deadline_rules, work_calendar
+from bot.domain.deadlines import due_on_receipt
 from bot.domain.draft import Draft, missing
 from bot.domain.people import Person
 from bot.domain.tickets import Attachment, NewTicket, Status, Ticket, format_code
+from bot.services.assignment import assign
 from storage import events, tickets
 from storage.database import Database
 
@@ -18,8 +20,9 @@ class IncompleteDraftError(ValueError):
 async def submit_case(
     db: Database, clock: Clock, config: Config, citizen: Person, draft: Draft
 ) -> Ticket:
-    """File the draft once: sending the same draft again returns the case already filed.
+    """File the draft once and put it in the right hands, in one transaction.
 
+    Sending the same draft again returns the case already filed.
     The draft id is the idempotency key, so a "Gửi" pressed twice, or re-delivered by the
     platform after a crash, never makes two cases.
     """
@@ -54,9 +57,15 @@ async def submit_case(
             attachments=tuple(
                 Attachment("photo", p.file_id, p.file_unique_id) for p in draft.photos
             ),
+            due_on=due_on_receipt(
+                draft.kind,
+                now.astimezone(config.commune.zone).date(),
+                deadline_rules(config),
+                work_calendar(config),
+            ),
         )
         ticket_id = await tickets.insert(conn, new, Status.NEW, now)
-        await events.add(
+        event_id = await events.add(
             conn,
             ticket_id,
             at=now,
@@ -66,6 +75,6 @@ async def submit_case(
             to_status=Status.NEW,
         )
         filed = await tickets.find_by_draft(conn, draft.draft_id)
-    if filed is None:
-        raise LookupError(f"case {new.code} vanished after filing")
-    return filed
+        if filed is None:
+            raise LookupError(f"case {new.code} vanished after filing")
+        return await assign(conn, clock, config, filed, key=f"event:{event_id}")

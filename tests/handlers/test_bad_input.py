@@ -128,7 +128,7 @@ async def test_group_chats_are_ignored(chats: Chats, config: Config) -> None:
     update = chats.text_update(CITIZEN, "/start")
     update["message"]["chat"] = {"id": -100123, "type": "group", "title": "Nhóm thôn"}
     assert await chats.deliver(update) == []
-    assert await rows(config, "SELECT * FROM people") == []
+    assert await rows(config, f"SELECT * FROM people WHERE external_id = '{CITIZEN}'") == []
 
 
 async def test_long_summary_is_split_to_fit_telegram(chats: Chats) -> None:

@@ -70,7 +70,15 @@ class Chats:
         before = len(self.request.calls)
         data = {"update_id": update_id or next(_UPDATE_IDS), **payload}
         await self.app.process_update(Update.de_json(data, self.app.bot))
-        return [c for c in self.request.calls[before:] if c.method in ("sendMessage", "sendPhoto")]
+        # What the update queued for others (officers, the citizen) is delivered right away.
+        await self.app.bot_data.deliverer.deliver_due()
+        source = payload.get("message") or payload.get("callback_query", {}).get("message", {})
+        chat_id = source.get("chat", {}).get("id")
+        return [
+            c
+            for c in self.request.calls[before:]
+            if c.method in ("sendMessage", "sendPhoto") and c.params.get("chat_id") == chat_id
+        ]
 
     def text_update(self, user_id: int, text: str) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}

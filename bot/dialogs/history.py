@@ -1,0 +1,40 @@
+"""A case's history as officers read it: when, who, what, from which status to which."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from bot.dialogs.summary import shorten, status_label
+from bot.domain.tickets import TicketEvent
+from bot.texts import catalog, t
+
+
+def _action(action: str) -> str:
+    key = f"history.action.{action}"
+    return t(key) if key in catalog() else action
+
+
+def history_text(events: list[TicketEvent], names: Mapping[int, str], zone: ZoneInfo) -> str:
+    """Officers are named; anyone else (the citizen) is "người dân", never by name."""
+    lines = [t("history.title")]
+    for event in events:
+        who = names.get(event.actor_id or 0, t("history.citizen"))
+        change = ""
+        if event.from_status and event.to_status and event.from_status != event.to_status:
+            change = t(
+                "history.change",
+                before=status_label(event.from_status),
+                after=status_label(event.to_status),
+            )
+        line = t(
+            "history.line",
+            at=event.at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+            who=who,
+            action=_action(event.action),
+            change=change,
+        )
+        if event.note:
+            line += f"\n   «{shorten(event.note, 300)}»"
+        lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""What the commune tells officers and citizens as a case moves.
+
+Officers get the case card first and the buttons for what they may do next; citizens get plain
+words with the case code. A denouncer's identity appears only in notices built for a leader.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.config import Config
+from bot.dialogs.base import Notice
+from bot.dialogs.summary import category_label, kind_label, shorten, status_label
+from bot.domain.choices import Option
+from bot.domain.tickets import Ticket
+from bot.domain.workflow import Action, next_status
+from bot.texts import t
+
+CASE_REF = "case"
+REPLY_REF = "reply"
+RATE_REF = "rate"
+ADD_REF = "add"
+# Officer actions offered as buttons, in the order they are shown.
+CARD_ACTIONS = (Action.ACCEPT, Action.ASK, Action.RESOLVE, Action.REASSIGN, Action.REFUSE)
+
+
+def case_ref(prefix: str, ticket: Ticket) -> str:
+    """A button's reference to a case: its number only; authority is checked on each press."""
+    return f"{prefix}.{ticket.id}"
+
+
+def parse_case_ref(ref: str, prefix: str) -> int | None:
+    head, _, number = ref.partition(".")
+    return int(number) if head == prefix and number.isdigit() and len(number) < 12 else None
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else t("summary.none")
+
+
+def possible_actions(ticket: Ticket) -> tuple[Action, ...]:
+    """The card's buttons: only what the case's status allows now."""
+    possible = []
+    for action in CARD_ACTIONS:
+        try:
+            next_status(ticket.status, action, accepted=ticket.accepted)
+        except ValueError:
+            continue
+        possible.append(action)
+    return tuple(possible)
+
+
+def _sender(ticket: Ticket, show_identity: bool) -> str:
+    if not show_identity:
+        return t("card.identity_hidden")
+    if not ticket.contact_name:
+        return t("summary.no_contact")
+    parts = (ticket.contact_name, ticket.contact_phone, ticket.contact_address)
+    return ", ".join(p for p in parts if p)
+
+
+def card_text(ticket: Ticket, config: Config, *, show_identity: bool, title_key: str) -> str:
+    department = config.department_name(ticket.department_id)
+    lines = [
+        t(title_key, code=ticket.code),
+        t(
+            "card.kind",
+            kind=kind_label(ticket.kind),
+            category=category_label(ticket.category_id, config),
+        ),
+        t("card.status", status=status_label(ticket.status), department=department),
+        t("card.due", due=day(ticket.due_on)),
+        t("card.sender", value=_sender(ticket, show_identity)),
+    ]
+    if ticket.place:
+        lines.append(t("card.place", value=ticket.place))
+    lines.append(t("card.content", value=shorten(ticket.content, 2500)))
+    if ticket.attachments:
+        lines.append(t("card.photos", count=len(ticket.attachments)))
+    return "\n".join(lines)
+
+
+def action_options(ticket: Ticket) -> tuple[Option, ...]:
+    return tuple(Option(a.value, t(f"card.action.{a.value}")) for a in possible_actions(ticket))
+
+
+def officer_card(
+    ticket: Ticket, config: Config, *, show_identity: bool, title_key: str = "card.new"
+) -> list[Notice]:
+    """The case card, then its photos and map point as separate messages."""
+    text = card_text(ticket, config, show_identity=show_identity, title_key=title_key)
+    notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=action_options(ticket))]
+    notices += [
+        Notice(text=t("card.photo_caption", code=ticket.code, n=n), photo=a.file_id)
+        for n, a in enumerate(ticket.attachments, start=1)
+    ]
+    if ticket.latitude is not None and ticket.longitude is not None:
+        notices.append(Notice(text="", latitude=ticket.latitude, longitude=ticket.longitude))
+    return notices
+
+
+def officer_update(ticket: Ticket, key: str, **values: object) -> Notice:
+    """A short line for the officer, with what they may do next."""
+    return Notice(
+        text=t(key, code=ticket.code, **values),
+        ref=case_ref(CASE_REF, ticket),
+        options=action_options(ticket),
+    )
+
+
+def citizen_notice(ticket: Ticket, key: str, **values: object) -> Notice:
+    options: tuple[Option, ...] = ()
+    ref = ""
+    if key == "citizen.question":
+        ref = case_ref(REPLY_REF, ticket)
+        options = (Option("answer", t("citizen.answer_button")),)
+    elif key == "citizen.resolved":
+        ref = case_ref(RATE_REF, ticket)
+        options = (
+            Option("satisfied", t("citizen.satisfied")),
+            Option("unsatisfied", t("citizen.unsatisfied")),
+        )
+    return Notice(text=t(key, code=ticket.code, **values), ref=ref, options=options)

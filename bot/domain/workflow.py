@@ -1,0 +1,124 @@
+"""How a case moves: which action leads from which status to which, and who may act.
+
+Every change of a case goes through `next_status` and `may`, so an illegal step or a forged
+button is refused in one place, whichever channel or screen it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.people import Role
+from bot.domain.tickets import Kind, Status
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"  # thụ lý: the commune formally takes the case on
+    ASK = "ask"  # ask the citizen for more information
+    CITIZEN_REPLY = "citizen_reply"  # the citizen answers that question
+    ADD_INFO = "add_info"  # the citizen adds something unasked
+    REASSIGN = "reassign"  # pass it to another department or officer
+    RESOLVE = "resolve"
+    REFUSE = "refuse"  # không thụ lý, with a reason
+    RATE = "rate"  # the citizen says whether they are satisfied
+    REOPEN = "reopen"  # unsatisfied citizen, or a leader's decision
+    VIEW = "view"
+
+
+AWAITING_ACCEPTANCE = frozenset({Status.NEW, Status.REASSIGNED, Status.REOPENED})
+WORKING = frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING_CITIZEN})
+OPEN = AWAITING_ACCEPTANCE | WORKING
+CLOSED = frozenset({Status.RESOLVED, Status.REFUSED})
+OFFICER_ACTIONS = frozenset({Action.ACCEPT, Action.ASK, Action.RESOLVE, Action.REFUSE})
+CITIZEN_ACTIONS = frozenset({Action.CITIZEN_REPLY, Action.ADD_INFO, Action.RATE})
+
+
+class IllegalTransitionError(ValueError):
+    def __init__(self, status: Status, action: Action) -> None:
+        super().__init__(f"cannot {action.value} a case that is {status.value}")
+        self.status = status
+        self.action = action
+
+
+def next_status(status: Status, action: Action, *, accepted: bool) -> Status:
+    """The status after `action`, or IllegalTransitionError.
+
+    `accepted` says whether the case was ever formally accepted: a question asked before
+    acceptance, once answered, leaves the case awaiting acceptance again, and only a case not
+    yet accepted can be refused.
+    """
+    if action is Action.ACCEPT and status in AWAITING_ACCEPTANCE:
+        return Status.ACCEPTED
+    if action is Action.ASK and status in OPEN - {Status.WAITING_CITIZEN}:
+        return Status.WAITING_CITIZEN
+    if action is Action.CITIZEN_REPLY and status is Status.WAITING_CITIZEN:
+        return Status.IN_PROGRESS if accepted else Status.NEW
+    if action is Action.ADD_INFO and status in OPEN:
+        return status
+    if action is Action.REASSIGN and status in OPEN:
+        return Status.REASSIGNED
+    if action is Action.RESOLVE and status in WORKING and accepted:
+        return Status.RESOLVED
+    if action is Action.REFUSE and status in OPEN and not accepted:
+        return Status.REFUSED
+    if action is Action.RATE and status is Status.RESOLVED:
+        return Status.RESOLVED
+    if action is Action.REOPEN and status in CLOSED:
+        return Status.REOPENED
+    raise IllegalTransitionError(status, action)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    person_id: int
+    roles: frozenset[Role] = frozenset()
+    department_id: str | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        return Role.LEADER in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAccess:
+    """What authorization needs to know about a case."""
+
+    kind: Kind
+    citizen_id: int
+    assignee_id: int | None
+    department_id: str | None
+    subject_id: int | None = None  # the officer whose conduct the case is about
+
+
+def may(actor: Actor, action: Action, case: CaseAccess) -> bool:
+    """Whether this person may do this to this case; checked again on every press."""
+    if actor.person_id == case.subject_id:
+        return False
+    if action in CITIZEN_ACTIONS:
+        return actor.person_id == case.citizen_id
+    if actor.is_leader:
+        return True
+    if action is Action.REOPEN:
+        return False
+    is_assignee = case.assignee_id is not None and actor.person_id == case.assignee_id
+    if action in OFFICER_ACTIONS:
+        return is_assignee
+    if action is Action.REASSIGN:
+        return is_assignee or Role.RECEPTION in actor.roles
+    if action is Action.VIEW:
+        in_queue = (
+            case.department_id is not None
+            and actor.department_id == case.department_id
+            and bool(actor.roles & {Role.OFFICER, Role.RECEPTION})
+        )
+        restricted = case.kind is Kind.DENUNCIATION or case.subject_id is not None
+        return is_assignee or (in_queue and not restricted)
+    return False
+
+
+def sees_identity(actor: Actor, case: CaseAccess) -> bool:
+    """A denouncer's identity is for the leaders who resolve it, never anyone else."""
+    if case.kind is Kind.DENUNCIATION:
+        return actor.is_leader and actor.person_id != case.subject_id
+    return may(actor, Action.VIEW, case)

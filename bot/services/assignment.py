@@ -1,0 +1,133 @@
+"""Putting a case in the right hands, and telling them, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.config import Config, routing_rules
+from bot.dialogs.base import Notice
+from bot.dialogs.notices import officer_card
+from bot.domain.people import Officer, Role
+from bot.domain.routing import Candidate, Route, route
+from bot.domain.tickets import Kind, Ticket
+from bot.domain.workflow import CaseAccess, sees_identity
+from bot.services.officers import actor
+from bot.services.outbox import notify
+from storage import officers, people, tickets
+
+
+def access(ticket: Ticket) -> CaseAccess:
+    return CaseAccess(
+        kind=ticket.kind,
+        citizen_id=ticket.citizen_id,
+        assignee_id=ticket.assignee_id,
+        department_id=ticket.department_id,
+        subject_id=ticket.subject_id,
+    )
+
+
+async def _candidates(conn: aiosqlite.Connection) -> tuple[list[Officer], list[Candidate]]:
+    staff = await officers.active(conn)
+    load = await officers.open_case_counts(conn)
+    return staff, [
+        Candidate(
+            person_id=o.person_id,
+            department_id=o.department_id,
+            roles=o.roles,
+            open_cases=load.get(o.person_id, 0),
+            last_assigned_at=o.last_assigned_at,
+        )
+        for o in staff
+    ]
+
+
+async def send_card(
+    conn: aiosqlite.Connection,
+    clock: Clock,
+    config: Config,
+    ticket: Ticket,
+    officer: Officer,
+    *,
+    key: str,
+    title_key: str,
+) -> None:
+    """The case card (and its photos) to one officer, identity shown only if they may see it."""
+    person = await people.get(conn, officer.person_id)
+    if person is None:
+        return
+    show = sees_identity(actor(officer), access(ticket))
+    for n, notice in enumerate(
+        officer_card(ticket, config, show_identity=show, title_key=title_key)
+    ):
+        await notify(conn, person, notice, f"{key}:{officer.person_id}:{n}", clock)
+
+
+async def assign(
+    conn: aiosqlite.Connection,
+    clock: Clock,
+    config: Config,
+    ticket: Ticket,
+    *,
+    key: str,
+    title_key: str = "card.new",
+    department_id: str | None = None,
+    subject_id: int | None = None,
+    exclude: frozenset[int] = frozenset(),
+) -> Ticket:
+    """Route the case, record who has it, and send the card to them and to whoever must know.
+
+    Leaders also get every complaint and denunciation, and every case that comes back reopened.
+    """
+    staff, candidates = await _candidates(conn)
+    by_telegram = {int(o.external_id): o.person_id for o in staff if o.external_id.isdigit()}
+    rules = routing_rules(config, by_telegram)
+    category = config.category(ticket.category_id)
+    queue = department_id or (category.department if category else rules.triage_department)
+    chosen: Route = route(
+        ticket.kind,
+        queue,
+        ticket.category_id,
+        rules,
+        candidates,
+        subject_id=subject_id,
+        exclude=exclude,
+        department_only=department_id is not None,
+    )
+    now: datetime = clock.now()
+    await tickets.update(
+        conn,
+        ticket.id,
+        now,
+        department_id=chosen.department_id,
+        assignee_id=chosen.assignee_id,
+        subject_id=subject_id if subject_id is not None else ticket.subject_id,
+    )
+    if chosen.assignee_id is not None:
+        await officers.mark_assigned(conn, chosen.assignee_id, now)
+    assigned = await tickets.get(conn, ticket.id)
+    if assigned is None:
+        raise LookupError(f"case {ticket.id} vanished while assigning")
+    told = set(chosen.notify)
+    if chosen.assignee_id is not None:
+        told.add(chosen.assignee_id)
+    if ticket.kind in (Kind.COMPLAINT, Kind.DENUNCIATION) or title_key == "card.reopened":
+        told |= {o.person_id for o in staff if o.has(Role.LEADER)}
+    told.discard(assigned.subject_id or 0)
+    for officer in staff:
+        if officer.person_id in told:
+            await send_card(conn, clock, config, assigned, officer, key=key, title_key=title_key)
+    return assigned
+
+
+async def tell(
+    conn: aiosqlite.Connection, clock: Clock, person_id: int | None, notice: Notice, key: str
+) -> None:
+    """Queue a notice for anyone by person id (citizen or officer)."""
+    if person_id is None:
+        return
+    person = await people.get(conn, person_id)
+    if person is not None:
+        await notify(conn, person, notice, f"{key}:{person_id}", clock)

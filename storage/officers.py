@@ -1,0 +1,132 @@
+"""Officers: who handles cases, in which department, with which roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.people import Officer, Role
+from bot.domain.tickets import Status
+from storage import people
+from storage.rows import iso, parse_time
+
+OPEN_STATUSES = tuple(s.value for s in Status if s not in (Status.RESOLVED, Status.REFUSED))
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerRecord:
+    """An officer as config or an admin describes them, before they have a person id."""
+
+    channel: str
+    external_id: str
+    name: str
+    title: str
+    department_id: str | None
+    roles: frozenset[Role]
+
+
+def _officer(row: aiosqlite.Row) -> Officer:
+    return Officer(
+        person_id=row["person_id"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        name=row["name"],
+        title=row["title"],
+        department_id=row["department_id"],
+        roles=frozenset(Role(r) for r in row["roles"].split(",") if r),
+        active=bool(row["active"]),
+        last_assigned_at=parse_time(row["last_assigned_at"]),
+    )
+
+
+_SELECT = """
+    SELECT o.*, p.channel, p.external_id FROM officers o JOIN people p ON p.id = o.person_id
+"""
+
+
+async def save(
+    conn: aiosqlite.Connection, record: OfficerRecord, source: str, now: datetime
+) -> Officer:
+    person = await people.upsert(conn, record.channel, record.external_id, record.name, now)
+    await conn.execute(
+        """
+        INSERT INTO officers (person_id, name, title, department_id, roles, source, active,
+            updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+        ON CONFLICT (person_id) DO UPDATE SET name = excluded.name, title = excluded.title,
+            department_id = excluded.department_id, roles = excluded.roles,
+            source = excluded.source, active = 1, updated_at = excluded.updated_at
+        """,
+        (
+            person.id,
+            record.name,
+            record.title,
+            record.department_id,
+            ",".join(sorted(r.value for r in record.roles)),
+            source,
+            iso(now),
+        ),
+    )
+    found = await by_person(conn, person.id)
+    if found is None:
+        raise LookupError(f"officer {person.id} vanished after saving")
+    return found
+
+
+async def deactivate_missing(
+    conn: aiosqlite.Connection, source: str, keep: Iterable[int], now: datetime
+) -> None:
+    """Officers of `source` not in `keep` stop receiving cases; their history stays."""
+    kept = list(keep)
+    marks = ",".join("?" * len(kept)) or "NULL"
+    await conn.execute(
+        f"UPDATE officers SET active = 0, updated_at = ? WHERE source = ? "  # noqa: S608 - placeholders only
+        f"AND person_id NOT IN ({marks})",
+        (iso(now), source, *kept),
+    )
+
+
+async def deactivate(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE officers SET active = 0, updated_at = ? WHERE person_id = ?",
+        (iso(now), person_id),
+    )
+
+
+async def by_person(conn: aiosqlite.Connection, person_id: int) -> Officer | None:
+    async with conn.execute(f"{_SELECT} WHERE o.person_id = ?", (person_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _officer(row) if row else None
+
+
+async def by_account(conn: aiosqlite.Connection, channel: str, external_id: str) -> Officer | None:
+    async with conn.execute(
+        f"{_SELECT} WHERE p.channel = ? AND p.external_id = ? AND o.active = 1",
+        (channel, external_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _officer(row) if row else None
+
+
+async def active(conn: aiosqlite.Connection) -> list[Officer]:
+    async with conn.execute(f"{_SELECT} WHERE o.active = 1 ORDER BY o.person_id") as cursor:
+        return [_officer(row) async for row in cursor]
+
+
+async def open_case_counts(conn: aiosqlite.Connection) -> dict[int, int]:
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    async with conn.execute(
+        f"SELECT assignee_id, count(*) FROM tickets WHERE status IN ({marks}) "  # noqa: S608
+        "AND assignee_id IS NOT NULL GROUP BY assignee_id",
+        OPEN_STATUSES,
+    ) as cursor:
+        return {int(row[0]): int(row[1]) async for row in cursor}
+
+
+async def mark_assigned(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE officers SET last_assigned_at = ? WHERE person_id = ?", (iso(now), person_id)
+    )

@@ -1,0 +1,68 @@
+"""Messages waiting to be delivered, written in the same transaction as what caused them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.rows import iso
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    id: int
+    channel: str
+    recipient: str
+    payload: str
+    attempts: int
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    key: str,
+    *,
+    channel: str,
+    recipient: str,
+    payload: str,
+    now: datetime,
+) -> None:
+    """Queue a message once: a second message with the same key is the same message."""
+    await conn.execute(
+        "INSERT OR IGNORE INTO outbox (dedupe_key, channel, recipient, payload, created_at, "
+        "not_before) VALUES (?, ?, ?, ?, ?, ?)",
+        (key, channel, recipient, payload, iso(now), iso(now)),
+    )
+
+
+async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Pending]:
+    async with conn.execute(
+        "SELECT id, channel, recipient, payload, attempts FROM outbox "
+        "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
+        "ORDER BY not_before, id LIMIT ?",
+        (iso(now), limit),
+    ) as cursor:
+        return [Pending(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
+
+
+async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
+    await conn.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (iso(now), message_id))
+
+
+async def mark_failed(
+    conn: aiosqlite.Connection, message_id: int, now: datetime, error: str
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET failed_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+        (iso(now), error, message_id),
+    )
+
+
+async def postpone(
+    conn: aiosqlite.Connection, message_id: int, until: datetime, error: str
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+        (iso(until), error, message_id),
+    )

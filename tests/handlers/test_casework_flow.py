@@ -1,0 +1,258 @@
+"""Citizen → officer → citizen through the real Application: every step, every notice."""
+
+from __future__ import annotations
+
+from bot.config import Config
+from tests.handlers.test_citizen_flow import agree, file_feedback, rows
+from tests.support.chat import Chats, buttons
+
+CITIZEN = 8001
+OTHER_CITIZEN = 8002
+CHAIRMAN = 100000001  # leader, admin
+OFFICE = 100000002  # officer, reception, Văn phòng
+ECONOMY = 100000003  # officer, Phòng Kinh tế
+SUPERVISOR = 100000004
+
+
+def texts(chats: Chats, user: int) -> list[str]:
+    return [str(c.params.get("text") or c.params.get("caption") or "") for c in chats.sent(user)]
+
+
+async def filed(chats: Chats) -> str:
+    await agree(chats, CITIZEN)
+    return await file_feedback(chats, CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông.")
+
+
+async def test_the_whole_loop(chats: Chats, config: Config) -> None:
+    code = await filed(chats)
+    receipt = texts(chats, CITIZEN)[-1]
+    assert "Phòng Kinh tế" in receipt
+    # Filed on Saturday 28/11/2026: ten working days run from Monday 30/11.
+    assert "Hạn trả lời: 11/12/2026" in receipt
+    card = chats.sent(ECONOMY)[-1]
+    assert f"Hồ sơ mới {code}" in str(card.params["text"])
+    assert "Rác thải đổ trộm" in str(card.params["text"])
+    assert "Hạn trả lời: 11/12/2026" in str(card.params["text"])
+    labels = [label for label, _ in buttons(card)]
+    assert any("Tiếp nhận" in label for label in labels)
+    assert not any("Giải quyết" in label for label in labels), "not before acceptance"
+
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    assert "đã được thụ lý" in texts(chats, CITIZEN)[-1]
+
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Rác đổ ở bên trái hay bên phải cổng làng?")
+    question = chats.sent(CITIZEN)[-1]
+    assert "Rác đổ ở bên trái hay bên phải cổng làng?" in str(question.params["text"])
+    await chats.tap(CITIZEN, "Trả lời")
+    await chats.say(CITIZEN, "Bên phải, cạnh cột điện số 12.")
+    assert "Bên phải, cạnh cột điện số 12." in texts(chats, ECONOMY)[-1]
+
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã thu gom rác và cắm biển cấm đổ rác.")
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    result = chats.sent(CITIZEN)[-1]
+    assert "Đã thu gom rác và cắm biển cấm đổ rác." in str(result.params["text"])
+    await chats.tap(CITIZEN, "Hài lòng")
+    await chats.say(CITIZEN, "Cảm ơn các anh chị cán bộ.")
+    assert "hài lòng" in " ".join(texts(chats, ECONOMY)[-2:])
+    assert "Cảm ơn các anh chị cán bộ." in texts(chats, ECONOMY)[-1]
+
+    actions = await rows(config, "SELECT action, from_status, to_status FROM ticket_events")
+    assert actions == [
+        ("submitted", None, "new"),
+        ("accept", "new", "accepted"),
+        ("ask", "accepted", "waiting_citizen"),
+        ("citizen_reply", "waiting_citizen", "in_progress"),
+        ("resolve", "in_progress", "resolved"),
+        ("rate", "resolved", "resolved"),
+        ("rating_comment", "resolved", "resolved"),
+    ]
+    [(status, rating, result_text)] = await rows(
+        config, "SELECT status, rating, result FROM tickets"
+    )
+    assert (status, rating) == ("resolved", "satisfied")
+    assert result_text == "Đã thu gom rác và cắm biển cấm đổ rác."
+
+
+async def test_unsatisfied_reopens_and_alerts_the_leader(chats: Chats, config: Config) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã nhắc nhở hộ gia đình liên quan.")
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    await chats.tap(CITIZEN, "Chưa hài lòng")
+    assert any(f"Hồ sơ {code} được mở lại" in text for text in texts(chats, CHAIRMAN))
+    assert "xem xét lại" in " ".join(texts(chats, CITIZEN)[-3:])
+    [(status,)] = await rows(config, "SELECT status FROM tickets")
+    assert status == "reopened"
+
+
+async def test_typed_answer_reaches_the_officer(chats: Chats) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Ông/bà cho biết số nhà gần nhất?")
+    answer = await chats.say(CITIZEN, "Số nhà 15")
+    assert "Đã chuyển nội dung" in str(answer[-1].params["text"])
+    assert "Số nhà 15" in texts(chats, ECONOMY)[-1]
+
+
+async def test_refusal_needs_a_reason_and_reaches_the_citizen(chats: Chats, config: Config) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Từ chối")
+    await chats.say(ECONOMY, "Việc này thuộc thẩm quyền của Công ty Điện lực.")
+    assert "Công ty Điện lực" in texts(chats, CITIZEN)[-1]
+    assert "không được thụ lý" in texts(chats, CITIZEN)[-1]
+    [(status, result)] = await rows(config, "SELECT status, result FROM tickets")
+    assert status == "refused"
+    assert result == "Việc này thuộc thẩm quyền của Công ty Điện lực."
+
+
+async def test_reassign_routes_within_the_new_department(chats: Chats, config: Config) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "Công an xã")
+    await chats.say(ECONOMY, "Có dấu hiệu vi phạm trật tự, đề nghị công an xử lý.")
+    # Nobody works in the police queue in the example config: the Office triages.
+    assert any(code in text for text in texts(chats, OFFICE))
+    assert "Công an xã" in texts(chats, CITIZEN)[-1]
+    [(department, assignee)] = await rows(
+        config,
+        "SELECT t.department_id, p.external_id FROM tickets t "
+        "JOIN people p ON p.id = t.assignee_id",
+    )
+    assert assignee == str(OFFICE)
+    assert department in ("cong-an", "van-phong")
+
+
+async def test_nobody_else_can_act_on_the_case(chats: Chats, config: Config) -> None:
+    await filed(chats)
+    card = chats.sent(ECONOMY)[-1]
+    accept = next(data for label, data in buttons(card) if "Tiếp nhận" in label)
+    for intruder in (OFFICE, SUPERVISOR, OTHER_CITIZEN):
+        if intruder == OTHER_CITIZEN:
+            await agree(chats, OTHER_CITIZEN)
+        await chats.press(intruder, accept)
+    assert await rows(config, "SELECT status FROM tickets") == [("new",)]
+    answers = [c for c in chats.request.calls if c.method == "answerCallbackQuery"]
+    assert sum("không có quyền" in str(a.params.get("text")) for a in answers) >= 2
+    # The right officer presses twice: the second press changes nothing.
+    await chats.press(ECONOMY, accept)
+    await chats.press(ECONOMY, accept)
+    assert await rows(config, "SELECT count(*) FROM ticket_events WHERE action = 'accept'") == [
+        (1,)
+    ]
+
+
+async def test_forged_case_buttons(chats: Chats, config: Config) -> None:
+    await filed(chats)
+    for data in (
+        "case.999|accept",
+        "case.1|delete",
+        "case.x|accept",
+        "case.1|resolve",
+        "rate.1|yes",
+    ):
+        await chats.press(ECONOMY, data)
+    assert await rows(config, "SELECT status FROM tickets") == [("new",)]
+
+
+async def test_officer_commands(chats: Chats) -> None:
+    code = await filed(chats)
+    work = await chats.say(ECONOMY, "/viec")
+    assert code in str(work[-1].params["text"])
+    case = await chats.say(ECONOMY, f"/hoso {code}")
+    assert "Lịch sử hồ sơ" in str(case[-1].params["text"])
+    assert "Gửi đơn" in str(case[-1].params["text"])
+    hidden = await chats.say(SUPERVISOR, f"/hoso {code}")
+    assert "không có quyền xem" in str(hidden[-1].params["text"])
+    citizen = await chats.say(CITIZEN, "/viec")
+    assert "dành cho cán bộ" in str(citizen[-1].params["text"])
+
+
+async def test_denouncer_identity_reaches_only_leaders(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Tố cáo")
+    await chats.tap(CITIZEN, "Đất đai")
+    await chats.say(CITIZEN, "Ông X lấn chiếm đất công ở xứ đồng Cửa Làng để xây nhà.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    await chats.say(CITIZEN, "Trần Văn Mật")
+    await chats.say(CITIZEN, "0987654321")
+    await chats.say(CITIZEN, "Xóm Giữa, xã Sơn Ninh")
+    await chats.say(CITIZEN, "gửi")
+    leader = " ".join(texts(chats, CHAIRMAN))
+    assert "Trần Văn Mật" in leader
+    for other in (OFFICE, ECONOMY, SUPERVISOR):
+        seen = " ".join(texts(chats, other))
+        assert "Trần Văn Mật" not in seen
+        assert "0987654321" not in seen
+        assert "Xóm Giữa" not in seen
+
+
+async def test_id_and_officer_admin(chats: Chats, config: Config) -> None:
+    stranger = await chats.say(9999, "/id")
+    assert "9999" in str(stranger[-1].params["text"])
+    assert await rows(config, "SELECT * FROM people WHERE external_id = '9999'") == []
+    refused = await chats.say(ECONOMY, "/canbo them 9999 officer kinh-te Hoàng Văn Mới")
+    assert "dành cho quản trị viên" in str(refused[-1].params["text"])
+    added = await chats.say(CHAIRMAN, "/canbo them 9999 officer kinh-te Hoàng Văn Mới")
+    assert "Đã thêm cán bộ Hoàng Văn Mới" in str(added[-1].params["text"])
+    start = await chats.say(9999, "/start")
+    assert "Chào anh/chị Hoàng Văn Mới" in str(start[-1].params["text"])
+    await chats.say(CHAIRMAN, "/canbo xoa 9999")
+    audit = await rows(config, "SELECT action FROM admin_events ORDER BY id")
+    assert audit == [("officer_added",), ("officer_removed",)]
+    # No longer an officer: an ordinary person, who meets the privacy notice first.
+    after = await chats.say(9999, "/viec")
+    assert "cần đồng ý" in str(after[-1].params["text"])
+
+
+async def test_a_complaint_is_due_thirty_days_after_acceptance(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Khiếu nại")
+    await chats.tap(CITIZEN, "Đất đai")
+    await chats.say(CITIZEN, "Tôi khiếu nại quyết định thu hồi đất số 12/QĐ-UBND của xã.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    await chats.say(CITIZEN, "Lê Thị Hoa")
+    await chats.say(CITIZEN, "0912345678")
+    await chats.say(CITIZEN, "Thôn Bắc, xã Sơn Ninh")
+    await chats.say(CITIZEN, "gửi")
+    # Ten days to accept, counted from Saturday 28/11: Tuesday 8/12.
+    assert "Hạn trả lời: 08/12/2026" in texts(chats, CITIZEN)[-1]
+    # A complaint goes to reception (the Office), and every leader sees it.
+    assert any("Hồ sơ mới" in text for text in texts(chats, OFFICE))
+    assert any("Lê Thị Hoa" in text for text in texts(chats, CHAIRMAN))
+    await chats.tap(OFFICE, "Tiếp nhận")
+    # Thirty days from acceptance on 28/11 is Monday 28/12.
+    assert "Hạn trả lời: 28/12/2026" in texts(chats, CITIZEN)[-1]
+    assert await rows(config, "SELECT due_on FROM tickets") == [("2026-12-28",)]
+
+
+async def test_reassigned_as_conduct_reaches_leaders_not_the_officer(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    before = len(chats.sent(OFFICE))
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "thái độ, tác phong")
+    await chats.tap(ECONOMY, "Trần Thị Bình")
+    await chats.say(ECONOMY, "Người dân phản ánh cán bộ văn phòng gây phiền hà khi làm thủ tục.")
+    assert len(chats.sent(OFFICE)) == before, "the officer concerned hears nothing of it"
+    assert any(code in text for text in texts(chats, CHAIRMAN))
+    assert "lãnh đạo UBND xã" in texts(chats, CITIZEN)[-1]
+    [(category, department, assignee, subject)] = await rows(
+        config,
+        "SELECT t.category_id, t.department_id, a.external_id, s.external_id FROM tickets t "
+        "JOIN people a ON a.id = t.assignee_id JOIN people s ON s.id = t.subject_id",
+    )
+    assert (category, department) == ("thai-do-can-bo", None)
+    assert (assignee, subject) == (str(CHAIRMAN), str(OFFICE))
+    # The officer concerned cannot open it either.
+    hidden = await chats.say(OFFICE, f"/hoso {code}")
+    assert "không có quyền xem" in str(hidden[-1].params["text"])
