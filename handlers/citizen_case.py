@@ -22,8 +22,8 @@ from bot.dialogs.menu import menu_prompt
 from bot.dialogs.notices import ADD_REF, RATE_REF, REPLY_REF, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
-from bot.services import casework
-from bot.services.casework import CaseworkError
+from bot.services import citizen_replies
+from bot.services.case_actions import CaseworkError
 from bot.services.citizens import find_citizen
 from bot.texts import t
 from handlers.context import CHANNEL, Context
@@ -65,7 +65,7 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
     ticket_id = parse_case_ref(choice.ref, REPLY_REF) or parse_case_ref(choice.ref, ADD_REF)
     await query.answer()
     try:
-        ticket = await casework.case_of_citizen(context.services.db, citizen, ticket_id or 0)
+        ticket = await citizen_replies.case_of_citizen(context.services.db, citizen, ticket_id or 0)
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
         return END
@@ -93,7 +93,7 @@ async def rating_button(update: Update, context: Context) -> str | int | None:
         return END
     services = context.services
     try:
-        ticket = await casework.rate(
+        ticket = await citizen_replies.rate(
             services.db,
             services.clock,
             services.config,
@@ -141,11 +141,11 @@ async def on_note(update: Update, context: Context) -> str | int:
     services = context.services
     try:
         if purpose is Purpose.COMMENT:
-            await casework.comment_rating(
+            await citizen_replies.comment_rating(
                 services.db, services.clock, citizen, note["ticket"], event.text
             )
         else:
-            await casework.citizen_writes(
+            await citizen_replies.citizen_writes(
                 services.db, services.clock, citizen, note["ticket"], event.text
             )
     except CaseworkError as error:

@@ -10,7 +10,7 @@ from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu, schedu
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.domain.tickets import parse_code
-from bot.services import casework
+from bot.services import citizen_replies
 from bot.services.citizens import find_citizen
 from bot.texts import t
 from handlers.context import CHANNEL, Context
@@ -120,10 +120,10 @@ async def _answered_question(
     """Text typed without pressing "Trả lời", while exactly one case waits for the citizen's
     answer, is that answer: elderly people often just type back."""
     services = context.services
-    waiting = await casework.waiting_cases(services.db, citizen)
+    waiting = await citizen_replies.waiting_cases(services.db, citizen)
     if len(waiting) != 1 or len(text.strip()) < 2:
         return False
-    ticket = await casework.citizen_writes(
+    ticket = await citizen_replies.citizen_writes(
         services.db, services.clock, citizen, waiting[0].id, text
     )
     await send_prompt(message, menu_prompt(t("citizen.note.sent_write", code=ticket.code)))

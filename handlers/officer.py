@@ -27,9 +27,10 @@ from bot.domain.choices import Nav, Option, match_nav
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, IllegalTransitionError, next_status, sees_identity
-from bot.services import casework
+from bot.services import case_views, casework
 from bot.services.assignment import access
-from bot.services.casework import CONDUCT, CaseworkError
+from bot.services.case_actions import CaseworkError
+from bot.services.casework import CONDUCT
 from bot.services.officers import actor, all_officers, find_officer
 from bot.texts import t
 from handlers.context import CHANNEL, Context
@@ -95,7 +96,7 @@ async def my_work(update: Update, context: Context) -> None:
         if message is not None:
             await message.reply_text(t("officer.only_officers"))
         return
-    cases = await casework.work_of(context.services.db, officer)
+    cases = await case_views.work_of(context.services.db, officer)
     if not cases:
         await message.reply_text(t("officer.no_work"))
         return
@@ -130,7 +131,7 @@ async def case_command(update: Update, context: Context) -> None:
         await message.reply_text(t("officer.case_usage"))
         return
     try:
-        ticket, history = await casework.case_for(context.services.db, actor(officer), code)
+        ticket, history = await case_views.case_for(context.services.db, actor(officer), code)
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
         return
@@ -156,7 +157,7 @@ async def _checked(update: Update, context: Context) -> tuple[Officer, Ticket, A
         await _refuse(update, "case.not_allowed")
         return None
     try:
-        ticket = await casework.case_by_id(context.services.db, actor(officer), ticket_id)
+        ticket = await case_views.case_by_id(context.services.db, actor(officer), ticket_id)
     except CaseworkError as error:
         await _refuse(update, error.reason)
         return None

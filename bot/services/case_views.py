@@ -1,0 +1,36 @@
+"""Reading cases as staff: one's own open cases, one case with its history."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.people import Officer
+from bot.domain.tickets import Ticket, TicketEvent
+from bot.domain.workflow import Action, Actor, may
+from bot.services.assignment import access
+from bot.services.case_actions import CaseworkError
+from storage import events, tickets
+from storage.database import Database
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def work_of(db: Database, officer: Officer) -> list[Ticket]:
+    return await tickets.open_for_assignee(db.reader, officer.person_id)
+
+
+async def case_for(db: Database, who: Actor, code: str) -> tuple[Ticket, list[TicketEvent]]:
+    """A case and its whole history, if this person may see it."""
+    ticket = await tickets.find_by_code(db.reader, code)
+    if ticket is None or not may(who, Action.VIEW, access(ticket)):
+        if ticket is not None:
+            _LOGGER.warning("refused: person %s may not view case %s", who.person_id, code)
+        raise CaseworkError("case.not_found")
+    return ticket, await events.for_ticket(db.reader, ticket.id)
+
+
+async def case_by_id(db: Database, who: Actor, ticket_id: int) -> Ticket:
+    ticket = await tickets.get(db.reader, ticket_id)
+    if ticket is None or not may(who, Action.VIEW, access(ticket)):
+        raise CaseworkError("case.not_found")
+    return ticket

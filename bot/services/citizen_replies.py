@@ -1,0 +1,137 @@
+"""The citizen's part in a case: answers, added information, the rating.
+
+The citizen writes to the bot, which ties what they write to the case and passes it to the
+officer handling it; neither sees the other's account.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.dialogs.notices import citizen_notice, officer_update
+from bot.domain.people import Person
+from bot.domain.tickets import Status, Ticket
+from bot.domain.workflow import CLOSED, Action, Actor, next_status
+from bot.services.assignment import assign, tell
+from bot.services.case_actions import CaseworkError, Change, act, clean_note
+from storage import events, tickets
+from storage.database import Database
+
+
+async def citizen_writes(
+    db: Database, clock: Clock, citizen: Person, ticket_id: int, text: str
+) -> Ticket:
+    """The citizen's answer to a question, or information added on their own.
+
+    Either way it reaches the officer handling the case, tied to the case.
+    """
+    note = clean_note(text)
+    who = Actor(citizen.id)
+    async with db.transaction() as conn:
+        current = await tickets.get(conn, ticket_id)
+    waiting = current is not None and current.status is Status.WAITING_CITIZEN
+    action = Action.CITIZEN_REPLY if waiting else Action.ADD_INFO
+    key = "officer.citizen_reply" if waiting else "officer.citizen_added"
+
+    async def after(conn: aiosqlite.Connection, ticket: Ticket, event_key: str) -> None:
+        await tell(
+            conn, clock, ticket.assignee_id, officer_update(ticket, key, text=note), event_key
+        )
+
+    return await act(db, clock, who, ticket_id, action, lambda _: Change({}, note, after))
+
+
+async def rate(
+    db: Database, clock: Clock, config: Config, citizen: Person, ticket_id: int, satisfied: bool
+) -> Ticket:
+    """Hài lòng closes the loop; Chưa hài lòng reopens the case and alerts the leaders."""
+    value = "satisfied" if satisfied else "unsatisfied"
+
+    def change(ticket: Ticket) -> Change:
+        if ticket.rating is not None:
+            raise CaseworkError("case.already_rated")
+        return Change({"rating": value}, value, after)
+
+    async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
+        await tell(
+            conn, clock, ticket.assignee_id, officer_update(ticket, f"officer.rated_{value}"), key
+        )
+        if satisfied:
+            return
+        reopened = next_status(ticket.status, Action.REOPEN, accepted=ticket.accepted)
+        await tickets.update(conn, ticket.id, clock.now(), status=reopened, closed_at=None)
+        await events.add(
+            conn,
+            ticket.id,
+            at=clock.now(),
+            actor_id=citizen.id,
+            action=Action.REOPEN.value,
+            from_status=ticket.status,
+            to_status=reopened,
+            note=value,
+        )
+        again = await tickets.get(conn, ticket.id)
+        if again is not None:
+            await assign(
+                conn,
+                clock,
+                config,
+                again,
+                key=f"{key}:reopen",
+                title_key="card.reopened",
+                department_id=again.department_id,
+            )
+            await tell(
+                conn,
+                clock,
+                again.citizen_id,
+                citizen_notice(again, "citizen.reopened"),
+                f"{key}:reopen",
+            )
+
+    return await act(db, clock, Actor(citizen.id), ticket_id, Action.RATE, change)
+
+
+async def comment_rating(
+    db: Database, clock: Clock, citizen: Person, ticket_id: int, comment: str
+) -> None:
+    """An optional comment after a rating, recorded in the history."""
+    text = clean_note(comment)
+    async with db.transaction() as conn:
+        ticket = await tickets.get(conn, ticket_id)
+        if ticket is None or ticket.citizen_id != citizen.id or ticket.rating is None:
+            raise CaseworkError("case.not_allowed")
+        await tickets.update(conn, ticket.id, clock.now(), rating_comment=text)
+        event_id = await events.add(
+            conn,
+            ticket.id,
+            at=clock.now(),
+            actor_id=citizen.id,
+            action="rating_comment",
+            from_status=ticket.status,
+            to_status=ticket.status,
+            note=text,
+        )
+        await tell(
+            conn,
+            clock,
+            ticket.assignee_id,
+            officer_update(ticket, "officer.rating_comment", text=text),
+            f"event:{event_id}",
+        )
+
+
+async def case_of_citizen(db: Database, citizen: Person, ticket_id: int) -> Ticket:
+    """The citizen's own open case; anything else is "not found", whoever's it is."""
+    ticket = await tickets.get(db.reader, ticket_id)
+    if ticket is None or ticket.citizen_id != citizen.id:
+        raise CaseworkError("case.not_found_citizen")
+    if ticket.status in CLOSED:
+        raise CaseworkError("case.closed")
+    return ticket
+
+
+async def waiting_cases(db: Database, citizen: Person) -> list[Ticket]:
+    return await tickets.waiting_for_citizen(db.reader, citizen.id)
