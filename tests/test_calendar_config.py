@@ -144,14 +144,25 @@ def test_bad_deadlines_are_reported_by_path(tmp_path: Path, old: str, new: str, 
     assert [p.path for p in problems(write(tmp_path, (old, new)))] == [where]
 
 
-def test_field_errors_come_before_the_cross_check(tmp_path: Path) -> None:
+def test_field_errors_and_cross_checks_come_together(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         ("extra_working_days = []", "extra_working_days = [2027-02-03]"),
         ("petition_resolve = 10", "petition_resolve = 0"),
     )
-    # The field error stops validation before the cross-check, as for every other section.
-    assert [p.path for p in problems(path)] == ["deadlines.petition_resolve"]
+    # A bad [deadlines] does not hide the [calendar] problem: both come in one run.
+    assert [p.path for p in problems(path)] == [
+        "deadlines.petition_resolve",
+        "calendar.extra_working_days[0]",
+    ]
+
+
+def test_a_public_holiday_on_a_weekday_can_be_worked(tmp_path: Path) -> None:
+    # 24/11/2026 (Ngày Văn hóa Việt Nam) is a holiday in the package; a commune that stays open
+    # that day lists it as an extra working day.
+    path = write(tmp_path, ("extra_working_days = []", "extra_working_days = [2026-11-24]"))
+    config = load_config(path, environ=ENV)
+    assert work_calendar(config).is_working_day(date(2026, 11, 24))
 
 
 def test_config_and_rules_name_the_same_periods() -> None:

@@ -287,11 +287,6 @@ def test_several_cross_section_problems_come_together(tmp_path: Path) -> None:
     assert "telegram.token" in paths
 
 
-@pytest.mark.xfail(
-    reason="bug: when any field fails validation, the cross-section checks (references, "
-    "duplicates, token) are not run, so their problems only show after a second start",
-    strict=True,
-)
 def test_field_and_cross_section_problems_come_together(tmp_path: Path) -> None:
     path = write(
         tmp_path,

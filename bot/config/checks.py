@@ -1,0 +1,141 @@
+"""What no section can tell on its own: references between sections, duplicates, the token.
+
+Each check names the sections it reads, so a section that failed validation skips only the
+checks that need it and every other problem is still reported in the same run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from bot.config.sections import CalendarConfig, Config
+from bot.domain.calendar import WorkCalendar
+from bot.domain.people import Role
+from bot.texts import t
+
+TOKEN_ENV = "NGHE_DAN_TELEGRAM_TOKEN"  # noqa: S105 - the variable's name, not a secret
+_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_SATURDAY = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def _duplicates(items: list[Any], attribute: str, section: str) -> list[Problem]:
+    counts = Counter(getattr(item, attribute) for item in items)
+    return [
+        Problem(f"{section}[{index}].{attribute}", t("config.duplicate", value=value))
+        for index, item in enumerate(items)
+        if counts[(value := getattr(item, attribute))] > 1
+    ]
+
+
+def _category_departments(config: Config) -> list[Problem]:
+    department_ids = {d.id for d in config.departments}
+    return [
+        Problem(f"categories[{i}].department", t("config.unknown_department", value=c.department))
+        for i, c in enumerate(config.categories)
+        if c.department not in department_ids
+    ]
+
+
+def _officer_departments(config: Config) -> list[Problem]:
+    department_ids = {d.id for d in config.departments}
+    return [
+        Problem(f"officers[{i}].department", t("config.unknown_department", value=o.department))
+        for i, o in enumerate(config.officers)
+        if o.department is not None and o.department not in department_ids
+    ]
+
+
+def _routing_problems(config: Config) -> list[Problem]:
+    department_ids = {d.id for d in config.departments}
+    routing = config.routing
+    problems = []
+    if routing.triage_department not in department_ids:
+        problems.append(
+            Problem(
+                "routing.triage_department",
+                t("config.unknown_department", value=routing.triage_department),
+            )
+        )
+    if routing.conduct_category and config.category(routing.conduct_category) is None:
+        problems.append(
+            Problem(
+                "routing.conduct_category",
+                t("config.unknown_category", value=routing.conduct_category),
+            )
+        )
+    if routing.chairman:
+        chairman = next((o for o in config.officers if o.telegram_id == routing.chairman), None)
+        if chairman is None:
+            problems.append(
+                Problem(
+                    "routing.chairman", t("config.chairman_not_officer", value=routing.chairman)
+                )
+            )
+        elif Role.LEADER not in chairman.roles:
+            problems.append(
+                Problem("routing.chairman", t("config.chairman_not_leader", value=routing.chairman))
+            )
+    return problems
+
+
+def _calendar_problems(calendar: CalendarConfig) -> list[Problem]:
+    """A day both off and worked is a contradiction; an extra working day that is neither a
+    weekend nor a public holiday is already a working day, so it is a typo."""
+    problems = []
+    days_off = set(calendar.extra_days_off)
+    plain = WorkCalendar()
+    for index, day in enumerate(calendar.extra_working_days):
+        path = f"calendar.extra_working_days[{index}]"
+        shown = day.strftime("%d/%m/%Y")
+        if day in days_off:
+            problems.append(Problem(path, t("config.working_and_off", value=shown)))
+        elif day.weekday() < _SATURDAY and plain.holiday_name(day) is None:
+            problems.append(Problem(path, t("config.working_not_weekend", value=shown)))
+    return problems
+
+
+def _intake_problems(config: Config) -> list[Problem]:
+    if config.intake.content_min >= config.intake.content_max:
+        return [Problem("intake.content_min", t("config.min_above_max"))]
+    return []
+
+
+def _token_problems(config: Config, *, need_token: bool) -> list[Problem]:
+    token = config.telegram.token
+    if need_token and token is None:
+        return [Problem("telegram.token", t("config.missing_token", env=TOKEN_ENV))]
+    if token is not None and not _TOKEN.match(token.get_secret_value()):
+        return [Problem("telegram.token", t("config.bad_token"))]
+    return []
+
+
+def cross_check(
+    config: Config, *, need_token: bool, unavailable: Collection[str] = ()
+) -> list[Problem]:
+    """Every problem between sections, skipping checks that need an `unavailable` section."""
+    checks: list[tuple[set[str], Callable[[Config], list[Problem]]]] = [
+        ({"departments"}, lambda c: _duplicates(c.departments, "id", "departments")),
+        ({"categories"}, lambda c: _duplicates(c.categories, "id", "categories")),
+        ({"officers"}, lambda c: _duplicates(c.officers, "telegram_id", "officers")),
+        ({"categories", "departments"}, _category_departments),
+        ({"officers", "departments"}, _officer_departments),
+        ({"routing", "departments", "categories", "officers"}, _routing_problems),
+        ({"calendar"}, lambda c: _calendar_problems(c.calendar)),
+        ({"intake"}, _intake_problems),
+        ({"telegram"}, lambda c: _token_problems(c, need_token=need_token)),
+    ]
+    blocked = set(unavailable)
+    return [p for needs, check in checks if not needs & blocked for p in check(config)]

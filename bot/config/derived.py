@@ -1,0 +1,67 @@
+"""The domain's own objects built from config: the calendar, the deadlines, the routing rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+
+from bot.config.sections import Config
+from bot.domain.calendar import WorkCalendar
+from bot.domain.deadlines import DeadlineRules, Period
+from bot.domain.routing import RoutingRules
+from bot.domain.tickets import Kind
+
+
+def work_calendar(config: Config) -> WorkCalendar:
+    """The commune's working calendar: Vietnamese public holidays plus the [calendar] changes.
+
+    One calendar per distinct set of changes, so each year's holidays are computed once.
+    """
+    return _calendar(
+        frozenset(config.calendar.extra_days_off), frozenset(config.calendar.extra_working_days)
+    )
+
+
+@cache
+def _calendar(days_off: frozenset[date], working_days: frozenset[date]) -> WorkCalendar:
+    return WorkCalendar(extra_days_off=days_off, extra_working_days=working_days)
+
+
+def deadline_rules(config: Config) -> DeadlineRules:
+    """The legal periods of [deadlines], each with its unit from [deadlines.units]."""
+    deadlines = config.deadlines
+
+    def period(name: str) -> Period:
+        return Period(getattr(deadlines, name), getattr(deadlines.units, name))
+
+    return DeadlineRules(
+        feedback_resolve=period("feedback_resolve"),
+        petition_resolve=period("petition_resolve"),
+        complaint_accept=period("complaint_accept"),
+        complaint_resolve=period("complaint_resolve"),
+        complaint_resolve_complex=period("complaint_resolve_complex"),
+        complaint_resolve_remote=period("complaint_resolve_remote"),
+        complaint_resolve_remote_complex=period("complaint_resolve_remote_complex"),
+        denunciation_accept=period("denunciation_accept"),
+        denunciation_notice=period("denunciation_notice"),
+        denunciation_resolve=period("denunciation_resolve"),
+        denunciation_extension=period("denunciation_extension"),
+        denunciation_max_extensions=deadlines.denunciation_max_extensions,
+        remote_area=deadlines.remote_area,
+    )
+
+
+def routing_rules(config: Config, person_ids: Mapping[int, int]) -> RoutingRules:
+    """The routing rules with officers named by person id.
+
+    `person_ids` maps telegram_id to person id, for the officers already in the database; a
+    chairman not (yet) among them is simply not known to routing, which then picks by load.
+    """
+    routing = config.routing
+    return RoutingRules(
+        kind_roles={Kind.COMPLAINT: routing.complaint, Kind.DENUNCIATION: routing.denunciation},
+        triage_department=routing.triage_department,
+        conduct_category=routing.conduct_category or None,
+        chairman_id=person_ids.get(routing.chairman) if routing.chairman else None,
+    )

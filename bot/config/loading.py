@@ -1,0 +1,105 @@
+"""Reading `config.toml`: the only place that reads the environment.
+
+Every problem is reported with the path of the field it concerns, all in one run, so the
+commune's IT officer can fix a whole file at once instead of meeting errors one start-up at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from bot.config.checks import TOKEN_ENV, Problem, cross_check
+from bot.config.sections import Config, StorageConfig
+from bot.texts import t
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "config.missing",
+    "extra_forbidden": "config.unknown_field",
+    "string_pattern_mismatch": "config.bad_format",
+    "too_short": "config.too_short",
+    "string_too_short": "config.too_short",
+    "string_too_long": "config.too_long",
+}
+
+
+def _message(error: Any) -> str:
+    key = _PYDANTIC_MESSAGES.get(error["type"])
+    if key:
+        return t(key)
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    return t("config.bad_value", detail=error["msg"])
+
+
+def _sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Each top-level section validated on its own, so one bad section hides no other problem."""
+    values: dict[str, Any] = {}
+    problems = [
+        Problem(name, t("config.unknown_field")) for name in raw if name not in Config.model_fields
+    ]
+    for name, field in Config.model_fields.items():
+        if name not in raw:
+            if field.is_required():
+                problems.append(Problem(name, t("config.missing")))
+            continue
+        annotated: Any = Annotated[field.annotation, field]  # the field's type and constraints
+        adapter: TypeAdapter[Any] = TypeAdapter(annotated)
+        try:
+            values[name] = adapter.validate_python(raw[name])
+        except ValidationError as error:
+            problems += [Problem(_path((name, *e["loc"])), _message(e)) for e in error.errors()]
+    return values, problems
+
+
+def load_config(
+    path: Path, *, environ: dict[str, str] | None = None, need_token: bool = True
+) -> Config:
+    """Read, validate and cross-check a config file, or raise ConfigError listing every problem.
+
+    The token in the environment wins over the file, so the file can be shared without it.
+    Relative storage paths are taken from the config file's folder, not from wherever the
+    command happened to be started.
+    """
+    env = os.environ if environ is None else environ
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([Problem("", t("config.no_file", path=path))]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError([Problem("", t("config.not_toml", detail=error))]) from None
+    if env.get(TOKEN_ENV):
+        raw.setdefault("telegram", {})
+        if isinstance(raw["telegram"], dict):
+            raw["telegram"]["token"] = env[TOKEN_ENV]
+    values, problems = _sections(raw)
+    failed = {name for name in Config.model_fields if name in raw and name not in values}
+    failed |= {
+        name for name, f in Config.model_fields.items() if f.is_required() and name not in raw
+    }
+    config = Config.model_construct(**values)
+    problems += cross_check(config, need_token=need_token, unavailable=failed)
+    if problems:
+        raise ConfigError(problems)
+    if not config.storage.path.is_absolute():
+        storage = StorageConfig(path=path.parent / config.storage.path)
+        config = config.model_copy(update={"storage": storage})
+    return config

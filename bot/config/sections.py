@@ -1,0 +1,209 @@
+"""The sections of `config.toml`, one pydantic model each, with their documented defaults."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from bot.domain.deadlines import DeadlineRules, Unit
+from bot.domain.people import Role
+from bot.domain.routing import DEFAULT_TRIAGE_DEPARTMENT
+from bot.texts import t
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Id = Annotated[str, Field(pattern=_ID.pattern)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CommuneConfig(_Section):
+    name: Text
+    short_name: Text
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
+    timezone: str = "Asia/Ho_Chi_Minh"
+    office_contact: Annotated[str, Field(max_length=200)] = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(t("config.bad_timezone", value=value)) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class TelegramConfig(_Section):
+    token: SecretStr | None = None
+    base_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] = (
+        "https://api.telegram.org"
+    )
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+
+class StorageConfig(_Section):
+    path: Path = Path("data/nghe-dan.sqlite3")
+
+
+class IntakeConfig(_Section):
+    """Limits of a submission; a commune may tune them."""
+
+    content_min: Annotated[int, Field(ge=1, le=100)] = 10
+    content_max: Annotated[int, Field(ge=100, le=4000)] = 4000
+    max_photos: Annotated[int, Field(ge=0, le=10)] = 5
+    page_size: Annotated[int, Field(ge=1, le=20)] = 5
+
+
+class CalendarConfig(_Section):
+    """What the `holidays` package cannot know yet; see bot.domain.calendar.
+
+    `extra_days_off`: days the office is closed besides weekends and public holidays (a Tết or
+    holiday swap the Government announced after the package's release, a local closure).
+    `extra_working_days`: weekend days worked in exchange for such a swap.
+    """
+
+    extra_days_off: list[date] = []
+    extra_working_days: list[date] = []
+
+
+_LAW = DeadlineRules()
+Days = Annotated[int, Field(ge=1, le=365)]
+
+
+class DeadlineUnits(_Section):
+    """Whether each period of [deadlines] counts working days or calendar days.
+
+    The defaults are the law's ("ngày làm việc" or "ngày"); a commune changes one only when its
+    own practice counts differently.
+    """
+
+    feedback_resolve: Unit = _LAW.feedback_resolve.unit
+    petition_resolve: Unit = _LAW.petition_resolve.unit
+    complaint_accept: Unit = _LAW.complaint_accept.unit
+    complaint_resolve: Unit = _LAW.complaint_resolve.unit
+    complaint_resolve_complex: Unit = _LAW.complaint_resolve_complex.unit
+    complaint_resolve_remote: Unit = _LAW.complaint_resolve_remote.unit
+    complaint_resolve_remote_complex: Unit = _LAW.complaint_resolve_remote_complex.unit
+    denunciation_accept: Unit = _LAW.denunciation_accept.unit
+    denunciation_notice: Unit = _LAW.denunciation_notice.unit
+    denunciation_resolve: Unit = _LAW.denunciation_resolve.unit
+    denunciation_extension: Unit = _LAW.denunciation_extension.unit
+
+
+class DeadlinesConfig(_Section):
+    """The legal periods per kind, in days; defaults and sources in bot.domain.deadlines.
+
+    feedback/petition: resolve 10 working days from receipt. complaint: accept 10 days from
+    receipt; resolve 30 days from acceptance, 45 if complex, 45/60 when `remote_area`.
+    denunciation: accept 7 working days from receipt, notify 5 working days from acceptance,
+    resolve 30 days from acceptance, plus at most 2 extensions of 30 days.
+    """
+
+    feedback_resolve: Days = _LAW.feedback_resolve.count
+    petition_resolve: Days = _LAW.petition_resolve.count
+    complaint_accept: Days = _LAW.complaint_accept.count
+    complaint_resolve: Days = _LAW.complaint_resolve.count
+    complaint_resolve_complex: Days = _LAW.complaint_resolve_complex.count
+    complaint_resolve_remote: Days = _LAW.complaint_resolve_remote.count
+    complaint_resolve_remote_complex: Days = _LAW.complaint_resolve_remote_complex.count
+    denunciation_accept: Days = _LAW.denunciation_accept.count
+    denunciation_notice: Days = _LAW.denunciation_notice.count
+    denunciation_resolve: Days = _LAW.denunciation_resolve.count
+    denunciation_extension: Days = _LAW.denunciation_extension.count
+    # The law allows two extensions at most (Luật Tố cáo Art 30); a commune may allow fewer.
+    denunciation_max_extensions: Annotated[int, Field(ge=0, le=2)] = (
+        _LAW.denunciation_max_extensions
+    )
+    remote_area: bool = _LAW.remote_area
+    units: DeadlineUnits = DeadlineUnits()
+
+
+_ROUTABLE_ROLES = (Role.RECEPTION, Role.LEADER, Role.OFFICER)
+
+
+class RoutingConfig(_Section):
+    """Who gets which case beyond the category table; see bot.domain.routing for the rules.
+
+    Officers are named by telegram_id, the number the IT officer already writes in [[officers]];
+    `routing_rules` turns it into a person id once the officers are in the database.
+    """
+
+    complaint: Role = Role.RECEPTION
+    denunciation: Role = Role.LEADER
+    triage_department: Id = DEFAULT_TRIAGE_DEPARTMENT
+    conduct_category: Annotated[str, Field(pattern=r"^(?:|[a-z0-9][a-z0-9_-]{0,31})$")] = ""
+    chairman: Annotated[int, Field(ge=0)] = 0
+
+    @field_validator("complaint", "denunciation", mode="before")
+    @classmethod
+    def _routable_role(cls, value: object) -> object:
+        """Supervisors and admins stand outside casework: a case must never be routed to them."""
+        if value not in _ROUTABLE_ROLES:
+            roles = ", ".join(role.value for role in _ROUTABLE_ROLES)
+            raise ValueError(t("config.bad_routing_role", value=value, roles=roles))
+        return value
+
+
+class Department(_Section):
+    id: Id
+    name: Text
+
+
+class Category(_Section):
+    id: Id
+    name: Text
+    department: Id
+
+
+class Officer(_Section):
+    telegram_id: Annotated[int, Field(gt=0)]
+    name: Text
+    title: str = ""
+    department: Id | None = None
+    roles: Annotated[list[Role], Field(min_length=1)]
+
+
+class Config(_Section):
+    commune: CommuneConfig
+    telegram: TelegramConfig = TelegramConfig()
+    storage: StorageConfig = StorageConfig()
+    intake: IntakeConfig = IntakeConfig()
+    calendar: CalendarConfig = CalendarConfig()
+    deadlines: DeadlinesConfig = DeadlinesConfig()
+    routing: RoutingConfig = RoutingConfig()
+    departments: Annotated[list[Department], Field(min_length=1)]
+    categories: Annotated[list[Category], Field(min_length=1)]
+    officers: list[Officer] = []
+
+    def department(self, department_id: str) -> Department:
+        return next(d for d in self.departments if d.id == department_id)
+
+    def department_name(self, department_id: str | None) -> str:
+        found = next((d for d in self.departments if d.id == department_id), None)
+        return found.name if found else t("config.no_department")
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
