@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.dialogs.menu import MENU_REF, MenuItem
-from handlers import admin, citizen_case, consent, intake, lookup, menu, officer
+from handlers import admin, citizen_case, consent, intake, lookup, menu, officer, officer_actions
 from handlers.context import App
 from handlers.errors import on_error
 
@@ -38,7 +38,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=rf"^{MENU_REF}\|({others})$"))
     # 2. Conversations. An officer's pending action and a citizen's answer to a question come
     #    before a citizen's draft, so a draft waits while they are written.
-    app.add_handler(officer.conversation())
+    app.add_handler(officer_actions.conversation())
     app.add_handler(citizen_case.conversation())
     app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND)))
     # 3. Everything else at the top level gets a helpful answer and the menu.
