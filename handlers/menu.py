@@ -10,7 +10,7 @@ from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu, schedu
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.domain.tickets import parse_code
-from bot.services import citizen_replies
+from bot.services import case_views, citizen_replies
 from bot.services.citizens import find_citizen
 from bot.texts import t
 from handlers.context import CHANNEL, Context
@@ -37,7 +37,11 @@ async def start(update: Update, context: Context) -> None:
         return
     officer = await current_officer(update, context)
     if officer is not None:
-        await message.reply_text(f"{t('staff.greeting', name=officer.name)}\n\n{t('staff.help')}")
+        # Cards sent before the officer first opened the bot could not be delivered: say what
+        # is waiting, so nothing depends on those messages.
+        waiting = len(await case_views.work_of(context.services.db, officer))
+        parts = [t("staff.greeting", name=officer.name), t("staff.waiting", count=waiting)]
+        await message.reply_text("\n\n".join([*parts, t("staff.help")]))
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
     if context.user_data and DRAFT_KEY in context.user_data:

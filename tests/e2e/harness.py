@@ -1,0 +1,121 @@
+"""The real `nghe-dan run` process and the people who talk to it through the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from tests.e2e.bot_api_emulator import BotApiEmulator
+
+NGHE_DAN = Path(sys.executable).parent / "nghe-dan"
+
+
+class BotProcess:
+    def __init__(self, config_file: Path, log: Path) -> None:
+        self.config_file = config_file
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NGHE_DAN_")}
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                str(NGHE_DAN),
+                "run",
+                "--config",
+                str(self.config_file),
+                stdout=log,
+                stderr=log,
+                env=env,
+            )
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> int:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(self.process.wait(), timeout=20)
+        return self.process.returncode or 0
+
+
+@contextmanager
+def shown_log(log: Path) -> Iterator[None]:
+    """On failure, show what the bot logged: the only window into another process."""
+    try:
+        yield
+    except BaseException:
+        sys.stderr.write(log.read_text(encoding="utf-8", errors="replace"))
+        raise
+
+
+async def handled(db_path: Path, update_id: int) -> None:
+    """Wait until the bot has finished with an update: it records the id after saving state."""
+    for _ in range(400):
+        try:
+            async with (
+                aiosqlite.connect(f"{db_path.as_uri()}?mode=ro", uri=True) as conn,
+                conn.execute(
+                    "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
+                ) as cursor,
+            ):
+                if await cursor.fetchone():
+                    return
+        except aiosqlite.OperationalError:
+            pass  # the bot has not created its database yet
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"update {update_id} was not handled in 20 s")
+
+
+def press(emu: BotApiEmulator, user: int, label: str) -> dict[str, Any]:
+    """Press the button labelled `label` on the newest message to `user` that has it."""
+    for message in reversed(emu.messages_to(user)):
+        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+        for button in (b for row in rows for b in row):
+            if label in button["text"]:
+                return emu.user_presses(user, message["message_id"], button["callback_data"])
+    raise AssertionError(f"no button {label!r} in {emu.messages_to(user)}")
+
+
+class Phone:
+    """One person's phone: does one thing, waits until the bot is done, reads the answer."""
+
+    def __init__(self, emu: BotApiEmulator, db_path: Path, user: int) -> None:
+        self.emu = emu
+        self.db_path = db_path
+        self.user = user
+        self.last_update: dict[str, Any] = {}
+
+    async def _answer(self, act: Callable[[], dict[str, Any]]) -> str:
+        seen = len(self.emu.messages_to(self.user))
+        update = self.last_update = act()
+        await handled(self.db_path, update["update_id"])
+        new = self.emu.messages_to(self.user)[seen:]
+        assert new, "every action gets an answer"
+        return "\n".join(m["text"] for m in new)
+
+    async def says(self, text: str) -> str:
+        return await self._answer(lambda: self.emu.user_sends_text(self.user, text))
+
+    async def taps(self, label: str) -> str:
+        return await self._answer(lambda: press(self.emu, self.user, label))
+
+    async def receives(self, words: str) -> str:
+        """Wait (up to 20 s) for a message the bot sends on its own (a notice about a case)."""
+        for _ in range(400):
+            for message in self.emu.messages_to(self.user):
+                if words in message.get("text", ""):
+                    return str(message["text"])
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{self.user} never got {words!r}: {self.emu.messages_to(self.user)}")

@@ -1,0 +1,69 @@
+"""The whole loop with the real process: a citizen files, the right officer handles it by chat,
+the citizen hears each step, answers a question, gets the result and rates it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+
+from tests.e2e.bot_api_emulator import BotApiEmulator
+from tests.e2e.harness import BotProcess, Phone, shown_log
+
+CITIZEN = 515151
+ECONOMY = 100000003  # the example config's officer of Phòng Kinh tế
+
+
+async def test_citizen_officer_citizen(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "bot.log"
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    bot = BotProcess(config_file, log)
+    citizen = Phone(emulator, db_path, CITIZEN)
+    officer = Phone(emulator, db_path, ECONOMY)
+    with shown_log(log):
+        await bot.start()
+        assert "Chào anh/chị Lê Văn Cường" in await officer.says("/start")
+        await citizen.says("/start")
+        await citizen.taps("Đồng ý")
+        await citizen.taps("Gửi phản ánh")
+        await citizen.taps("Phản ánh")
+        await citizen.taps("Môi trường")
+        await citizen.says("Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.")
+        await citizen.taps("Không có ảnh")
+        await citizen.says("Bờ kênh thôn Đông")
+        await citizen.taps("Không cần")
+        receipt = await citizen.taps("Gửi")
+        code = receipt.split("Mã hồ sơ: ")[1].split()[0]
+        assert "Phòng Kinh tế" in receipt
+
+        card = await officer.receives(f"Hồ sơ mới {code}")
+        assert "Bãi rác tự phát" in card
+        await officer.taps("Tiếp nhận")
+        await citizen.receives("đã được thụ lý")
+        await officer.taps("Yêu cầu bổ sung")
+        await officer.says("Bãi rác ở đầu hay cuối bờ kênh?")
+        await citizen.receives("Bãi rác ở đầu hay cuối bờ kênh?")
+        await citizen.taps("Trả lời")
+        await citizen.says("Ở cuối bờ kênh, gần cầu Đá.")
+        await officer.receives("Ở cuối bờ kênh, gần cầu Đá.")
+        await officer.taps("Giải quyết")
+        await officer.says("Đã thu dọn bãi rác và đặt biển cấm đổ rác.")
+        await officer.taps("Gửi kết quả")
+        result = await citizen.receives("Kết quả: Đã thu dọn bãi rác")
+        assert code in result
+        await citizen.taps("Hài lòng")
+        await officer.receives("hài lòng")
+        await citizen.taps("Bỏ qua")
+        assert await bot.stop() == 0
+
+    async with (
+        aiosqlite.connect(db_path) as conn,
+        conn.execute("SELECT action FROM ticket_events ORDER BY id") as cursor,
+    ):
+        actions = [row[0] async for row in cursor]
+    assert actions == ["submitted", "accept", "ask", "citizen_reply", "resolve", "rate"]
+    # Neither side saw the other's account: the officer's messages never name the citizen's id.
+    assert all(str(CITIZEN) not in m.get("text", "") for m in emulator.messages_to(ECONOMY))
+    assert all(str(ECONOMY) not in m.get("text", "") for m in emulator.messages_to(CITIZEN))
