@@ -50,14 +50,21 @@ async def show_card(message: Message, officer: Officer, ticket: Ticket, context:
     await send_prompt(message, Prompt(text=text, ref=notice.ref, options=notice.options))
 
 
-async def my_work(update: Update, context: Context) -> None:
-    """/viec: my open cases, the most urgent first."""
+async def _desk(update: Update, context: Context) -> tuple[Officer, Message] | None:
+    """The officer asking and where to answer; anyone else is told the command is for staff."""
     officer = await current_officer(update, context)
     message = update.effective_message
-    if officer is None or message is None:
-        if message is not None:
-            await message.reply_text(t("officer.only_officers"))
+    if message is not None and officer is None:
+        await message.reply_text(t("officer.only_officers"))
+    return (officer, message) if officer is not None and message is not None else None
+
+
+async def my_work(update: Update, context: Context) -> None:
+    """/viec: my open cases, the most urgent first."""
+    desk = await _desk(update, context)
+    if desk is None:
         return
+    officer, message = desk
     cases = await case_views.work_of(context.services.db, officer)
     if not cases:
         await message.reply_text(t("officer.no_work"))
@@ -82,12 +89,10 @@ async def my_work(update: Update, context: Context) -> None:
 
 async def case_command(update: Update, context: Context) -> None:
     """/hoso CODE: one case with its whole history, if this officer may see it."""
-    officer = await current_officer(update, context)
-    message = update.effective_message
-    if officer is None or message is None:
-        if message is not None:
-            await message.reply_text(t("officer.only_officers"))
+    desk = await _desk(update, context)
+    if desk is None:
         return
+    officer, message = desk
     code = " ".join(context.args or []).strip().upper()
     if not code:
         await message.reply_text(t("officer.case_usage"))

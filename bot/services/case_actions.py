@@ -29,13 +29,18 @@ class CaseworkError(Exception):
         self.reason = reason
 
 
+# Runs inside the action's transaction with the changed case and a key unique to the change,
+# to queue the messages the change causes.
+After = Callable[[aiosqlite.Connection, Ticket, str], Awaitable[None]]
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """What an action does besides moving the status, and whom it tells."""
 
     fields: dict[str, object]
     note: str | None
-    after: Callable[[aiosqlite.Connection, Ticket, str], Awaitable[None]] | None = None
+    after: After | None = None
 
 
 async def act(

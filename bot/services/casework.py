@@ -12,7 +12,7 @@ from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action
 from bot.services.assignment import assign, tell
-from bot.services.case_actions import CaseworkError, Change, act, clean_note
+from bot.services.case_actions import After, CaseworkError, Change, act, clean_note
 from bot.services.officers import actor
 from bot.texts import t
 from storage.database import Database
@@ -21,14 +21,10 @@ from storage.database import Database
 async def accept(
     db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int
 ) -> Ticket:
+    """Thụ lý: complaints and denunciations now run their resolution period from today."""
+
     async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
-        await tell(
-            conn,
-            clock,
-            ticket.citizen_id,
-            citizen_notice(ticket, "citizen.accepted", due=day(ticket.due_on)),
-            key,
-        )
+        await _citizen_told(clock, "citizen.accepted", due=day(ticket.due_on))(conn, ticket, key)
 
     def change(ticket: Ticket) -> Change:
         today = clock.now().astimezone(config.commune.zone).date()
@@ -40,22 +36,39 @@ async def accept(
     return await act(db, clock, actor(officer), ticket_id, Action.ACCEPT, change)
 
 
+def _citizen_told(clock: Clock, key: str, **values: object) -> After:
+    """After the change: tell the citizen, in the words of `key`."""
+
+    async def after(conn: aiosqlite.Connection, ticket: Ticket, event_key: str) -> None:
+        notice = citizen_notice(ticket, key, **values)
+        await tell(conn, clock, ticket.citizen_id, notice, event_key)
+
+    return after
+
+
 async def ask(
     db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int, question: str
 ) -> Ticket:
     text = clean_note(question)
-
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
-        await tell(
-            conn,
-            clock,
-            ticket.citizen_id,
-            citizen_notice(ticket, "citizen.question", question=text),
-            key,
-        )
-
+    told = _citizen_told(clock, "citizen.question", question=text)
     return await act(
-        db, clock, actor(officer), ticket_id, Action.ASK, lambda _: Change({}, text, after)
+        db, clock, actor(officer), ticket_id, Action.ASK, lambda _: Change({}, text, told)
+    )
+
+
+async def _close(
+    db: Database,
+    clock: Clock,
+    officer: Officer,
+    ticket_id: int,
+    action: Action,
+    text: str,
+    told: After,
+) -> Ticket:
+    """Resolve or refuse: the words are the case's result, and the citizen reads them as written."""
+    fields = {"result": text, "closed_at": clock.now()}
+    return await act(
+        db, clock, actor(officer), ticket_id, action, lambda _: Change(fields, text, told)
     )
 
 
@@ -63,48 +76,16 @@ async def resolve(
     db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int, result: str
 ) -> Ticket:
     text = clean_note(result)
-
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
-        await tell(
-            conn,
-            clock,
-            ticket.citizen_id,
-            citizen_notice(ticket, "citizen.resolved", result=text),
-            key,
-        )
-
-    return await act(
-        db,
-        clock,
-        actor(officer),
-        ticket_id,
-        Action.RESOLVE,
-        lambda _: Change({"result": text, "closed_at": clock.now()}, text, after),
-    )
+    told = _citizen_told(clock, "citizen.resolved", result=text)
+    return await _close(db, clock, officer, ticket_id, Action.RESOLVE, text, told)
 
 
 async def refuse(
     db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int, reason: str
 ) -> Ticket:
     text = clean_note(reason)
-
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
-        await tell(
-            conn,
-            clock,
-            ticket.citizen_id,
-            citizen_notice(ticket, "citizen.refused", reason=text),
-            key,
-        )
-
-    return await act(
-        db,
-        clock,
-        actor(officer),
-        ticket_id,
-        Action.REFUSE,
-        lambda _: Change({"result": text, "closed_at": clock.now()}, text, after),
-    )
+    told = _citizen_told(clock, "citizen.refused", reason=text)
+    return await _close(db, clock, officer, ticket_id, Action.REFUSE, text, told)
 
 
 CONDUCT = "conduct"
