@@ -30,6 +30,8 @@ AWAITING_ACCEPTANCE = frozenset({Status.NEW, Status.REASSIGNED, Status.REOPENED}
 WORKING = frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING_CITIZEN})
 OPEN = AWAITING_ACCEPTANCE | WORKING
 CLOSED = frozenset({Status.RESOLVED, Status.REFUSED})
+# Only a case never accepted can be refused; these statuses show acceptance by themselves.
+REFUSABLE = OPEN - {Status.ACCEPTED, Status.IN_PROGRESS}
 OFFICER_ACTIONS = frozenset({Action.ACCEPT, Action.ASK, Action.RESOLVE, Action.REFUSE})
 CITIZEN_ACTIONS = frozenset({Action.CITIZEN_REPLY, Action.ADD_INFO, Action.RATE})
 
@@ -60,7 +62,11 @@ def next_status(status: Status, action: Action, *, accepted: bool) -> Status:
         return Status.REASSIGNED
     if action is Action.RESOLVE and status in WORKING and accepted:
         return Status.RESOLVED
-    if action is Action.REFUSE and status in OPEN and not accepted:
+    if (
+        action is Action.REFUSE
+        and status in OPEN - {Status.ACCEPTED, Status.IN_PROGRESS}
+        and not accepted
+    ):
         return Status.REFUSED
     if action is Action.RATE and status is Status.RESOLVED:
         return Status.RESOLVED
@@ -104,15 +110,16 @@ def may(actor: Actor, action: Action, case: CaseAccess) -> bool:
     is_assignee = case.assignee_id is not None and actor.person_id == case.assignee_id
     if action in OFFICER_ACTIONS:
         return is_assignee
+    restricted = case.kind is Kind.DENUNCIATION or case.subject_id is not None
     if action is Action.REASSIGN:
-        return is_assignee or Role.RECEPTION in actor.roles
+        # Reception triages, but never takes a denunciation or a conduct case off a leader's desk.
+        return is_assignee or (Role.RECEPTION in actor.roles and not restricted)
     if action is Action.VIEW:
         in_queue = (
             case.department_id is not None
             and actor.department_id == case.department_id
             and bool(actor.roles & {Role.OFFICER, Role.RECEPTION})
         )
-        restricted = case.kind is Kind.DENUNCIATION or case.subject_id is not None
         return is_assignee or (in_queue and not restricted)
     return False
 

@@ -76,26 +76,34 @@ async def assign(
     department_id: str | None = None,
     subject_id: int | None = None,
     exclude: frozenset[int] = frozenset(),
+    keep_assignee: bool = False,
 ) -> Ticket:
     """Route the case, record who has it, and send the card to them and to whoever must know.
 
     Leaders also get every complaint and denunciation, and every case that comes back reopened.
+    `keep_assignee` leaves a case with the officer who had it, if they still work here: a
+    reopened case goes back to whoever knows it, with the leaders watching.
     """
     staff, candidates = await _candidates(conn)
-    by_telegram = {int(o.external_id): o.person_id for o in staff if o.external_id.isdigit()}
-    rules = routing_rules(config, by_telegram)
-    category = config.category(ticket.category_id)
-    queue = department_id or (category.department if category else rules.triage_department)
-    chosen: Route = route(
-        ticket.kind,
-        queue,
-        ticket.category_id,
-        rules,
-        candidates,
-        subject_id=subject_id,
-        exclude=exclude,
-        department_only=department_id is not None,
-    )
+    subject_id = subject_id if subject_id is not None else ticket.subject_id
+    active = {o.person_id for o in staff}
+    if keep_assignee and ticket.assignee_id in active and ticket.assignee_id != subject_id:
+        chosen = Route(ticket.department_id, ticket.assignee_id, frozenset(), "kept")
+    else:
+        by_telegram = {int(o.external_id): o.person_id for o in staff if o.external_id.isdigit()}
+        rules = routing_rules(config, by_telegram)
+        category = config.category(ticket.category_id)
+        queue = department_id or (category.department if category else rules.triage_department)
+        chosen = route(
+            ticket.kind,
+            queue,
+            ticket.category_id,
+            rules,
+            candidates,
+            subject_id=subject_id,
+            exclude=exclude,
+            department_only=department_id is not None,
+        )
     now: datetime = clock.now()
     await tickets.update(
         conn,
@@ -103,7 +111,7 @@ async def assign(
         now,
         department_id=chosen.department_id,
         assignee_id=chosen.assignee_id,
-        subject_id=subject_id if subject_id is not None else ticket.subject_id,
+        subject_id=subject_id,
     )
     if chosen.assignee_id is not None:
         await officers.mark_assigned(conn, chosen.assignee_id, now)

@@ -27,6 +27,10 @@ async def accept(
         await _citizen_told(clock, "citizen.accepted", due=day(ticket.due_on))(conn, ticket, key)
 
     def change(ticket: Ticket) -> Change:
+        if ticket.accepted:
+            # Accepted again after being passed on: the legal period still runs from the first
+            # acceptance, so the date the citizen was given stands.
+            return Change({}, None, after)
         today = clock.now().astimezone(config.commune.zone).date()
         due = due_on_acceptance(
             ticket.kind, today, ticket.due_on, deadline_rules(config), work_calendar(config)
@@ -66,7 +70,8 @@ async def _close(
     told: After,
 ) -> Ticket:
     """Resolve or refuse: the words are the case's result, and the citizen reads them as written."""
-    fields = {"result": text, "closed_at": clock.now()}
+    # A new result is rated anew; earlier ratings stay in the history.
+    fields = {"result": text, "closed_at": clock.now(), "rating": None, "rating_comment": None}
     return await act(
         db, clock, actor(officer), ticket_id, action, lambda _: Change(fields, text, told)
     )

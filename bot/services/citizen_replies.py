@@ -81,7 +81,7 @@ async def rate(
                 again,
                 key=f"{key}:reopen",
                 title_key="card.reopened",
-                department_id=again.department_id,
+                keep_assignee=True,
             )
             await tell(
                 conn,

@@ -92,13 +92,22 @@ class Deliverer:
                 await outbox.mark_failed(conn, message.id, now, str(error))
             return 0
         except RetryLaterError as error:
-            async with self._db.transaction() as conn:
-                if message.attempts + 1 >= MAX_ATTEMPTS:
-                    await outbox.mark_failed(conn, message.id, now, str(error))
-                else:
-                    wait = max(timedelta(seconds=error.seconds), backoff(message.attempts))
-                    await outbox.postpone(conn, message.id, now + wait, str(error))
+            await self._retry(message, error.seconds, str(error))
+            return 0
+        except Exception as error:
+            _LOGGER.exception("outbox %s could not be sent", message.id)
+            await self._retry(message, 0, f"{type(error).__name__}: {error}")
             return 0
         async with self._db.transaction() as conn:
             await outbox.mark_sent(conn, message.id, self._clock.now())
         return 1
+
+    async def _retry(self, message: outbox.Pending, seconds: float, reason: str) -> None:
+        """Try again later, backing off; give up after MAX_ATTEMPTS."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            if message.attempts + 1 >= MAX_ATTEMPTS:
+                await outbox.mark_failed(conn, message.id, now, reason)
+            else:
+                wait = max(timedelta(seconds=seconds), backoff(message.attempts))
+                await outbox.postpone(conn, message.id, now + wait, reason)
