@@ -50,6 +50,18 @@ def summary(config: Config) -> str:
         *(f"    {c.id}: {c.name} → {c.department}" for c in config.categories),
         t("config.summary.officers", count=len(config.officers)),
         *(f"    {role}: {count}" for role, count in sorted(roles.items())),
+        t(
+            "config.summary.routing",
+            complaint=config.routing.complaint.value,
+            denunciation=config.routing.denunciation.value,
+            triage=config.routing.triage_department,
+        ),
+        t(
+            "config.summary.calendar",
+            off=len(config.calendar.extra_days_off),
+            working=len(config.calendar.extra_working_days),
+            remote=t("config.summary.yes" if config.deadlines.remote_area else "config.summary.no"),
+        ),
     ]
     return "\n".join(lines)
 
