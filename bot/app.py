@@ -26,6 +26,7 @@ from bot.domain.people import Role
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
 from bot.services.outbox import Deliverer
+from bot.services.reminders import fire_due, plan_digest
 from bot.services.updates import already_handled, forget_old, mark_handled
 from bot.texts import t
 from handlers import register
@@ -38,6 +39,7 @@ _LOGGER = logging.getLogger(__name__)
 CITIZEN_COMMANDS = ("start", "guidon", "tracuu", "lich", "huy", "trogiup")
 STAFF_COMMANDS = ("viec", "hoso", "id", "huy")
 OUTBOX_INTERVAL = timedelta(seconds=2)
+REMINDER_INTERVAL = timedelta(seconds=30)
 
 
 class DurableApplication(
@@ -132,6 +134,13 @@ async def _deliver(context: Context) -> None:
     await context.bot_data.deliverer.deliver_due()
 
 
+async def _remind(context: Context) -> None:
+    """Fire what is due, then send it: reminders go through the outbox like everything else."""
+    services = context.services
+    if await fire_due(services.db, services.clock, services.config):
+        await context.bot_data.deliverer.deliver_due()
+
+
 async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
     """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll, close cleanly.
 
@@ -146,6 +155,7 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
     try:
         services = Services(config=config, db=db, clock=SystemClock())
         await sync_from_config(db, services.clock, config, CHANNEL)
+        await plan_digest(db, services.clock, config)
         app = build_application(services)
         async with app:
             await announce_commands(app)
@@ -154,6 +164,8 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                     _forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=1)
                 )
                 app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
+                # The first tick catches up, once, on what came due while the bot was down.
+                app.job_queue.run_repeating(_remind, interval=REMINDER_INTERVAL, first=1)
             await app.start()
             if app.updater is None:
                 raise RuntimeError("the application was built without an updater")

@@ -146,7 +146,7 @@ async def on_note(update: Update, context: Context) -> str | int:
             )
         else:
             await citizen_replies.citizen_writes(
-                services.db, services.clock, citizen, note["ticket"], event.text
+                services.db, services.clock, services.config, citizen, note["ticket"], event.text
             )
     except CaseworkError as error:
         await message.reply_text(t(error.reason))

@@ -128,7 +128,7 @@ async def _answered_question(
     if len(waiting) != 1 or len(text.strip()) < 2:
         return False
     ticket = await citizen_replies.citizen_writes(
-        services.db, services.clock, citizen, waiting[0].id, text
+        services.db, services.clock, services.config, citizen, waiting[0].id, text
     )
     await send_prompt(message, menu_prompt(t("citizen.note.sent_write", code=ticket.code)))
     return True

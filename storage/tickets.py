@@ -209,3 +209,14 @@ async def waiting_for_citizen(conn: aiosqlite.Connection, citizen_id: int) -> li
         (citizen_id, Status.WAITING_CITIZEN.value),
     ) as cursor:
         return [_ticket(row) async for row in cursor]
+
+
+async def open_cases(conn: aiosqlite.Connection) -> list[Ticket]:
+    """Every open case, the most urgent first (digests, reports)."""
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    async with conn.execute(
+        f"SELECT * FROM tickets WHERE status IN ({marks}) "  # noqa: S608
+        "ORDER BY due_on IS NULL, due_on, created_at",
+        OPEN_STATUSES,
+    ) as cursor:
+        return [_ticket(row) async for row in cursor]

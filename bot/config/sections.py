@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
 
 from bot.domain.deadlines import DeadlineRules, Unit
 from bot.domain.people import Role
@@ -24,6 +24,18 @@ class _Section(BaseModel):
 
 Id = Annotated[str, Field(pattern=_ID.pattern)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _local_time(value: object) -> object:
+    """Times are written as people write them, "07:30", and read in the commune's zone."""
+    match = _HHMM.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(t("config.bad_time", value=value))
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+LocalTime = Annotated[time, BeforeValidator(_local_time)]
 
 
 class CommuneConfig(_Section):
@@ -167,6 +179,22 @@ class RoutingConfig(_Section):
         return value
 
 
+class RemindersConfig(_Section):
+    """When officers and leaders are reminded, in the commune's local time.
+
+    Due-date reminders, overdue alerts and the daily digests all go out at `morning`; nothing
+    is sent between `quiet_start` and `quiet_end` except to officers who asked for it (/nhandem).
+    A reminder found more than `grace_hours` late after downtime is dropped (and logged), since
+    it would only confuse; an overdue alert is never dropped.
+    """
+
+    due_soon_days: list[Annotated[int, Field(ge=1, le=30)]] = [3, 1]
+    morning: LocalTime = time(7, 0)
+    quiet_start: LocalTime = time(21, 0)
+    quiet_end: LocalTime = time(6, 30)
+    grace_hours: Annotated[int, Field(ge=1, le=72)] = 6
+
+
 class Department(_Section):
     id: Id
     name: Text
@@ -194,6 +222,7 @@ class Config(_Section):
     calendar: CalendarConfig = CalendarConfig()
     deadlines: DeadlinesConfig = DeadlinesConfig()
     routing: RoutingConfig = RoutingConfig()
+    reminders: RemindersConfig = RemindersConfig()
     departments: Annotated[list[Department], Field(min_length=1)]
     categories: Annotated[list[Category], Field(min_length=1)]
     officers: list[Officer] = []

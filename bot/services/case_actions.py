@@ -10,10 +10,12 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.clock import Clock
+from bot.config import Config
 from bot.dialogs.summary import shorten
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, Actor, IllegalTransitionError, may, next_status
 from bot.services.assignment import access
+from bot.services.reminders import replan_case
 from storage import events, tickets
 from storage.database import Database
 
@@ -46,6 +48,7 @@ class Change:
 async def act(
     db: Database,
     clock: Clock,
+    config: Config,
     who: Actor,
     ticket_id: int,
     action: Action,
@@ -88,6 +91,8 @@ async def act(
             raise LookupError(f"case {ticket.id} vanished")
         if planned.after is not None:
             await planned.after(conn, updated, f"event:{event_id}")
+        settled = await tickets.get(conn, ticket.id) or updated
+        await replan_case(conn, config, settled, now)
     return updated
 
 

@@ -37,7 +37,7 @@ async def accept(
         )
         return Change({"accepted_at": clock.now(), "due_on": due}, None, after)
 
-    return await act(db, clock, actor(officer), ticket_id, Action.ACCEPT, change)
+    return await act(db, clock, config, actor(officer), ticket_id, Action.ACCEPT, change)
 
 
 def _citizen_told(clock: Clock, key: str, **values: object) -> After:
@@ -56,13 +56,14 @@ async def ask(
     text = clean_note(question)
     told = _citizen_told(clock, "citizen.question", question=text)
     return await act(
-        db, clock, actor(officer), ticket_id, Action.ASK, lambda _: Change({}, text, told)
+        db, clock, config, actor(officer), ticket_id, Action.ASK, lambda _: Change({}, text, told)
     )
 
 
 async def _close(
     db: Database,
     clock: Clock,
+    config: Config,
     officer: Officer,
     ticket_id: int,
     action: Action,
@@ -73,7 +74,7 @@ async def _close(
     # A new result is rated anew; earlier ratings stay in the history.
     fields = {"result": text, "closed_at": clock.now(), "rating": None, "rating_comment": None}
     return await act(
-        db, clock, actor(officer), ticket_id, action, lambda _: Change(fields, text, told)
+        db, clock, config, actor(officer), ticket_id, action, lambda _: Change(fields, text, told)
     )
 
 
@@ -82,7 +83,7 @@ async def resolve(
 ) -> Ticket:
     text = clean_note(result)
     told = _citizen_told(clock, "citizen.resolved", result=text)
-    return await _close(db, clock, officer, ticket_id, Action.RESOLVE, text, told)
+    return await _close(db, clock, config, officer, ticket_id, Action.RESOLVE, text, told)
 
 
 async def refuse(
@@ -90,7 +91,7 @@ async def refuse(
 ) -> Ticket:
     text = clean_note(reason)
     told = _citizen_told(clock, "citizen.refused", reason=text)
-    return await _close(db, clock, officer, ticket_id, Action.REFUSE, text, told)
+    return await _close(db, clock, config, officer, ticket_id, Action.REFUSE, text, told)
 
 
 CONDUCT = "conduct"
@@ -147,5 +148,11 @@ async def reassign(
         )
 
     return await act(
-        db, clock, actor(officer), ticket_id, Action.REASSIGN, lambda _: Change(fields, text, after)
+        db,
+        clock,
+        config,
+        actor(officer),
+        ticket_id,
+        Action.REASSIGN,
+        lambda _: Change(fields, text, after),
     )

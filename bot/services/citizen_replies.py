@@ -21,7 +21,7 @@ from storage.database import Database
 
 
 async def citizen_writes(
-    db: Database, clock: Clock, citizen: Person, ticket_id: int, text: str
+    db: Database, clock: Clock, config: Config, citizen: Person, ticket_id: int, text: str
 ) -> Ticket:
     """The citizen's answer to a question, or information added on their own.
 
@@ -40,7 +40,7 @@ async def citizen_writes(
             conn, clock, ticket.assignee_id, officer_update(ticket, key, text=note), event_key
         )
 
-    return await act(db, clock, who, ticket_id, action, lambda _: Change({}, note, after))
+    return await act(db, clock, config, who, ticket_id, action, lambda _: Change({}, note, after))
 
 
 async def rate(
@@ -91,7 +91,7 @@ async def rate(
                 f"{key}:reopen",
             )
 
-    return await act(db, clock, Actor(citizen.id), ticket_id, Action.RATE, change)
+    return await act(db, clock, config, Actor(citizen.id), ticket_id, Action.RATE, change)
 
 
 async def comment_rating(

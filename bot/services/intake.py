@@ -9,6 +9,7 @@ from bot.domain.draft import Draft, missing
 from bot.domain.people import Person
 from bot.domain.tickets import Attachment, NewTicket, Status, Ticket, format_code
 from bot.services.assignment import assign
+from bot.services.reminders import replan_case
 from storage import events, tickets
 from storage.database import Database
 
@@ -77,4 +78,6 @@ async def submit_case(
         filed = await tickets.find_by_draft(conn, draft.draft_id)
         if filed is None:
             raise LookupError(f"case {new.code} vanished after filing")
-        return await assign(conn, clock, config, filed, key=f"event:{event_id}")
+        assigned = await assign(conn, clock, config, filed, key=f"event:{event_id}")
+        await replan_case(conn, config, assigned, now)
+        return assigned

@@ -217,7 +217,9 @@ def reassign(
 
 
 def writes(w: World, ticket_id: int, text: str) -> Callable[[], Awaitable[Ticket]]:
-    return lambda: citizen_replies.citizen_writes(w.db, w.clock, w.person, ticket_id, text)
+    return lambda: citizen_replies.citizen_writes(
+        w.db, w.clock, w.config, w.person, ticket_id, text
+    )
 
 
 def rate(w: World, ticket_id: int, satisfied: bool) -> Callable[[], Awaitable[Ticket]]:
@@ -877,7 +879,9 @@ async def test_another_citizen_may_not_write_rate_or_comment(
     open_case = await file(w, feedback("draft-open"))
     await refused_without_a_trace(
         w,
-        lambda: citizen_replies.citizen_writes(db, clock, stranger, open_case.id, "Xen vào."),
+        lambda: citizen_replies.citizen_writes(
+            db, clock, config, stranger, open_case.id, "Xen vào."
+        ),
         "case.not_allowed",
     )
 
