@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.dialogs.base import Prompt, Text
-from bot.dialogs.notices import CASE_REF, parse_case_ref
+from bot.dialogs.notices import CASE_REF, day, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
@@ -290,6 +290,10 @@ async def _carry_out(
     try:
         if action is Action.ASK:
             done = await casework.ask(*args, text)
+        elif action is Action.COMPLEX:
+            done = await casework.mark_complex(*args, text)
+        elif action is Action.EXTEND:
+            done = await casework.extend(*args, text)
         elif action is Action.RESOLVE:
             done = await casework.resolve(*args, text)
         elif action is Action.REFUSE:
@@ -310,6 +314,7 @@ async def _carry_out(
         done,
         f"officer.done.{action.value}",
         department=services.config.department_name(done.department_id),
+        due=day(done.due_on),
     )
     return await _end(context)
 

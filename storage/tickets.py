@@ -92,6 +92,8 @@ def _ticket(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Tic
         result=row["result"],
         rating=row["rating"],
         due_on=date.fromisoformat(row["due_on"]) if row["due_on"] else None,
+        complex=bool(row["complex"]),
+        extensions=row["extensions"],
     )
 
 
@@ -165,6 +167,8 @@ _CHANGEABLE = frozenset(
         "rating",
         "rating_comment",
         "due_on",
+        "complex",
+        "extensions",
     }
 )
 

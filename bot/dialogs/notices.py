@@ -13,7 +13,7 @@ from bot.dialogs.base import Notice
 from bot.dialogs.summary import category_label, kind_label, shorten, status_label
 from bot.domain.choices import Option
 from bot.domain.tickets import Ticket
-from bot.domain.workflow import Action, next_status
+from bot.domain.workflow import Action, applies_to, next_status
 from bot.texts import t
 
 CASE_REF = "case"
@@ -21,7 +21,15 @@ REPLY_REF = "reply"
 RATE_REF = "rate"
 ADD_REF = "add"
 # Officer actions offered as buttons, in the order they are shown.
-CARD_ACTIONS = (Action.ACCEPT, Action.ASK, Action.RESOLVE, Action.REASSIGN, Action.REFUSE)
+CARD_ACTIONS = (
+    Action.ACCEPT,
+    Action.ASK,
+    Action.RESOLVE,
+    Action.REASSIGN,
+    Action.REFUSE,
+    Action.COMPLEX,
+    Action.EXTEND,
+)
 
 
 def case_ref(prefix: str, ticket: Ticket) -> str:
@@ -42,6 +50,8 @@ def possible_actions(ticket: Ticket) -> tuple[Action, ...]:
     """The card's buttons: only what the case's status allows now."""
     possible = []
     for action in CARD_ACTIONS:
+        if not applies_to(action, ticket.kind):
+            continue
         try:
             next_status(ticket.status, action, accepted=ticket.accepted)
         except ValueError:

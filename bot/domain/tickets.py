@@ -81,6 +81,8 @@ class Ticket:
     result: str | None = None
     rating: str | None = None
     due_on: date | None = None
+    complex: bool = False
+    extensions: int = 0
 
     @property
     def accepted(self) -> bool:

@@ -23,6 +23,8 @@ class Action(StrEnum):
     REFUSE = "refuse"  # không thụ lý, with a reason
     RATE = "rate"  # the citizen says whether they are satisfied
     REOPEN = "reopen"  # unsatisfied citizen, or a leader's decision
+    COMPLEX = "complex"  # a complaint declared complex: the longer legal period applies
+    EXTEND = "extend"  # a denunciation's period extended (at most twice), with a reason
     VIEW = "view"
 
 
@@ -32,7 +34,17 @@ OPEN = AWAITING_ACCEPTANCE | WORKING
 CLOSED = frozenset({Status.RESOLVED, Status.REFUSED})
 # Only a case never accepted can be refused; these statuses show acceptance by themselves.
 REFUSABLE = OPEN - {Status.ACCEPTED, Status.IN_PROGRESS}
-OFFICER_ACTIONS = frozenset({Action.ACCEPT, Action.ASK, Action.RESOLVE, Action.REFUSE})
+OFFICER_ACTIONS = frozenset(
+    {Action.ACCEPT, Action.ASK, Action.RESOLVE, Action.REFUSE, Action.COMPLEX, Action.EXTEND}
+)
+# Actions the law gives to one kind only.
+KIND_ONLY = {Action.COMPLEX: Kind.COMPLAINT, Action.EXTEND: Kind.DENUNCIATION}
+
+
+def applies_to(action: Action, kind: Kind) -> bool:
+    return KIND_ONLY.get(action, kind) is kind
+
+
 CITIZEN_ACTIONS = frozenset({Action.CITIZEN_REPLY, Action.ADD_INFO, Action.RATE})
 
 
@@ -72,6 +84,8 @@ def next_status(status: Status, action: Action, *, accepted: bool) -> Status:
         return Status.RESOLVED
     if action is Action.REOPEN and status in CLOSED:
         return Status.REOPENED
+    if action in (Action.COMPLEX, Action.EXTEND) and status in WORKING and accepted:
+        return status
     raise IllegalTransitionError(status, action)
 
 

@@ -7,10 +7,10 @@ import aiosqlite
 from bot.clock import Clock
 from bot.config import Config, deadline_rules, work_calendar
 from bot.dialogs.notices import citizen_notice, day
-from bot.domain.deadlines import due_on_acceptance
+from bot.domain.deadlines import due_for_resolution, due_on_acceptance
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
-from bot.domain.workflow import Action
+from bot.domain.workflow import Action, applies_to
 from bot.services.assignment import assign, tell
 from bot.services.case_actions import After, CaseworkError, Change, act, clean_note
 from bot.services.officers import actor
@@ -92,6 +92,57 @@ async def refuse(
     text = clean_note(reason)
     told = _citizen_told(clock, "citizen.refused", reason=text)
     return await _close(db, clock, config, officer, ticket_id, Action.REFUSE, text, told)
+
+
+async def _lengthen(
+    db: Database,
+    clock: Clock,
+    config: Config,
+    officer: Officer,
+    ticket_id: int,
+    action: Action,
+    reason: str,
+) -> Ticket:
+    """A complex complaint or an extended denunciation: a new legal due date, counted from the
+    acceptance, recorded with its reason and told to the citizen."""
+    text = clean_note(reason)
+
+    def change(ticket: Ticket) -> Change:
+        if ticket.accepted_at is None:
+            raise CaseworkError("case.not_now")
+        accepted = ticket.accepted_at.astimezone(config.commune.zone).date()
+        complex_ = ticket.complex or action is Action.COMPLEX
+        extensions = ticket.extensions + (action is Action.EXTEND)
+        if (action is Action.COMPLEX and ticket.complex) or not applies_to(action, ticket.kind):
+            raise CaseworkError("case.not_now")
+        try:
+            due = due_for_resolution(
+                ticket.kind,
+                accepted,
+                deadline_rules(config),
+                work_calendar(config),
+                complex=complex_,
+                extensions=extensions,
+            )
+        except ValueError:
+            raise CaseworkError("case.no_more_time") from None
+        told = _citizen_told(clock, "citizen.new_due", due=day(due), reason=text)
+        fields = {"due_on": due, "complex": complex_, "extensions": extensions}
+        return Change(fields, text, told)
+
+    return await act(db, clock, config, actor(officer), ticket_id, action, change)
+
+
+async def mark_complex(
+    db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int, reason: str
+) -> Ticket:
+    return await _lengthen(db, clock, config, officer, ticket_id, Action.COMPLEX, reason)
+
+
+async def extend(
+    db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int, reason: str
+) -> Ticket:
+    return await _lengthen(db, clock, config, officer, ticket_id, Action.EXTEND, reason)
 
 
 CONDUCT = "conduct"

@@ -74,6 +74,9 @@ def _table() -> dict[tuple[Status, Action, bool], Status]:
     # Resolving: only a case accepted and being worked on.
     for status in BEING_WORKED:
         legal[status, A.RESOLVE, True] = S.RESOLVED
+        # A longer period (complex complaint, extended denunciation) changes only the due date.
+        legal[status, A.COMPLEX, True] = status
+        legal[status, A.EXTEND, True] = status
     # Refusing: only an open case never accepted, and not one whose status says it was.
     for status in STILL_OPEN:
         if status not in ACCEPTED_BY_STATUS:
@@ -100,7 +103,7 @@ def _transition_params() -> list[object]:
 
 def test_the_table_has_what_the_rules_name() -> None:
     """A guard on the table itself, so a typo in it cannot make the big test vacuous."""
-    assert len(list(itertools.product(Status, Action, (True, False)))) == 160
+    assert len(list(itertools.product(Status, Action, (True, False)))) == 192
     assert LEGAL[S.NEW, A.ACCEPT, False] is S.ACCEPTED
     assert LEGAL[S.ACCEPTED, A.RESOLVE, True] is S.RESOLVED
     assert LEGAL[S.WAITING_CITIZEN, A.RESOLVE, True] is S.RESOLVED
@@ -108,7 +111,7 @@ def test_the_table_has_what_the_rules_name() -> None:
     assert LEGAL[S.NEW, A.REFUSE, False] is S.REFUSED
     assert (S.NEW, A.REFUSE, True) not in LEGAL
     assert not any(action is A.VIEW for _, action, _ in LEGAL)
-    assert len(LEGAL) == 55
+    assert len(LEGAL) == 61
 
 
 @pytest.mark.parametrize(("status", "action", "accepted"), _transition_params())
@@ -189,7 +192,7 @@ LEADERS = {"leader", "second_leader"}
 IN_DEPARTMENT_QUEUE = {"assignee", "colleague", "reception_here", "subject_officer"}
 RECEPTION = {"reception_here", "reception_office"}
 CITIZEN_SIDE = {A.CITIZEN_REPLY, A.ADD_INFO, A.RATE}
-ASSIGNEE_ONLY = {A.ACCEPT, A.ASK, A.RESOLVE, A.REFUSE}
+ASSIGNEE_ONLY = {A.ACCEPT, A.ASK, A.RESOLVE, A.REFUSE, A.COMPLEX, A.EXTEND}
 
 
 def case(kind: Kind, subject: str) -> CaseAccess:

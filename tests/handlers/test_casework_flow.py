@@ -256,3 +256,30 @@ async def test_reassigned_as_conduct_reaches_leaders_not_the_officer(
     # The officer concerned cannot open it either.
     hidden = await chats.say(OFFICE, f"/hoso {code}")
     assert "không có quyền xem" in str(hidden[-1].params["text"])
+
+
+async def test_a_complex_complaint_gets_the_longer_period(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Khiếu nại")
+    await chats.tap(CITIZEN, "Đất đai")
+    await chats.say(CITIZEN, "Tôi khiếu nại việc xã cấp sổ đỏ chồng lấn lên thửa đất của gia đình.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    await chats.say(CITIZEN, "Phạm Văn Lâm")
+    await chats.say(CITIZEN, "0911222333")
+    await chats.say(CITIZEN, "Thôn Nam, xã Sơn Ninh")
+    await chats.say(CITIZEN, "gửi")
+    card = chats.sent(OFFICE)[-1]
+    assert not any("phức tạp" in label for label, _ in buttons(card)), "not before acceptance"
+    await chats.tap(OFFICE, "Tiếp nhận")
+    assert any("phức tạp" in label for label, _ in buttons(chats.sent(OFFICE)[-1]))
+    await chats.tap(OFFICE, "phức tạp")
+    await chats.say(OFFICE, "Phải đo đạc lại ranh giới với Văn phòng đăng ký đất đai.")
+    # 45 days from acceptance on 28/11/2026 is Tuesday 12/01/2027.
+    notice = texts(chats, CITIZEN)[-1]
+    assert "Hạn trả lời mới: 12/01/2027" in notice
+    assert "đo đạc lại ranh giới" in notice
+    assert await rows(config, "SELECT due_on, complex FROM tickets") == [("2027-01-12", 1)]
+    events = await rows(config, "SELECT action, note FROM ticket_events WHERE action = 'complex'")
+    assert events == [("complex", "Phải đo đạc lại ranh giới với Văn phòng đăng ký đất đai.")]
