@@ -23,6 +23,8 @@ def _setup_logging(verbose: bool) -> None:
     # httpx logs every request URL, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # The scheduler logs every run of every job; the bot logs what the jobs did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _load(path: Path, *, need_token: bool) -> Config | None:

@@ -25,8 +25,8 @@ from bot.config import Config
 from bot.domain.people import Role
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
-from bot.services.outbox import Deliverer
-from bot.services.reminders import fire_due, plan_digest
+from bot.services.outbox import Deliverer, Limits
+from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import already_handled, forget_old, mark_handled
 from bot.texts import t
 from handlers import register
@@ -36,10 +36,9 @@ from handlers.sender import TelegramSender
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
-CITIZEN_COMMANDS = ("start", "guidon", "tracuu", "lich", "huy", "trogiup")
-STAFF_COMMANDS = ("viec", "hoso", "id", "huy")
+CITIZEN_COMMANDS = ("start", "guidon", "tracuu", "lich", "dangky", "huydangky", "huy", "trogiup")
+STAFF_COMMANDS = ("viec", "hoso", "nhandem", "id", "huy")
 OUTBOX_INTERVAL = timedelta(seconds=2)
-REMINDER_INTERVAL = timedelta(seconds=30)
 
 
 class DurableApplication(
@@ -96,14 +95,22 @@ def build_application(
             )
         )
         .persistence(SqlitePersistence(services.db))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
+        # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
+        # holding every other request) and retrying; the outbox must hear the 429 instead, to
+        # postpone the message in the database and pause itself (RetryLaterError). So none: a
+        # reply that meets flood control fails like a reply that meets a network error.
+        .rate_limiter(AIORateLimiter(max_retries=0))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     app: App = builder.build()  # type: ignore[assignment]
     app.bot_data.services = services
     app.bot_data.deliverer = Deliverer(
-        services.db, services.clock, {CHANNEL: TelegramSender(app.bot)}
+        services.db,
+        services.clock,
+        {CHANNEL: TelegramSender(app.bot)},
+        limits=Limits(**config.outbox.model_dump()),
     )
     register(app)
     return app
@@ -120,7 +127,9 @@ async def announce_commands(app: App) -> None:
     commands = [BotCommand(name, t(f"commands.{name}")) for name in CITIZEN_COMMANDS]
     await app.bot.set_my_commands(commands)
     for officer in await all_officers(app.bot_data.services.db):
-        names = STAFF_COMMANDS + (("canbo",) if officer.has(Role.ADMIN) else ())
+        manages = officer.has(Role.ADMIN) or officer.has(Role.LEADER)
+        names = STAFF_COMMANDS + (("lichtiep",) if manages else ())
+        names += ("canbo",) if officer.has(Role.ADMIN) else ()
         staff = [BotCommand(name, t(f"commands.staff.{name}")) for name in names]
         try:
             await app.bot.set_my_commands(
@@ -131,7 +140,9 @@ async def announce_commands(app: App) -> None:
 
 
 async def _deliver(context: Context) -> None:
-    await context.bot_data.deliverer.deliver_due()
+    # A paced run of a full batch outlasts the interval; the next tick takes over after it.
+    if not context.bot_data.deliverer.busy:
+        await context.bot_data.deliverer.deliver_due()
 
 
 async def _remind(context: Context) -> None:
@@ -155,7 +166,7 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
     try:
         services = Services(config=config, db=db, clock=SystemClock())
         await sync_from_config(db, services.clock, config, CHANNEL)
-        await plan_digest(db, services.clock, config)
+        await plan_ahead(db, services.clock, config)
         app = build_application(services)
         async with app:
             await announce_commands(app)
@@ -165,7 +176,8 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                 )
                 app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
                 # The first tick catches up, once, on what came due while the bot was down.
-                app.job_queue.run_repeating(_remind, interval=REMINDER_INTERVAL, first=1)
+                tick = timedelta(seconds=config.reminders.tick_seconds)
+                app.job_queue.run_repeating(_remind, interval=tick, first=1)
             await app.start()
             if app.updater is None:
                 raise RuntimeError("the application was built without an updater")

@@ -12,7 +12,17 @@ from telegram.ext import (
 )
 
 from bot.dialogs.menu import MENU_REF, MenuItem
-from handlers import admin, citizen_case, consent, intake, lookup, menu, officer, officer_actions
+from handlers import (
+    admin,
+    citizen_case,
+    consent,
+    intake,
+    lookup,
+    menu,
+    officer,
+    officer_actions,
+    reception,
+)
 from handlers.context import App
 from handlers.errors import on_error
 
@@ -28,18 +38,26 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("start", menu.start))
     app.add_handler(CommandHandler("id", admin.my_id))
     app.add_handler(CommandHandler("tracuu", lookup.lookup_command))
-    app.add_handler(CommandHandler("lich", menu.show_schedule))
+    app.add_handler(CommandHandler("lich", reception.show_schedule))
+    app.add_handler(CommandHandler("dangky", reception.subscribe_command))
+    app.add_handler(CommandHandler("huydangky", reception.unsubscribe_command))
+    app.add_handler(CommandHandler("lichtiep", reception.manage))
     app.add_handler(CommandHandler("trogiup", menu.show_help))
     app.add_handler(CommandHandler("viec", officer.my_work))
     app.add_handler(CommandHandler("hoso", officer.case_command))
     app.add_handler(CommandHandler("canbo", admin.officers_command))
+    app.add_handler(CommandHandler("nhandem", admin.night_command))
     app.add_handler(CallbackQueryHandler(lookup.lookup_button, pattern=rf"^{lookup.LOOKUP_REF}\|"))
+    app.add_handler(
+        CallbackQueryHandler(reception.subscribe_button, pattern=rf"^{reception.SUBSCRIBE_REF}\|")
+    )
     others = "|".join(item.value for item in MenuItem if item is not MenuItem.SEND)
     app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=rf"^{MENU_REF}\|({others})$"))
     # 2. Conversations. An officer's pending action and a citizen's answer to a question come
     #    before a citizen's draft, so a draft waits while they are written.
     app.add_handler(officer_actions.conversation())
     app.add_handler(citizen_case.conversation())
+    app.add_handler(reception.conversation())
     app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND)))
     # 3. Everything else at the top level gets a helpful answer and the menu.
     app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))

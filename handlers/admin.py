@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.people import Role
-from bot.services.officers import add_officer, all_officers, remove_officer
+from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
 from bot.texts import t
 from handlers.context import CHANNEL, Context
 from handlers.officer import current_officer
@@ -75,3 +75,16 @@ async def officers_command(update: Update, context: Context) -> None:
         await message.reply_text("\n".join(lines))
     else:
         await message.reply_text(t("admin.usage"))
+
+
+async def night_command(update: Update, context: Context) -> None:
+    """/nhandem: an officer turns reminders during quiet hours on or off."""
+    message = update.effective_message
+    officer = await current_officer(update, context)
+    if message is None:
+        return
+    if officer is None:
+        await message.reply_text(t("officer.only_officers"))
+        return
+    on = await toggle_night(context.services.db, officer)
+    await message.reply_text(t("staff.night_on" if on else "staff.night_off"))

@@ -23,8 +23,8 @@ from bot.dialogs.notices import ADD_REF, RATE_REF, REPLY_REF, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
 from bot.services import citizen_replies
-from bot.services.case_actions import CaseworkError
 from bot.services.citizens import find_citizen
+from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import CHANNEL, Context
 from handlers.render import event_of, parse_button, reply_target, retire_buttons, send_prompt

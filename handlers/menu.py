@@ -6,13 +6,14 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.dialogs.base import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
-from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu, schedule_text
+from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.domain.tickets import parse_code
 from bot.services import case_views, citizen_replies
 from bot.services.citizens import find_citizen
 from bot.texts import t
+from handlers import reception
 from handlers.context import CHANNEL, Context
 from handlers.intake import DRAFT_KEY
 from handlers.lookup import show_case, show_list
@@ -56,12 +57,6 @@ async def show_help(update: Update, context: Context) -> None:
         await send_text(message, help_text(context.services.config, year))
 
 
-async def show_schedule(update: Update, context: Context) -> None:
-    message = reply_target(update)
-    if message is not None:
-        await send_text(message, schedule_text(context.services.config))
-
-
 async def _do(item: MenuItem, update: Update, context: Context, message: Message) -> None:
     if item is MenuItem.LOOKUP:
         user = update.effective_user
@@ -69,7 +64,7 @@ async def _do(item: MenuItem, update: Update, context: Context, message: Message
         if citizen is not None:
             await show_list(message, citizen, context)
     elif item is MenuItem.SCHEDULE:
-        await show_schedule(update, context)
+        await reception.show_schedule(update, context)
     elif item is MenuItem.HELP:
         await show_help(update, context)
 

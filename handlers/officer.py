@@ -14,8 +14,8 @@ from bot.domain.tickets import Ticket
 from bot.domain.workflow import sees_identity
 from bot.services import case_views
 from bot.services.assignment import access
-from bot.services.case_actions import CaseworkError
 from bot.services.officers import actor, all_officers, find_officer
+from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import CHANNEL, Context
 from handlers.render import send_prompt, send_text

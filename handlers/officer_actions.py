@@ -26,9 +26,9 @@ from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, IllegalTransitionError, next_status
 from bot.services import case_views, casework
-from bot.services.case_actions import CaseworkError
 from bot.services.casework import CONDUCT
 from bot.services.officers import actor, all_officers
+from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import Context
 from handlers.officer import current_officer, refuse_press, show_card, tell_officer

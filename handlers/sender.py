@@ -1,8 +1,17 @@
-"""Delivering outbox notices on Telegram, and translating Telegram's refusals for the outbox."""
+"""Delivering outbox notices on Telegram, and translating Telegram's refusals for the outbox.
+
+Pacing is the Deliverer's (bot.services.outbox); this module only says what Telegram answered:
+a 429's retry_after and network failures become RetryLaterError, a chat that blocked the bot or
+does not exist becomes UndeliverableError for the whole chat, any other refusal of the request
+UndeliverableError for this notice only.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 
 from telegram import Bot
 from telegram.constants import MessageLimit
@@ -13,6 +22,26 @@ from bot.services.outbox import RetryLaterError, UndeliverableError
 from handlers.render import inline_keyboard
 
 NETWORK_RETRY_SECONDS = 5
+# A text longer than one message goes as several; once the first is out, flood control on a
+# later one is waited out here, since retrying the whole notice would send the first again.
+PART_RETRIES = 3
+
+
+def _seconds(error: RetryAfter) -> float:
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+async def _finish(send: Callable[[], Awaitable[object]]) -> None:
+    """Send a later part of a notice already begun, waiting out Telegram's flood control."""
+    for _ in range(PART_RETRIES):
+        try:
+            await send()
+        except RetryAfter as error:
+            await asyncio.sleep(_seconds(error))
+        else:
+            return
+    await send()
 
 
 class TelegramSender:
@@ -30,17 +59,19 @@ class TelegramSender:
                 markup = inline_keyboard(
                     Prompt(text=notice.text, ref=notice.ref, options=notice.options)
                 )
-                *head, last = chunks(notice.text, MessageLimit.MAX_TEXT_LENGTH)
-                for part in head:
-                    await self._bot.send_message(chat_id, part)
-                await self._bot.send_message(chat_id, last, reply_markup=markup)
-        except Forbidden as error:
+                first, *rest = chunks(notice.text, MessageLimit.MAX_TEXT_LENGTH)
+                await self._bot.send_message(chat_id, first, reply_markup=None if rest else markup)
+                for n, part in enumerate(rest, start=1):
+                    keyboard = markup if n == len(rest) else None
+                    await _finish(
+                        partial(self._bot.send_message, chat_id, part, reply_markup=keyboard)
+                    )
+        except Forbidden as error:  # blocked by the user, deactivated, never started
             raise UndeliverableError(error.message) from error
         except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLaterError(seconds, error.message) from error
+            raise RetryLaterError(_seconds(error), error.message) from error
         except BadRequest as error:
-            raise UndeliverableError(error.message) from error
+            whole_chat = "chat not found" in error.message.lower()
+            raise UndeliverableError(error.message, whole_chat=whole_chat) from error
         except (TimedOut, NetworkError) as error:
             raise RetryLaterError(NETWORK_RETRY_SECONDS, error.message) from error

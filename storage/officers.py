@@ -39,6 +39,7 @@ def _officer(row: aiosqlite.Row) -> Officer:
         roles=frozenset(Role(r) for r in row["roles"].split(",") if r),
         active=bool(row["active"]),
         last_assigned_at=parse_time(row["last_assigned_at"]),
+        night_ok=bool(row["night_ok"]),
     )
 
 
@@ -130,3 +131,7 @@ async def mark_assigned(conn: aiosqlite.Connection, person_id: int, now: datetim
     await conn.execute(
         "UPDATE officers SET last_assigned_at = ? WHERE person_id = ?", (iso(now), person_id)
     )
+
+
+async def set_night_ok(conn: aiosqlite.Connection, person_id: int, on: bool) -> None:
+    await conn.execute("UPDATE officers SET night_ok = ? WHERE person_id = ?", (int(on), person_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,12 +29,16 @@ async def enqueue(
     recipient: str,
     payload: str,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> None:
-    """Queue a message once: a second message with the same key is the same message."""
+    """Queue a message once: a second message with the same key is the same message.
+
+    `not_before` holds it back (quiet hours); by default it may go at once.
+    """
     await conn.execute(
         "INSERT OR IGNORE INTO outbox (dedupe_key, channel, recipient, payload, created_at, "
         "not_before) VALUES (?, ?, ?, ?, ?, ?)",
-        (key, channel, recipient, payload, iso(now), iso(now)),
+        (key, channel, recipient, payload, iso(now), iso(not_before or now)),
     )
 
 
@@ -42,6 +48,24 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Pen
         "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
         "ORDER BY not_before, id LIMIT ?",
         (iso(now), limit),
+    ) as cursor:
+        return [Pending(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
+
+
+async def due_except(
+    conn: aiosqlite.Connection,
+    now: datetime,
+    limit: int,
+    skip: Collection[tuple[str, str]] = (),
+) -> list[Pending]:
+    """What is due, oldest first, leaving out the (channel, recipient) chats in `skip`."""
+    skipped = json.dumps([f"{channel}\x1f{recipient}" for channel, recipient in skip])
+    async with conn.execute(
+        "SELECT id, channel, recipient, payload, attempts FROM outbox "
+        "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
+        "AND channel || char(31) || recipient NOT IN (SELECT value FROM json_each(?)) "
+        "ORDER BY not_before, id LIMIT ?",
+        (iso(now), skipped, limit),
     ) as cursor:
         return [Pending(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
 
@@ -57,6 +81,21 @@ async def mark_failed(
         "UPDATE outbox SET failed_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
         (iso(now), error, message_id),
     )
+
+
+async def fail_chat(
+    conn: aiosqlite.Connection, channel: str, recipient: str, now: datetime, error: str
+) -> int:
+    """Give up on everything still waiting for a chat that cannot be reached; returns how many.
+
+    The messages were not tried, so their attempts stay as they were.
+    """
+    cursor = await conn.execute(
+        "UPDATE outbox SET failed_at = ?, last_error = ? "
+        "WHERE channel = ? AND recipient = ? AND sent_at IS NULL AND failed_at IS NULL",
+        (iso(now), error, channel, recipient),
+    )
+    return cursor.rowcount
 
 
 async def postpone(

@@ -2,7 +2,7 @@
 from them. Import from here; the submodules are an internal layout."""
 
 from bot.config.checks import TOKEN_ENV, Problem, cross_check
-from bot.config.derived import deadline_rules, routing_rules, work_calendar
+from bot.config.derived import deadline_rules, reception_rules, routing_rules, work_calendar
 from bot.config.loading import ConfigError, load_config
 from bot.config.sections import (
     CalendarConfig,
@@ -14,6 +14,8 @@ from bot.config.sections import (
     Department,
     IntakeConfig,
     Officer,
+    OutboxConfig,
+    ReceptionConfig,
     RemindersConfig,
     RoutingConfig,
     StorageConfig,
@@ -32,7 +34,9 @@ __all__ = [
     "Department",
     "IntakeConfig",
     "Officer",
+    "OutboxConfig",
     "Problem",
+    "ReceptionConfig",
     "RemindersConfig",
     "RoutingConfig",
     "StorageConfig",
@@ -40,6 +44,7 @@ __all__ = [
     "cross_check",
     "deadline_rules",
     "load_config",
+    "reception_rules",
     "routing_rules",
     "work_calendar",
 ]

@@ -12,9 +12,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from bot.config.sections import CalendarConfig, Config
+from bot.config.sections import CalendarConfig, Config, ReceptionConfig
 from bot.domain.calendar import WorkCalendar
 from bot.domain.people import Role
+from bot.domain.reception import Rule
 from bot.texts import t
 
 TOKEN_ENV = "NGHE_DAN_TELEGRAM_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -107,6 +108,43 @@ def _calendar_problems(calendar: CalendarConfig) -> list[Problem]:
     return problems
 
 
+# The one field each rule needs, by its name in the file; "workdays" needs none of them.
+_RULE_FIELDS = {Rule.WEEKLY: "weekday", Rule.MONTHLY: "day", Rule.ONCE: "date"}
+
+
+def _reception_problems(entries: list[ReceptionConfig]) -> list[Problem]:
+    """Each session names the day its rule needs and no other (a `day` on a weekly session is a
+    sign the rule was meant to be monthly), and starts before it ends."""
+    problems = []
+    for index, entry in enumerate(entries):
+        path = f"reception[{index}]"
+        given = {"weekday": entry.weekday, "day": entry.day, "date": entry.on}
+        needed = _RULE_FIELDS.get(entry.rule)
+        for name, value in given.items():
+            if name == needed and value is None:
+                hint = t(f"config.reception_field.{name}")
+                message = t("config.reception_needs", rule=entry.rule.value, field=name, hint=hint)
+                problems.append(Problem(f"{path}.{name}", message))
+            elif name != needed and value is not None:
+                message = t("config.reception_not_for_rule", rule=entry.rule.value, field=name)
+                problems.append(Problem(f"{path}.{name}", message))
+        if entry.start >= entry.end:
+            start, end = entry.start.strftime("%H:%M"), entry.end.strftime("%H:%M")
+            problems.append(
+                Problem(f"{path}.start", t("config.start_not_before_end", start=start, end=end))
+            )
+    return problems
+
+
+def _reception_hosts(config: Config) -> list[Problem]:
+    officer_ids = {o.telegram_id for o in config.officers}
+    return [
+        Problem(f"reception[{i}].host", t("config.host_not_officer", value=r.host))
+        for i, r in enumerate(config.reception)
+        if r.host is not None and r.host not in officer_ids
+    ]
+
+
 def _intake_problems(config: Config) -> list[Problem]:
     if config.intake.content_min >= config.intake.content_max:
         return [Problem("intake.content_min", t("config.min_above_max"))]
@@ -135,6 +173,9 @@ def cross_check(
         ({"routing", "departments", "categories", "officers"}, _routing_problems),
         ({"calendar"}, lambda c: _calendar_problems(c.calendar)),
         ({"intake"}, _intake_problems),
+        ({"reception"}, lambda c: _duplicates(c.reception, "id", "reception")),
+        ({"reception"}, lambda c: _reception_problems(c.reception)),
+        ({"reception", "officers"}, _reception_hosts),
         ({"telegram"}, lambda c: _token_problems(c, need_token=need_token)),
     ]
     blocked = set(unavailable)

@@ -9,6 +9,7 @@ from functools import cache
 from bot.config.sections import Config
 from bot.domain.calendar import WorkCalendar
 from bot.domain.deadlines import DeadlineRules, Period
+from bot.domain.reception import SessionRule, parse_lead
 from bot.domain.routing import RoutingRules
 from bot.domain.tickets import Kind
 
@@ -65,3 +66,29 @@ def routing_rules(config: Config, person_ids: Mapping[int, int]) -> RoutingRules
         conduct_category=routing.conduct_category or None,
         chairman_id=person_ids.get(routing.chairman) if routing.chairman else None,
     )
+
+
+def reception_rules(config: Config) -> list[SessionRule]:
+    """The [[reception]] entries as schedule rules, in the file's order.
+
+    Reminder leads are kept once each, the earliest first, so "2h" written twice does not remind
+    twice; the config checks have already made sure each rule has the day it needs.
+    """
+    return [
+        SessionRule(
+            id=entry.id,
+            title=entry.title,
+            place=entry.place,
+            rule=entry.rule,
+            start=entry.start,
+            end=entry.end,
+            host=entry.host,
+            weekday=entry.weekday,
+            day=entry.day,
+            on=entry.on,
+            remind_before=tuple(
+                sorted({parse_lead(lead) for lead in entry.remind_before}, reverse=True)
+            ),
+        )
+        for entry in config.reception
+    ]

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+)
 
 from bot.domain.deadlines import DeadlineRules, Unit
 from bot.domain.people import Role
+from bot.domain.reception import Rule, parse_lead
 from bot.domain.routing import DEFAULT_TRIAGE_DEPARTMENT
 from bot.texts import t
 
@@ -193,6 +202,24 @@ class RemindersConfig(_Section):
     quiet_start: LocalTime = time(21, 0)
     quiet_end: LocalTime = time(6, 30)
     grace_hours: Annotated[int, Field(ge=1, le=72)] = 6
+    # The evening before a reception session its host gets the list of bookings.
+    bookings_at: LocalTime = time(18, 0)
+    # How often the bot looks for due reminders; a reminder goes out at most this late.
+    tick_seconds: Annotated[int, Field(ge=1, le=300)] = 30
+
+
+class OutboxConfig(_Section):
+    """How fast queued notices go out; Telegram's limits, with a margin.
+
+    Telegram answers "429 Too Many Requests" above about 30 messages a second in all and about
+    one a second to one chat. `max_per_second` paces every send; `per_chat_seconds` spaces the
+    sends to one chat (its other messages wait while other chats' go); `batch` is how many
+    messages one delivery run takes on at most.
+    """
+
+    max_per_second: Annotated[float, Field(gt=0, le=30)] = 25
+    per_chat_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+    batch: Annotated[int, Field(ge=1, le=1000)] = 200
 
 
 class Department(_Section):
@@ -214,6 +241,47 @@ class Officer(_Section):
     roles: Annotated[list[Role], Field(min_length=1)]
 
 
+_LONGEST_LEAD = timedelta(days=14)
+
+
+def _lead(value: str) -> str:
+    """A reminder lead, "1d" or "2h"; more than two weeks ahead is surely a typo ("14h" → "14d")."""
+    try:
+        lead = parse_lead(value)
+    except ValueError:
+        raise ValueError(t("config.bad_lead", value=value)) from None
+    if lead > _LONGEST_LEAD:
+        raise ValueError(t("config.lead_too_long", value=value))
+    return value.strip()
+
+
+Lead = Annotated[str, AfterValidator(_lead)]
+
+
+class ReceptionConfig(_Section):
+    """One `[[reception]]` entry: a citizen-reception session and how it repeats.
+
+    `rule` is "weekly" (needs `weekday`, 1 = Monday), "monthly" (needs `day`; a shorter month uses
+    its last day), "workdays" (every working day) or "once" (needs `date`, a TOML date). Which
+    field goes with which rule, start before end and the host being an officer are checked in
+    bot.config.checks, so every mistake is reported with its own path. A session on a day off
+    moves to the next working day; see bot.domain.reception.
+    """
+
+    id: Id
+    title: Text
+    place: Text
+    rule: Rule
+    host: Annotated[int, Field(gt=0)] | None = None  # telegram_id of an officer in [[officers]]
+    weekday: Annotated[int, Field(ge=1, le=7)] | None = None
+    day: Annotated[int, Field(ge=1, le=31)] | None = None
+    # Written `date` in the file; named `on` here so it does not hide the `date` type.
+    on: Annotated[date | None, Field(alias="date")] = None
+    start: LocalTime
+    end: LocalTime
+    remind_before: list[Lead] = ["1d", "2h"]
+
+
 class Config(_Section):
     commune: CommuneConfig
     telegram: TelegramConfig = TelegramConfig()
@@ -223,9 +291,11 @@ class Config(_Section):
     deadlines: DeadlinesConfig = DeadlinesConfig()
     routing: RoutingConfig = RoutingConfig()
     reminders: RemindersConfig = RemindersConfig()
+    outbox: OutboxConfig = OutboxConfig()
     departments: Annotated[list[Department], Field(min_length=1)]
     categories: Annotated[list[Category], Field(min_length=1)]
     officers: list[Officer] = []
+    reception: list[ReceptionConfig] = []
 
     def department(self, department_id: str) -> Department:
         return next(d for d in self.departments if d.id == department_id)

@@ -80,7 +80,3 @@ def read_menu(text: str) -> MenuItem | None:
 def help_text(config: Config, year: int) -> str:
     example = format_code(config.commune.code, year, 42)
     return t("help.text", example=example, office=_office(config))
-
-
-def schedule_text(config: Config) -> str:
-    return t("schedule.placeholder", office=_office(config))

@@ -40,6 +40,7 @@ class Officer:
     roles: frozenset[Role]
     active: bool = True
     last_assigned_at: datetime | None = None
+    night_ok: bool = False  # agreed to get reminders during quiet hours
 
     def has(self, role: Role) -> bool:
         return role in self.roles

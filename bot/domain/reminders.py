@@ -11,6 +11,8 @@ from bot.domain.calendar import WorkCalendar
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
 DIGEST = "digest"
+SESSION = "session"  # a reception session is near
+BOOKINGS = "bookings"  # the host's list of bookings, the evening before
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,24 +11,15 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.dialogs.summary import shorten
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, Actor, IllegalTransitionError, may, next_status
 from bot.services.assignment import access
+from bot.services.refusal import CaseworkError
 from bot.services.reminders import replan_case
 from storage import events, tickets
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
-NOTE_LIMIT = 2000
-
-
-class CaseworkError(Exception):
-    """An action that cannot be done; `reason` names the polite sentence to answer with."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 # Runs inside the action's transaction with the changed case and a key unique to the change,
@@ -94,10 +85,3 @@ async def act(
         settled = await tickets.get(conn, ticket.id) or updated
         await replan_case(conn, config, settled, now)
     return updated
-
-
-def clean_note(value: str, limit: int = NOTE_LIMIT) -> str:
-    cleaned = value.strip()
-    if not cleaned:
-        raise CaseworkError("case.empty_text")
-    return shorten(cleaned, limit)

@@ -8,7 +8,7 @@ from bot.domain.people import Officer
 from bot.domain.tickets import Ticket, TicketEvent
 from bot.domain.workflow import Action, Actor, may
 from bot.services.assignment import access
-from bot.services.case_actions import CaseworkError
+from bot.services.refusal import CaseworkError
 from storage import events, tickets
 from storage.database import Database
 

@@ -12,8 +12,9 @@ from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to
 from bot.services.assignment import assign, tell
-from bot.services.case_actions import After, CaseworkError, Change, act, clean_note
+from bot.services.case_actions import After, Change, act
 from bot.services.officers import actor
+from bot.services.refusal import CaseworkError, clean_note
 from bot.texts import t
 from storage.database import Database
 

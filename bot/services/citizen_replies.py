@@ -15,7 +15,8 @@ from bot.domain.people import Person
 from bot.domain.tickets import Status, Ticket
 from bot.domain.workflow import CLOSED, Action, Actor, next_status
 from bot.services.assignment import assign, tell
-from bot.services.case_actions import CaseworkError, Change, act, clean_note
+from bot.services.case_actions import Change, act
+from bot.services.refusal import CaseworkError, clean_note
 from storage import events, tickets
 from storage.database import Database
 

@@ -80,3 +80,11 @@ async def remove_officer(db: Database, clock: Clock, admin: Officer, external_id
             conn, at=now, actor_id=admin.person_id, action="officer_removed", note=external_id
         )
     return True
+
+
+async def toggle_night(db: Database, officer: Officer) -> bool:
+    """An officer chooses to get reminders during quiet hours too; returns the new setting."""
+    on = not officer.night_ok
+    async with db.transaction() as conn:
+        await officers.set_night_ok(conn, officer.person_id, on)
+    return on

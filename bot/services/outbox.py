@@ -1,16 +1,44 @@
-"""Delivering queued messages through each person's channel.
+"""Delivering queued messages through each person's channel, within the channel's limits.
 
 A message is queued in the transaction of the change that causes it, so a change never happens
-without its message, nor a message without its change. Delivery is at least once: a crash
-between sending and marking sends that one message again, never a whole batch.
+without its message, nor a message without its change. Its key makes it one row however often
+the change is replayed: a notice queued again with the same key is the same notice.
+
+Delivery is at least once, and as close to exactly once as a chat platform allows:
+
+* each message is marked sent in its own small transaction right after the platform accepted
+  it, before the next message is sent; so a crash (`kill -9`, power loss) between the send and
+  the mark sends exactly that one message again on the next run, never a batch, and a crash
+  anywhere else sends nothing twice;
+* a send that ends in a network error (a time-out after the platform got the request, say) may
+  have reached the person; it is retried, so that one message may arrive twice;
+* one run at a time: concurrent callers wait for each other and never take the same row.
+
+Limits (`Limits`, from [outbox] in the config): sends are spaced evenly at `max_per_second` in
+all (no bursts, so no 1-second window holds more), and one chat gets at most one message per
+`per_chat_seconds`. A message for a chat sent to too recently waits while the next chat's
+message goes, and the run takes other chats' messages from the queue meanwhile; it sleeps only
+when nothing due could go. (A notice longer than one message is one send here; its parts go
+back to back, and the bot's AIORateLimiter still keeps every request under Telegram's 30/s.)
+
+When the platform says "wait" (RetryLaterError: a 429's retry_after, a network failure) the
+message is postponed in the database with a growing backoff, the run stops, and nothing at all
+is sent until the wait is over: the rest of the queue is left untouched, so an outage costs one
+attempt, not one per queued message. A person who cannot be reached (blocked the bot) is tried
+once: that message and everything else still queued for the chat are marked failed, never
+retried.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
-from collections.abc import Mapping
-from datetime import timedelta
+import math
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import aiosqlite
@@ -23,13 +51,34 @@ from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+UNPACED_BATCH = 100
+HELD_PER_BATCH = 4  # messages a run holds waiting for their chats, in batches at most
+# A run waits out a platform's "wait" this long at most; a longer one ends the run, and the
+# runs that follow send nothing until it is over (so shutting down never waits for it).
+LONGEST_WAIT_IN_RUN = 5.0
+_Chat = tuple[str, str]  # (channel, recipient)
+
+
+def _chat(message: outbox.Pending) -> _Chat:
+    return (message.channel, message.recipient)
 
 
 class UndeliverableError(Exception):
-    """The person cannot be reached on this channel (blocked the bot, deleted the account)."""
+    """This notice cannot be delivered, and trying again will not help.
+
+    `whole_chat`: the person cannot be reached on this channel at all (blocked the bot, deleted
+    the account), so nothing else queued for them can be either. Otherwise only this notice is
+    at fault (a file the platform refuses, say).
+    """
+
+    def __init__(self, reason: str, *, whole_chat: bool = True) -> None:
+        super().__init__(reason)
+        self.whole_chat = whole_chat
 
 
 class RetryLaterError(Exception):
+    """The platform asks to wait `seconds` before sending anything again."""
+
     def __init__(self, seconds: float, reason: str) -> None:
         super().__init__(reason)
         self.seconds = seconds
@@ -41,8 +90,43 @@ class Sender(Protocol):
     async def send(self, recipient: str, notice: Notice) -> None: ...
 
 
+class Timer(Protocol):
+    """Where the limits read the time and wait: monotonic seconds; tests pass a fake one."""
+
+    def monotonic(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemTimer:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How fast the channel may be sent to; see [outbox] in config.example.toml."""
+
+    max_per_second: float
+    per_chat_seconds: float
+    batch: int = 200
+
+    def __post_init__(self) -> None:
+        if self.max_per_second <= 0 or self.per_chat_seconds < 0 or self.batch < 1:
+            raise ValueError(f"impossible outbox limits: {self}")
+
+
 async def notify(
-    conn: aiosqlite.Connection, person: Person, notice: Notice, key: str, clock: Clock
+    conn: aiosqlite.Connection,
+    person: Person,
+    notice: Notice,
+    key: str,
+    clock: Clock,
+    *,
+    not_before: datetime | None = None,
 ) -> None:
     """Queue a notice for a person on their own channel, inside the caller's transaction."""
     await outbox.enqueue(
@@ -52,6 +136,7 @@ async def notify(
         recipient=person.external_id,
         payload=notice.to_json(),
         now=clock.now(),
+        not_before=not_before,
     )
 
 
@@ -59,48 +144,190 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2**attempts, 300))
 
 
-class Deliverer:
-    """Sends what is due; one delivery run at a time, whoever asks for it."""
+class _Pace:
+    """When the next send may go: evenly spaced overall, spaced per chat, paused on request.
 
-    def __init__(self, db: Database, clock: Clock, senders: Mapping[str, Sender]) -> None:
+    Without limits it never waits and keeps nothing.
+    """
+
+    def __init__(self, limits: Limits | None, timer: Timer) -> None:
+        self._limits = limits
+        self._timer = timer
+        self._next = -math.inf  # the earliest moment of the next send, to any chat
+        self._last: dict[_Chat, float] = {}  # when each chat was last sent to
+
+    def ready_at(self, chat: _Chat) -> float:
+        last = self._last.get(chat)
+        if self._limits is None or last is None:
+            return -math.inf
+        return last + self._limits.per_chat_seconds
+
+    def ready(self, chat: _Chat) -> bool:
+        return self.ready_at(chat) <= self._timer.monotonic()
+
+    def waiting(self) -> set[_Chat]:
+        """The chats sent to too recently to be sent to now."""
+        if self._limits is None:
+            return set()
+        since = self._timer.monotonic() - self._limits.per_chat_seconds
+        return {chat for chat, at in self._last.items() if at > since}
+
+    async def until_one_ready(self, chats: Iterable[_Chat]) -> None:
+        """Wait until the first of these chats may be sent to again."""
+        wait = min(self.ready_at(chat) for chat in chats) - self._timer.monotonic()
+        if wait > 0:
+            await self._timer.sleep(wait)
+
+    async def slot(self, chat: _Chat) -> bool:
+        """Wait for the next send's turn and count it for `chat`; False when the platform's
+        wait is too long to sit out in this run (nothing is counted then)."""
+        if self._limits is None:
+            return True
+        now = self._timer.monotonic()
+        if self._next - now > LONGEST_WAIT_IN_RUN:
+            return False
+        if self._next > now:
+            await self._timer.sleep(self._next - now)
+            now = self._timer.monotonic()
+        at = max(now, self._next)
+        self._next = at + 1 / self._limits.max_per_second
+        self._last[chat] = at
+        if len(self._last) > 10_000:  # forget the chats that may be sent to again
+            spacing = self._limits.per_chat_seconds
+            self._last = {c: t for c, t in self._last.items() if t + spacing > at}
+        return True
+
+    def hold(self, seconds: float) -> None:
+        """The platform asked to wait: nothing is sent for `seconds` from now."""
+        if self._limits is not None:
+            self._next = max(self._next, self._timer.monotonic() + seconds)
+
+
+class _Outcome(enum.Enum):
+    SENT = enum.auto()
+    DONE = enum.auto()  # failed or postponed: this message is settled for this run
+    CHAT_GONE = enum.auto()  # the chat cannot be reached: its other messages were failed too
+    WAIT = enum.auto()  # the platform asked to wait: the run ends
+    PAUSED = enum.auto()  # not sent: still waiting for the platform
+
+
+class Deliverer:
+    """Sends what is due; one delivery run at a time, whoever asks for it.
+
+    `limits` None sends as fast as the senders go (for tests of what is sent, not when); the
+    application always passes the [outbox] limits. `timer` is where the limits read the time.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        senders: Mapping[str, Sender],
+        *,
+        limits: Limits | None = None,
+        timer: Timer | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._senders = senders
+        self._batch = limits.batch if limits else UNPACED_BATCH
+        self._pace = _Pace(limits, timer or SystemTimer())
         self._lock = asyncio.Lock()
 
-    async def deliver_due(self, limit: int = 100) -> int:
-        """Deliver up to `limit` due messages; returns how many were sent."""
+    @property
+    def busy(self) -> bool:
+        """A run is going on (a new one would wait for it)."""
+        return self._lock.locked()
+
+    async def deliver_due(self, limit: int | None = None) -> int:
+        """Deliver up to `limit` due messages (default: the batch); returns how many were sent.
+
+        The run goes through the messages it holds, skipping those whose chat was sent to too
+        recently. When all it holds wait so, it takes more from the queue, so other chats'
+        messages go meanwhile; it waits for the first chat to be free only when the queue has
+        nothing else due (or it holds HELD_PER_BATCH batches of waiting messages).
+        """
+        budget = self._batch if limit is None else limit
         async with self._lock:
-            pending = await outbox.due(self._db.reader, self._clock.now(), limit)
-            sent = 0
-            for message in pending:
-                sent += await self._deliver(message)
+            sent = settled = 0
+            held: list[outbox.Pending] = []
+            gone: set[_Chat] = set()  # chats found unreachable in this run
+            more = True  # the queue may hold due messages the run has not taken
+            while settled < budget:
+                if more and len(held) < HELD_PER_BATCH * budget:
+                    fresh = await self._take(budget - settled, gone | {_chat(m) for m in held})
+                    more = len(fresh) == budget - settled
+                    held += fresh
+                waiting: list[outbox.Pending] = []
+                behind: set[_Chat] = set()  # chats with a message waiting: keep their order
+                for message in held:
+                    chat = _chat(message)
+                    if chat in gone:
+                        continue
+                    if settled == budget or chat in behind or not self._pace.ready(chat):
+                        behind.add(chat)
+                        waiting.append(message)
+                        continue
+                    outcome = await self._deliver(message)
+                    if outcome in (_Outcome.WAIT, _Outcome.PAUSED):
+                        return sent
+                    settled += 1
+                    if outcome is _Outcome.SENT:
+                        sent += 1
+                    elif outcome is _Outcome.CHAT_GONE:
+                        gone.add(chat)
+                held = [m for m in waiting if _chat(m) not in gone]
+                if not held and not more:
+                    break
+                if held and settled < budget and (not more or len(held) >= HELD_PER_BATCH * budget):
+                    await self._pace.until_one_ready(_chat(m) for m in held)
             return sent
 
-    async def _deliver(self, message: outbox.Pending) -> int:
+    async def _take(self, room: int, skip: set[_Chat]) -> list[outbox.Pending]:
+        """Due messages for chats that may be sent to now, or, when there are not enough of
+        those, also for chats that must wait: the run then waits for them."""
+        now = self._clock.now()
+        fresh = await outbox.due_except(self._db.reader, now, room, skip | self._pace.waiting())
+        if len(fresh) < room:
+            skip = skip | {_chat(m) for m in fresh}  # a chat's messages come from one query
+            fresh += await outbox.due_except(self._db.reader, now, room - len(fresh), skip)
+        return fresh
+
+    async def _deliver(self, message: outbox.Pending) -> _Outcome:
         sender = self._senders.get(message.channel)
         now = self._clock.now()
         if sender is None:
             async with self._db.transaction() as conn:
                 await outbox.mark_failed(conn, message.id, now, f"no channel {message.channel}")
-            return 0
+            return _Outcome.DONE
+        if not await self._pace.slot(_chat(message)):
+            return _Outcome.PAUSED
         try:
             await sender.send(message.recipient, Notice.from_json(message.payload))
         except UndeliverableError as error:
             _LOGGER.warning("outbox %s undeliverable: %s", message.id, error)
             async with self._db.transaction() as conn:
                 await outbox.mark_failed(conn, message.id, now, str(error))
-            return 0
+                if not error.whole_chat:
+                    return _Outcome.DONE
+                others = await outbox.fail_chat(
+                    conn, message.channel, message.recipient, now, str(error)
+                )
+            _LOGGER.warning("outbox: %s more messages to that chat given up", others)
+            return _Outcome.CHAT_GONE
         except RetryLaterError as error:
+            _LOGGER.info("outbox %s: wait %.1f s (%s)", message.id, error.seconds, error)
+            self._pace.hold(error.seconds)
             await self._retry(message, error.seconds, str(error))
-            return 0
+            return _Outcome.WAIT
         except Exception as error:
             _LOGGER.exception("outbox %s could not be sent", message.id)
             await self._retry(message, 0, f"{type(error).__name__}: {error}")
-            return 0
+            return _Outcome.DONE
+        # Marked at once, on its own: a crash from here to the commit re-sends this one message.
         async with self._db.transaction() as conn:
             await outbox.mark_sent(conn, message.id, self._clock.now())
-        return 1
+        return _Outcome.SENT
 
     async def _retry(self, message: outbox.Pending, seconds: float, reason: str) -> None:
         """Try again later, backing off; give up after MAX_ATTEMPTS."""

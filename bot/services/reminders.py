@@ -18,10 +18,20 @@ from bot.config import Config, work_calendar
 from bot.dialogs.base import Notice
 from bot.dialogs.notices import day, officer_update
 from bot.domain.people import Officer, Role
-from bot.domain.reminders import DIGEST, DUE_SOON, OVERDUE, deadline_plan, next_digest
+from bot.domain.reminders import (
+    BOOKINGS,
+    DIGEST,
+    DUE_SOON,
+    OVERDUE,
+    SESSION,
+    deadline_plan,
+    next_digest,
+)
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import CLOSED
-from bot.services.assignment import tell
+from bot.services.assignment import Say, quiet_teller
+from bot.services.reception import fire as fire_session
+from bot.services.reception import plan_sessions
 from bot.texts import t
 from storage import officers, reminders, tickets
 from storage.database import Database
@@ -52,10 +62,11 @@ async def replan_case(
         await reminders.plan(conn, planned.key, planned.kind, planned.fire_at, ticket.id)
 
 
-async def plan_digest(db: Database, clock: Clock, config: Config) -> None:
-    """Make sure the next morning digest is planned (at start-up, and after each digest)."""
+async def plan_ahead(db: Database, clock: Clock, config: Config) -> None:
+    """At start-up: the next morning digest and the coming week's reception reminders."""
     async with db.transaction() as conn:
         await _plan_next_digest(conn, clock.now(), config)
+        await plan_sessions(conn, config, clock.now())
 
 
 async def _plan_next_digest(conn: aiosqlite.Connection, now: datetime, config: Config) -> None:
@@ -87,8 +98,13 @@ async def _fire(
     conn: aiosqlite.Connection, clock: Clock, config: Config, reminder: Reminder
 ) -> None:
     key = f"reminder:{reminder.key}"
+    say = await quiet_teller(conn, clock, config)
     if reminder.kind == DIGEST:
-        await _digests(conn, clock, config, key)
+        await _digests(conn, clock, config, key, say)
+        await plan_sessions(conn, config, clock.now())
+        return
+    if reminder.kind in (SESSION, BOOKINGS):
+        await fire_session(conn, clock, config, reminder.kind, reminder.key, say)
         return
     ticket = await tickets.get(conn, reminder.ticket_id or 0)
     if ticket is None or ticket.status in CLOSED:
@@ -96,7 +112,7 @@ async def _fire(
     if reminder.kind == DUE_SOON and ticket.due_on is not None:
         left = (ticket.due_on - clock.now().astimezone(config.commune.zone).date()).days
         notice = officer_update(ticket, "reminder.due_soon", due=day(ticket.due_on), days=left)
-        await tell(conn, clock, ticket.assignee_id, notice, key)
+        await say(ticket.assignee_id, notice, key)
     elif reminder.kind == OVERDUE:
         staff = await officers.active(conn)
         assignee = next((o.name for o in staff if o.person_id == ticket.assignee_id), None)
@@ -105,7 +121,7 @@ async def _fire(
         )
         told = {o.person_id for o in staff if o.has(Role.LEADER)} | {ticket.assignee_id or 0}
         for person_id in told - {0, ticket.subject_id or 0}:
-            await tell(conn, clock, person_id, notice, key)
+            await say(person_id, notice, key)
 
 
 def _line(ticket: Ticket) -> str:
@@ -117,7 +133,9 @@ def _line(ticket: Ticket) -> str:
     )
 
 
-async def _digests(conn: aiosqlite.Connection, clock: Clock, config: Config, key: str) -> None:
+async def _digests(
+    conn: aiosqlite.Connection, clock: Clock, config: Config, key: str, say: Say
+) -> None:
     """Each officer's open cases, and for leaders what is new, due soon and overdue."""
     now = clock.now()
     today = now.astimezone(config.commune.zone).date()
@@ -128,14 +146,13 @@ async def _digests(conn: aiosqlite.Connection, clock: Clock, config: Config, key
         if mine:
             lines = [t("digest.officer", name=officer.name, count=len(mine))]
             lines += [_line(c) for c in mine[:DIGEST_LINES]]
-            await tell(conn, clock, officer.person_id, Notice("\n".join(lines)), key)
+            await say(officer.person_id, Notice("\n".join(lines)), key)
         if officer.has(Role.LEADER):
-            await _leader_digest(conn, clock, officer, open_cases, now, today, key)
+            await _leader_digest(say, officer, open_cases, now, today, key)
 
 
 async def _leader_digest(
-    conn: aiosqlite.Connection,
-    clock: Clock,
+    say: Say,
     leader: Officer,
     open_cases: list[Ticket],
     now: datetime,
@@ -152,4 +169,4 @@ async def _leader_digest(
     if overdue:
         lines.append(t("digest.overdue_title"))
         lines += [_line(c) for c in overdue[:DIGEST_LINES]]
-    await tell(conn, clock, leader.person_id, Notice("\n".join(lines)), key)
+    await say(leader.person_id, Notice("\n".join(lines)), key)

@@ -111,9 +111,9 @@ class Phone:
     async def taps(self, label: str) -> str:
         return await self._answer(lambda: press(self.emu, self.user, label))
 
-    async def receives(self, words: str) -> str:
-        """Wait (up to 20 s) for a message the bot sends on its own (a notice about a case)."""
-        for _ in range(400):
+    async def receives(self, words: str, seconds: int = 20) -> str:
+        """Wait for a message the bot sends on its own (a notice, a reminder)."""
+        for _ in range(seconds * 20):
             for message in self.emu.messages_to(self.user):
                 if words in message.get("text", ""):
                     return str(message["text"])

@@ -65,5 +65,14 @@ async def test_file_a_case_across_a_kill_and_look_it_up(
         stored = await cursor.fetchall()
     assert [tuple(r) for r in stored] == [(code, content, "Đầu ngõ 3, thôn Đông")]
     commands = [c["command"] for c in emu.commands()]
-    assert commands == ["start", "guidon", "tracuu", "lich", "huy", "trogiup"]
+    assert commands == [
+        "start",
+        "guidon",
+        "tracuu",
+        "lich",
+        "dangky",
+        "huydangky",
+        "huy",
+        "trogiup",
+    ]
     assert TOKEN not in log.read_text(encoding="utf-8")

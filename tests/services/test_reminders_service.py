@@ -9,7 +9,7 @@ from bot.config import Config
 from bot.services import casework
 from bot.services.intake import submit_case
 from bot.services.officers import find_officer, sync_from_config
-from bot.services.reminders import fire_due, plan_digest
+from bot.services.reminders import fire_due, plan_ahead
 from storage.database import Database
 from tests.services.factories import citizen, complaint, feedback, fetch
 from tests.support.clock import FixedClock
@@ -117,7 +117,7 @@ async def test_acceptance_moves_a_complaints_reminders(
 
 async def test_morning_digests(db: Database, clock: FixedClock, config: Config) -> None:
     await setup(db, clock, config)
-    await plan_digest(db, clock, config)
+    await plan_ahead(db, clock, config)
     clock.current = local(30, 11, 7, 0)  # Monday morning
     await fire_due(db, clock, config)
     officer = [t for t in await texts_to(db, ECONOMY) if t.startswith("📋")]

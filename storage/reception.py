@@ -1,0 +1,122 @@
+"""Reception days as the commune changed them by chat, subscribers and bookings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import aiosqlite
+
+from storage.rows import iso, one
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    session_key: str
+    change: str
+    title: str | None
+    place: str | None
+    day: date | None
+    start: time | None
+    end: time | None
+    host: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    person_id: int
+    topic: str
+
+
+async def changes(conn: aiosqlite.Connection) -> list[Change]:
+    async with conn.execute(
+        "SELECT session_key, change, title, place, day, start_time, end_time, host "
+        "FROM reception_changes ORDER BY id"
+    ) as cursor:
+        return [
+            Change(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                date.fromisoformat(r[4]) if r[4] else None,
+                time.fromisoformat(r[5]) if r[5] else None,
+                time.fromisoformat(r[6]) if r[6] else None,
+                r[7],
+            )
+            async for r in cursor
+        ]
+
+
+async def record_change(
+    conn: aiosqlite.Connection, change: Change, reason: str | None, actor_id: int, now: datetime
+) -> bool:
+    """Store an added or cancelled session; False if that session was already changed."""
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO reception_changes (session_key, change, title, place, day, "
+        "start_time, end_time, host, reason, actor_id, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            change.session_key,
+            change.change,
+            change.title,
+            change.place,
+            change.day.isoformat() if change.day else None,
+            change.start.isoformat(timespec="minutes") if change.start else None,
+            change.end.isoformat(timespec="minutes") if change.end else None,
+            change.host,
+            reason,
+            actor_id,
+            iso(now),
+        ),
+    )
+    return cursor.rowcount == 1
+
+
+async def subscribe(conn: aiosqlite.Connection, person_id: int, now: datetime) -> bool:
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO reception_subscribers (person_id, since) VALUES (?, ?)",
+        (person_id, iso(now)),
+    )
+    return cursor.rowcount == 1
+
+
+async def unsubscribe(conn: aiosqlite.Connection, person_id: int) -> bool:
+    cursor = await conn.execute(
+        "DELETE FROM reception_subscribers WHERE person_id = ?", (person_id,)
+    )
+    return cursor.rowcount == 1
+
+
+async def subscribers(conn: aiosqlite.Connection) -> list[int]:
+    async with conn.execute(
+        "SELECT person_id FROM reception_subscribers ORDER BY person_id"
+    ) as cursor:
+        return [int(r[0]) async for r in cursor]
+
+
+async def is_subscribed(conn: aiosqlite.Connection, person_id: int) -> bool:
+    async with conn.execute(
+        "SELECT count(*) FROM reception_subscribers WHERE person_id = ?", (person_id,)
+    ) as cursor:
+        return int((await one(cursor))[0]) > 0
+
+
+async def book(
+    conn: aiosqlite.Connection, session_key: str, person_id: int, topic: str, now: datetime
+) -> None:
+    """Book (or re-book with a new topic) a session."""
+    await conn.execute(
+        "INSERT INTO reception_bookings (session_key, person_id, topic, created_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (session_key, person_id) "
+        "DO UPDATE SET topic = excluded.topic, cancelled_at = NULL",
+        (session_key, person_id, topic, iso(now)),
+    )
+
+
+async def bookings(conn: aiosqlite.Connection, session_key: str) -> list[Booking]:
+    async with conn.execute(
+        "SELECT person_id, topic FROM reception_bookings "
+        "WHERE session_key = ? AND cancelled_at IS NULL ORDER BY id",
+        (session_key,),
+    ) as cursor:
+        return [Booking(int(r[0]), r[1]) async for r in cursor]
