@@ -8,7 +8,7 @@ from bot.domain.people import Role
 from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
 from bot.texts import t
 from handlers.context import CHANNEL, Context
-from handlers.officer import current_officer
+from handlers.officer import current_officer, staff_desk
 from storage.officers import OfficerRecord
 
 
@@ -79,12 +79,9 @@ async def officers_command(update: Update, context: Context) -> None:
 
 async def night_command(update: Update, context: Context) -> None:
     """/nhandem: an officer turns reminders during quiet hours on or off."""
-    message = update.effective_message
-    officer = await current_officer(update, context)
-    if message is None:
+    desk = await staff_desk(update, context)
+    if desk is None:
         return
-    if officer is None:
-        await message.reply_text(t("officer.only_officers"))
-        return
+    officer, message = desk
     on = await toggle_night(context.services.db, officer)
     await message.reply_text(t("staff.night_on" if on else "staff.night_off"))

@@ -50,7 +50,7 @@ async def show_card(message: Message, officer: Officer, ticket: Ticket, context:
     await send_prompt(message, Prompt(text=text, ref=notice.ref, options=notice.options))
 
 
-async def _desk(update: Update, context: Context) -> tuple[Officer, Message] | None:
+async def staff_desk(update: Update, context: Context) -> tuple[Officer, Message] | None:
     """The officer asking and where to answer; anyone else is told the command is for staff."""
     officer = await current_officer(update, context)
     message = update.effective_message
@@ -61,7 +61,7 @@ async def _desk(update: Update, context: Context) -> tuple[Officer, Message] | N
 
 async def my_work(update: Update, context: Context) -> None:
     """/viec: my open cases, the most urgent first."""
-    desk = await _desk(update, context)
+    desk = await staff_desk(update, context)
     if desk is None:
         return
     officer, message = desk
@@ -89,7 +89,7 @@ async def my_work(update: Update, context: Context) -> None:
 
 async def case_command(update: Update, context: Context) -> None:
     """/hoso CODE: one case with its whole history, if this officer may see it."""
-    desk = await _desk(update, context)
+    desk = await staff_desk(update, context)
     if desk is None:
         return
     officer, message = desk

@@ -23,7 +23,7 @@ from bot.services.citizens import find_citizen
 from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import CHANNEL, Context
-from handlers.officer import current_officer
+from handlers.officer import current_officer, staff_desk
 from handlers.render import button_data, event_of, parse_button, reply_target
 
 SUBSCRIBE_REF = "rcps"
@@ -191,13 +191,10 @@ async def on_words(update: Update, context: Context) -> str | int:
 
 async def manage(update: Update, context: Context) -> None:
     """/lichtiep: the coming sessions with a cancel button; `/lichtiep them ...` adds one."""
-    message = update.effective_message
-    officer = await current_officer(update, context)
-    if message is None:
+    desk = await staff_desk(update, context)
+    if desk is None:
         return
-    if officer is None:
-        await message.reply_text(t("officer.only_officers"))
-        return
+    officer, message = desk
     services = context.services
     typed = " ".join(context.args or [])
     if typed:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.config import (
-    ConfigError,
     DeadlinesConfig,
     DeadlineUnits,
     Problem,
@@ -19,25 +18,7 @@ from bot.config import (
 from bot.domain.deadlines import PERIOD_NAMES, DeadlineRules, Period, Unit, due_for_resolution
 from bot.domain.tickets import Kind
 from bot.texts import t
-
-ENV = {"NGHE_DAN_TELEGRAM_TOKEN": "123456789:AAHtestTOKENabcdefghijklmnopqrstu"}
-EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
-
-
-def write(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
-    text = EXAMPLE.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(path: Path) -> list[Problem]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path, environ=ENV)
-    return caught.value.problems
+from tests.support.config_files import ENV, EXAMPLE, problems, write
 
 
 def test_the_example_gives_the_legal_defaults(tmp_path: Path) -> None:
@@ -51,7 +32,7 @@ def test_the_example_gives_the_legal_defaults(tmp_path: Path) -> None:
 
 
 def test_both_sections_are_optional(tmp_path: Path) -> None:
-    text = EXAMPLE.read_text(encoding="utf-8")
+    text = EXAMPLE
     start = text.index("# Lịch làm việc (tùy chọn)")
     end = text.index("# Các phòng ban của UBND xã")
     path = tmp_path / "config.toml"

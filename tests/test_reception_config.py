@@ -7,29 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Problem, load_config, reception_rules
+from bot.config import Problem, load_config, reception_rules
 from bot.domain.reception import Rule, SessionRule
 from bot.texts import t
+from tests.support.config_files import ENV, EXAMPLE, problems, write
 
-ENV = {"NGHE_DAN_TELEGRAM_TOKEN": "123456789:AAHtestTOKENabcdefghijklmnopqrstu"}
-EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 PLACE = "Phòng tiếp công dân, UBND xã"
-
-
-def write(tmp_path: Path, *replacements: tuple[str, str], text: str | None = None) -> Path:
-    text = EXAMPLE.read_text(encoding="utf-8") if text is None else text
-    for old, new in replacements:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(path: Path) -> list[Problem]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path, environ=ENV)
-    return caught.value.problems
 
 
 def needs(rule: str, field: str) -> str:
@@ -69,7 +52,7 @@ def test_the_example_gives_the_chairman_and_the_office(tmp_path: Path) -> None:
 
 
 def test_without_reception_entries_there_is_no_schedule(tmp_path: Path) -> None:
-    text = EXAMPLE.read_text(encoding="utf-8")
+    text = EXAMPLE
     start = text.index("# Lịch tiếp công dân (tùy chọn")
     end = text.index("# Phân công hồ sơ ngoài bảng lĩnh vực")
     config = load_config(write(tmp_path, text=text[:start] + text[end:]), environ=ENV)

@@ -6,30 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Problem, load_config, routing_rules
+from bot.config import Problem, load_config, routing_rules
 from bot.domain.people import Role
 from bot.domain.routing import RoutingRules
 from bot.domain.tickets import Kind
 from bot.texts import t
-
-ROOT = Path(__file__).resolve().parent.parent
-ENVIRON = {"NGHE_DAN_TELEGRAM_TOKEN": "123456789:AAHtestTOKENabcdefghijklmnopqrstu"}
-EXAMPLE = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-
-
-def write(tmp_path: Path, *edits: tuple[str, str], text: str = EXAMPLE) -> Path:
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(path: Path) -> list[Problem]:
-    with pytest.raises(ConfigError) as raised:
-        load_config(path, environ=ENVIRON)
-    return raised.value.problems
+from tests.support.config_files import ENV as ENVIRON
+from tests.support.config_files import EXAMPLE, problems, write
 
 
 def test_the_example_names_the_conduct_category_and_the_chairman(tmp_path: Path) -> None:
