@@ -25,7 +25,7 @@ from bot.config import Config
 from bot.domain.people import Role
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
-from bot.services.outbox import Deliverer, Limits
+from bot.services.outbox import Deliverer, Limits, Timer
 from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import already_handled, forget_old, mark_handled
 from bot.texts import t
@@ -73,8 +73,10 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    timer: Timer | None = None,
 ) -> App:
-    """The bot with every handler registered; tests pass an offline request instead of HTTP."""
+    """The bot with every handler registered; tests pass an offline request instead of HTTP,
+    and a timer to keep the outbox's limits without waiting in real time."""
     config = services.config
     token = config.telegram.token
     if token is None:
@@ -111,6 +113,7 @@ def build_application(
         services.clock,
         {CHANNEL: TelegramSender(app.bot)},
         limits=Limits(**config.outbox.model_dump()),
+        timer=timer,
     )
     register(app)
     return app

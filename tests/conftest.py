@@ -16,7 +16,7 @@ from bot.services.officers import sync_from_config
 from handlers.context import CHANNEL
 from storage.database import Database
 from tests.support.chat import Chats
-from tests.support.clock import FixedClock
+from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
 
 # python-telegram-bot 22 warns, on every duration it builds (a 429's retry_after, a voice
@@ -60,6 +60,6 @@ def services(config: Config, db: Database, clock: FixedClock) -> Services:
 async def chats(services: Services) -> AsyncIterator[Chats]:
     await sync_from_config(services.db, services.clock, services.config, CHANNEL)
     request = OfflineRequest()
-    app = build_application(services, request=request)
+    app = build_application(services, request=request, timer=FakeTimer())
     async with app:
         yield Chats(app, request)

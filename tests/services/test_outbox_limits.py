@@ -15,10 +15,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.config import TOKEN_ENV, Config, ConfigError, OutboxConfig, load_config
 from bot.dialogs.base import Notice
 from bot.domain.people import Person
 from bot.services.outbox import (
@@ -31,22 +33,11 @@ from bot.services.outbox import (
     notify,
 )
 from storage.database import Database
+from tests.conftest import TOKEN
 from tests.services.factories import CHANNEL, fetch
-from tests.support.clock import FixedClock
+from tests.support.clock import FakeTimer, FixedClock
 
 EPSILON = 1e-9  # float sums of 1/rate: a send exactly one second later is not "within" it
-
-
-@dataclass
-class FakeTimer:
-    now: float = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 @dataclass
@@ -293,3 +284,14 @@ async def test_a_long_wait_is_not_sat_out_inside_a_run(db: Database, clock: Fixe
     clock.advance(backoff(0) + timedelta(seconds=wait))
     assert await deliverer.deliver_due() == 1
     assert channel.texts() == ["A1", "B1", "A1"]
+
+
+def test_the_limits_come_from_the_outbox_section(config: Config, config_path: Path) -> None:
+    assert config.outbox == OutboxConfig(max_per_second=25, per_chat_seconds=1.0, batch=200)
+    text = config_path.read_text(encoding="utf-8").replace(
+        "max_per_second = 25", "max_per_second = 40"
+    )
+    config_path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_path, environ={TOKEN_ENV: TOKEN})
+    assert [p.path for p in caught.value.problems] == ["outbox.max_per_second"]

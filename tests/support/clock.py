@@ -1,7 +1,8 @@
-"""A clock tests can set and move."""
+"""A clock tests can set and move, and a timer whose waits take no time."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 
@@ -14,3 +15,17 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta
+
+
+class FakeTimer:
+    """A monotonic time source for the outbox's limits: sleeping moves it instead of waiting."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
