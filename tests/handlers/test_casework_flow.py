@@ -23,6 +23,21 @@ async def filed(chats: Chats) -> str:
     return await file_feedback(chats, CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông.")
 
 
+async def file_with_identity(
+    chats: Chats, kind: str, content: str, name: str, phone: str, address: str
+) -> None:
+    """A complaint or denunciation about land, filed by buttons, with the identity it needs."""
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, kind)
+    await chats.tap(CITIZEN, "Đất đai")
+    await chats.say(CITIZEN, content)
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    for answer in (name, phone, address, "gửi"):
+        await chats.say(CITIZEN, answer)
+
+
 async def test_the_whole_loop(chats: Chats, config: Config) -> None:
     code = await filed(chats)
     receipt = texts(chats, CITIZEN)[-1]
@@ -171,17 +186,14 @@ async def test_officer_commands(chats: Chats) -> None:
 
 
 async def test_denouncer_identity_reaches_only_leaders(chats: Chats, config: Config) -> None:
-    await agree(chats, CITIZEN)
-    await chats.say(CITIZEN, "/guidon")
-    await chats.tap(CITIZEN, "Tố cáo")
-    await chats.tap(CITIZEN, "Đất đai")
-    await chats.say(CITIZEN, "Ông X lấn chiếm đất công ở xứ đồng Cửa Làng để xây nhà.")
-    await chats.tap(CITIZEN, "Không có ảnh")
-    await chats.say(CITIZEN, "bỏ qua")
-    await chats.say(CITIZEN, "Trần Văn Mật")
-    await chats.say(CITIZEN, "0987654321")
-    await chats.say(CITIZEN, "Xóm Giữa, xã Sơn Ninh")
-    await chats.say(CITIZEN, "gửi")
+    await file_with_identity(
+        chats,
+        "Tố cáo",
+        "Ông X lấn chiếm đất công ở xứ đồng Cửa Làng để xây nhà.",
+        "Trần Văn Mật",
+        "0987654321",
+        "Xóm Giữa, xã Sơn Ninh",
+    )
     leader = " ".join(texts(chats, CHAIRMAN))
     assert "Trần Văn Mật" in leader
     for other in (OFFICE, ECONOMY, SUPERVISOR):
@@ -212,17 +224,14 @@ async def test_id_and_officer_admin(chats: Chats, config: Config) -> None:
 async def test_a_complaint_is_due_thirty_days_after_acceptance(
     chats: Chats, config: Config
 ) -> None:
-    await agree(chats, CITIZEN)
-    await chats.say(CITIZEN, "/guidon")
-    await chats.tap(CITIZEN, "Khiếu nại")
-    await chats.tap(CITIZEN, "Đất đai")
-    await chats.say(CITIZEN, "Tôi khiếu nại quyết định thu hồi đất số 12/QĐ-UBND của xã.")
-    await chats.tap(CITIZEN, "Không có ảnh")
-    await chats.say(CITIZEN, "bỏ qua")
-    await chats.say(CITIZEN, "Lê Thị Hoa")
-    await chats.say(CITIZEN, "0912345678")
-    await chats.say(CITIZEN, "Thôn Bắc, xã Sơn Ninh")
-    await chats.say(CITIZEN, "gửi")
+    await file_with_identity(
+        chats,
+        "Khiếu nại",
+        "Tôi khiếu nại quyết định thu hồi đất số 12/QĐ-UBND của xã.",
+        "Lê Thị Hoa",
+        "0912345678",
+        "Thôn Bắc, xã Sơn Ninh",
+    )
     # Ten days to accept, counted from Saturday 28/11: Tuesday 8/12.
     assert "Hạn trả lời: 08/12/2026" in texts(chats, CITIZEN)[-1]
     # A complaint goes to reception (the Office), and every leader sees it.
@@ -259,17 +268,14 @@ async def test_reassigned_as_conduct_reaches_leaders_not_the_officer(
 
 
 async def test_a_complex_complaint_gets_the_longer_period(chats: Chats, config: Config) -> None:
-    await agree(chats, CITIZEN)
-    await chats.say(CITIZEN, "/guidon")
-    await chats.tap(CITIZEN, "Khiếu nại")
-    await chats.tap(CITIZEN, "Đất đai")
-    await chats.say(CITIZEN, "Tôi khiếu nại việc xã cấp sổ đỏ chồng lấn lên thửa đất của gia đình.")
-    await chats.tap(CITIZEN, "Không có ảnh")
-    await chats.say(CITIZEN, "bỏ qua")
-    await chats.say(CITIZEN, "Phạm Văn Lâm")
-    await chats.say(CITIZEN, "0911222333")
-    await chats.say(CITIZEN, "Thôn Nam, xã Sơn Ninh")
-    await chats.say(CITIZEN, "gửi")
+    await file_with_identity(
+        chats,
+        "Khiếu nại",
+        "Tôi khiếu nại việc xã cấp sổ đỏ chồng lấn lên thửa đất của gia đình.",
+        "Phạm Văn Lâm",
+        "0911222333",
+        "Thôn Nam, xã Sơn Ninh",
+    )
     card = chats.sent(OFFICE)[-1]
     assert not any("phức tạp" in label for label, _ in buttons(card)), "not before acceptance"
     await chats.tap(OFFICE, "Tiếp nhận")
