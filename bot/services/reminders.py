@@ -77,6 +77,8 @@ async def _plan_next_digest(conn: aiosqlite.Connection, now: datetime, config: C
 async def fire_due(db: Database, clock: Clock, config: Config) -> int:
     """Fire every reminder that is due; returns how many fired (dropped ones not counted)."""
     now = clock.now()
+    if not await reminders.due(db.reader, now, 1):
+        return 0  # the usual tick: nothing due, nothing written
     grace = timedelta(hours=config.reminders.grace_hours)
     fired = 0
     async with db.transaction() as conn:
@@ -90,6 +92,7 @@ async def fire_due(db: Database, clock: Clock, config: Config) -> int:
             await _fire(conn, clock, config, reminder)
             await reminders.mark_fired(conn, reminder.id, now)
             fired += 1
+        # Also after a digest was dropped for being late, so there is always a next one.
         await _plan_next_digest(conn, now, config)
     return fired
 
