@@ -1,0 +1,2 @@
+-- Reports select the cases received in a period: by receipt time, without scanning every case.
+CREATE INDEX tickets_by_created ON tickets (created_at);
