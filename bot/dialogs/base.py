@@ -91,7 +91,8 @@ class Notice:
     """A message the commune sends on its own initiative: a new case, a status change.
 
     It is stored as JSON in the outbox and delivered later, so it carries only plain values:
-    the text, buttons as (ref, options), and channel file ids or a map point.
+    the text, buttons as (ref, options), and channel file ids (a photo or a document) or a
+    map point.
     """
 
     text: str
@@ -100,6 +101,7 @@ class Notice:
     photo: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    document: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -110,6 +112,7 @@ class Notice:
                 "photo": self.photo,
                 "latitude": self.latitude,
                 "longitude": self.longitude,
+                "document": self.document,
             },
             ensure_ascii=False,
         )
@@ -124,4 +127,5 @@ class Notice:
             photo=data.get("photo"),
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
+            document=data.get("document"),
         )
