@@ -9,7 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.rows import iso
+from storage.rows import iso, one
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +30,17 @@ async def enqueue(
     payload: str,
     now: datetime,
     not_before: datetime | None = None,
+    bulk: bool = False,
 ) -> None:
     """Queue a message once: a second message with the same key is the same message.
 
-    `not_before` holds it back (quiet hours); by default it may go at once.
+    `not_before` holds it back (quiet hours); by default it may go at once. A `bulk` message
+    (an announcement to every subscriber) goes after every other due message.
     """
     await conn.execute(
         "INSERT OR IGNORE INTO outbox (dedupe_key, channel, recipient, payload, created_at, "
-        "not_before) VALUES (?, ?, ?, ?, ?, ?)",
-        (key, channel, recipient, payload, iso(now), iso(not_before or now)),
+        "not_before, bulk) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (key, channel, recipient, payload, iso(now), iso(not_before or now), int(bulk)),
     )
 
 
@@ -46,7 +48,7 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Pen
     async with conn.execute(
         "SELECT id, channel, recipient, payload, attempts FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
-        "ORDER BY not_before, id LIMIT ?",
+        "ORDER BY bulk, not_before, id LIMIT ?",
         (iso(now), limit),
     ) as cursor:
         return [Pending(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
@@ -58,13 +60,14 @@ async def due_except(
     limit: int,
     skip: Collection[tuple[str, str]] = (),
 ) -> list[Pending]:
-    """What is due, oldest first, leaving out the (channel, recipient) chats in `skip`."""
+    """What is due, oldest first and bulk last, leaving out the (channel, recipient) chats in
+    `skip`."""
     skipped = json.dumps([f"{channel}\x1f{recipient}" for channel, recipient in skip])
     async with conn.execute(
         "SELECT id, channel, recipient, payload, attempts FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
         "AND channel || char(31) || recipient NOT IN (SELECT value FROM json_each(?)) "
-        "ORDER BY not_before, id LIMIT ?",
+        "ORDER BY bulk, not_before, id LIMIT ?",
         (iso(now), skipped, limit),
     ) as cursor:
         return [Pending(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
@@ -105,3 +108,31 @@ async def postpone(
         "UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
         (iso(until), error, message_id),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How far the messages of one batch (one key prefix) have gone."""
+
+    total: int
+    sent: int
+    failed: int
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.sent - self.failed
+
+
+async def tally(conn: aiosqlite.Connection, key_prefix: str) -> Tally:
+    """Count the messages whose key starts with `key_prefix`, as a range of the unique key's
+    index, so a batch is counted without reading the rest of the outbox."""
+    if not key_prefix:
+        raise ValueError("a key prefix is required")
+    upper = key_prefix[:-1] + chr(ord(key_prefix[-1]) + 1)
+    async with conn.execute(
+        "SELECT count(*), count(sent_at), count(failed_at) FROM outbox "
+        "WHERE dedupe_key >= ? AND dedupe_key < ?",
+        (key_prefix, upper),
+    ) as cursor:
+        row = await one(cursor)
+    return Tally(total=int(row[0]), sent=int(row[1]), failed=int(row[2]))

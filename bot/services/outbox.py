@@ -21,6 +21,9 @@ message goes, and the run takes other chats' messages from the queue meanwhile; 
 when nothing due could go. (A notice longer than one message is one send here; its parts go
 back to back, and the bot's AIORateLimiter still keeps every request under Telegram's 30/s.)
 
+Bulk messages (an announcement to every subscriber) are taken after every other due message, so
+a case notice queued behind two thousand of them goes with the next batch.
+
 When the platform says "wait" (RetryLaterError: a 429's retry_after, a network failure) the
 message is postponed in the database with a growing backoff, the run stops, and nothing at all
 is sent until the wait is over: the rest of the queue is left untouched, so an outage costs one
@@ -127,8 +130,12 @@ async def notify(
     clock: Clock,
     *,
     not_before: datetime | None = None,
+    bulk: bool = False,
 ) -> None:
-    """Queue a notice for a person on their own channel, inside the caller's transaction."""
+    """Queue a notice for a person on their own channel, inside the caller's transaction.
+
+    `bulk` notices (one announcement to many people) go after everything else that is due.
+    """
     await outbox.enqueue(
         conn,
         key,
@@ -137,6 +144,7 @@ async def notify(
         payload=notice.to_json(),
         now=clock.now(),
         not_before=not_before,
+        bulk=bulk,
     )
 
 
