@@ -30,15 +30,27 @@ from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import already_handled, forget_old, mark_handled
 from bot.texts import t
 from handlers import register
+from handlers.announcements import show_progress
 from handlers.context import CHANNEL, App, BotData, ChatData, Context, UserData
 from handlers.persistence import SqlitePersistence
 from handlers.sender import TelegramSender
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
-CITIZEN_COMMANDS = ("start", "guidon", "tracuu", "lich", "dangky", "huydangky", "huy", "trogiup")
+CITIZEN_COMMANDS = (
+    "start",
+    "guidon",
+    "tracuu",
+    "lich",
+    "dangky",
+    "huydangky",
+    "thongbao",
+    "huy",
+    "trogiup",
+)
 STAFF_COMMANDS = ("viec", "hoso", "nhandem", "id", "huy")
 OUTBOX_INTERVAL = timedelta(seconds=2)
+PROGRESS_INTERVAL = timedelta(seconds=5)  # how often announcement progress messages are edited
 
 
 class DurableApplication(
@@ -131,7 +143,7 @@ async def announce_commands(app: App) -> None:
     await app.bot.set_my_commands(commands)
     for officer in await all_officers(app.bot_data.services.db):
         manages = officer.has(Role.ADMIN) or officer.has(Role.LEADER)
-        names = STAFF_COMMANDS + (("lichtiep",) if manages else ())
+        names = STAFF_COMMANDS + (("lichtiep", "thongbao") if manages else ())
         names += ("canbo",) if officer.has(Role.ADMIN) else ()
         staff = [BotCommand(name, t(f"commands.staff.{name}")) for name in names]
         try:
@@ -153,6 +165,10 @@ async def _remind(context: Context) -> None:
     services = context.services
     if await fire_due(services.db, services.clock, services.config):
         await context.bot_data.deliverer.deliver_due()
+
+
+async def _announce_progress(context: Context) -> None:
+    await show_progress(context.bot, context.services)
 
 
 async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
@@ -181,6 +197,9 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                 # The first tick catches up, once, on what came due while the bot was down.
                 tick = timedelta(seconds=config.reminders.tick_seconds)
                 app.job_queue.run_repeating(_remind, interval=tick, first=1)
+                app.job_queue.run_repeating(
+                    _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
+                )
             await app.start()
             if app.updater is None:
                 raise RuntimeError("the application was built without an updater")

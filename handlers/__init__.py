@@ -14,6 +14,7 @@ from telegram.ext import (
 from bot.dialogs.menu import MENU_REF, MenuItem
 from handlers import (
     admin,
+    announcements,
     citizen_case,
     consent,
     intake,
@@ -51,6 +52,9 @@ def register(app: App) -> None:
     app.add_handler(
         CallbackQueryHandler(reception.subscribe_button, pattern=rf"^{reception.SUBSCRIBE_REF}\|")
     )
+    app.add_handler(
+        CallbackQueryHandler(announcements.list_button, pattern=announcements.LIST_PATTERN)
+    )
     others = "|".join(item.value for item in MenuItem if item is not MenuItem.SEND)
     app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=rf"^{MENU_REF}\|({others})$"))
     # 2. Conversations. An officer's pending action and a citizen's answer to a question come
@@ -58,8 +62,15 @@ def register(app: App) -> None:
     app.add_handler(officer_actions.conversation())
     app.add_handler(citizen_case.conversation())
     app.add_handler(reception.conversation())
+    app.add_handler(announcements.conversation())
     app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND)))
     # 3. Everything else at the top level gets a helpful answer and the menu.
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & announcements.TypedSwitch(),
+            announcements.switch_typed,
+        )
+    )
     app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.COMMAND, menu.unknown_command))
     app.add_handler(MessageHandler(filters.ALL, menu.anything_else))

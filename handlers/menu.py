@@ -13,7 +13,7 @@ from bot.domain.tickets import parse_code
 from bot.services import case_views, citizen_replies
 from bot.services.citizens import find_citizen
 from bot.texts import t
-from handlers import reception
+from handlers import announcements, reception
 from handlers.context import CHANNEL, Context
 from handlers.intake import DRAFT_KEY
 from handlers.lookup import show_case, show_list
@@ -65,6 +65,8 @@ async def _do(item: MenuItem, update: Update, context: Context, message: Message
             await show_list(message, citizen, context)
     elif item is MenuItem.SCHEDULE:
         await reception.show_schedule(update, context)
+    elif item is MenuItem.ANNOUNCEMENTS:
+        await announcements.show_list(update, context)
     elif item is MenuItem.HELP:
         await show_help(update, context)
 

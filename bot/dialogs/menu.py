@@ -18,6 +18,7 @@ class MenuItem(StrEnum):
     SEND = "send"
     LOOKUP = "lookup"
     SCHEDULE = "schedule"
+    ANNOUNCEMENTS = "announcements"
     HELP = "help"
 
 

@@ -72,6 +72,7 @@ async def test_file_a_case_across_a_kill_and_look_it_up(
         "lich",
         "dangky",
         "huydangky",
+        "thongbao",
         "huy",
         "trogiup",
     ]

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 
 from handlers.context import App
-from tests.support.offline import Call, OfflineRequest
+from tests.support.offline import SENDS, Call, OfflineRequest
 
 
 def _markup(call: Call) -> dict[str, Any] | None:
@@ -77,7 +77,7 @@ class Chats:
         return [
             c
             for c in self.request.calls[before:]
-            if c.method in ("sendMessage", "sendPhoto") and c.params.get("chat_id") == chat_id
+            if c.method in SENDS and c.params.get("chat_id") == chat_id
         ]
 
     def text_update(self, user_id: int, text: str) -> dict[str, Any]:
@@ -154,9 +154,12 @@ class Chats:
         voice = {"file_id": "voice-1", "file_unique_id": "v1", "duration": 3}
         return await self.deliver({"message": self._message(user_id, voice=voice)})
 
-    async def document(self, user_id: int) -> list[Call]:
+    async def document(self, user_id: int, caption: str | None = None) -> list[Call]:
         document = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "don.pdf"}
-        return await self.deliver({"message": self._message(user_id, document=document)})
+        content: dict[str, Any] = {"document": document}
+        if caption:
+            content["caption"] = caption
+        return await self.deliver({"message": self._message(user_id, **content)})
 
     async def video(self, user_id: int) -> list[Call]:
         video = {

@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+SENDS = ("sendMessage", "sendPhoto", "sendDocument")  # what a person reads as a message
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Nghe Dân", "username": "nghedan_bot"}
 
 
@@ -27,6 +28,7 @@ class OfflineRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.failing: set[str] = set()
+        self.blocked: set[int] = set()  # chats that blocked the bot: every send is Forbidden
         self._message_ids: dict[int, int] = defaultdict(int)
 
     async def initialize(self) -> None:
@@ -55,6 +57,14 @@ class OfflineRequest(BaseRequest):
         if name in self.failing:
             error = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
             return 500, json.dumps(error).encode()
+        chat = params.get("chat_id")
+        if name.startswith("send") and isinstance(chat, int | str) and int(chat) in self.blocked:
+            error = {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }
+            return 403, json.dumps(error).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
@@ -70,6 +80,7 @@ class OfflineRequest(BaseRequest):
         if name in (
             "sendMessage",
             "sendPhoto",
+            "sendDocument",
             "sendLocation",
             "editMessageText",
             "editMessageReplyMarkup",
@@ -100,8 +111,4 @@ class OfflineRequest(BaseRequest):
 
     def sent_to(self, chat_id: int) -> list[Call]:
         """Messages sent to one chat, in order."""
-        return [
-            c
-            for c in self.calls
-            if c.method in ("sendMessage", "sendPhoto") and int(c.params["chat_id"]) == chat_id
-        ]
+        return [c for c in self.calls if c.method in SENDS and int(c.params["chat_id"]) == chat_id]
