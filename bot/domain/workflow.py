@@ -26,6 +26,9 @@ class Action(StrEnum):
     COMPLEX = "complex"  # a complaint declared complex: the longer legal period applies
     EXTEND = "extend"  # a denunciation's period extended (at most twice), with a reason
     VIEW = "view"
+    # kiến nghị giám sát: the Fatherland Front's or the People's Inspection Board's
+    # recommendation to the leaders; recorded in the history, it changes nothing in the case.
+    RECOMMEND = "recommend"
 
 
 AWAITING_ACCEPTANCE = frozenset({Status.NEW, Status.REASSIGNED, Status.REOPENED})
@@ -46,6 +49,8 @@ def applies_to(action: Action, kind: Kind) -> bool:
 
 
 CITIZEN_ACTIONS = frozenset({Action.CITIZEN_REPLY, Action.ADD_INFO, Action.RATE})
+# Who watches the committee's casework (in its redacted form): the supervisors, and the leaders.
+WATCHERS = frozenset({Role.SUPERVISOR, Role.LEADER})
 
 
 class IllegalTransitionError(ValueError):
@@ -111,12 +116,23 @@ class CaseAccess:
     subject_id: int | None = None  # the officer whose conduct the case is about
 
 
+def restricted(case: CaseAccess) -> bool:
+    """A denunciation or a case about an officer's conduct: who wrote it, whom it accuses and
+    what it says stay with the leaders who resolve it."""
+    return case.kind is Kind.DENUNCIATION or case.subject_id is not None
+
+
 def may(actor: Actor, action: Action, case: CaseAccess) -> bool:
     """Whether this person may do this to this case; checked again on every press."""
     if actor.person_id == case.subject_id:
         return False
+    if action is Action.RECOMMEND:
+        return Role.SUPERVISOR in actor.roles
     if action in CITIZEN_ACTIONS:
         return actor.person_id == case.citizen_id
+    if Role.SUPERVISOR in actor.roles and not actor.is_leader:
+        # Those who watch the committee never act on its cases, whatever else they were given.
+        return False
     if actor.is_leader:
         return True
     if action is Action.REOPEN:
@@ -124,17 +140,16 @@ def may(actor: Actor, action: Action, case: CaseAccess) -> bool:
     is_assignee = case.assignee_id is not None and actor.person_id == case.assignee_id
     if action in OFFICER_ACTIONS:
         return is_assignee
-    restricted = case.kind is Kind.DENUNCIATION or case.subject_id is not None
     if action is Action.REASSIGN:
         # Reception triages, but never takes a denunciation or a conduct case off a leader's desk.
-        return is_assignee or (Role.RECEPTION in actor.roles and not restricted)
+        return is_assignee or (Role.RECEPTION in actor.roles and not restricted(case))
     if action is Action.VIEW:
         in_queue = (
             case.department_id is not None
             and actor.department_id == case.department_id
             and bool(actor.roles & {Role.OFFICER, Role.RECEPTION})
         )
-        return is_assignee or (in_queue and not restricted)
+        return is_assignee or (in_queue and not restricted(case))
     return False
 
 
@@ -143,3 +158,9 @@ def sees_identity(actor: Actor, case: CaseAccess) -> bool:
     if case.kind is Kind.DENUNCIATION:
         return actor.is_leader and actor.person_id != case.subject_id
     return may(actor, Action.VIEW, case)
+
+
+def watches(actor: Actor, case: CaseAccess) -> bool:
+    """Supervisors (and leaders) may look at any case in its redacted supervision form, never
+    at one about themselves."""
+    return bool(actor.roles & WATCHERS) and actor.person_id != case.subject_id

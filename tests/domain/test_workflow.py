@@ -11,6 +11,8 @@ actions (answer, add, rate) are the case's citizen's alone; leaders may do every
 every case; only leaders reopen; accept, ask, resolve and refuse belong to the assignee; reception
 may also pass a case on; viewing is for the assignee and for the department's officers, except
 for restricted cases (denunciations and conduct cases), which stay out of the department queue.
+Supervisors (the Fatherland Front, the People's Inspection Board) act on nothing: they only send
+recommendations (kiến nghị giám sát), which change nothing in a case; nobody else sends those.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from bot.domain.workflow import (
     may,
     next_status,
     sees_identity,
+    watches,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -103,14 +106,14 @@ def _transition_params() -> list[object]:
 
 def test_the_table_has_what_the_rules_name() -> None:
     """A guard on the table itself, so a typo in it cannot make the big test vacuous."""
-    assert len(list(itertools.product(Status, Action, (True, False)))) == 192
+    assert len(list(itertools.product(Status, Action, (True, False)))) == 208
     assert LEGAL[S.NEW, A.ACCEPT, False] is S.ACCEPTED
     assert LEGAL[S.ACCEPTED, A.RESOLVE, True] is S.RESOLVED
     assert LEGAL[S.WAITING_CITIZEN, A.RESOLVE, True] is S.RESOLVED
     assert (S.WAITING_CITIZEN, A.RESOLVE, False) not in LEGAL
     assert LEGAL[S.NEW, A.REFUSE, False] is S.REFUSED
     assert (S.NEW, A.REFUSE, True) not in LEGAL
-    assert not any(action is A.VIEW for _, action, _ in LEGAL)
+    assert not any(action in (A.VIEW, A.RECOMMEND) for _, action, _ in LEGAL)
     assert len(LEGAL) == 61
 
 
@@ -219,8 +222,12 @@ def expected_may(who: str, action: Action, kind: Kind, subject: str) -> bool:
     """The authority table, in the words of the rules."""
     if is_subject(who, subject):
         return False  # the person a case is about never touches it, whatever their rank
+    if action is A.RECOMMEND:
+        return who == "supervisor"  # the supervisors' own word to the leaders
     if action in CITIZEN_SIDE:
         return who == "citizen"
+    if who == "supervisor":
+        return False  # they watch; they never act
     if who in LEADERS:
         return True
     if action is A.REOPEN:
@@ -264,7 +271,6 @@ def test_the_authority_table_is_not_trivial() -> None:
     }
     assert allowed == set(ACTORS) - {
         "other_department",
-        "supervisor",
         "admin_only",
         "other_citizen",
     }
@@ -276,7 +282,7 @@ def test_a_leader_who_is_the_subject_may_not_even_view() -> None:
     assert all(
         may(ACTORS["leader"], action, about_leader)
         for action in Action
-        if action not in CITIZEN_SIDE
+        if action not in CITIZEN_SIDE | {A.RECOMMEND}
     )
 
 
@@ -324,3 +330,18 @@ def test_a_denouncer_is_hidden_even_from_the_assignee_who_is_no_leader() -> None
     assert not sees_identity(ACTORS["citizen"], denunciation)
     assert sees_identity(ACTORS["leader"], denunciation)
     assert not sees_identity(ACTORS["second_leader"], case(Kind.DENUNCIATION, "conduct_of_leader"))
+
+
+def test_a_supervisor_given_casework_roles_by_mistake_still_acts_on_nothing() -> None:
+    """Even as the assignee and an officer of the department, a supervisor only recommends."""
+    mixed = Actor(ASSIGNEE_ID, frozenset({Role.SUPERVISOR, Role.OFFICER}), CASE_DEPARTMENT)
+    plain = case(Kind.FEEDBACK, "plain")
+    assert [action for action in Action if may(mixed, action, plain)] == [A.RECOMMEND]
+
+
+@pytest.mark.parametrize(("who", "subject"), list(itertools.product(ACTORS, SUBJECTS)))
+def test_watching_is_for_supervisors_and_leaders_never_about_themselves(
+    who: str, subject: str
+) -> None:
+    expected = who in LEADERS | {"supervisor"} and not is_subject(who, subject)
+    assert watches(ACTORS[who], case(Kind.FEEDBACK, subject)) is expected
