@@ -23,6 +23,7 @@ from telegram.request import BaseRequest
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.domain.people import Role
+from bot.domain.workflow import WATCHERS
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
 from bot.services.outbox import Deliverer, Limits, Timer
@@ -145,6 +146,7 @@ async def announce_commands(app: App) -> None:
         manages = officer.has(Role.ADMIN) or officer.has(Role.LEADER)
         names = STAFF_COMMANDS + (("lichtiep", "thongbao") if manages else ())
         names += ("canbo",) if officer.has(Role.ADMIN) else ()
+        names += ("giamsat",) if officer.roles & WATCHERS else ()
         staff = [BotCommand(name, t(f"commands.staff.{name}")) for name in names]
         try:
             await app.bot.set_my_commands(

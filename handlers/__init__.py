@@ -12,6 +12,7 @@ from telegram.ext import (
 )
 
 from bot.dialogs.menu import MENU_REF, MenuItem
+from bot.dialogs.supervision import OPEN_KEY, WATCH_REF
 from handlers import (
     admin,
     announcements,
@@ -23,6 +24,7 @@ from handlers import (
     officer,
     officer_actions,
     reception,
+    supervision,
 )
 from handlers.context import App
 from handlers.errors import on_error
@@ -46,6 +48,12 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("trogiup", menu.show_help))
     app.add_handler(CommandHandler("viec", officer.my_work))
     app.add_handler(CommandHandler("hoso", officer.case_command))
+    app.add_handler(CommandHandler("giamsat", supervision.watch_command))
+    app.add_handler(
+        CallbackQueryHandler(
+            supervision.open_case_button, pattern=rf"^{WATCH_REF}\.\d+\|{OPEN_KEY}$"
+        )
+    )
     app.add_handler(CommandHandler("canbo", admin.officers_command))
     app.add_handler(CommandHandler("nhandem", admin.night_command))
     app.add_handler(CallbackQueryHandler(lookup.lookup_button, pattern=rf"^{lookup.LOOKUP_REF}\|"))
@@ -60,6 +68,7 @@ def register(app: App) -> None:
     # 2. Conversations. An officer's pending action and a citizen's answer to a question come
     #    before a citizen's draft, so a draft waits while they are written.
     app.add_handler(officer_actions.conversation())
+    app.add_handler(supervision.conversation())
     app.add_handler(citizen_case.conversation())
     app.add_handler(reception.conversation())
     app.add_handler(announcements.conversation())

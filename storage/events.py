@@ -65,3 +65,26 @@ async def add_staff(
         "INSERT INTO admin_events (at, actor_id, action, note) VALUES (?, ?, ?, ?)",
         (iso(at), actor_id, action, note),
     )
+
+
+async def counts(conn: aiosqlite.Connection, action: str) -> dict[int, int]:
+    """How often each case saw `action` (reopenings, recommendations), by case id."""
+    async with conn.execute(
+        "SELECT ticket_id, count(*) FROM ticket_events WHERE action = ? GROUP BY ticket_id",
+        (action,),
+    ) as cursor:
+        return {int(row[0]): int(row[1]) async for row in cursor}
+
+
+async def staff_of(conn: aiosqlite.Connection, ticket_id: int) -> dict[int, tuple[str, str]]:
+    """(name, title) of the officers who acted on a case or hold it, by person id, retired
+    ones included: an audit names everyone who touched the case, not only who works here now."""
+    async with conn.execute(
+        """
+        SELECT o.person_id, o.name, o.title FROM officers o
+        WHERE o.person_id IN (SELECT actor_id FROM ticket_events WHERE ticket_id = ?)
+           OR o.person_id IN (SELECT assignee_id FROM tickets WHERE id = ?)
+        """,
+        (ticket_id, ticket_id),
+    ) as cursor:
+        return {int(row["person_id"]): (row["name"], row["title"]) async for row in cursor}

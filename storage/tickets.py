@@ -7,6 +7,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket
+from bot.domain.workflow import Action
 from storage.officers import OPEN_STATUSES
 from storage.rows import instant, iso, one, parse_time
 
@@ -222,5 +223,28 @@ async def open_cases(conn: aiosqlite.Connection) -> list[Ticket]:
         f"SELECT * FROM tickets WHERE status IN ({marks}) "  # noqa: S608
         "ORDER BY due_on IS NULL, due_on, created_at",
         OPEN_STATUSES,
+    ) as cursor:
+        return [_ticket(row) async for row in cursor]
+
+
+async def open_overdue(conn: aiosqlite.Connection, today: date) -> list[Ticket]:
+    """Open cases whose due date has passed, the longest overdue first."""
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    async with conn.execute(
+        f"SELECT * FROM tickets WHERE status IN ({marks}) AND due_on < ? "  # noqa: S608
+        "ORDER BY due_on, created_at",
+        (*OPEN_STATUSES, today.isoformat()),
+    ) as cursor:
+        return [_ticket(row) async for row in cursor]
+
+
+async def open_reopened(conn: aiosqlite.Connection) -> list[Ticket]:
+    """Open cases that were reopened at least once, the most urgent first."""
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    async with conn.execute(
+        f"SELECT * FROM tickets t WHERE status IN ({marks}) AND EXISTS "  # noqa: S608
+        "(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = ?) "
+        "ORDER BY due_on IS NULL, due_on, created_at",
+        (*OPEN_STATUSES, Action.REOPEN.value),
     ) as cursor:
         return [_ticket(row) async for row in cursor]

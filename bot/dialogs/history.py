@@ -15,9 +15,22 @@ def _action(action: str) -> str:
     return t(key) if key in catalog() else action
 
 
-def history_text(events: list[TicketEvent], names: Mapping[int, str], zone: ZoneInfo) -> str:
-    """Officers are named; anyone else (the citizen) is "người dân", never by name."""
-    lines = [t("history.title")]
+def history_text(
+    events: list[TicketEvent],
+    names: Mapping[int, str],
+    zone: ZoneInfo,
+    *,
+    note_limit: int | None = 300,
+) -> str:
+    """Officers are named; anyone else (the citizen) is "người dân", never by name, unless
+    `names` names them. Notes are shortened to `note_limit` (None: an audit, in full)."""
+    return "\n".join([t("history.title"), *history_lines(events, names, zone, note_limit)])
+
+
+def history_lines(
+    events: list[TicketEvent], names: Mapping[int, str], zone: ZoneInfo, note_limit: int | None
+) -> list[str]:
+    lines = []
     for event in events:
         who = names.get(event.actor_id or 0, t("history.citizen"))
         change = ""
@@ -35,6 +48,7 @@ def history_text(events: list[TicketEvent], names: Mapping[int, str], zone: Zone
             change=change,
         )
         if event.note:
-            line += f"\n   «{shorten(event.note, 300)}»"
+            note = event.note if note_limit is None else shorten(event.note, note_limit)
+            line += f"\n   «{note}»"
         lines.append(line)
-    return "\n".join(lines)
+    return lines
