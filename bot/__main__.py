@@ -1,16 +1,23 @@
-"""The `nghe-dan` command line: `run` the bot, `check-config` a settings file."""
+"""The `nghe-dan` command line: `run` the bot, `check-config` a settings file, `export-audit`
+one case's full record."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections import Counter
 from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
+from bot.dialogs.audit import audit_json, audit_text
+from bot.domain.audit import CaseRecord
+from bot.domain.tickets import parse_code
+from bot.services.audit import case_record
 from bot.texts import t
+from storage.database import Database
 
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -87,6 +94,34 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _read_record(config: Config, code: str) -> CaseRecord | None:
+    db = await Database.open(config.storage.path)
+    try:
+        return await case_record(db, code)
+    finally:
+        await db.close()
+
+
+def _export_audit(args: argparse.Namespace) -> int:
+    """Print one case's whole record, read from the database; needs no bot token."""
+    config = _load(args.config, need_token=False)
+    if config is None:
+        return 1
+    if not config.storage.path.exists():
+        print(t("audit.no_database", path=config.storage.path), file=sys.stderr)
+        return 1
+    code = parse_code(args.code) or args.code.strip().upper()
+    record = asyncio.run(_read_record(config, code))
+    if record is None:
+        print(t("audit.not_found", code=code, path=config.storage.path), file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(audit_json(record, config), ensure_ascii=False, indent=2))
+    else:
+        print(audit_text(record, config, show_identity=True))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nghe-dan", description="Nghe Dân")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -98,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=text)
         command.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
         command.set_defaults(handler=handler)
+    audit = commands.add_parser("export-audit", help="print one case and its full history")
+    audit.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    audit.add_argument("--code", required=True, help="the case code, e.g. SN-2026-00042")
+    audit.add_argument("--json", action="store_true", help="machine-readable output")
+    audit.set_defaults(handler=_export_audit)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     code: int = args.handler(args)

@@ -6,6 +6,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.dialogs.audit import audit_text
 from bot.dialogs.base import Prompt
 from bot.dialogs.history import history_text
 from bot.dialogs.notices import CASE_REF, card_text, case_ref, officer_update
@@ -14,6 +15,7 @@ from bot.domain.tickets import Ticket
 from bot.domain.workflow import sees_identity
 from bot.services import case_views
 from bot.services.assignment import access
+from bot.services.audit import leaders_record
 from bot.services.officers import actor, all_officers, find_officer
 from bot.services.refusal import CaseworkError
 from bot.texts import t
@@ -47,6 +49,20 @@ async def show_card(message: Message, officer: Officer, ticket: Ticket, context:
     show = sees_identity(actor(officer), access(ticket))
     notice = officer_update(ticket, "card.view")
     text = card_text(ticket, config, show_identity=show, title_key="card.view")
+    await send_prompt(message, Prompt(text=text, ref=notice.ref, options=notice.options))
+
+
+async def _show_record(message: Message, leader: Officer, ticket: Ticket, context: Context) -> None:
+    """A leader's /hoso: the whole record, every note in full, with the card's buttons."""
+    services = context.services
+    try:
+        record = await leaders_record(services.db, leader, ticket.code)
+    except CaseworkError as error:
+        await message.reply_text(t(error.reason))
+        return
+    show = sees_identity(actor(leader), access(ticket))
+    notice = officer_update(ticket, "card.view")
+    text = audit_text(record, services.config, show_identity=show)
     await send_prompt(message, Prompt(text=text, ref=notice.ref, options=notice.options))
 
 
@@ -101,6 +117,9 @@ async def case_command(update: Update, context: Context) -> None:
         ticket, history = await case_views.case_for(context.services.db, actor(officer), code)
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
+        return
+    if actor(officer).is_leader:
+        await _show_record(message, officer, ticket, context)
         return
     await show_card(message, officer, ticket, context)
     staff = await all_officers(context.services.db)

@@ -361,3 +361,28 @@ async def test_a_recommendation_can_be_edited_or_cancelled(
     assert "chưa được gửi" in str(cancelled[-1].params["text"])
     notes = await rows(config, "SELECT note FROM ticket_events WHERE action = 'recommend'")
     assert notes == [("Đề nghị thụ lý khiếu nại đúng hạn luật định.",)]
+
+
+async def test_a_leaders_case_file_has_the_whole_history(
+    chats: Chats, clock: FixedClock, config: Config
+) -> None:
+    code = await file(
+        chats, DRAIN, "Phản ánh", "Môi trường", DRAIN_TEXT, (DRAIN_NAME, DRAIN_PHONE, DRAIN_ADDRESS)
+    )
+    long_result = "Kết quả kiểm tra hiện trường: " + "đã nạo vét cống, " * 40 + "xong."
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, long_result)
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    leader = "\n".join(str(c.params["text"]) for c in await chats.say(CHAIRMAN, f"/hoso {code}"))
+    assert long_result in leader, "notes in full, not shortened"
+    assert len(long_result) > 600
+    assert DRAIN_TEXT in leader
+    assert f"{DRAIN_NAME}, {DRAIN_PHONE}, {DRAIN_ADDRESS}" in leader
+    assert f"Người dân {DRAIN_NAME} · Gửi đơn" in leader
+    assert "Lê Văn Cường (Công chức Địa chính – Xây dựng) · Giải quyết" in leader
+    assert "Nhận lúc: 28/11/2026 09:30" in leader
+    # The officer keeps today's view: notes shortened, the citizen unnamed in the history.
+    officer = "\n".join(str(c.params["text"]) for c in await chats.say(ECONOMY, f"/hoso {code}"))
+    assert long_result not in officer
+    assert "Người dân · Gửi đơn" in officer

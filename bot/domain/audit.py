@@ -1,0 +1,16 @@
+"""A case as the audit trail keeps it: the case, every event, and everyone who took part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.people import Person
+from bot.domain.tickets import Ticket, TicketEvent
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    ticket: Ticket
+    history: list[TicketEvent]
+    staff: dict[int, tuple[str, str]]  # (name, title) of the officers involved, retired ones too
+    citizen: Person | None
