@@ -68,6 +68,11 @@ async def _sessions(
     )
 
 
+async def schedule_between(db: Database, config: Config, first: date, last: date) -> list[Session]:
+    """The sessions from `first` to `last` as the schedule stands, cancelled ones left out."""
+    return await _sessions(db.reader, config, first, last)
+
+
 def _today(clock: Clock, config: Config) -> date:
     return clock.now().astimezone(config.commune.zone).date()
 
