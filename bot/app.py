@@ -23,6 +23,7 @@ from telegram.request import BaseRequest
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.domain.people import Role
+from bot.domain.reports import may_see_reports
 from bot.domain.workflow import WATCHERS
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
@@ -142,11 +143,13 @@ async def announce_commands(app: App) -> None:
     officer's own (with /canbo for admins) in their chat."""
     commands = [BotCommand(name, t(f"commands.{name}")) for name in CITIZEN_COMMANDS]
     await app.bot.set_my_commands(commands)
+    triage = app.bot_data.services.config.routing.triage_department
     for officer in await all_officers(app.bot_data.services.db):
         manages = officer.has(Role.ADMIN) or officer.has(Role.LEADER)
         names = STAFF_COMMANDS + (("lichtiep", "thongbao") if manages else ())
         names += ("canbo",) if officer.has(Role.ADMIN) else ()
         names += ("giamsat",) if officer.roles & WATCHERS else ()
+        names += ("baocao",) if may_see_reports(officer, triage) else ()
         staff = [BotCommand(name, t(f"commands.staff.{name}")) for name in names]
         try:
             await app.bot.set_my_commands(

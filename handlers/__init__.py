@@ -24,6 +24,7 @@ from handlers import (
     officer,
     officer_actions,
     reception,
+    reports,
     supervision,
 )
 from handlers.context import App
@@ -71,6 +72,8 @@ def register(app: App) -> None:
     app.add_handler(supervision.conversation())
     app.add_handler(citizen_case.conversation())
     app.add_handler(reception.conversation())
+    # Before intake: a period typed as "1" must not start a new case.
+    app.add_handler(reports.conversation())
     app.add_handler(announcements.conversation())
     app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND)))
     # 3. Everything else at the top level gets a helpful answer and the menu.

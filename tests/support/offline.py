@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -22,6 +22,7 @@ BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Nghe Dân", "username":
 class Call:
     method: str
     params: dict[str, Any]
+    files: dict[str, Any] = field(default_factory=dict)  # uploads: name -> (file name, bytes, type)
 
 
 class OfflineRequest(BaseRequest):
@@ -53,7 +54,8 @@ class OfflineRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        self.calls.append(Call(name, params))
+        files = dict(request_data.multipart_data) if request_data else {}
+        self.calls.append(Call(name, params, files))
         if name in self.failing:
             error = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
             return 500, json.dumps(error).encode()
