@@ -1,5 +1,5 @@
 """The `nghe-dan` command line: `run` the bot, `check-config` a settings file, `export-audit`
-one case's full record."""
+one case's full record, `report` a period as Excel."""
 
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ import json
 import logging
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
+from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.dialogs.audit import audit_json, audit_text
+from bot.dialogs.report import summary_text
 from bot.domain.audit import CaseRecord
+from bot.domain.reports import Period, PeriodError, Report
 from bot.domain.tickets import parse_code
+from bot.reports.chart import chart_png
+from bot.reports.excel import workbook_bytes
 from bot.services.audit import case_record
+from bot.services.reports import build_report
 from bot.texts import t
 from storage.database import Database
 
@@ -122,6 +129,53 @@ def _export_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("report.cli.bad_date", value=text)) from None
+
+
+async def _build_report(config: Config, period: Period) -> Report:
+    db = await Database.open(config.storage.path)
+    try:
+        return await build_report(db, config, SystemClock(), period)
+    finally:
+        await db.close()
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Write the report's workbook (and chart) and print its summary; needs no bot token.
+
+    Exit 2 for a period that cannot be reported on, as argparse does for a bad date.
+    """
+    config = _load(args.config, need_token=False)
+    if config is None:
+        return 1
+    if not config.storage.path.exists():
+        print(t("report.cli.no_database", path=config.storage.path), file=sys.stderr)
+        return 1
+    today = SystemClock().now().astimezone(config.commune.zone).date()
+    try:
+        period = Period.checked(args.start, args.end, today)
+    except PeriodError as error:
+        reason = t(f"report.period_error.{error.reason}")
+        print(t("report.cli.bad_period", reason=reason), file=sys.stderr)
+        return 2
+    report = asyncio.run(_build_report(config, period))
+    files = [(args.out, workbook_bytes)] + ([(args.chart, chart_png)] if args.chart else [])
+    for path, render in files:
+        try:
+            path.write_bytes(render(report, config))
+        except OSError as error:
+            print(t("report.cli.cannot_write", path=path, detail=error), file=sys.stderr)
+            return 1
+    print(summary_text(report, config))
+    for path, _ in files:
+        print(t("report.cli.written", path=path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nghe-dan", description="Nghe Dân")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -138,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--code", required=True, help="the case code, e.g. SN-2026-00042")
     audit.add_argument("--json", action="store_true", help="machine-readable output")
     audit.set_defaults(handler=_export_audit)
+    report = commands.add_parser("report", help="write a period's report as Excel (and chart)")
+    report.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    report.add_argument("--from", dest="start", type=_iso_day, required=True, help="2026-01-01")
+    report.add_argument("--to", dest="end", type=_iso_day, required=True, help="2026-03-31")
+    report.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    report.add_argument("--chart", type=Path, help="also draw the weekly chart as a .png file")
+    report.set_defaults(handler=_report)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     code: int = args.handler(args)
