@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot.config import Config
 from bot.dialogs.base import Prompt, Text, chunks
 from bot.dialogs.notices import case_ref, parse_case_ref
+from bot.dialogs.report import summary_text
 from bot.dialogs.supervision import (
     OPEN_KEY,
     PREVIEW_OPTIONS,
@@ -36,6 +37,7 @@ from bot.dialogs.supervision import (
 )
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer
+from bot.domain.reports import Preset, preset_period
 from bot.domain.supervision import WatchedCase
 from bot.domain.tickets import parse_code
 from bot.domain.workflow import WATCHERS, Action, may
@@ -43,6 +45,7 @@ from bot.services import supervision
 from bot.services.assignment import access
 from bot.services.officers import actor
 from bot.services.refusal import CaseworkError
+from bot.services.reports import build_report
 from bot.texts import t
 from handlers.context import Context
 from handlers.officer import current_officer, refuse_press, staff_desk
@@ -54,6 +57,7 @@ from handlers.render import (
     reply_target,
     retire_buttons,
     send_prompt,
+    send_text,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -98,7 +102,7 @@ async def show_case(
 
 
 async def watch_command(update: Update, context: Context) -> None:
-    """/giamsat: the watch list; /giamsat CODE: one case."""
+    """/giamsat: the year's figures, then the watch list; /giamsat CODE: one case."""
     desk = await _watcher(update, context)
     if desk is None:
         return
@@ -117,12 +121,18 @@ async def watch_command(update: Update, context: Context) -> None:
             return
         await show_case(message, officer, watched, services.config)
         return
-    found = await supervision.watchlist(services.db, services.clock, services.config, officer)
+    config = services.config
+    today = services.clock.now().astimezone(config.commune.zone).date()
+    # The year so far: a month's figures are often empty in a commune, the year's are not.
+    year = preset_period(Preset.THIS_YEAR, today)
+    report = await build_report(services.db, config, services.clock, year)
+    await send_text(message, summary_text(report, config, breakdown=False))
+    found = await supervision.watchlist(services.db, services.clock, config, officer)
     rows = []
     for ticket in listed(found):
         label, ref = open_button(ticket)
         rows.append([InlineKeyboardButton(label, callback_data=button_data(ref, OPEN_KEY))])
-    await _send(message, watchlist_text(found, services.config), rows)
+    await _send(message, watchlist_text(found, config), rows)
 
 
 def _pressed(update: Update) -> tuple[int, str] | None:

@@ -92,8 +92,13 @@ def _section(title_key: str, rows: list[tuple[str, int]]) -> list[str]:
     return [t(title_key), *shown] if shown else []
 
 
-def summary_text(report: Report, config: Config) -> str:
-    """The chat summary: counts only, no personal data."""
+def summary_text(report: Report, config: Config, *, breakdown: bool = True) -> str:
+    """The chat summary: counts only, no personal data.
+
+    Without `breakdown` the counts by kind, category and department are left out: with a few
+    cases a month, "An ninh: 1" or "Tố cáo: 1" would tell supervisors what a denunciation is
+    about, which they may not know.
+    """
     f = report.figures
     lines = [
         t(
@@ -109,11 +114,14 @@ def summary_text(report: Report, config: Config) -> str:
     if not f.received:
         lines.append(t("report.summary.nothing"))
     else:
-        lines += _section(
-            "report.summary.by_kind", [(kind_label(k), n) for k, n in f.by_kind.items()]
-        )
-        lines += _section("report.summary.by_category", category_rows(f.by_category, config))
-        lines += _section("report.summary.by_department", department_rows(f.by_department, config))
+        if breakdown:
+            lines += _section(
+                "report.summary.by_kind", [(kind_label(k), n) for k, n in f.by_kind.items()]
+            )
+            lines += _section("report.summary.by_category", category_rows(f.by_category, config))
+            lines += _section(
+                "report.summary.by_department", department_rows(f.by_department, config)
+            )
         lines += _section(
             "report.summary.by_status", [(status_label(s), n) for s, n in f.by_status.items()]
         )

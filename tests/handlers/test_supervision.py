@@ -176,6 +176,12 @@ async def test_supervisors_watch_without_seeing_anyone(
 
     listing = await watching.say("/giamsat")
     shown = text_of(listing)
+    # The year's figures first, without the breakdown that would tell what the tố cáo is about.
+    assert "Kỳ báo cáo: 01/01/2026 – 31/12/2026" in shown
+    assert f"Tổng số hồ sơ nhận: {len(codes)}" in shown
+    assert "Đang giải quyết: 4; quá hạn: 3" in shown
+    assert "Theo lĩnh vực" not in shown
+    assert "Theo loại đơn" not in shown
     assert "14/12/2026" in shown
     assert "Hồ sơ quá hạn, chưa giải quyết: 3" in shown
     assert "bị mở lại, đang xem xét lại (còn hạn): 1" in shown
