@@ -106,6 +106,19 @@ def _dates(ticket: Ticket, zone: ZoneInfo) -> list[str]:
     return lines
 
 
+def watch_notice(ticket: Ticket, config: Config) -> Notice:
+    """Supervisors are told of a case about a leader, which the committee cannot judge alone;
+    like every restricted case, it reaches them as its code and dates."""
+    return Notice(
+        t(
+            "supervision.told",
+            code=ticket.code,
+            received=local_date(ticket.created_at, config.commune.zone),
+            due=day(ticket.due_on),
+        )
+    )
+
+
 def watched_case_text(watched: WatchedCase, config: Config) -> str:
     """One case as supervisors may read it, with its history."""
     ticket = watched.case.ticket

@@ -11,11 +11,12 @@ from bot.clock import Clock
 from bot.config import Config, routing_rules
 from bot.dialogs.base import Notice
 from bot.dialogs.notices import officer_card
+from bot.dialogs.supervision import watch_notice
 from bot.domain.people import Officer, Role
 from bot.domain.reminders import quiet_until
 from bot.domain.routing import Candidate, Route, route
 from bot.domain.tickets import Kind, Ticket
-from bot.domain.workflow import CaseAccess, sees_identity
+from bot.domain.workflow import Action, CaseAccess, may, sees_identity
 from bot.services.officers import actor
 from bot.services.outbox import notify
 from storage import officers, people, tickets
@@ -127,8 +128,14 @@ async def assign(
         told |= {o.person_id for o in staff if o.has(Role.LEADER)}
     told.discard(assigned.subject_id or 0)
     for officer in staff:
-        if officer.person_id in told:
+        if officer.person_id not in told:
+            continue
+        if may(actor(officer), Action.VIEW, access(assigned)):
             await send_card(conn, clock, config, assigned, officer, key=key, title_key=title_key)
+        else:
+            # Supervisors told of a case about a leader: its code and dates, nothing more.
+            notice = watch_notice(assigned, config)
+            await tell(conn, clock, officer.person_id, notice, f"{key}:{officer.person_id}")
     return assigned
 
 

@@ -659,6 +659,14 @@ async def test_a_reopened_conduct_case_about_a_leader_does_not_go_to_that_leader
         w, ticket.id, reassign(w, OFFICE, ticket.id, casework.CONDUCT, "Về lãnh đạo.", vice)
     )
     assert moved.ticket.assignee_id == w.officer(CHAIRMAN).person_id  # the chairman takes it
+    # The Fatherland Front is told of it, by its code and dates only.
+    [told] = by_recipient(moved.outbox)[SUPERVISOR]
+    assert moved.ticket.code in told
+    assert "Ngày nhận: 28/11/2026" in told
+    assert "Phó Chủ tịch" not in told
+    assert "Người dân" not in told
+    assert "9001" not in told
+    assert VICE not in by_recipient(moved.outbox)
     await step(w, ticket.id, accept(w, CHAIRMAN, ticket.id))
     await step(w, ticket.id, resolve(w, CHAIRMAN, ticket.id, "Đã làm việc với Phó Chủ tịch."))
 
