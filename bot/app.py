@@ -22,9 +22,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.domain.people import Role
-from bot.domain.reports import may_see_reports
-from bot.domain.workflow import WATCHERS
+from bot.dialogs.staff import staff_commands
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
 from bot.services.outbox import Deliverer, Limits, Timer
@@ -50,7 +48,6 @@ CITIZEN_COMMANDS = (
     "huy",
     "trogiup",
 )
-STAFF_COMMANDS = ("viec", "hoso", "nhandem", "id", "huy")
 OUTBOX_INTERVAL = timedelta(seconds=2)
 PROGRESS_INTERVAL = timedelta(seconds=5)  # how often announcement progress messages are edited
 
@@ -145,11 +142,7 @@ async def announce_commands(app: App) -> None:
     await app.bot.set_my_commands(commands)
     triage = app.bot_data.services.config.routing.triage_department
     for officer in await all_officers(app.bot_data.services.db):
-        manages = officer.has(Role.ADMIN) or officer.has(Role.LEADER)
-        names = STAFF_COMMANDS + (("lichtiep", "thongbao") if manages else ())
-        names += ("canbo",) if officer.has(Role.ADMIN) else ()
-        names += ("giamsat",) if officer.roles & WATCHERS else ()
-        names += ("baocao",) if may_see_reports(officer, triage) else ()
+        names = staff_commands(officer, triage)
         staff = [BotCommand(name, t(f"commands.staff.{name}")) for name in names]
         try:
             await app.bot.set_my_commands(

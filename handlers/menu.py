@@ -7,6 +7,7 @@ from telegram.ext import filters
 
 from bot.dialogs.base import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
 from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu
+from bot.dialogs.staff import staff_help
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.domain.tickets import parse_code
@@ -42,7 +43,8 @@ async def start(update: Update, context: Context) -> None:
         # is waiting, so nothing depends on those messages.
         waiting = len(await case_views.work_of(context.services.db, officer))
         parts = [t("staff.greeting", name=officer.name), t("staff.waiting", count=waiting)]
-        await message.reply_text("\n\n".join([*parts, t("staff.help")]))
+        triage = context.services.config.routing.triage_department
+        await message.reply_text("\n\n".join([*parts, staff_help(officer, triage)]))
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
     if context.user_data and DRAFT_KEY in context.user_data:
@@ -149,9 +151,16 @@ async def nothing_to_cancel(update: Update, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
+    """Citizens get the menu; an officer gets the commands their roles allow."""
     message = update.effective_message
-    if message is not None:
+    if message is None:
+        return
+    officer = await current_officer(update, context)
+    if officer is None:
         await send_prompt(message, menu_prompt(t("unsupported.command")))
+        return
+    triage = context.services.config.routing.triage_department
+    await message.reply_text(f"{t('unsupported.staff_command')}\n{staff_help(officer, triage)}")
 
 
 async def unknown_button(update: Update, context: Context) -> None:

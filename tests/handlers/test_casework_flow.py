@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.config import Config
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.support.chat import Chats, buttons
+from tests.support.offline import Call
 
 CITIZEN = 8001
 OTHER_CITIZEN = 8002
@@ -289,3 +292,23 @@ async def test_a_complex_complaint_gets_the_longer_period(chats: Chats, config: 
     assert await rows(config, "SELECT due_on, complex FROM tickets") == [("2027-01-12", 1)]
     events = await rows(config, "SELECT action, note FROM ticket_events WHERE action = 'complex'")
     assert events == [("complex", "Phải đo đạc lại ranh giới với Văn phòng đăng ký đất đai.")]
+
+
+async def test_each_officer_is_told_the_commands_their_roles_allow(chats: Chats) -> None:
+    def commands(calls: list[Call]) -> set[str]:
+        return set(re.findall(r"^/(\w+) — ", str(calls[-1].params["text"]), re.MULTILINE))
+
+    every = {"viec", "hoso", "nhandem", "id", "huy"}
+    assert commands(await chats.say(ECONOMY, "/start")) == every
+    assert commands(await chats.say(OFFICE, "/start")) == every | {"baocao"}
+    assert commands(await chats.say(SUPERVISOR, "/start")) == every | {"giamsat"}
+    chairman = every | {"lichtiep", "thongbao", "canbo", "giamsat", "baocao"}
+    assert commands(await chats.say(CHAIRMAN, "/start")) == chairman
+    # A mistyped command: an officer is shown their own list, a citizen the menu.
+    unknown = await chats.say(SUPERVISOR, "/baocoa")
+    assert "không biết lệnh này" in str(unknown[-1].params["text"])
+    assert commands(unknown) == every | {"giamsat"}
+    await agree(chats, CITIZEN)
+    citizen = await chats.say(CITIZEN, "/baocoa")
+    assert "/guidon" in str(citizen[-1].params["text"])
+    assert not commands(citizen)
