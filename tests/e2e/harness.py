@@ -103,7 +103,7 @@ class Phone:
         await handled(self.db_path, update["update_id"])
         new = self.emu.messages_to(self.user)[seen:]
         assert new, "every action gets an answer"
-        return "\n".join(m["text"] for m in new)
+        return "\n".join(m.get("text") or m.get("caption", "") for m in new)
 
     async def says(self, text: str) -> str:
         return await self._answer(lambda: self.emu.user_sends_text(self.user, text))
