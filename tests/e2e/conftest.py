@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from localapi import BotApiEmulator
 from tests.conftest import ROOT, TOKEN
-from tests.e2e.bot_api_emulator import BotApiEmulator
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from tests.e2e.bot_api_emulator import BotApiEmulator
+from localapi import BotApiEmulator
 
 NGHE_DAN = Path(sys.executable).parent / "nghe-dan"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.e2e.bot_api_emulator import BotApiEmulator
+from localapi import BotApiEmulator
 from tests.e2e.harness import BotProcess, Phone, shown_log
 
 CHAIRMAN = 100000001

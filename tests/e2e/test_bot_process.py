@@ -12,8 +12,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from localapi import BotApiEmulator
 from tests.conftest import TOKEN
-from tests.e2e.bot_api_emulator import BotApiEmulator
 from tests.e2e.harness import BotProcess, Phone, shown_log
 
 CITIZEN = 424242

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from tests.e2e.bot_api_emulator import BotApiEmulator
+from localapi import BotApiEmulator
 from tests.e2e.harness import BotProcess, Phone, shown_log
 
 CITIZEN = 515151

@@ -38,7 +38,7 @@ from telegram.error import (
 )
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from .bot_api_emulator import BotApiEmulator, UploadedFile
+from localapi import BotApiEmulator, UploadedFile
 
 TOKEN = "7000001:contract-test-token"
 USER = 5550001

@@ -23,9 +23,9 @@ from bot.services.citizens import give_consent
 from bot.services.outbox import Deliverer, Limits, notify
 from handlers.context import CHANNEL
 from handlers.sender import TelegramSender
+from localapi import JSON, ApiError, BotApiEmulator
 from storage.database import Database
 from tests.conftest import TOKEN
-from tests.e2e.bot_api_emulator import JSON, ApiError, BotApiEmulator
 from tests.support.clock import FixedClock
 
 USERS = list(range(700_001, 700_101))

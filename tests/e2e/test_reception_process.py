@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.calendar import WorkCalendar
-from tests.e2e.bot_api_emulator import BotApiEmulator
+from localapi import BotApiEmulator
 from tests.e2e.harness import BotProcess, Phone, shown_log
 
 CITIZEN = 616161

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.e2e.bot_api_emulator import BotApiEmulator
+from localapi import BotApiEmulator
 from tests.e2e.harness import BotProcess, Phone, shown_log
 
 CITIZEN = 525252
