@@ -1,5 +1,7 @@
 """A local, Bot API-compatible server: the end-to-end test bed and the token-free demo."""
 
-from localapi.server import JSON, ApiError, BotApiEmulator, UploadedFile
+from localapi.errors import JSON, ApiError
+from localapi.files import UploadedFile
+from localapi.server import BotApiEmulator
 
 __all__ = ["JSON", "ApiError", "BotApiEmulator", "UploadedFile"]
