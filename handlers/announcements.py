@@ -180,7 +180,10 @@ async def list_button(update: Update, context: Context) -> None:
     """A press on the list: open an item, turn a page, or the switch."""
     query = update.callback_query
     message = reply_target(update)
-    if query is None or message is None:
+    if query is None:
+        return
+    if message is None:
+        await query.answer(t("error.button"))
         return
     choice = parse_button(query.data)
     key = choice.key if choice is not None else ""

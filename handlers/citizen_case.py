@@ -60,7 +60,10 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
     choice = parse_button(query.data if query else None)
     message = reply_target(update)
     citizen = await _citizen(update, context)
-    if query is None or choice is None or message is None or citizen is None:
+    if query is None:
+        return None
+    if choice is None or message is None or citizen is None:
+        await query.answer(t("error.button"))
         return None
     ticket_id = parse_case_ref(choice.ref, REPLY_REF) or parse_case_ref(choice.ref, ADD_REF)
     await query.answer()
@@ -85,7 +88,10 @@ async def rating_button(update: Update, context: Context) -> str | int | None:
     message = reply_target(update)
     citizen = await _citizen(update, context)
     ticket_id = parse_case_ref(choice.ref, RATE_REF) if choice else None
-    if query is None or choice is None or message is None or citizen is None or ticket_id is None:
+    if query is None:
+        return None
+    if choice is None or message is None or citizen is None or ticket_id is None:
+        await query.answer(t("error.button"))
         return None
     await query.answer()
     if choice.key not in ("satisfied", "unsatisfied"):

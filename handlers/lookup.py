@@ -97,7 +97,10 @@ async def lookup_button(update: Update, context: Context) -> None:
     citizen = await _citizen(update, context)
     message = reply_target(update)
     choice = parse_button(query.data if query else None)
-    if query is None or citizen is None or message is None or choice is None:
+    if query is None:
+        return
+    if citizen is None or message is None or choice is None:
+        await query.answer(t("error.button"))
         return
     await query.answer()
     page = choice.key.removeprefix(_PAGE)

@@ -78,7 +78,10 @@ async def menu_button(update: Update, context: Context) -> None:
     query = update.callback_query
     message = reply_target(update)
     choice = parse_button(query.data if query else None)
-    if query is None or message is None or choice is None:
+    if query is None:
+        return
+    if message is None or choice is None:
+        await query.answer(t("error.button"))
         return
     await query.answer()
     item = next((i for i in MenuItem if i.value == choice.key), None)

@@ -239,9 +239,11 @@ async def _ask_reason(message: Message, target: str) -> None:
 async def on_words(update: Update, context: Context) -> str | int:
     if _wants_cancel(update):
         return await _cancelled(update, context)
-    message = update.effective_message
+    message = reply_target(update)
     pending = _pending(context)
     event = event_of(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     if message is None or not pending:
         return await _end(context)
     if not isinstance(event, Text) or len(event.text.strip()) < 2:

@@ -96,7 +96,10 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
 async def subscribe_button(update: Update, context: Context) -> None:
     query = update.callback_query
     choice = parse_button(query.data if query else None)
-    if query is None or choice is None or choice.key not in ("on", "off"):
+    if query is None:
+        return
+    if choice is None or choice.key not in ("on", "off"):
+        await query.answer(t("error.button"))
         return
     await query.answer()
     await _switch(update, context, choice.key == "on")
@@ -122,7 +125,10 @@ async def begin_booking(update: Update, context: Context) -> str | int:
     query = update.callback_query
     choice = parse_button(query.data if query else None)
     message = reply_target(update)
-    if query is None or choice is None or message is None:
+    if query is None:
+        return END
+    if choice is None or message is None:
+        await query.answer(t("error.button"))
         return END
     await query.answer()
     services = context.services
