@@ -39,12 +39,13 @@ _ADD = re.compile(
 
 
 async def show_schedule(update: Update, context: Context) -> None:
-    """The coming sessions, a button to book each, and the reminder switch."""
+    """The coming sessions, a button to book each, and the reminder switch.
+
+    From the menu's button too, whose press the menu has already answered (a second answer
+    is refused by Telegram)."""
     message = reply_target(update)
     if message is None:
         return
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     services = context.services
     sessions = await reception.next_sessions(services.db, services.clock, services.config)
     if not sessions:
