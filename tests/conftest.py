@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bot.app import build_application
 from bot.config import TOKEN_ENV, Config, load_config
@@ -22,6 +23,23 @@ from tests.support.offline import OfflineRequest
 # python-telegram-bot 22 warns, on every duration it builds (a 429's retry_after, a voice
 # message's length), that durations will become timedeltas; opting in now keeps tests quiet.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+# Property tests: a modest, reproducible run by default (per scenario), so the suite stays fast; set
+# HYPOTHESIS_PROFILE=deep to search harder. Each example builds its own world from files, so
+# module-scoped fixtures shared between examples are intended.
+settings.register_profile(
+    "default",
+    max_examples=12,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "deep", parent=settings.get_profile("default"), max_examples=1000, derandomize=False
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAHtestTOKENabcdefghijklmnopqrstu"
