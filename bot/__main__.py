@@ -78,6 +78,14 @@ def summary(config: Config) -> str:
             working=len(config.calendar.extra_working_days),
             remote=t("config.summary.yes" if config.deadlines.remote_area else "config.summary.no"),
         ),
+        t(
+            "config.summary.limits",
+            messages=config.limits.messages_per_minute,
+            cases=config.limits.cases_per_day,
+            photos=config.intake.max_photos,
+            content=config.intake.content_max,
+            note=config.limits.note_max,
+        ),
     ]
     return "\n".join(lines)
 

@@ -23,6 +23,7 @@ from telegram.request import BaseRequest
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.dialogs.staff import staff_commands
+from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
 from bot.services.outbox import Deliverer, Limits, Timer
@@ -119,6 +120,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     app: App = builder.build()  # type: ignore[assignment]
     app.bot_data.services = services
+    app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)
     app.bot_data.deliverer = Deliverer(
         services.db,
         services.clock,

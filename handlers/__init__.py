@@ -19,6 +19,7 @@ from handlers import (
     citizen_case,
     consent,
     intake,
+    limits,
     lookup,
     menu,
     officer,
@@ -30,11 +31,14 @@ from handlers import (
 from handlers.context import App
 from handlers.errors import on_error
 
+RATE_GROUP = -2
 CONSENT_GROUP = -1
 
 
 def register(app: App) -> None:
-    # Before anything else: a citizen who has not agreed to the privacy notice gets only that.
+    # Before anything else: a flood is cut short before it costs any database work.
+    app.add_handler(TypeHandler(Update, limits.limit_rate), group=RATE_GROUP)
+    # Then a citizen who has not agreed to the privacy notice gets only that.
     app.add_handler(TypeHandler(Update, consent.require_consent), group=CONSENT_GROUP)
 
     # Order matters below: in one group only the first matching handler runs.

@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.outbox import Deliverer
 
@@ -20,6 +21,7 @@ class BotData:
     def __init__(self) -> None:
         self._services: Services | None = None
         self._deliverer: Deliverer | None = None
+        self._limiter: RateLimiter | None = None
 
     @property
     def services(self) -> Services:
@@ -40,6 +42,16 @@ class BotData:
     @deliverer.setter
     def deliverer(self, deliverer: Deliverer) -> None:
         self._deliverer = deliverer
+
+    @property
+    def limiter(self) -> RateLimiter:
+        if self._limiter is None:
+            raise RuntimeError("the rate limiter is not wired yet")
+        return self._limiter
+
+    @limiter.setter
+    def limiter(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
 
 
 class Context(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):

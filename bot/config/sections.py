@@ -98,6 +98,22 @@ class IntakeConfig(_Section):
     page_size: Annotated[int, Field(ge=1, le=20)] = 5
 
 
+class LimitsConfig(_Section):
+    """What one person may send, so a flood or a wall of text cannot crowd out other people.
+
+    `messages_per_minute` counts every message and button press of a citizen; officers are not
+    counted, since the commune named them and their work comes in bursts. `cases_per_day` counts
+    the cases a citizen filed in the last 24 hours. `note_max` bounds every text written into a
+    case after filing (answers, questions, results, reasons, comments, recommendations);
+    `topic_max` a booking's topic. A case's own content and photos are bounded in [intake].
+    """
+
+    messages_per_minute: Annotated[int, Field(ge=5, le=600)] = 30
+    cases_per_day: Annotated[int, Field(ge=1, le=100)] = 5
+    note_max: Annotated[int, Field(ge=100, le=4000)] = 2000
+    topic_max: Annotated[int, Field(ge=20, le=1000)] = 300
+
+
 class CalendarConfig(_Section):
     """What the `holidays` package cannot know yet; see bot.domain.calendar.
 
@@ -287,6 +303,7 @@ class Config(_Section):
     telegram: TelegramConfig = TelegramConfig()
     storage: StorageConfig = StorageConfig()
     intake: IntakeConfig = IntakeConfig()
+    limits: LimitsConfig = LimitsConfig()
     calendar: CalendarConfig = CalendarConfig()
     deadlines: DeadlinesConfig = DeadlinesConfig()
     routing: RoutingConfig = RoutingConfig()
