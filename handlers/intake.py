@@ -29,7 +29,7 @@ from bot.dialogs.notices import day
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
 from bot.services.citizens import find_citizen
-from bot.services.intake import submit_case
+from bot.services.intake import may_file, submit_case
 from bot.texts import t
 from handlers.context import CHANNEL, Context
 from handlers.render import (
@@ -72,18 +72,29 @@ def _asks_device(draft: Draft, context: Context) -> bool:
     return intake.prompt(draft, context.services.config).request is not None
 
 
-async def begin(update: Update, context: Context) -> str:
+async def begin(update: Update, context: Context) -> str | int:
     """Start a new case, or pick up the one left half-way."""
     message = reply_target(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await retire_buttons(update)
     draft = _draft(context)
+    if draft is None and not await _may_file(update, context):
+        if message is not None:
+            limit = context.services.config.limits.cases_per_day
+            await send_prompt(message, menu_prompt(t("limits.cases_per_day", limit=limit)))
+        return END
     notice = t("intake.resume") if draft else None
     draft = draft or intake.new_draft()
     if message is not None:
         await send_prompt(message, intake.prompt(draft, context.services.config), notice=notice)
     return _keep(context, draft)
+
+
+async def _may_file(update: Update, context: Context) -> bool:
+    services, user = context.services, update.effective_user
+    citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+    return citizen is None or await may_file(services.db, services.clock, services.config, citizen)
 
 
 async def resume(update: Update, context: Context) -> str | int | None:

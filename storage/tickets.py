@@ -130,6 +130,14 @@ async def count_for_citizen(conn: aiosqlite.Connection, citizen_id: int) -> int:
         return int((await one(cursor))[0])
 
 
+async def filed_since(conn: aiosqlite.Connection, citizen_id: int, since: datetime) -> int:
+    async with conn.execute(
+        "SELECT count(*) FROM tickets WHERE citizen_id = ? AND created_at >= ?",
+        (citizen_id, iso(since)),
+    ) as cursor:
+        return int((await one(cursor))[0])
+
+
 async def page_for_citizen(
     conn: aiosqlite.Connection, citizen_id: int, limit: int, offset: int
 ) -> list[Ticket]:

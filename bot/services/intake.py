@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.clock import Clock
 from bot.config import Config, deadline_rules, work_calendar
 from bot.domain.deadlines import due_on_receipt
 from bot.domain.draft import Draft, missing
+from bot.domain.limits import may_open_case
 from bot.domain.people import Person
 from bot.domain.tickets import Attachment, NewTicket, Status, Ticket, format_code
 from bot.services.assignment import assign
 from bot.services.reminders import replan_case
 from storage import events, tickets
 from storage.database import Database
+
+DAY = timedelta(hours=24)
+
+
+async def may_file(db: Database, clock: Clock, config: Config, citizen: Person) -> bool:
+    """Whether the citizen may start another case: [limits] cases_per_day in any 24 hours, so
+    one person cannot bury the officers' desks."""
+    filed = await tickets.filed_since(db.reader, citizen.id, clock.now() - DAY)
+    return may_open_case(filed, config.limits.cases_per_day)
 
 
 class IncompleteDraftError(ValueError):

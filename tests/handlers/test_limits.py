@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.config import Config
 from bot.texts import t
-from tests.handlers.test_citizen_flow import agree
+from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
 
@@ -56,3 +57,18 @@ async def test_officers_are_not_held_back(chats: Chats) -> None:
         await chats.say(OFFICE, "/viec")
     assert TOO_FAST not in texts(chats, OFFICE)
     assert len(chats.sent(OFFICE)) >= 41
+
+
+async def test_cases_beyond_the_day_are_refused_at_the_start(
+    chats: Chats, config: Config, clock: FixedClock
+) -> None:
+    await agree(chats, FLOODER)
+    for n in range(5):
+        await file_feedback(chats, FLOODER, f"Đường làng số {n} bị ngập sâu")
+        clock.advance(timedelta(minutes=5))
+    refused = await chats.say(FLOODER, "/guidon")
+    assert t("limits.cases_per_day", limit=5) in str(refused[-1].params["text"])
+    assert await rows(config, "SELECT data FROM conversation_data") in ([], [("{}",)])
+    clock.advance(timedelta(hours=24))
+    code = await file_feedback(chats, FLOODER, "Đèn đường hỏng cả tuần nay")
+    assert code.endswith("00006")
