@@ -3,5 +3,6 @@
 from localapi.errors import JSON, ApiError
 from localapi.files import UploadedFile
 from localapi.server import BotApiEmulator
+from localapi.webchat import Person
 
-__all__ = ["JSON", "ApiError", "BotApiEmulator", "UploadedFile"]
+__all__ = ["JSON", "ApiError", "BotApiEmulator", "Person", "UploadedFile"]

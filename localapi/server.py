@@ -15,11 +15,12 @@ import json
 import re
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
 
+from localapi import webchat
 from localapi.errors import JSON, ApiError, bad, flag, number
 from localapi.files import FileStore, UploadedFile
 from localapi.formatting import formatted
@@ -62,7 +63,8 @@ class BotApiEmulator:
     """A local api.telegram.org for one bot token, with the people who talk to the bot.
 
     Users and their private chats come into existence when a user first sends something,
-    as on Telegram, where a bot cannot write to a user who never started it.
+    as on Telegram, where a bot cannot write to a user who never started it; the web chat's
+    people exist from the moment they are added.
     """
 
     def __init__(
@@ -81,11 +83,13 @@ class BotApiEmulator:
         self.callback_answers: list[JSON] = []
         self.deleted: list[tuple[int, int]] = []  # (chat_id, message_id) the bot deleted
         self.webhook_url = ""
+        self.polled = asyncio.Event()  # set by the bot's first getUpdates: it is running
         self.menu_buttons: dict[int | None, JSON] = {}  # chat_id (None: default) -> button
         self.chats = Chats(self.bot_user)
         self.updates = UpdateQueue()
         self.files = FileStore()
         self.people = People(self.chats, self.updates, self.files)
+        self.web_people: list[webchat.Person] = []
         self._flood = FloodLimit(max_per_second)
         self._commands: dict[str, list[JSON]] = {}
         self._blocked: set[str] = set()
@@ -97,12 +101,22 @@ class BotApiEmulator:
             if name[:5] == "_api_"
         }
 
+    def add_people(self, people: Sequence[webchat.Person]) -> None:
+        """The web chat's panes; like users who opened the bot, the bot may write to them."""
+        for person in people:
+            self.chats.user(person.user_id, person.name)
+            self.web_people.append(person)
+
     # ----- lifecycle -------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
+        webchat.add_routes(app, self)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         # handler_cancellation: a long poll whose client went away must not linger.
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
+        # A short shutdown_timeout: the web chat's live streams never end by themselves.
+        self._runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+        )
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -160,6 +174,7 @@ class BotApiEmulator:
     async def _api_get_updates(self, params: JSON) -> list[JSON]:
         if self.webhook_url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        self.polled.set()
         return await self.updates.get_updates(params)
 
     async def _api_set_webhook(self, params: JSON) -> bool:

@@ -1,0 +1,183 @@
+"""The web chat: one browser page where a single person plays every role, one pane each.
+
+Each pane is a real user of the local server: what it sends becomes an update the bot polls,
+what the bot sends shows up live through a server-sent event stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import asdict, dataclass
+from importlib.resources import files
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from aiohttp import web
+
+from localapi.errors import JSON
+
+if TYPE_CHECKING:
+    from localapi.server import BotApiEmulator
+
+_STATIC = files("localapi") / "static"
+_STATIC_TYPES = {
+    "index.html": "text/html",
+    "chat.js": "text/javascript",
+    "chat.css": "text/css",
+}
+# Where the demo's "send my location" button puts a person: the commune's office, roughly.
+PLACE = (18.3406, 105.9057)
+PHONE = "0912345678"
+_KEEPALIVE_SECONDS = 15
+_SERVER: web.AppKey[BotApiEmulator] = web.AppKey("server")
+
+
+@dataclass(frozen=True)
+class Person:
+    """One pane: a Telegram user the page plays, with the role shown above the pane."""
+
+    user_id: int
+    name: str
+    role: str
+
+
+def add_routes(app: web.Application, server: BotApiEmulator) -> None:
+    app[_SERVER] = server
+    app.router.add_get("/", _page)
+    app.router.add_get("/chat/static/{name}", _static)
+    app.router.add_get("/chat/people", _people)
+    app.router.add_get("/chat/events", _events)
+    app.router.add_get("/chat/file/{file_id}", _file)
+    app.router.add_get("/chat/{user:\\d+}", _chat)
+    app.router.add_post("/chat/{user:\\d+}/text", _text)
+    app.router.add_post("/chat/{user:\\d+}/button", _button)
+    app.router.add_post("/chat/{user:\\d+}/press", _press)
+    app.router.add_post("/chat/{user:\\d+}/photo", _photo)
+
+
+def _static_file(name: str) -> web.Response:
+    if name not in _STATIC_TYPES:
+        raise web.HTTPNotFound
+    body = (_STATIC / name).read_bytes()
+    return web.Response(body=body, content_type=_STATIC_TYPES[name], charset="utf-8")
+
+
+async def _page(request: web.Request) -> web.Response:
+    return _static_file("index.html")
+
+
+async def _static(request: web.Request) -> web.Response:
+    return _static_file(request.match_info["name"])
+
+
+async def _people(request: web.Request) -> web.Response:
+    server = request.app[_SERVER]
+    return web.json_response([asdict(person) for person in server.web_people])
+
+
+def _person(request: web.Request) -> int:
+    """Only the page's own people can be played: the page is no way to impersonate others."""
+    server, user_id = request.app[_SERVER], int(request.match_info["user"])
+    if all(person.user_id != user_id for person in server.web_people):
+        raise web.HTTPNotFound
+    return user_id
+
+
+async def _chat(request: web.Request) -> web.Response:
+    """The chat as the person's phone shows it: both sides, and the reply keyboard if any."""
+    server, user_id = request.app[_SERVER], _person(request)
+    messages = [
+        {**message, "mine": message["from"]["id"] == user_id}
+        for message in server.chats.all_in(user_id)
+    ]
+    keyboard = server.chats.keyboards.get(user_id)
+    return web.json_response({"messages": messages, "keyboard": keyboard})
+
+
+async def _events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: the id of each chat that changed, so the page reloads just that."""
+    server = request.app[_SERVER]
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    response.headers["Cache-Control"] = "no-cache"
+    await response.prepare(request)
+    changes = server.chats.watch()
+    try:
+        while True:
+            try:
+                chat_id = await asyncio.wait_for(changes.get(), _KEEPALIVE_SECONDS)
+            except TimeoutError:
+                await response.write(b": keepalive\n\n")
+                continue
+            await response.write(f"data: {chat_id}\n\n".encode())
+    except (ConnectionResetError, asyncio.CancelledError):
+        return response
+    finally:
+        server.chats.unwatch(changes)
+
+
+async def _file(request: web.Request) -> web.Response:
+    stored = request.app[_SERVER].files.get(request.match_info["file_id"])
+    if stored is None:
+        raise web.HTTPNotFound
+    response = web.Response(body=stored.data, content_type=stored.content_type)
+    if stored.kind == "document":
+        name = quote(stored.name, safe="")
+        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+async def _form(request: web.Request) -> JSON:
+    with contextlib.suppress(ValueError):
+        body = await request.json()
+        if isinstance(body, dict):
+            return body
+    raise web.HTTPBadRequest(text="expected a JSON object")
+
+
+async def _text(request: web.Request) -> web.Response:
+    user_id, body = _person(request), await _form(request)
+    text = str(body.get("text") or "").strip()
+    if not text:
+        raise web.HTTPBadRequest(text="empty message")
+    return web.json_response(request.app[_SERVER].people.sends_text(user_id, text))
+
+
+async def _button(request: web.Request) -> web.Response:
+    """A reply-keyboard button: its text, or the location or contact it asks for."""
+    user_id, body = _person(request), await _form(request)
+    people = request.app[_SERVER].people
+    try:
+        button = people.reply_button(user_id, str(body.get("text")))
+    except AssertionError as error:
+        raise web.HTTPConflict(text=str(error)) from None
+    if button.get("request_location"):
+        update = people.sends_location(user_id, *PLACE)
+    elif button.get("request_contact"):
+        name = people.chats.users[user_id]["first_name"]
+        update = people.sends_contact(user_id, PHONE, name)
+    else:
+        update = people.sends_text(user_id, str(button["text"]))
+    return web.json_response(update)
+
+
+async def _press(request: web.Request) -> web.Response:
+    user_id, body = _person(request), await _form(request)
+    try:
+        update = request.app[_SERVER].people.presses(
+            user_id, int(body.get("message_id") or 0), str(body.get("data"))
+        )
+    except (AssertionError, ValueError) as error:
+        raise web.HTTPConflict(text=str(error)) from None
+    return web.json_response(update)
+
+
+async def _photo(request: web.Request) -> web.Response:
+    user_id = _person(request)
+    form = await request.post()
+    upload, caption = form.get("photo"), str(form.get("caption") or "").strip()
+    if not isinstance(upload, web.FileField):
+        raise web.HTTPBadRequest(text="no photo")
+    data = upload.file.read()
+    update = request.app[_SERVER].people.sends_photo(user_id, caption=caption or None, data=data)
+    return web.json_response(update)
