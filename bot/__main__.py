@@ -1,5 +1,5 @@
-"""The `nghe-dan` command line: `run` the bot, `check-config` a settings file, `export-audit`
-one case's full record, `report` a period as Excel."""
+"""The `nghe-dan` command line: `run` the bot, `demo` it without Telegram, `check-config` a
+settings file, `export-audit` one case's full record, `report` a period as Excel."""
 
 from __future__ import annotations
 
@@ -100,13 +100,33 @@ def _check_config(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = _load(args.config, need_token=True)
+    """With --demo-without-token (`make run`), a missing file or token means the demo."""
+    if args.demo_without_token and not args.config.exists():
+        return _demo_instead(args)
+    config = _load(args.config, need_token=not args.demo_without_token)
     if config is None:
         return 1
+    if config.telegram.token is None:
+        return _demo_instead(args)
     from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
     asyncio.run(serve(config))
     return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from localapi.demo import run_demo  # noqa: PLC0415 - the local server loads only for the demo
+
+    try:
+        return run_demo(args.dir, args.port, lambda line: print(line, flush=True))
+    except KeyboardInterrupt:  # Ctrl-C before the demo could take over the signal
+        return 0
+
+
+def _demo_instead(args: argparse.Namespace) -> int:
+    print(t("demo.no_token"))
+    print(t("demo.no_token_en"))
+    return _demo(args)
 
 
 async def _read_record(config: Config, code: str) -> CaseRecord | None:
@@ -195,6 +215,17 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=text)
         command.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
         command.set_defaults(handler=handler)
+    run = commands.choices["run"]
+    run.add_argument(
+        "--demo-without-token",
+        action="store_true",
+        help="run the local demo instead when there is no config file or no token",
+    )
+    demo = commands.add_parser("demo", help="run the bot on a local server with a web chat")
+    for command in (run, demo):
+        command.add_argument("--port", type=int, default=8765, help="the demo's web chat port")
+        command.add_argument("--dir", type=Path, help="keep the demo's files here (default: temp)")
+    demo.set_defaults(handler=_demo)
     audit = commands.add_parser("export-audit", help="print one case and its full history")
     audit.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     audit.add_argument("--code", required=True, help="the case code, e.g. SN-2026-00042")

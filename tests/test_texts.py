@@ -13,7 +13,8 @@ import pytest
 from bot.texts import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted(p for d in ("bot", "handlers", "storage") for p in (ROOT / d).rglob("*.py"))
+PACKAGES = ("bot", "handlers", "localapi", "storage")
+SOURCES = sorted(p for d in PACKAGES for p in (ROOT / d).rglob("*.py"))
 VIETNAMESE = re.compile(
     r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạầấẩẫậằắẳẵặèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
 )

@@ -50,6 +50,31 @@ class BotProcess:
         return self.process.returncode or 0
 
 
+async def start_demo(log: Path, *args: str) -> tuple[asyncio.subprocess.Process, list[str], str]:
+    """Start `nghe-dan` (the demo, or run falling back to it) and read what it prints up to the
+    page's address, which comes last, in English; what it logs goes to `log`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NGHE_DAN_")}
+    with log.open("ab") as log_file:
+        process = await asyncio.create_subprocess_exec(
+            str(NGHE_DAN), *args, stdout=asyncio.subprocess.PIPE, stderr=log_file, env=env
+        )
+    assert process.stdout is not None
+    lines: list[str] = []
+    while not any("open http://" in line for line in lines):
+        line = await asyncio.wait_for(process.stdout.readline(), 60)
+        assert line, f"the demo ended before showing its address: {lines}"
+        lines.append(line.decode())
+    url = next(word for word in lines[-1].split() if word.startswith("http://"))
+    return process, lines, url
+
+
+async def interrupt(process: asyncio.subprocess.Process) -> int:
+    """Ctrl-C, as a person at the terminal stops the demo."""
+    process.send_signal(signal.SIGINT)
+    await asyncio.wait_for(process.communicate(), 30)
+    return process.returncode or 0
+
+
 @contextmanager
 def shown_log(log: Path) -> Iterator[None]:
     """On failure, show what the bot logged: the only window into another process."""

@@ -1,0 +1,102 @@
+"""`nghe-dan demo`: the whole system on one machine, with no Telegram account and no token.
+
+The real bot runs against the local Bot API server through `[telegram] base_url`, with a
+configuration derived from config.example.toml and a fresh database; the web chat lets one
+person play the citizen and every officer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+
+from bot.config import Config, load_config
+from bot.domain.people import Role
+from bot.texts import t
+from localapi.server import BotApiEmulator
+from localapi.webchat import Person
+
+TOKEN = "7000000001:local-demo-token-not-for-telegram"  # noqa: S105 - the local server's only
+CITIZEN_ID = 200000001
+EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+DATABASE = "nghe-dan.sqlite3"
+
+
+def config_text(example: str, base_url: str) -> str:
+    """The example configuration, pointed at the local server, with an officer per department."""
+    text = example.replace('token = ""', f'token = "{TOKEN}"', 1)
+    text = text.replace('base_url = "https://api.telegram.org"', f'base_url = "{base_url}"', 1)
+    text = text.replace('path = "data/nghe-dan.sqlite3"', f'path = "{DATABASE}"', 1)
+    extra = (files("localapi") / "demo_officers.toml").read_text(encoding="utf-8")
+    return f"{text.rstrip()}\n\n{extra}"
+
+
+def people(config: Config) -> list[Person]:
+    """The panes: the citizen, each department's officers, the leaders, then the supervisors."""
+    departments = {department.id: department.name for department in config.departments}
+    citizen = Person(CITIZEN_ID, t("demo.citizen_name"), t("demo.citizen_role"))
+    staff = sorted(
+        config.officers,
+        key=lambda o: (Role.SUPERVISOR in o.roles, Role.LEADER in o.roles, o.department is None),
+    )
+    panes = [citizen]
+    for officer in staff:
+        role = officer.title or ", ".join(role.value for role in officer.roles)
+        if officer.department in departments:
+            role = f"{role} · {departments[officer.department]}"
+        panes.append(Person(officer.telegram_id, officer.name, role))
+    return panes
+
+
+async def _wait_for_polling(server: BotApiEmulator, bot: asyncio.Task[None]) -> None:
+    """The page is worth opening once the bot asks for updates (or never, if it stopped)."""
+    polled = asyncio.create_task(server.polled.wait())
+    await asyncio.wait((bot, polled), return_when=asyncio.FIRST_COMPLETED)
+    polled.cancel()
+
+
+async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
+    from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    server = BotApiEmulator(TOKEN, bot_username="nghe_dan_demo_bot")
+    try:
+        await server.start(port=port)
+    except OSError:
+        await server.start()  # the usual port is taken: any free one will do
+    try:
+        config_file = folder / "config.toml"
+        example = EXAMPLE.read_text(encoding="utf-8")
+        config_file.write_text(config_text(example, server.base_url), encoding="utf-8")
+        (folder / DATABASE).unlink(missing_ok=True)
+        config = load_config(config_file, environ={})
+        server.add_people(people(config))
+        bot = asyncio.create_task(serve(config, stop))
+        await _wait_for_polling(server, bot)
+        if not bot.done():
+            say(t("demo.ready", url=server.base_url, folder=folder))
+            say(t("demo.ready_en", url=server.base_url))
+        await bot
+    finally:
+        await server.stop()
+    return 0
+
+
+def run_demo(folder: Path | None, port: int, say: Callable[[str], None]) -> int:
+    """Run until Ctrl-C; a temporary folder (the default) is removed afterwards."""
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        return asyncio.run(_demo(folder, port, say))
+    temporary = Path(tempfile.mkdtemp(prefix="nghe-dan-demo-"))
+    try:
+        return asyncio.run(_demo(temporary, port, say))
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)

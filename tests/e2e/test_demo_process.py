@@ -1,0 +1,66 @@
+"""`nghe-dan demo` and `make run`'s fallback as a user starts them: the real process, stopped
+with Ctrl-C (SIGINT) like a person at a terminal stops it."""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from pathlib import Path
+
+import aiohttp
+
+from bot.config import load_config
+from tests.e2e.harness import interrupt, start_demo
+
+CITIZEN = 200000001
+EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
+
+
+async def test_demo_serves_the_web_chat_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    log = tmp_path / "demo.log"
+    process, lines, url = await start_demo(log, "demo", "--port", "0", "--dir", str(tmp_path))
+    try:
+        assert any(f"mở {url} trong trình duyệt" in line for line in lines)
+        async with aiohttp.ClientSession(url) as web:
+            async with web.get("/chat/people") as response:
+                people = await response.json()
+            async with web.post(f"/chat/{CITIZEN}/text", json={"text": "/start"}):
+                pass
+            for _ in range(200):
+                async with web.get(f"/chat/{CITIZEN}") as response:
+                    messages = (await response.json())["messages"]
+                if len(messages) > 1:
+                    break
+                await asyncio.sleep(0.05)
+        assert "Kính chào ông/bà" in messages[1]["text"]
+    finally:
+        assert await interrupt(process) == 0
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+    config = load_config(tmp_path / "config.toml", environ={})
+    assert str(config.telegram.base_url).rstrip("/") == url
+    assert (tmp_path / "nghe-dan.sqlite3").exists()
+    staffed = {officer.department for officer in config.officers}
+    assert {department.id for department in config.departments} <= staffed
+    ids = [person["user_id"] for person in people]
+    assert ids[0] == CITIZEN
+    assert sorted(ids[1:]) == sorted(officer.telegram_id for officer in config.officers)
+    roles = [person["role"] for person in people]
+    assert roles[0] == "Người dân"
+    assert roles[-2:] == ["Chủ tịch UBND xã", "Chủ tịch UBMTTQ xã"]
+
+
+async def test_run_without_a_token_says_so_and_runs_the_demo(tmp_path: Path) -> None:
+    example = EXAMPLE.read_text("utf-8")
+    assert tomllib.loads(example)["telegram"]["token"] == ""
+    for config in (tmp_path / "missing.toml", tmp_path / "config.toml"):
+        if config.name == "config.toml":
+            config.write_text(example, encoding="utf-8")
+        log = tmp_path / f"{config.stem}.log"
+        process, lines, _ = await start_demo(
+            log, "run", "--demo-without-token", "--config", str(config), "--port", "0"
+        )
+        assert await interrupt(process) == 0
+        assert "Chưa có token Telegram" in lines[0]
+        assert "No Telegram token" in lines[1]
+        assert "Traceback" not in log.read_text(encoding="utf-8")
