@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's Chromium; Playwright downloads no browser of its own.
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint typecheck format clean
 
@@ -21,7 +23,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+$(CHROMIUM):
+	@echo "Cài Chromium cho kiểm thử trình duyệt / installing Chromium for the browser tests"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: lint $(CHROMIUM)
 	$(BIN)/pytest
 
 format: $(STAMP)

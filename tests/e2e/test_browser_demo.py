@@ -1,0 +1,108 @@
+"""The demo in a real browser: Debian's Chromium, driven by Playwright, plays a citizen who
+files a case and the officer who resolves it, each in their own pane of the web chat."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+
+from tests.e2e.harness import interrupt, start_demo
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright downloads no browser here
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CITIZEN = 200000001
+ECONOMY = 100000003  # the example config's officer of Phòng Kinh tế
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64) + b"\xff\xd9"
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def demo_url(tmp_path: Path) -> AsyncIterator[str]:
+    log = tmp_path / "demo.log"
+    process, _, url = await start_demo(log, "demo", "--port", "0", "--dir", str(tmp_path))
+    yield url
+    assert await interrupt(process) == 0
+
+
+async def _tap(pane: Locator, label: str) -> None:
+    """Press the button labelled `label`: the reply keyboard's, else the newest message's."""
+    exactly = re.compile(re.escape(label))  # has_text="Đồng ý" would match "Không đồng ý"
+    await pane.locator(".msg button, .keyboard button", has_text=exactly).last.click()
+
+
+async def _type(pane: Locator, text: str) -> None:
+    await pane.locator("input.text").fill(text)
+    await pane.locator("input.text").press("Enter")
+
+
+async def _sees(pane: Locator, text: str) -> str:
+    message = pane.locator(".msg", has_text=text).last
+    await expect(message).to_be_visible(timeout=20_000)
+    return await message.inner_text()
+
+
+async def test_a_citizen_files_a_case_and_sees_the_officers_result(
+    browser: Browser, demo_url: str
+) -> None:
+    page: Page = await browser.new_page(viewport={"width": 1600, "height": 900})
+    await page.goto(demo_url)
+    citizen = page.locator(f'section.pane[data-user="{CITIZEN}"]')
+    officer = page.locator(f'section.pane[data-user="{ECONOMY}"]')
+
+    await officer.get_by_role("button", name="BẮT ĐẦU").click()
+    await _sees(officer, "Lê Văn Cường")
+    await citizen.get_by_role("button", name="BẮT ĐẦU").click()
+    await _tap(citizen, "Đồng ý")
+    await _tap(citizen, "Gửi phản ánh")
+    await _tap(citizen, "Phản ánh")
+    await _tap(citizen, "Môi trường")
+    await _type(citizen, "Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.")
+    await _sees(citizen, "Không có ảnh")
+    await citizen.locator("input[type=file]").set_input_files(
+        {"name": "bai-rac.jpg", "mimeType": "image/jpeg", "buffer": JPEG}
+    )
+    await expect(citizen.locator(".msg.mine img")).to_have_count(1)
+    await _tap(citizen, "Xong, sang bước tiếp")
+    await _tap(citizen, "Gửi vị trí hiện tại")
+    await expect(citizen.locator(".msg.mine", has_text="📍")).to_have_count(1)
+    await _tap(citizen, "Không cần")
+    await _tap(citizen, "✅ Gửi")
+    receipt = await _sees(citizen, "Mã hồ sơ: ")
+    code = receipt.split("Mã hồ sơ: ")[1].split()[0]
+
+    await _sees(officer, f"Hồ sơ mới {code}")
+    await expect(officer.locator(".msg img")).to_have_count(1)
+    await _tap(officer, "Tiếp nhận")
+    await _sees(citizen, "đã được thụ lý")
+    await _tap(officer, "Giải quyết")
+    await _type(officer, "Đã thu dọn bãi rác và đặt biển cấm đổ rác.")
+    await _tap(officer, "Gửi kết quả")
+    result = await _sees(citizen, "Kết quả: Đã thu dọn bãi rác")
+    assert code in result
+
+    # On a phone-sized screen one pane shows at a time; the tabs switch between them.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.locator("#tabs button", has_text="Lê Văn Cường").click()
+    await expect(officer).to_be_visible()
+    await expect(citizen).to_be_hidden()
