@@ -1,0 +1,139 @@
+"""`python -m bench` (`make bench`): run the benchmarks, print a table, write the results.
+
+Exits 1 when an invariant fails (a lost or doubled message, a case not stored); targets are
+printed with the numbers but decide nothing, since timings depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import telegram
+
+from bench.configs import fresh
+from bench.fanout import run_fanout
+from bench.floor import run_floor
+from bench.ingest import run_ingest
+from bench.scale import run_scale
+from bench.sizes import FULL, SMALL, Sizes
+from bench.targets import checked, invariants
+
+PARTS = ("floor", "ingest", "fanout", "scale")
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) // 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": memory,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "python_telegram_bot": telegram.__version__,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+async def run(sizes: Sizes, parts: list[str], work: Path) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    if "floor" in parts:
+        results["floor"] = await run_floor(
+            fresh(work / "floor"), sizes.floor_updates, sizes.floor_people
+        )
+    if "ingest" in parts:
+        results["ingest"] = await run_ingest(fresh(work / "ingest"), sizes.ingest_citizens)
+        if "floor" in results:
+            ratio = results["ingest"]["updates_per_second"] / results["floor"]["updates_per_second"]
+            results["ingest"]["ratio_to_floor"] = round(ratio, 3)
+        if sizes.paced_citizens:
+            results["ingest_paced"] = await run_ingest(
+                fresh(work / "paced"), sizes.paced_citizens, paced=True
+            )
+    if "fanout" in parts:
+        results["fanout"] = await run_fanout(
+            fresh(work / "fanout"), sizes.notices, sizes.recipients, sizes.emulator_limit
+        )
+    if "scale" in parts:
+        results["scale"] = await run_scale(
+            fresh(work / "scale"), sizes.cases, sizes.citizens, sizes.samples
+        )
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [f"{'target':<26} {'goal':>10} {'measured':>12}  met"]
+    for row in results["targets"]:
+        mark = "yes" if row["met"] else "NO"
+        lines.append(f"{row['target']:<26} {row['goal']:>10} {row['value']:>12g}  {mark}")
+    lines.append("")
+    failed = [name for name, held in results["invariants"].items() if not held]
+    lines.append(
+        f"invariants: {len(results['invariants']) - len(failed)} held"
+        + (f", FAILED: {', '.join(failed)}" if failed else "")
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--small", action="store_true", help="the quick run the tests make")
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts")
+    parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    # As in the test suite: conversations check each button's step themselves.
+    warnings.filterwarnings("ignore", "If 'per_message=False'")
+    sizes = SMALL if args.small else FULL
+    work = args.keep or Path(tempfile.mkdtemp(prefix="nghe-dan-bench-"))
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    try:
+        results = asyncio.run(run(sizes, args.only or list(PARTS), work))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    report: dict[str, Any] = {
+        "mode": "small" if args.small else "full",
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - clock, 1),
+        "machine": machine() | {"load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        **results,
+    }
+    report["targets"] = checked(results)
+    report["invariants"] = invariants(results)
+    print(table(report))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return 0 if all(report["invariants"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""What every benchmark starts from: a config file like the example, pointed at a scratch folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import ROOT, TOKEN
+
+
+def write_config(
+    folder: Path,
+    *,
+    base_url: str | None = None,
+    max_per_second: float | None = None,
+    database: Path | None = None,
+) -> Path:
+    """config.example.toml with the test token, a database in `folder` (or `database`), and
+    optionally another Bot API server and outbox rate."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    edits = [('token = ""', f'token = "{TOKEN}"')]
+    if database is not None:
+        edits.append(('path = "data/nghe-dan.sqlite3"', f'path = "{database}"'))
+    if base_url is not None:
+        edits.append(('base_url = "https://api.telegram.org"', f'base_url = "{base_url}"'))
+    if max_per_second is not None:
+        edits.append(("max_per_second = 25", f"max_per_second = {max_per_second:g}"))
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise ValueError(f"config.example.toml no longer holds {old!r} once")
+        text = text.replace(old, new)
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fresh(folder: Path) -> Path:
+    """An empty scratch folder."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder

@@ -1,0 +1,121 @@
+"""Fan-out: thousands of queued notices delivered by the real `nghe-dan` process to the Bot API
+emulator, which allows `limit` messages a second and answers 429 with retry_after beyond it.
+
+The notices are queued in the database before the bot starts, as a burst of case events or an
+announcement leaves them; the bot's own job queue, outbox, sender and HTTP client deliver them.
+The outbox is set to the emulator's limit (`[outbox] max_per_second`), so the achieved rate over
+the limit says how much of the allowance the delivery loop leaves unused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.configs import write_config
+from bot.clock import SystemClock
+from bot.config import load_config
+from bot.dialogs.base import Notice
+from bot.domain.people import Person
+from bot.services.outbox import notify
+from handlers.context import CHANNEL
+from localapi import JSON, ApiError, BotApiEmulator
+from storage.database import Database
+from tests.conftest import TOKEN
+from tests.e2e.harness import BotProcess
+
+FIRST_RECIPIENT = 50_000_001
+
+
+class MeteredEmulator(BotApiEmulator):
+    """The emulator, timing every message it accepted and counting the 429s it answered."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.accepted: list[float] = []
+        self.too_many = 0
+
+    def _check_limits(self, method: str, params: JSON) -> None:
+        try:
+            super()._check_limits(method, params)
+        except ApiError as error:
+            self.too_many += error.code == 429
+            raise
+        if method.lower() == "sendmessage":
+            self.accepted.append(time.monotonic())
+
+
+async def _queue(path: Path, recipients: range, rounds: int) -> None:
+    """Every recipient gets `rounds` notices, queued round by round in one transaction."""
+    clock = SystemClock()
+    db = await Database.open(path)
+    try:
+        now = clock.now().isoformat()
+        async with db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO people (channel, external_id, display_name, consent_at, "
+                "consent_notice, created_at, updated_at) VALUES (?, ?, ?, ?, 'v1', ?, ?)",
+                [(CHANNEL, str(r), f"Dân {r}", now, now, now) for r in recipients],
+            )
+            for n in range(rounds):
+                for r in recipients:
+                    person = Person(0, CHANNEL, str(r), f"Dân {r}", datetime.now(UTC), "v1")
+                    await notify(conn, person, Notice(f"Tin {n + 1} gửi {r}"), f"b:{r}:{n}", clock)
+    finally:
+        await db.close()
+
+
+async def _unsent(path: Path) -> int:
+    db = await Database.open(path)
+    try:
+        async with db.reader.execute(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        await db.close()
+
+
+async def run_fanout(folder: Path, notices: int, recipients: int, limit: float) -> dict[str, Any]:
+    rounds = max(1, notices // recipients)
+    people = range(FIRST_RECIPIENT, FIRST_RECIPIENT + recipients)
+    expected = Counter({(r, f"Tin {n + 1} gửi {r}"): 1 for n in range(rounds) for r in people})
+    async with MeteredEmulator(token=TOKEN, max_per_second=limit) as emu:
+        for r in people:
+            emu.chats.user(r)  # opened the chat with the bot some time ago
+        config_file = write_config(folder, base_url=emu.base_url, max_per_second=limit)
+        database = load_config(config_file).storage.path
+        await _queue(database, people, rounds)
+        bot = BotProcess(config_file, folder / "bot.log")
+        await bot.start()
+        deadline = time.monotonic() + 60 + 3 * len(expected) / limit
+        try:
+            while sum(len(emu.messages_to(r)) for r in people) < len(expected):
+                if time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.5)
+        finally:
+            await bot.stop()
+        unsent = await _unsent(database)
+    got = Counter((r, m.get("text", "")) for r in people for m in emu.messages_to(r))
+    duplicates = sum(n - 1 for n in got.values() if n > 1)
+    lost = sum(1 for key in expected if key not in got)
+    span = emu.accepted[-1] - emu.accepted[0] if len(emu.accepted) > 1 else 0.0
+    rate = (len(emu.accepted) - 1) / span if span else 0.0
+    return {
+        "notices": len(expected),
+        "recipients": recipients,
+        "limit_per_second": limit,
+        "seconds": round(span, 2),
+        "achieved_per_second": round(rate, 2),
+        "ratio_to_limit": round(rate / limit, 3),
+        "too_many_requests": emu.too_many,
+        "duplicates": duplicates,
+        "lost": lost,
+        "invariants": {"no_duplicates": duplicates == 0, "no_losses": lost == 0 and unsent == 0},
+    }

@@ -1,0 +1,114 @@
+"""Ingest: citizens filing complete cases through the real handlers, storage and outbox.
+
+Every citizen goes through the whole conversation (10 updates: /start, consent, the menu, kind,
+category, content, no photo, no place, no contact, send). The citizens are interleaved step by
+step, so all of them have a draft open at once, and the updates are handled one after another,
+as the Application's own loop handles what polling brings (it processes no two at once).
+
+Two ways: `paced`, the bot as deployed, whose AIORateLimiter keeps every request (replies
+included) under Telegram's 30 a second, so the run measures that limit more than the bot; and
+unpaced, the same limiter with the overall rate lifted, which measures what the handlers,
+storage and outbox themselves cost, to compare with the floor.
+
+The outbox is the real Deliverer with the [outbox] limits, on a timer that does not wait, so the
+cards to officers and the receipts go out during the run instead of trickling out afterwards:
+more work inside the measured time than the bot does in a burst, never less.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.configs import write_config
+from bench.crowd import Crowd, Recorder, unpaced
+from bench.stats import latency
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.config import load_config
+from bot.services import Services
+from bot.services.officers import sync_from_config
+from handlers.context import CHANNEL
+from storage.database import Database
+from tests.support.clock import FakeTimer
+
+FIRST_CITIZEN = 40_000_001
+RECEIPT = "Đã gửi đơn thành công"
+STEPS = 10
+
+
+async def _file_case(crowd: Crowd, user: int, step: int) -> None:
+    """Step `step` of one citizen's conversation, as a person would do it."""
+    if step == 0:
+        await crowd.say(user, "/start")
+    elif step == 5:
+        await crowd.say(user, f"Rác thải đổ trộm ở đầu ngõ {user}, thôn Đông, đã một tuần nay.")
+    elif step == 7:
+        await crowd.say(user, "Bỏ qua")
+    else:
+        labels = {
+            1: "Đồng ý",
+            2: "Gửi phản ánh",
+            3: "Phản ánh",
+            4: "Môi trường",
+            6: "Không có ảnh",
+            8: "Không cần",
+            9: "Gửi",
+        }
+        await crowd.tap(user, labels[step])
+
+
+async def _count(db: Database, sql: str) -> int:
+    async with db.reader.execute(sql) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def run_ingest(folder: Path, citizens: int, *, paced: bool = False) -> dict[str, Any]:
+    config = load_config(write_config(folder))
+    db = await Database.open(config.storage.path)
+    users = range(FIRST_CITIZEN, FIRST_CITIZEN + citizens)
+    try:
+        services = Services(config=config, db=db, clock=SystemClock())
+        await sync_from_config(db, services.clock, config, CHANNEL)
+        request = Recorder()
+        limiter = None if paced else unpaced()
+        app = build_application(services, request=request, timer=FakeTimer(), rate_limiter=limiter)
+        async with app:
+            await app.start()
+            crowd = Crowd(app, request)
+            start = time.perf_counter()
+            for step in range(STEPS):
+                for user in users:
+                    await _file_case(crowd, user, step)
+            elapsed = time.perf_counter() - start
+            await app.stop()  # waits for the deliveries the updates started
+            while await app.bot_data.deliverer.deliver_due():
+                pass
+        stored = await _count(db, "SELECT count(*) FROM tickets")
+        filers = await _count(db, "SELECT count(DISTINCT citizen_id) FROM tickets")
+        pending = await _count(
+            db, "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+        )
+        failed = await _count(db, "SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL")
+        queued = await _count(db, "SELECT count(*) FROM outbox")
+    finally:
+        await db.close()
+    receipts = [sum(RECEIPT in text for text in request.texts[user]) for user in users]
+    return {
+        "citizens": citizens,
+        "paced": paced,
+        "updates": crowd.updates,
+        "seconds": round(elapsed, 3),
+        "updates_per_second": round(crowd.updates / elapsed, 1),
+        "cases_per_second": round(citizens / elapsed, 1),
+        "latency": latency(crowd.stopwatch.samples),
+        "outbox_messages": queued,
+        "sends": request.sends,
+        "invariants": {
+            "all_cases_stored": stored == citizens and filers == citizens,
+            "one_receipt_each": receipts == [1] * citizens,
+            "outbox_drained": pending == 0 and failed == 0,
+        },
+    }

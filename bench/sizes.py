@@ -1,0 +1,46 @@
+"""How big each benchmark runs: the issue's full size, and the small run the test suite makes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    floor_updates: int
+    floor_people: int
+    ingest_citizens: int  # 10 updates each
+    paced_citizens: int  # 0: no run with Telegram's pace
+    notices: int
+    recipients: int
+    emulator_limit: float  # messages a second
+    cases: int
+    citizens: int
+    samples: int  # look-ups timed per kind
+
+
+FULL = Sizes(
+    floor_updates=10_000,
+    floor_people=1_000,
+    ingest_citizens=1_000,
+    paced_citizens=100,
+    notices=10_000,
+    recipients=2_000,
+    emulator_limit=30,
+    cases=1_000_000,
+    citizens=200_000,
+    samples=200,
+)
+# Invariants only: enough of everything to lose or double something if the code could.
+SMALL = Sizes(
+    floor_updates=2_000,
+    floor_people=200,
+    ingest_citizens=200,
+    paced_citizens=0,
+    notices=150,
+    recipients=50,
+    emulator_limit=30,
+    cases=10_000,
+    citizens=2_000,
+    samples=20,
+)

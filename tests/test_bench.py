@@ -1,0 +1,38 @@
+"""The benchmark's small run, as `make test` makes it: every part runs against the real handlers,
+storage, outbox and `nghe-dan` process, and nothing is lost, doubled or left unstored.
+
+Timings are printed by the benchmark, never asserted here: they depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--small", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))
+    held = results["invariants"]
+    assert len(held) >= 10
+    assert all(held.values()), held
+    assert results["floor"]["updates"] == 2_000
+    assert results["ingest"]["updates"] == 2_000
+    assert results["ingest"]["citizens"] == 200
+    fanout = results["fanout"]
+    assert (fanout["notices"], fanout["duplicates"], fanout["lost"]) == (150, 0, 0)
+    assert results["scale"]["cases"] == 10_000
+    assert results["scale"]["handlers"]["viec"]["count"] == 21
