@@ -1,5 +1,6 @@
 """The `nghe-dan` command line: `run` the bot, `demo` it without Telegram, `check-config` a
-settings file, `export-audit` one case's full record, `report` a period as Excel."""
+settings file, `export-audit` one case's full record, `report` a period as Excel, `backup` the
+live database."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from collections import Counter
 from datetime import date
@@ -24,7 +26,8 @@ from bot.reports.excel import workbook_bytes
 from bot.services.audit import case_record
 from bot.services.reports import build_report
 from bot.texts import t
-from storage.database import Database
+from storage.backup import BackupError, backup
+from storage.database import Database, NewerDatabaseError
 
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -204,6 +207,27 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    """Copy the database, even while the bot runs; needs no bot token."""
+    config = _load(args.config, need_token=False)
+    if config is None:
+        return 1
+    source = config.storage.path
+    if not source.exists():
+        print(t("backup.no_database", path=source), file=sys.stderr)
+        return 1
+    try:
+        info = asyncio.run(backup(source, args.out))
+    except BackupError as error:
+        print(t("backup.damaged", path=source, detail=error), file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as error:  # no such folder, no room, no permission
+        print(t("backup.cannot_write", path=args.out, detail=error), file=sys.stderr)
+        return 1
+    print(t("backup.done", path=args.out, size=info.size, version=info.schema_version))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nghe-dan", description="Nghe Dân")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -238,9 +262,17 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     report.add_argument("--chart", type=Path, help="also draw the weekly chart as a .png file")
     report.set_defaults(handler=_report)
+    copy = commands.add_parser("backup", help="copy the database safely, even while the bot runs")
+    copy.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    copy.add_argument("--out", type=Path, required=True, help="the backup file to write")
+    copy.set_defaults(handler=_backup)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
-    code: int = args.handler(args)
+    try:
+        code: int = args.handler(args)
+    except NewerDatabaseError as error:
+        print(t("database.newer", found=error.found, known=error.known), file=sys.stderr)
+        return 1
     return code
 
 

@@ -26,6 +26,19 @@ class DatabaseError(Exception):
     """The database cannot be used as it is (for example, it is newer than this program)."""
 
 
+class NewerDatabaseError(DatabaseError):
+    """Written by a newer version of the program: migrating it backwards is impossible, and
+    using it as it is could lose what the newer version stores, so it is left untouched."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"the database has schema version {found}, newer than this program "
+            f"({known}); refusing to touch it"
+        )
+        self.found = found
+        self.known = known
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """Every migration shipped with the code, as (version, file name, SQL), in order."""
     found = []
@@ -60,10 +73,7 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     current = int(row[0]) if row else 0
     known = migrations()
     if current > len(known):
-        raise DatabaseError(
-            f"the database has schema version {current}, newer than this program "
-            f"({len(known)}); refusing to touch it"
-        )
+        raise NewerDatabaseError(current, len(known))
     for version, name, sql in known[current:]:
         _LOGGER.info("applying migration %s", name)
         try:
