@@ -8,7 +8,7 @@ import signal
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -173,6 +173,12 @@ async def _announce_progress(context: Context) -> None:
     await show_progress(context.bot, context.services)
 
 
+def _polling_failed(error: TelegramError) -> None:
+    """One line per failed poll instead of PTB's traceback: its polling loop retries forever,
+    waiting 1 s, then half as long again each time up to 30 s, and resumes by itself."""
+    _LOGGER.warning("Telegram unreachable while polling (%s); retrying", error)
+
+
 async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
     """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll, close cleanly.
 
@@ -205,7 +211,9 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
             await app.start()
             if app.updater is None:
                 raise RuntimeError("the application was built without an updater")
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            await app.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
+            )
             _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
             await stop.wait()
             await app.updater.stop()

@@ -94,6 +94,9 @@ class BotApiEmulator:
         self._commands: dict[str, list[JSON]] = {}
         self._blocked: set[str] = set()
         self._runner: web.AppRunner | None = None
+        self._address = ("127.0.0.1", 0)
+        self._failing: int | None = None  # an HTTP status every request gets, in an outage
+        self.failed_calls: list[str] = []  # methods answered with that status
         # "_api_send_message" serves "sendMessage": Telegram ignores the case of method names.
         self._methods: dict[str, Callable[[JSON], Awaitable[Any]]] = {
             name[5:].replace("_", ""): getattr(self, name)
@@ -122,7 +125,8 @@ class BotApiEmulator:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         await web.SockSite(self._runner, sock).start()
-        self.base_url = f"http://{host}:{sock.getsockname()[1]}"
+        self._address = (host, sock.getsockname()[1])
+        self.base_url = f"http://{host}:{self._address[1]}"
 
     async def stop(self) -> None:
         self.updates.close()
@@ -140,6 +144,9 @@ class BotApiEmulator:
     # ----- HTTP layer ------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         parts = request.path.lstrip("/").split("/")
+        if self._failing is not None:  # a proxy's error page, not the Bot API's JSON
+            self.failed_calls.append(parts[-1])
+            return web.Response(status=self._failing, text=f"<html>{self._failing}</html>")
         if len(parts) >= 3 and parts[:2] == ["file", f"bot{self.token}"]:
             if stored := self.files.at_path("/".join(parts[2:])):
                 return web.Response(body=stored.data)
@@ -348,6 +355,21 @@ class BotApiEmulator:
     def redeliver(self, update_id: int) -> None:
         """Queue an already delivered update again, once, as Telegram sometimes does."""
         self.updates.redeliver(update_id)
+
+    def fail_with(self, status: int | None) -> None:
+        """Answer every request with this HTTP status (502: Telegram, or a proxy in front of
+        it, in trouble) until called with None. What users send meanwhile waits, as on
+        Telegram, and is delivered afterwards."""
+        self._failing = status  # a long poll already open ends as usual; the next one fails
+
+    async def go_offline(self) -> None:
+        """Nothing listens any more: every connection is refused until `come_back()`."""
+        await self.stop()
+
+    async def come_back(self) -> None:
+        """Listen again, on the same address, with everything that happened meanwhile."""
+        self.updates.reopen()
+        await self.start(*self._address)
 
     def block_chat(self, chat_id: int) -> None:
         self._blocked.add(str(chat_id))

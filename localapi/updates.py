@@ -49,6 +49,9 @@ class UpdateQueue:
         self._closing = True
         self._new.set()
 
+    def reopen(self) -> None:
+        self._closing = False
+
     def _confirm(self, params: JSON) -> None:
         if params.get("offset") is None:
             return

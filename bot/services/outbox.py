@@ -25,11 +25,14 @@ Bulk messages (an announcement to every subscriber) are taken after every other 
 a case notice queued behind two thousand of them goes with the next batch.
 
 When the platform says "wait" (RetryLaterError: a 429's retry_after, a network failure) the
-message is postponed in the database with a growing backoff, the run stops, and nothing at all
-is sent until the wait is over: the rest of the queue is left untouched, so an outage costs one
-attempt, not one per queued message. A person who cannot be reached (blocked the bot) is tried
-once: that message and everything else still queued for the chat are marked failed, never
-retried.
+message is postponed in the database with a growing backoff (at most LONGEST_WAIT_BACKOFF
+beyond the platform's own wait), the run stops, and nothing at all is sent until the wait is
+over: the rest of the queue is left untouched, so an outage costs one attempt every half minute
+at most, not one per queued message, and is never a reason to give a message up; delivery
+resumes within half a minute of the platform's return. A message that fails in a way nobody
+promised is given up after MAX_ATTEMPTS. A person who cannot be reached (blocked the bot) is
+tried once: that message and everything else still queued for the chat are marked failed,
+never retried.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ from storage import outbox
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # for failures other than the platform's "wait", which is always waited out
+LONGEST_WAIT_BACKOFF = timedelta(seconds=30)  # as python-telegram-bot's polling backs off
 UNPACED_BATCH = 100
 HELD_PER_BATCH = 4  # messages a run holds waiting for their chats, in batches at most
 # A run waits out a platform's "wait" this long at most; a longer one ends the run, and the
@@ -326,23 +330,29 @@ class Deliverer:
         except RetryLaterError as error:
             _LOGGER.info("outbox %s: wait %.1f s (%s)", message.id, error.seconds, error)
             self._pace.hold(error.seconds)
-            await self._retry(message, error.seconds, str(error))
+            await self._wait(message, error.seconds, str(error))
             return _Outcome.WAIT
         except Exception as error:
             _LOGGER.exception("outbox %s could not be sent", message.id)
-            await self._retry(message, 0, f"{type(error).__name__}: {error}")
+            await self._retry(message, f"{type(error).__name__}: {error}")
             return _Outcome.DONE
         # Marked at once, on its own: a crash from here to the commit re-sends this one message.
         async with self._db.transaction() as conn:
             await outbox.mark_sent(conn, message.id, self._clock.now())
         return _Outcome.SENT
 
-    async def _retry(self, message: outbox.Pending, seconds: float, reason: str) -> None:
+    async def _wait(self, message: outbox.Pending, seconds: float, reason: str) -> None:
+        """The platform is busy or out of reach: no fault of the message, so never given up."""
+        backing_off = min(backoff(message.attempts), LONGEST_WAIT_BACKOFF)
+        until = self._clock.now() + max(timedelta(seconds=seconds), backing_off)
+        async with self._db.transaction() as conn:
+            await outbox.postpone(conn, message.id, until, reason)
+
+    async def _retry(self, message: outbox.Pending, reason: str) -> None:
         """Try again later, backing off; give up after MAX_ATTEMPTS."""
         now = self._clock.now()
         async with self._db.transaction() as conn:
             if message.attempts + 1 >= MAX_ATTEMPTS:
                 await outbox.mark_failed(conn, message.id, now, reason)
             else:
-                wait = max(timedelta(seconds=seconds), backoff(message.attempts))
-                await outbox.postpone(conn, message.id, now + wait, reason)
+                await outbox.postpone(conn, message.id, now + backoff(message.attempts), reason)

@@ -17,6 +17,7 @@ from bot.domain.choices import Option
 from bot.domain.people import Person
 from bot.services.citizens import give_consent
 from bot.services.outbox import (
+    LONGEST_WAIT_BACKOFF,
     MAX_ATTEMPTS,
     Deliverer,
     RetryLaterError,
@@ -202,10 +203,36 @@ async def test_a_short_wait_gives_way_to_the_growing_backoff(
     assert channel.tries_for("541") == 4
 
 
-async def test_after_max_attempts_the_message_is_marked_failed(
+async def test_a_network_outage_of_any_length_never_gives_a_message_up(
     db: Database, clock: FixedClock
 ) -> None:
-    channel = FakeChannel(retry_later={"551": (1.0, "still busy")})
+    channel = FakeChannel(retry_later={"552": (5.0, "Bad Gateway")})
+    deliverer = Deliverer(db, clock, {CHANNEL: channel})
+    who = await person(db, clock, "552")
+    await queue(db, clock, who, notice("Hồ sơ đã được giải quyết"), "outage")
+    start = clock.now()
+
+    for _ in range(3 * MAX_ATTEMPTS):
+        assert await deliverer.deliver_due() == 0
+        stored = await row(db, "outage")
+        assert stored["failed_at"] is None
+        when = at(stored["not_before"])
+        assert when is not None
+        assert when - clock.now() <= LONGEST_WAIT_BACKOFF, "asked again every half minute"
+        clock.current = when
+    assert clock.now() - start > timedelta(minutes=10)
+
+    del channel.retry_later["552"]
+    assert await deliverer.deliver_due() == 1
+    assert await deliverer.deliver_due() == 0
+    assert channel.delivered == [("552", notice("Hồ sơ đã được giải quyết"))]
+    assert channel.tries_for("552") == 3 * MAX_ATTEMPTS + 1
+
+
+async def test_after_max_attempts_a_broken_message_is_marked_failed(
+    db: Database, clock: FixedClock
+) -> None:
+    channel = FakeChannel(broken={"551"})
     deliverer = Deliverer(db, clock, {CHANNEL: channel})
     who = await person(db, clock, "551")
     await queue(db, clock, who, notice("Tin"), "hopeless")
@@ -222,7 +249,7 @@ async def test_after_max_attempts_the_message_is_marked_failed(
     failed = await row(db, "hopeless")
     assert at(failed["failed_at"]) == clock.now()
     assert failed["attempts"] == MAX_ATTEMPTS
-    assert failed["last_error"] == "still busy"
+    assert failed["last_error"] == "RuntimeError: the platform answered something unexpected"
     assert failed["sent_at"] is None
     assert channel.tries_for("551") == MAX_ATTEMPTS
     clock.advance(timedelta(days=1))
