@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -33,9 +34,10 @@ from bot.texts import t
 from handlers import register
 from handlers.announcements import show_progress
 from handlers.context import CHANNEL, App, BotData, ChatData, Context, UserData
+from handlers.errors import log_disk_full
 from handlers.persistence import SqlitePersistence
 from handlers.sender import TelegramSender
-from storage.database import Database
+from storage.database import Database, is_disk_full
 
 _LOGGER = logging.getLogger(__name__)
 CITIZEN_COMMANDS = (
@@ -74,7 +76,13 @@ class DurableApplication(
             return
         await super().process_update(update)
         await self.update_persistence()
-        await mark_handled(services.db, services.clock, CHANNEL, update.update_id)
+        try:
+            await mark_handled(services.db, services.clock, CHANNEL, update.update_id)
+        except sqlite3.OperationalError as error:
+            # Raising here would end PTB's update loop; the bot must go on once there is room.
+            if not is_disk_full(error):
+                raise
+            log_disk_full(error, f"that update {update.update_id} was handled")
         if self.running:
             # What the update queued for other people goes out now, off the update loop.
             self.create_task(self.bot_data.deliverer.deliver_due())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -37,6 +38,13 @@ class NewerDatabaseError(DatabaseError):
         )
         self.found = found
         self.known = known
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """SQLITE_FULL: no room for what was being written. The transaction was rolled back whole,
+    so the database is as before it; writing works again once there is room."""
+    code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
+    return code is not None and code & 0xFF == sqlite3.SQLITE_FULL
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -245,6 +245,8 @@ class Deliverer:
         self._batch = limits.batch if limits else UNPACED_BATCH
         self._pace = _Pace(limits, timer or SystemTimer())
         self._lock = asyncio.Lock()
+        # Sent, but the database could not record it (a full disk): never sent again meanwhile.
+        self._unrecorded: dict[int, datetime] = {}
 
     @property
     def busy(self) -> bool:
@@ -261,6 +263,7 @@ class Deliverer:
         """
         budget = self._batch if limit is None else limit
         async with self._lock:
+            await self._record_unrecorded()
             sent = settled = 0
             held: list[outbox.Pending] = []
             gone: set[_Chat] = set()  # chats found unreachable in this run
@@ -337,9 +340,23 @@ class Deliverer:
             await self._retry(message, f"{type(error).__name__}: {error}")
             return _Outcome.DONE
         # Marked at once, on its own: a crash from here to the commit re-sends this one message.
-        async with self._db.transaction() as conn:
-            await outbox.mark_sent(conn, message.id, self._clock.now())
+        sent_at = self._clock.now()
+        try:
+            async with self._db.transaction() as conn:
+                await outbox.mark_sent(conn, message.id, sent_at)
+        except Exception:
+            self._unrecorded[message.id] = sent_at
+            raise
         return _Outcome.SENT
+
+    async def _record_unrecorded(self) -> None:
+        """Record what was sent while the database could not take it; until that works,
+        nothing more is sent (the run raises), so nothing is sent twice."""
+        while self._unrecorded:
+            message_id, sent_at = next(iter(self._unrecorded.items()))
+            async with self._db.transaction() as conn:
+                await outbox.mark_sent(conn, message_id, sent_at)
+            del self._unrecorded[message_id]
 
     async def _wait(self, message: outbox.Pending, seconds: float, reason: str) -> None:
         """The platform is busy or out of reach: no fault of the message, so never given up."""

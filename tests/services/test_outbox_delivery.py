@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+import pytest
 
 from bot.dialogs.base import Notice
 from bot.domain.choices import Option
@@ -366,3 +369,37 @@ async def test_one_message_failing_unexpectedly_does_not_block_the_others(
 
     assert (await row(db, "fine"))["sent_at"] is not None
     assert (await row(db, "poison"))["attempts"] > 0
+
+
+async def test_a_message_sent_but_not_recorded_is_not_sent_again(
+    db: Database, clock: FixedClock
+) -> None:
+    """The database refuses to record a send (a full disk, say): the message is remembered as
+    sent, nothing else goes until the record is written, and it is never sent twice."""
+    channel = FakeChannel()
+    deliverer = Deliverer(db, clock, {CHANNEL: channel})
+    who = await person(db, clock, "581")
+    await queue(db, clock, who, notice("Hồ sơ đã được tiếp nhận"), "first")
+    await queue(db, clock, who, notice("Hồ sơ đã được giải quyết"), "second")
+    async with db.transaction() as conn:
+        await conn.execute(
+            "CREATE TRIGGER no_room BEFORE UPDATE OF sent_at ON outbox "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+
+    for _ in range(3):
+        with pytest.raises(sqlite3.IntegrityError, match="full"):
+            await deliverer.deliver_due()
+        clock.advance(timedelta(minutes=1))
+    assert channel.delivered == [("581", notice("Hồ sơ đã được tiếp nhận"))]
+    assert (await row(db, "first"))["sent_at"] is None
+
+    async with db.transaction() as conn:
+        await conn.execute("DROP TRIGGER no_room")
+    assert await deliverer.deliver_due() == 1
+    assert channel.delivered == [
+        ("581", notice("Hồ sơ đã được tiếp nhận")),
+        ("581", notice("Hồ sơ đã được giải quyết")),
+    ]
+    assert (await row(db, "first"))["sent_at"] is not None
+    assert (await row(db, "second"))["sent_at"] is not None
