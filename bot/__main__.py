@@ -54,6 +54,19 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
         return None
 
 
+def _receiving(config: Config) -> str:
+    telegram = config.telegram
+    if telegram.mode == "polling":
+        return t("config.summary.polling")
+    return t(
+        "config.summary.webhook",
+        url=telegram.webhook_url,
+        listen=telegram.listen,
+        port=telegram.port,
+        secret=t("config.summary.token_set"),
+    )
+
+
 def summary(config: Config) -> str:
     """One screen that lets the IT officer see the file was read as they meant."""
     roles = Counter(role.value for officer in config.officers for role in officer.roles)
@@ -62,6 +75,7 @@ def summary(config: Config) -> str:
         t("config.summary.timezone", value=config.commune.timezone),
         t("config.summary.server", value=config.telegram.base_url),
         t("config.summary.token", value=t("config.summary.token_set")),
+        _receiving(config),
         t("config.summary.storage", value=config.storage.path),
         t("config.summary.departments", count=len(config.departments)),
         *(f"    {d.id}: {d.name}" for d in config.departments),

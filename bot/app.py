@@ -7,6 +7,7 @@ import logging
 import signal
 import sqlite3
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import BadRequest, TelegramError
@@ -18,11 +19,12 @@ from telegram.ext import (
     Defaults,
     ExtBot,
     JobQueue,
+    Updater,
 )
 from telegram.request import BaseRequest
 
 from bot.clock import SystemClock
-from bot.config import Config
+from bot.config import Config, TelegramConfig
 from bot.dialogs.staff import staff_commands
 from bot.domain.limits import RateLimiter
 from bot.services import Services
@@ -82,7 +84,7 @@ class DurableApplication(
             # Raising here would end PTB's update loop; the bot must go on once there is room.
             if not is_disk_full(error):
                 raise
-            log_disk_full(error, f"that update {update.update_id} was handled")
+            log_disk_full(error, f"the record that update {update.update_id} was handled")
         if self.running:
             # What the update queued for other people goes out now, off the update loop.
             self.create_task(self.bot_data.deliverer.deliver_due())
@@ -187,8 +189,34 @@ def _polling_failed(error: TelegramError) -> None:
     _LOGGER.warning("Telegram unreachable while polling (%s); retrying", error)
 
 
+async def _receive_updates(app: App, telegram: TelegramConfig) -> Updater:
+    """Poll, or serve a webhook: PTB's server answers 403 to a post without the secret token,
+    so only Telegram can hand the bot updates."""
+    updater = app.updater
+    if updater is None:
+        raise RuntimeError("the application was built without an updater")
+    if telegram.mode == "polling":
+        await updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
+        )
+        return updater
+    if telegram.webhook_url is None or telegram.secret_token is None:
+        raise ValueError("webhook mode needs webhook_url and secret_token (checked in config)")
+    await updater.start_webhook(
+        listen=telegram.listen,
+        port=telegram.port,
+        url_path=urlsplit(telegram.webhook_url).path.lstrip("/"),
+        webhook_url=telegram.webhook_url,
+        secret_token=telegram.secret_token.get_secret_value(),
+        allowed_updates=Update.ALL_TYPES,
+    )
+    _LOGGER.info("webhook listening on %s:%s", telegram.listen, telegram.port)
+    return updater
+
+
 async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
-    """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll, close cleanly.
+    """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll or serve the
+    webhook, close cleanly.
 
     The database opens before the Application initialises, because the Application loads the
     saved drafts from it while initialising.
@@ -217,14 +245,10 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                     _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
                 )
             await app.start()
-            if app.updater is None:
-                raise RuntimeError("the application was built without an updater")
-            await app.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
-            )
+            updater = await _receive_updates(app, config.telegram)
             _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
             await stop.wait()
-            await app.updater.stop()
+            await updater.stop()
             await app.stop()
     finally:
         await db.close()

@@ -84,6 +84,7 @@ class BotApiEmulator:
         self.deleted: list[tuple[int, int]] = []  # (chat_id, message_id) the bot deleted
         self.webhook_url = ""
         self.polled = asyncio.Event()  # set by the bot's first getUpdates: it is running
+        self.webhook_secret = ""  # what Telegram would send in X-Telegram-Bot-Api-Secret-Token
         self.menu_buttons: dict[int | None, JSON] = {}  # chat_id (None: default) -> button
         self.chats = Chats(self.bot_user)
         self.updates = UpdateQueue()
@@ -186,6 +187,7 @@ class BotApiEmulator:
 
     async def _api_set_webhook(self, params: JSON) -> bool:
         self.webhook_url = str(params.get("url") or "")
+        self.webhook_secret = str(params.get("secret_token") or "") if self.webhook_url else ""
         if flag(params, "drop_pending_updates"):
             self.updates.pending.clear()
         return True

@@ -1,7 +1,7 @@
 """The commune's settings: sections, checks across them, loading, and what the domain builds
 from them. Import from here; the submodules are an internal layout."""
 
-from bot.config.checks import TOKEN_ENV, Problem, cross_check
+from bot.config.checks import TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
 from bot.config.derived import deadline_rules, reception_rules, routing_rules, work_calendar
 from bot.config.loading import ConfigError, load_config
 from bot.config.sections import (
@@ -25,6 +25,7 @@ from bot.config.sections import (
 
 __all__ = [
     "TOKEN_ENV",
+    "WEBHOOK_SECRET_ENV",
     "CalendarConfig",
     "Category",
     "CommuneConfig",

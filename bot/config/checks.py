@@ -19,6 +19,7 @@ from bot.domain.reception import Rule
 from bot.texts import t
 
 TOKEN_ENV = "NGHE_DAN_TELEGRAM_TOKEN"  # noqa: S105 - the variable's name, not a secret
+WEBHOOK_SECRET_ENV = "NGHE_DAN_WEBHOOK_SECRET"  # noqa: S105 - the variable's name
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SATURDAY = 5
 
@@ -160,6 +161,25 @@ def _token_problems(config: Config, *, need_token: bool) -> list[Problem]:
     return []
 
 
+def _webhook_problems(config: Config, *, need_token: bool) -> list[Problem]:
+    """Webhook mode needs an address for Telegram and the secret Telegram sends back; the
+    secret is only required to run, like the token, since it may live in the environment."""
+    telegram = config.telegram
+    if telegram.mode != "webhook":
+        return []
+    problems = []
+    if telegram.webhook_url is None:
+        problems.append(Problem("telegram.webhook_url", t("config.webhook_needs_url")))
+    if need_token and telegram.secret_token is None:
+        problems.append(
+            Problem(
+                "telegram.secret_token",
+                t("config.webhook_needs_secret", env=WEBHOOK_SECRET_ENV),
+            )
+        )
+    return problems
+
+
 def cross_check(
     config: Config, *, need_token: bool, unavailable: Collection[str] = ()
 ) -> list[Problem]:
@@ -177,6 +197,7 @@ def cross_check(
         ({"reception"}, lambda c: _reception_problems(c.reception)),
         ({"reception", "officers"}, _reception_hosts),
         ({"telegram"}, lambda c: _token_problems(c, need_token=need_token)),
+        ({"telegram"}, lambda c: _webhook_problems(c, need_token=need_token)),
     ]
     blocked = set(unavailable)
     return [p for needs, check in checks if not needs & blocked for p in check(config)]

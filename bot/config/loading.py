@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.config.checks import TOKEN_ENV, Problem, cross_check
+from bot.config.checks import TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
 from bot.config.sections import Config, StorageConfig
 from bot.texts import t
 
@@ -75,7 +75,8 @@ def load_config(
 ) -> Config:
     """Read, validate and cross-check a config file, or raise ConfigError listing every problem.
 
-    The token in the environment wins over the file, so the file can be shared without it.
+    The token (and the webhook secret) in the environment win over the file, so the file can
+    be shared without them.
     Relative storage paths are taken from the config file's folder, not from wherever the
     command happened to be started.
     """
@@ -86,10 +87,11 @@ def load_config(
         raise ConfigError([Problem("", t("config.no_file", path=path))]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError([Problem("", t("config.not_toml", detail=error))]) from None
-    if env.get(TOKEN_ENV):
-        raw.setdefault("telegram", {})
-        if isinstance(raw["telegram"], dict):
-            raw["telegram"]["token"] = env[TOKEN_ENV]
+    for variable, field in ((TOKEN_ENV, "token"), (WEBHOOK_SECRET_ENV, "secret_token")):
+        if env.get(variable):
+            raw.setdefault("telegram", {})
+            if isinstance(raw["telegram"], dict):
+                raw["telegram"][field] = env[variable]
     values, problems = _sections(raw)
     failed = {name for name in Config.model_fields if name in raw and name not in values}
     failed |= {

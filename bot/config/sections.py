@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -68,16 +68,38 @@ class CommuneConfig(_Section):
         return ZoneInfo(self.timezone)
 
 
-class TelegramConfig(_Section):
-    token: SecretStr | None = None
-    base_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] = (
-        "https://api.telegram.org"
-    )
+Url = Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")]
+# Telegram's rule for a webhook's secret_token, sent back in X-Telegram-Bot-Api-Secret-Token.
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
-    @field_validator("token", mode="before")
+
+class TelegramConfig(_Section):
+    """How the bot reaches Telegram, and how Telegram reaches the bot.
+
+    `polling` asks Telegram for updates; `webhook` has Telegram post them to `webhook_url`
+    (usually a reverse proxy with HTTPS in front of `listen`:`port`), each post carrying
+    `secret_token` so that nobody else can feed the bot forged updates.
+    """
+
+    token: SecretStr | None = None
+    base_url: Url = "https://api.telegram.org"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: Url | None = None
+    listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    secret_token: SecretStr | None = None
+
+    @field_validator("token", "webhook_url", "secret_token", mode="before")
     @classmethod
     def _blank_is_missing(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("secret_token")
+    @classmethod
+    def _telegram_accepts_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError(t("config.bad_webhook_secret"))
+        return value
 
     @field_validator("base_url")
     @classmethod
