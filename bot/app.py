@@ -90,6 +90,20 @@ class DurableApplication(
             self.create_task(self.bot_data.deliverer.deliver_due())
 
 
+class HandledBeforeConfirmed(asyncio.Queue[object]):
+    """The queue between the updater and the Application, holding the updater back.
+
+    The updater confirms the updates it fetched to Telegram with its next getUpdates; left
+    alone it polls again at once, so an update being handled when the bot is killed was
+    already confirmed and is never delivered again: the person's message is silently lost.
+    Each put here waits until the update is handled, so only handled updates are confirmed.
+    """
+
+    async def put(self, item: object) -> None:
+        await super().put(item)
+        await self.join()
+
+
 def build_application(
     services: Services,
     *,
@@ -121,6 +135,7 @@ def build_application(
             )
         )
         .persistence(SqlitePersistence(services.db))
+        .update_queue(HandledBeforeConfirmed())
         # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
         # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
         # holding every other request) and retrying; the outbox must hear the 429 instead, to
