@@ -11,6 +11,10 @@ import aiosqlite
 
 from storage.rows import iso, one
 
+# Written as a row's last error just before it is handed to the platform, replaced once the
+# platform has answered; a row still holding it was being sent when the bot stopped.
+IN_FLIGHT = "in flight"
+
 
 @dataclass(frozen=True, slots=True)
 class Pending:
@@ -19,6 +23,7 @@ class Pending:
     recipient: str
     payload: str
     attempts: int
+    interrupted: bool = False  # it was being sent when the bot stopped: it may have arrived
 
 
 async def enqueue(
@@ -46,12 +51,12 @@ async def enqueue(
 
 async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Pending]:
     async with conn.execute(
-        "SELECT id, channel, recipient, payload, attempts FROM outbox "
+        "SELECT id, channel, recipient, payload, attempts, last_error = ? FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
         "ORDER BY bulk, not_before, id LIMIT ?",
-        (iso(now), limit),
+        (IN_FLIGHT, iso(now), limit),
     ) as cursor:
-        return [Pending(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
+        return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) async for r in cursor]
 
 
 async def due_except(
@@ -64,17 +69,23 @@ async def due_except(
     `skip`."""
     skipped = json.dumps([f"{channel}\x1f{recipient}" for channel, recipient in skip])
     async with conn.execute(
-        "SELECT id, channel, recipient, payload, attempts FROM outbox "
+        "SELECT id, channel, recipient, payload, attempts, last_error = ? FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
         "AND channel || char(31) || recipient NOT IN (SELECT value FROM json_each(?)) "
         "ORDER BY bulk, not_before, id LIMIT ?",
-        (iso(now), skipped, limit),
+        (IN_FLIGHT, iso(now), skipped, limit),
     ) as cursor:
-        return [Pending(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
+        return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) async for r in cursor]
+
+
+async def mark_in_flight(conn: aiosqlite.Connection, message_id: int) -> None:
+    await conn.execute("UPDATE outbox SET last_error = ? WHERE id = ?", (IN_FLIGHT, message_id))
 
 
 async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
-    await conn.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (iso(now), message_id))
+    await conn.execute(
+        "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?", (iso(now), message_id)
+    )
 
 
 async def mark_failed(

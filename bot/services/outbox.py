@@ -4,12 +4,17 @@ A message is queued in the transaction of the change that causes it, so a change
 without its message, nor a message without its change. Its key makes it one row however often
 the change is replayed: a notice queued again with the same key is the same notice.
 
-Delivery is at least once, and as close to exactly once as a chat platform allows:
+Nobody receives a notice twice because the bot crashed. A chat platform takes no idempotency
+key, so after a crash (`kill -9`, power loss) the bot cannot ask whether the message it was
+sending arrived; it chooses not to send it again:
 
-* each message is marked sent in its own small transaction right after the platform accepted
-  it, before the next message is sent; so a crash (`kill -9`, power loss) between the send and
-  the mark sends exactly that one message again on the next run, never a batch, and a crash
-  anywhere else sends nothing twice;
+* each message is marked "in flight" in its own small transaction just before it is handed to
+  the platform, and marked sent in another right after the platform accepted it, before the
+  next message is sent;
+* a message found still in flight on a later run was being sent at the crash: it may have
+  arrived or not. It is not sent again; it is marked failed with that reason and logged, so at
+  most that one message per crash is missing rather than doubled (a case notice is still seen
+  in /viec and /tracuu; an announcement counts it as not delivered);
 * a send that ends in a network error (a time-out after the platform got the request, say) may
   have reached the person; it is retried, so that one message may arrive twice;
 * one run at a time: concurrent callers wait for each other and never take the same row.
@@ -64,6 +69,7 @@ HELD_PER_BATCH = 4  # messages a run holds waiting for their chats, in batches a
 # runs that follow send nothing until it is over (so shutting down never waits for it).
 LONGEST_WAIT_IN_RUN = 5.0
 _Chat = tuple[str, str]  # (channel, recipient)
+INTERRUPTED = "interrupted while being sent; not sent again, so that it never arrives twice"
 
 
 def _chat(message: outbox.Pending) -> _Chat:
@@ -315,8 +321,17 @@ class Deliverer:
             async with self._db.transaction() as conn:
                 await outbox.mark_failed(conn, message.id, now, f"no channel {message.channel}")
             return _Outcome.DONE
+        if message.interrupted:
+            _LOGGER.warning(
+                "outbox %s was being sent when the bot stopped; not sent again", message.id
+            )
+            async with self._db.transaction() as conn:
+                await outbox.mark_failed(conn, message.id, now, INTERRUPTED)
+            return _Outcome.DONE
         if not await self._pace.slot(_chat(message)):
             return _Outcome.PAUSED
+        async with self._db.transaction() as conn:
+            await outbox.mark_in_flight(conn, message.id)
         try:
             await sender.send(message.recipient, Notice.from_json(message.payload))
         except UndeliverableError as error:
