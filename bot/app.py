@@ -6,7 +6,9 @@ import asyncio
 import logging
 import signal
 import sqlite3
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -90,6 +92,35 @@ class DurableApplication(
             self.create_task(self.bot_data.deliverer.deliver_due())
 
 
+class Limiter(AIORateLimiter):
+    """AIORateLimiter, and a press answered by a process since killed is not an error.
+
+    An update whose handling was cut short by a kill is handled again after the restart; if
+    the killed process had already answered its button press, Telegram refuses a second answer
+    ("query is too old"). That refusal must not stop the rest of the handling, which the
+    killed process may never have done.
+    """
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        try:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        except BadRequest as error:
+            if endpoint != "answerCallbackQuery" or "query is too old" not in error.message.lower():
+                raise
+            _LOGGER.info("a press was already answered (handled again after a restart)")
+            return True
+
+
 class HandledBeforeConfirmed(asyncio.Queue[object]):
     """The queue between the updater and the Application, holding the updater back.
 
@@ -141,7 +172,7 @@ def build_application(
         # holding every other request) and retrying; the outbox must hear the 429 instead, to
         # postpone the message in the database and pause itself (RetryLaterError). So none: a
         # reply that meets flood control fails like a reply that meets a network error.
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=0))
+        .rate_limiter(rate_limiter or Limiter(max_retries=0))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
