@@ -354,7 +354,8 @@ class Deliverer:
             _LOGGER.exception("outbox %s could not be sent", message.id)
             await self._retry(message, f"{type(error).__name__}: {error}")
             return _Outcome.DONE
-        # Marked at once, on its own: a crash from here to the commit re-sends this one message.
+        # Marked at once, on its own: a crash before the commit leaves it in flight, and the
+        # next run records it as interrupted instead of sending it again.
         sent_at = self._clock.now()
         try:
             async with self._db.transaction() as conn:
