@@ -27,7 +27,14 @@ from bot.services.citizens import find_citizen
 from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import CHANNEL, Context
-from handlers.render import event_of, parse_button, reply_target, retire_buttons, send_prompt
+from handlers.render import (
+    event_of,
+    parse_button,
+    refuse_long,
+    reply_target,
+    retire_buttons,
+    send_prompt,
+)
 
 NOTE = "note"
 END = ConversationHandler.END
@@ -145,6 +152,8 @@ async def on_note(update: Update, context: Context) -> str | int:
         await message.reply_text(t("citizen.note.need_text"))
         return purpose.value
     services = context.services
+    if await refuse_long(message, event.text, services.config.limits.note_max):
+        return purpose.value
     try:
         if purpose is Purpose.COMMENT:
             await citizen_replies.comment_rating(

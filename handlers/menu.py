@@ -19,7 +19,14 @@ from handlers.context import CHANNEL, Context
 from handlers.intake import DRAFT_KEY
 from handlers.lookup import show_case, show_list
 from handlers.officer import current_officer
-from handlers.render import event_of, parse_button, reply_target, send_prompt, send_text
+from handlers.render import (
+    event_of,
+    parse_button,
+    refuse_long,
+    reply_target,
+    send_prompt,
+    send_text,
+)
 
 
 class MenuChoice(filters.MessageFilter):
@@ -129,6 +136,8 @@ async def _answered_question(
     waiting = await citizen_replies.waiting_cases(services.db, citizen)
     if len(waiting) != 1 or len(text.strip()) < 2:
         return False
+    if await refuse_long(message, text, services.config.limits.note_max):
+        return True
     ticket = await citizen_replies.citizen_writes(
         services.db, services.clock, services.config, citizen, waiting[0].id, text
     )

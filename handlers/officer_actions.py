@@ -36,6 +36,7 @@ from handlers.render import (
     chosen,
     event_of,
     parse_button,
+    refuse_long,
     reply_target,
     retire_buttons,
     send_prompt,
@@ -248,6 +249,8 @@ async def on_words(update: Update, context: Context) -> str | int:
         return await _end(context)
     if not isinstance(event, Text) or len(event.text.strip()) < 2:
         await message.reply_text(t("officer.need_words"))
+        return Step.WRITE.value
+    if await refuse_long(message, event.text, context.services.config.limits.note_max, staff=True):
         return Step.WRITE.value
     pending["text"] = event.text.strip()
     if pending.get("action") == Action.RESOLVE.value:

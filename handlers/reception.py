@@ -24,7 +24,7 @@ from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import CHANNEL, Context
 from handlers.officer import current_officer, staff_desk
-from handlers.render import button_data, event_of, parse_button, reply_target
+from handlers.render import button_data, event_of, parse_button, refuse_long, reply_target
 
 SUBSCRIBE_REF = "rcps"
 BOOK_REF = "rcpb"
@@ -171,8 +171,13 @@ async def on_words(update: Update, context: Context) -> str | int:
         return _end(context)
     services = context.services
     key = str(pending.get("key"))
+    cancelling = pending.get("action") == "cancel"
+    limits = services.config.limits
+    limit = limits.note_max if cancelling else limits.topic_max
+    if await refuse_long(message, event.text, limit, staff=cancelling):
+        return WRITE
     try:
-        if pending.get("action") == "cancel":
+        if cancelling:
             officer = await current_officer(update, context)
             if officer is None:
                 return _end(context)

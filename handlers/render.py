@@ -29,6 +29,7 @@ from bot.dialogs.base import (
     chunks,
 )
 from bot.domain.choices import Nav, Option, match_option
+from bot.domain.limits import over_length
 from bot.texts import t
 
 SEPARATOR = "|"
@@ -147,6 +148,17 @@ def is_command(update: Update, name: str) -> bool:
     if not text or not text.startswith("/"):
         return False
     return text.split(maxsplit=1)[0][1:].split("@")[0].lower() == name
+
+
+async def refuse_long(message: Message, text: str, limit: int, *, staff: bool = False) -> bool:
+    """Say the limit when `text` is over it, so the writer can shorten what they typed (it is
+    still in their chat); the caller then stays at the same step, losing nothing."""
+    length = over_length(text, limit)
+    if length is None:
+        return False
+    key = "limits.too_long_staff" if staff else "limits.too_long"
+    await message.reply_text(t(key, length=length, max=limit))
+    return True
 
 
 def reply_target(update: Update) -> Message | None:

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from bot.domain.deadlines import DeadlineRules, Unit
+from bot.domain.limits import NOTE_CEILING, TOPIC_CEILING
 from bot.domain.people import Role
 from bot.domain.reception import Rule, parse_lead
 from bot.domain.routing import DEFAULT_TRIAGE_DEPARTMENT
@@ -127,13 +128,15 @@ class LimitsConfig(_Section):
     counted, since the commune named them and their work comes in bursts. `cases_per_day` counts
     the cases a citizen filed in the last 24 hours. `note_max` bounds every text written into a
     case after filing (answers, questions, results, reasons, comments, recommendations);
-    `topic_max` a booking's topic. A case's own content and photos are bounded in [intake].
+    `topic_max` a booking's topic; neither may exceed what storage keeps (bot.domain.limits).
+    A case's own content and photos are bounded in [intake]. A text over its limit is refused
+    with the limit named, at the same step, so the writer shortens it and loses nothing.
     """
 
     messages_per_minute: Annotated[int, Field(ge=5, le=600)] = 30
     cases_per_day: Annotated[int, Field(ge=1, le=100)] = 5
-    note_max: Annotated[int, Field(ge=100, le=4000)] = 2000
-    topic_max: Annotated[int, Field(ge=20, le=1000)] = 300
+    note_max: Annotated[int, Field(ge=100, le=NOTE_CEILING)] = 2000
+    topic_max: Annotated[int, Field(ge=20, le=TOPIC_CEILING)] = 300
 
 
 class CalendarConfig(_Section):

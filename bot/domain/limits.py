@@ -13,6 +13,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# The longest text written into a case after filing, and a booking's topic, that storage
+# keeps; [limits] may ask for less.
+NOTE_CEILING = 2000
+TOPIC_CEILING = 300
+
 
 class Verdict(StrEnum):
     ALLOW = "allow"

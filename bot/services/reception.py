@@ -10,6 +10,7 @@ import aiosqlite
 from bot.clock import Clock
 from bot.config import Config, reception_rules, work_calendar
 from bot.dialogs.base import Notice
+from bot.domain.limits import TOPIC_CEILING
 from bot.domain.people import Officer, Person, Role
 from bot.domain.reception import Session, one_off, sessions_between
 from bot.domain.reminders import BOOKINGS, SESSION, at_local
@@ -23,7 +24,6 @@ _LOGGER = logging.getLogger(__name__)
 SHOWN = 5
 PLAN_DAYS = 8
 LOOKAHEAD_DAYS = 62
-TOPIC_LIMIT = 300
 
 
 def when(session: Session) -> str:
@@ -111,7 +111,7 @@ async def book(
     session = await find_session(db, clock, config, key)
     if session is None:
         raise CaseworkError("reception.gone")
-    text = clean_note(topic, TOPIC_LIMIT)
+    text = clean_note(topic, TOPIC_CEILING)
     async with db.transaction() as conn:
         await reception.book(conn, key, citizen.id, text, clock.now())
     return session

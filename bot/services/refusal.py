@@ -7,8 +7,7 @@ can refuse politely without depending on the others.
 from __future__ import annotations
 
 from bot.dialogs.summary import shorten
-
-NOTE_LIMIT = 2000
+from bot.domain.limits import NOTE_CEILING
 
 
 class CaseworkError(Exception):
@@ -19,7 +18,7 @@ class CaseworkError(Exception):
         self.reason = reason
 
 
-def clean_note(value: str, limit: int = NOTE_LIMIT) -> str:
+def clean_note(value: str, limit: int = NOTE_CEILING) -> str:
     """A question, result, reason or topic as stored: trimmed, never empty, bounded."""
     cleaned = value.strip()
     if not cleaned:

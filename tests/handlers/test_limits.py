@@ -72,3 +72,56 @@ async def test_cases_beyond_the_day_are_refused_at_the_start(
     clock.advance(timedelta(hours=24))
     code = await file_feedback(chats, FLOODER, "Đèn đường hỏng cả tuần nay")
     assert code.endswith("00006")
+
+
+LONG = "Nội dung rất dài. " * 120  # 2,160 characters, over note_max = 2000
+CITIZEN = 7303
+ECONOMY = 100000003  # officer of the department that receives environment cases
+SUPERVISOR = 100000004
+
+
+def too_long(staff: bool = False) -> str:
+    key = "limits.too_long_staff" if staff else "limits.too_long"
+    return t(key, length=len(LONG.strip()), max=2000)
+
+
+async def test_long_texts_are_refused_with_the_limit_and_the_step_kept(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    code = await file_feedback(chats, CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông.")
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    refused = await chats.say(ECONOMY, LONG)
+    assert str(refused[-1].params["text"]) == too_long(staff=True)
+    await chats.say(ECONOMY, "Rác đổ ở bên nào của cổng làng?")
+    assert "Rác đổ ở bên nào" in texts(chats, CITIZEN)[-1]
+    # Typed straight back, and through "Trả lời": both say the limit and keep waiting.
+    typed = await chats.say(CITIZEN, LONG)
+    assert str(typed[-1].params["text"]) == too_long()
+    await chats.tap(CITIZEN, "Trả lời")
+    answered = await chats.say(CITIZEN, LONG)
+    assert str(answered[-1].params["text"]) == too_long()
+    await chats.say(CITIZEN, "Bên phải, cạnh cột điện số 12.")
+    assert "Bên phải, cạnh cột điện số 12." in texts(chats, ECONOMY)[-1]
+    # A supervisor's recommendation is held to the same limit.
+    await chats.say(SUPERVISOR, f"/giamsat {code}")
+    await chats.tap(SUPERVISOR, "Kiến nghị giám sát")
+    recommended = await chats.say(SUPERVISOR, LONG)
+    assert str(recommended[-1].params["text"]) == too_long(staff=True)
+    preview = await chats.say(SUPERVISOR, "Đề nghị xử lý dứt điểm.")
+    assert "Đề nghị xử lý dứt điểm." in str(preview[-1].params["text"])
+    notes = await rows(config, "SELECT note FROM ticket_events WHERE note IS NOT NULL")
+    assert not any(LONG.strip() in str(note) for (note,) in notes)
+
+
+async def test_a_long_booking_topic_says_the_limit(chats: Chats) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/lich")
+    await chats.tap(CITIZEN, "Đăng ký gặp: 03/12")
+    topic = "Hỏi về đất đai. " * 25
+    refused = await chats.say(CITIZEN, topic)
+    expected = t("limits.too_long", length=len(topic.strip()), max=300)
+    assert str(refused[-1].params["text"]) == expected
+    done = await chats.say(CITIZEN, "Hỏi về việc cấp giấy chứng nhận quyền sử dụng đất.")
+    assert "Đã đăng ký gặp" in str(done[-1].params["text"])
