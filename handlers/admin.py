@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.dialogs.base import parse_number
 from bot.domain.people import Role
 from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
 from bot.texts import t
@@ -21,7 +22,7 @@ async def my_id(update: Update, context: Context) -> None:
 
 def _parse_add(args: list[str], departments: set[str]) -> OfficerRecord | str:
     """`them <telegram_id> <roles,comma> <department|-> <name...>`, or the reason it is not."""
-    if len(args) < 5 or not args[1].isdigit():
+    if len(args) < 5 or parse_number(args[1]) is None:
         return "admin.usage"
     try:
         roles = frozenset(Role(r.strip()) for r in args[2].split(",") if r.strip())
@@ -55,7 +56,7 @@ async def officers_command(update: Update, context: Context) -> None:
             return
         officer = await add_officer(services.db, services.clock, admin, parsed)
         await message.reply_text(t("admin.added", name=officer.name, id=officer.external_id))
-    elif verb == "xoa" and len(args) == 2 and args[1].isdigit():
+    elif verb == "xoa" and len(args) == 2 and parse_number(args[1]) is not None:
         removed = await remove_officer(services.db, services.clock, admin, args[1])
         await message.reply_text(t("admin.removed" if removed else "admin.not_officer", id=args[1]))
     elif not args:

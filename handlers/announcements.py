@@ -43,7 +43,7 @@ from bot.dialogs.announcements import (
     switched,
     write_prompt,
 )
-from bot.dialogs.base import Choice, Prompt
+from bot.dialogs.base import Choice, Prompt, parse_number
 from bot.dialogs.menu import menu_prompt
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
@@ -187,16 +187,16 @@ async def list_button(update: Update, context: Context) -> None:
         return
     choice = parse_button(query.data)
     key = choice.key if choice is not None else ""
-    number = key[1:]
+    number = parse_number(key[1:])
     if key in (_ON, _OFF):
         await query.answer()
         await _switch(update, context, message, key == _ON)
-    elif key.startswith(_PAGE) and number.isdigit():
+    elif key.startswith(_PAGE) and number is not None:
         await query.answer()
-        await show_list(update, context, int(number))
-    elif key.startswith(_OPEN) and number.isdigit():
+        await show_list(update, context, number)
+    elif key.startswith(_OPEN) and number is not None:
         await query.answer()
-        await _open(message, context, int(number))
+        await _open(message, context, number)
     else:  # a button this bot never made: say so and show the list as it is
         await query.answer(t("error.button"))
         await show_list(update, context)

@@ -99,8 +99,10 @@ async def _may_file(update: Update, context: Context) -> bool:
 
 async def resume(update: Update, context: Context) -> str | int | None:
     """/guidon or an old button during a draft: show where the citizen is."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(t("error.button"))
+    query = update.callback_query
+    if query is not None:
+        _LOGGER.info("button %r pressed during a draft", (query.data or "")[:80])
+        await query.answer(t("error.button"))
     draft = _draft(context)
     message = reply_target(update)
     if draft is None:

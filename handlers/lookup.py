@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 
-from bot.dialogs.base import chunks
+from bot.dialogs.base import chunks, parse_number
 from bot.dialogs.notices import ADD_REF, case_ref
 from bot.dialogs.summary import case_detail, case_line
 from bot.domain.people import Person
@@ -103,8 +103,8 @@ async def lookup_button(update: Update, context: Context) -> None:
         await query.answer(t("error.button"))
         return
     await query.answer()
-    page = choice.key.removeprefix(_PAGE)
-    if choice.key.startswith(_PAGE) and page.isdigit():
-        await show_list(message, citizen, context, int(page))
+    page = parse_number(choice.key.removeprefix(_PAGE))
+    if choice.key.startswith(_PAGE) and page is not None:
+        await show_list(message, citizen, context, page)
     else:
         await show_case(message, citizen, context, choice.key)

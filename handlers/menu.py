@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Message, Update
 from telegram.ext import filters
 
@@ -27,6 +29,8 @@ from handlers.render import (
     send_prompt,
     send_text,
 )
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class MenuChoice(filters.MessageFilter):
@@ -180,6 +184,7 @@ async def unknown_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
+    _LOGGER.info("unknown button %r from %s", (query.data or "")[:80], query.from_user.id)
     await query.answer(t("error.button"))
     message = reply_target(update)
     if message is not None:

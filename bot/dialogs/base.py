@@ -8,6 +8,18 @@ from enum import StrEnum
 
 from bot.domain.choices import Option
 
+_LONGEST_NUMBER = 15  # Telegram ids and row ids stay far below; SQLite stops at 19 digits
+
+
+def parse_number(text: str) -> int | None:
+    """A positive number as this bot writes it (ASCII digits, not too many), else None.
+
+    `str.isdigit` also accepts "²" and "٣", which `int` refuses or reads as a number nobody
+    typed; button data and command arguments can be forged, so they are read this strictly.
+    """
+    ok = text.isascii() and text.isdigit() and len(text) <= _LONGEST_NUMBER
+    return int(text) if ok and int(text) > 0 else None
+
 
 class Request(StrEnum):
     """Something only the person's phone can send: the channel shows a special button for it."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.config import Config
-from bot.dialogs.base import Notice
+from bot.dialogs.base import Notice, parse_number
 from bot.dialogs.summary import category_label, kind_label, shorten, status_label
 from bot.domain.choices import Option
 from bot.domain.tickets import Ticket
@@ -39,7 +39,7 @@ def case_ref(prefix: str, ticket: Ticket) -> str:
 
 def parse_case_ref(ref: str, prefix: str) -> int | None:
     head, _, number = ref.partition(".")
-    return int(number) if head == prefix and number.isdigit() and len(number) < 12 else None
+    return parse_number(number) if head == prefix else None
 
 
 def day(value: date | None) -> str:
