@@ -259,6 +259,8 @@ def _on_location(draft: Draft, event: Event, option: Option | None, config: Conf
         place = clean_text(event.text)
         if PLACE_LIMITS[0] <= len(place) <= PLACE_LIMITS[1]:
             return _advance(draft, {"latitude": None, "longitude": None, "place": place})
+        if len(place) > PLACE_LIMITS[1]:
+            return _stay(draft, "intake.location.too_long", length=len(place), max=PLACE_LIMITS[1])
     return _stay(draft, "intake.location.expected")
 
 

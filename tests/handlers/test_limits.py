@@ -125,3 +125,19 @@ async def test_a_long_booking_topic_says_the_limit(chats: Chats) -> None:
     assert str(refused[-1].params["text"]) == expected
     done = await chats.say(CITIZEN, "Hỏi về việc cấp giấy chứng nhận quyền sử dụng đất.")
     assert "Đã đăng ký gặp" in str(done[-1].params["text"])
+
+
+async def test_a_long_place_says_the_limit_and_keeps_the_draft(chats: Chats) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Môi trường")
+    await chats.say(CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    refused = await chats.say(CITIZEN, "Thôn Đông, " * 40)
+    assert "quá giới hạn 300 ký tự" in " ".join(str(c.params["text"]) for c in refused)
+    await chats.say(CITIZEN, "Đầu ngõ 3, thôn Đông")
+    await chats.tap(CITIZEN, "Không cần")
+    summary = str(chats.sent(CITIZEN)[-1].params["text"])
+    assert "Đầu ngõ 3, thôn Đông" in summary
+    assert "Rác thải đổ trộm" in summary
