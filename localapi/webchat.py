@@ -110,7 +110,7 @@ async def _events(request: web.Request) -> web.StreamResponse:
                 await response.write(b": keepalive\n\n")
                 continue
             await response.write(f"data: {chat_id}\n\n".encode())
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:  # the page was closed or reloaded
         return response
     finally:
         server.chats.unwatch(changes)

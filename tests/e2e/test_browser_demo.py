@@ -43,6 +43,7 @@ async def demo_url(tmp_path: Path) -> AsyncIterator[str]:
     process, _, url = await start_demo(log, "demo", "--port", "0", "--dir", str(tmp_path))
     yield url
     assert await interrupt(process) == 0
+    assert " ERROR " not in log.read_text(encoding="utf-8"), "the bot failed on a page action"
 
 
 async def _tap(pane: Locator, label: str) -> None:
