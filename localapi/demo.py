@@ -27,11 +27,18 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 DATABASE = "nghe-dan.sqlite3"
 
 
+def _replaced(text: str, old: str, new: str) -> str:
+    """A demo that silently kept Telegram's address or the real database would be dangerous."""
+    if old not in text:
+        raise LookupError(f"config.example.toml no longer has {old!r}: update localapi/demo.py")
+    return text.replace(old, new, 1)
+
+
 def config_text(example: str, base_url: str) -> str:
     """The example configuration, pointed at the local server, with an officer per department."""
-    text = example.replace('token = ""', f'token = "{TOKEN}"', 1)
-    text = text.replace('base_url = "https://api.telegram.org"', f'base_url = "{base_url}"', 1)
-    text = text.replace('path = "data/nghe-dan.sqlite3"', f'path = "{DATABASE}"', 1)
+    text = _replaced(example, 'token = ""', f'token = "{TOKEN}"')
+    text = _replaced(text, 'base_url = "https://api.telegram.org"', f'base_url = "{base_url}"')
+    text = _replaced(text, 'path = "data/nghe-dan.sqlite3"', f'path = "{DATABASE}"')
     extra = (files("localapi") / "demo_officers.toml").read_text(encoding="utf-8")
     return f"{text.rstrip()}\n\n{extra}"
 
@@ -76,7 +83,8 @@ async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
         config_file = folder / "config.toml"
         example = EXAMPLE.read_text(encoding="utf-8")
         config_file.write_text(config_text(example, server.base_url), encoding="utf-8")
-        (folder / DATABASE).unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):  # a fresh database: nothing of the last run's
+            (folder / f"{DATABASE}{suffix}").unlink(missing_ok=True)
         config = load_config(config_file, environ={})
         server.add_people(people(config))
         bot = asyncio.create_task(serve(config, stop))
@@ -92,6 +100,9 @@ async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
 
 def run_demo(folder: Path | None, port: int, say: Callable[[str], None]) -> int:
     """Run until Ctrl-C; a temporary folder (the default) is removed afterwards."""
+    if not EXAMPLE.exists():  # installed without the source tree the demo's config comes from
+        say(t("demo.no_example", path=EXAMPLE))
+        return 1
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         return asyncio.run(_demo(folder, port, say))
