@@ -8,8 +8,10 @@ import tomllib
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.config import load_config
+from localapi.demo import config_text
 from tests.e2e.harness import interrupt, start_demo
 
 CITIZEN = 200000001
@@ -64,3 +66,10 @@ async def test_run_without_a_token_says_so_and_runs_the_demo(tmp_path: Path) -> 
         assert "Chưa có token Telegram" in lines[0]
         assert "No Telegram token" in lines[1]
         assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def test_the_demo_config_refuses_an_example_it_cannot_redirect() -> None:
+    example = EXAMPLE.read_text("utf-8")
+    moved = example.replace('base_url = "https://api.telegram.org"', 'base_url = "https://x"')
+    with pytest.raises(LookupError, match="base_url"):
+        config_text(moved, "http://127.0.0.1:1")
