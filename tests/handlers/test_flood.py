@@ -1,20 +1,25 @@
 """One person flooding the bot does not stop anyone else from being served, nor spoil their own
-draft: a thousand messages from one citizen, interleaved with other citizens filing cases."""
+draft: a thousand messages from one citizen in about four minutes, interleaved with other
+citizens filing cases."""
 
 from __future__ import annotations
 
 import json
 import random
+from datetime import timedelta
 
 from bot.config import Config
 from bot.domain.draft import Draft
+from bot.texts import t
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats
+from tests.support.clock import FixedClock
 
 FLOODER = 7701
 OTHERS = (7711, 7712, 7713, 7714, 7715)
 ECONOMY = 100000003
 FLOOD = 1000
+STEP = timedelta(seconds=0.25)  # between two of the flooder's messages: four a second
 NOISE = ("alo", "alo alo alo alo", "???", "0", "gửi đi", "🚧" * 30, "Đường ngập " * 50, "/guidon")
 
 
@@ -41,7 +46,7 @@ async def flooder_draft(config: Config) -> dict[str, object]:
 
 
 async def test_a_flood_from_one_citizen_leaves_the_others_served(
-    chats: Chats, config: Config
+    chats: Chats, config: Config, clock: FixedClock
 ) -> None:
     await agree(chats, FLOODER)
     await chats.say(FLOODER, "/guidon")
@@ -53,6 +58,7 @@ async def test_a_flood_from_one_citizen_leaves_the_others_served(
     plans = {user: filing(user, n) for n, user in enumerate(OTHERS, start=1)}
     steps = sum(len(plan) for plan in plans.values())
     for sent in range(FLOOD):
+        clock.advance(STEP)
         if noise.random() < 0.8:
             await chats.say(FLOODER, noise.choice(NOISE))
         else:
@@ -73,6 +79,11 @@ async def test_a_flood_from_one_citizen_leaves_the_others_served(
         )
         assert f"ngõ {n}" in str(content)
         assert any(f"Hồ sơ mới {code}" in str(c.params["text"]) for c in chats.sent(ECONOMY))
+    # The flood was held back: the flooder was told so, once in each minute at most.
+    notice = t("limits.too_fast", limit=config.limits.messages_per_minute)
+    told = [c for c in chats.sent(FLOODER) if c.params["text"] == notice]
+    minutes = FLOOD * STEP.total_seconds() / 60
+    assert 1 <= len(told) <= minutes + 1
     # The flooder's draft is whole: the same draft, its answers kept, still a valid draft.
     after = await flooder_draft(config)
     Draft.model_validate(after)
