@@ -373,10 +373,16 @@ def test_typed_place_instead_of_gps(config: Config, way: Way) -> None:
     assert (skipped.latitude, skipped.longitude, skipped.place) == (None, None, None)
 
 
-@pytest.mark.parametrize("event", [Text("ab"), Text("x" * 301), PhotoSent("f", "u")])
+@pytest.mark.parametrize("event", [Text("ab"), PhotoSent("f", "u")])
 def test_unclear_place_repeats_the_step(config: Config, event: Event) -> None:
     d = at(feedback(config), Step.LOCATION)
     assert refused(d, event, config).notice == t("intake.location.expected")
+
+
+def test_a_long_place_is_told_the_limit(config: Config) -> None:
+    d = at(feedback(config), Step.LOCATION)
+    notice = refused(d, Text("x" * 301), config).notice
+    assert notice == t("intake.location.too_long", length=301, max=300)
 
 
 # "Quay lại" and "Hủy"
