@@ -32,6 +32,7 @@ USERS = list(range(700_001, 700_101))
 BLOCKED = USERS[0]  # first in the queue, so its one try meets a full token bucket
 STRANGER = 799_999  # never started the bot: Telegram knows no chat with them
 ROUNDS = 10
+FORCED_429_EVERY = 97
 
 
 class CountingEmulator(BotApiEmulator):
@@ -40,9 +41,15 @@ class CountingEmulator(BotApiEmulator):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.refused: list[tuple[str, int]] = []
+        self._checked = 0
 
     def _check_limits(self, method: str, params: JSON) -> None:
+        self._checked += method == "sendMessage"
         try:
+            # A loaded machine may send slower than the limit: a 429 is also forced now and
+            # then, so the retry path is always taken, whatever the speed.
+            if method == "sendMessage" and self._checked % FORCED_429_EVERY == 0:
+                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
             super()._check_limits(method, params)
         except ApiError as error:
             self.refused.append((str(params.get("chat_id")), error.code))
