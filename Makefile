@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The browser tests drive Debian's Chromium; Playwright downloads no browser of its own.
 CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint typecheck format clean
 
@@ -26,8 +27,8 @@ lint: $(STAMP)
 
 $(CHROMIUM):
 	@echo "Cài Chromium cho kiểm thử trình duyệt / installing Chromium for the browser tests"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 test: lint $(CHROMIUM)
 	$(BIN)/pytest
