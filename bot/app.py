@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sqlite3
@@ -12,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -243,7 +244,7 @@ async def _receive_updates(app: App, telegram: TelegramConfig) -> Updater:
         raise RuntimeError("the application was built without an updater")
     if telegram.mode == "polling":
         await updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
+            allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed, bootstrap_retries=-1
         )
         return updater
     if telegram.webhook_url is None or telegram.secret_token is None:
@@ -258,6 +259,24 @@ async def _receive_updates(app: App, telegram: TelegramConfig) -> Updater:
     )
     _LOGGER.info("webhook listening on %s:%s", telegram.listen, telegram.port)
     return updater
+
+
+async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
+    """Initialise (PTB asks Telegram who the bot is), waiting as polling does while Telegram
+    is out of reach: after a power cut the machine is often up before the network. False when
+    told to stop meanwhile."""
+    wait = 1.0
+    while not stop.is_set():
+        try:
+            await app.initialize()
+        except NetworkError as error:
+            _LOGGER.warning("Telegram unreachable at start (%s); retrying in %.0f s", error, wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+            wait = min(wait * 1.5, 30.0)
+        else:
+            return True
+    return False
 
 
 async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
@@ -277,8 +296,13 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
         await sync_from_config(db, services.clock, config, CHANNEL)
         await plan_ahead(db, services.clock, config)
         app = build_application(services)
+        if not await _reach_telegram(app, stop):
+            return
         async with app:
-            await announce_commands(app)
+            try:
+                await announce_commands(app)
+            except NetworkError as error:
+                _LOGGER.warning("command menus not set, Telegram unreachable (%s)", error)
             if app.job_queue is not None:
                 app.job_queue.run_repeating(
                     _forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=1)

@@ -100,3 +100,44 @@ async def test_an_outage_loses_nothing_and_sends_nothing_twice(
         line for line in logged.splitlines() if " ERROR bot" in line or " ERROR handlers" in line
     ]
     assert "Bad Gateway" in logged
+
+
+async def test_the_bot_waits_for_telegram_at_start(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    """After a power cut the machine is often up before the network: the bot keeps trying
+    instead of exiting, then serves what was sent meanwhile."""
+    log = tmp_path / "bot.log"
+    bot = BotProcess(config_file, log)
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    await emulator.go_offline()
+    with shown_log(log):
+        await bot.start()
+        await until(
+            "two tries at start",
+            lambda: log.read_text(encoding="utf-8").count("Telegram unreachable at start") >= 2,
+        )
+        assert bot.process is not None
+        assert bot.process.returncode is None, "still running"
+        waiting = emulator.user_sends_text(NEWCOMER, "/start")
+        await emulator.come_back()
+        await handled(db_path, waiting["update_id"])
+        assert await bot.stop() == 0
+    [welcome] = emulator.messages_to(NEWCOMER)
+    assert "Ông/bà có đồng ý không?" in welcome["text"]
+    assert [c["command"] for c in emulator.commands()][:2] == ["start", "guidon"]
+
+
+async def test_a_bot_waiting_for_telegram_stops_when_told(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "bot.log"
+    bot = BotProcess(config_file, log)
+    await emulator.go_offline()
+    with shown_log(log):
+        await bot.start()
+        await until(
+            "a try at start",
+            lambda: "Telegram unreachable at start" in log.read_text(encoding="utf-8"),
+        )
+        assert await bot.stop() == 0
