@@ -17,6 +17,8 @@ sending arrived; it chooses not to send it again:
   in /viec and /tracuu; an announcement counts it as not delivered);
 * a send that ends in a network error (a time-out after the platform got the request, say) may
   have reached the person; it is retried, so that one message may arrive twice;
+* a send the database cannot record (a full disk) is remembered as sent in memory, and nothing
+  more is sent until the record is written, so the bot does not send it again meanwhile;
 * one run at a time: concurrent callers wait for each other and never take the same row.
 
 Limits (`Limits`, from [outbox] in the config): sends are spaced evenly at `max_per_second` in
