@@ -103,6 +103,11 @@ def summary(config: Config) -> str:
             content=config.intake.content_max,
             note=config.limits.note_max,
         ),
+        t(
+            "config.summary.privacy",
+            erasure=config.privacy.erasure_days,
+            retention=config.privacy.retention_days,
+        ),
     ]
     return "\n".join(lines)
 

@@ -33,6 +33,7 @@ from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.officers import all_officers, sync_from_config
 from bot.services.outbox import Deliverer, Limits, Timer
+from bot.services.privacy import apply_retention
 from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import already_handled, forget_old, mark_handled
 from bot.texts import t
@@ -53,11 +54,14 @@ CITIZEN_COMMANDS = (
     "dangky",
     "huydangky",
     "thongbao",
+    "dulieu",
+    "xoadulieu",
     "huy",
     "trogiup",
 )
 OUTBOX_INTERVAL = timedelta(seconds=2)
-PROGRESS_INTERVAL = timedelta(seconds=5)  # how often announcement progress messages are edited
+PROGRESS_INTERVAL = timedelta(seconds=5)
+RETENTION_INTERVAL = timedelta(hours=1)  # how often announcement progress messages are edited
 
 
 class DurableApplication(
@@ -226,6 +230,11 @@ async def _remind(context: Context) -> None:
         await context.bot_data.deliverer.deliver_due()
 
 
+async def _retain(context: Context) -> None:
+    services = context.services
+    await apply_retention(services.db, services.clock, services.config)
+
+
 async def _announce_progress(context: Context) -> None:
     await show_progress(context.bot, context.services)
 
@@ -311,6 +320,8 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                 # The first tick catches up, once, on what came due while the bot was down.
                 tick = timedelta(seconds=config.reminders.tick_seconds)
                 app.job_queue.run_repeating(_remind, interval=tick, first=1)
+                # Hourly is plenty for a period counted in days; the first run catches up.
+                app.job_queue.run_repeating(_retain, interval=RETENTION_INTERVAL, first=30)
                 app.job_queue.run_repeating(
                     _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
                 )

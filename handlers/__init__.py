@@ -13,6 +13,7 @@ from telegram.ext import (
 
 from bot.dialogs.menu import MENU_REF, MenuItem
 from bot.dialogs.supervision import OPEN_KEY, WATCH_REF
+from bot.services.privacy import ERASE_REF
 from handlers import (
     admin,
     announcements,
@@ -24,6 +25,7 @@ from handlers import (
     menu,
     officer,
     officer_actions,
+    privacy,
     reception,
     reports,
     supervision,
@@ -51,6 +53,8 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("huydangky", reception.unsubscribe_command))
     app.add_handler(CommandHandler("lichtiep", reception.manage))
     app.add_handler(CommandHandler("trogiup", menu.show_help))
+    app.add_handler(CommandHandler("dulieu", privacy.show_data))
+    app.add_handler(CallbackQueryHandler(privacy.complete_button, pattern=rf"^{ERASE_REF}\|\d+$"))
     app.add_handler(CommandHandler("viec", officer.my_work))
     app.add_handler(CommandHandler("hoso", officer.case_command))
     app.add_handler(CommandHandler("giamsat", supervision.watch_command))
@@ -75,6 +79,7 @@ def register(app: App) -> None:
     app.add_handler(officer_actions.conversation())
     app.add_handler(supervision.conversation())
     app.add_handler(citizen_case.conversation())
+    app.add_handler(privacy.conversation())
     app.add_handler(reception.conversation())
     # Before intake: a period typed as "1" must not start a new case.
     app.add_handler(reports.conversation())

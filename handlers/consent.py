@@ -15,9 +15,10 @@ from bot.dialogs.menu import (
     read_consent,
     reminder_prompt,
 )
-from bot.services.citizens import find_citizen, give_consent
+from bot.services.citizens import agreed_to_notice, find_citizen, give_consent
 from bot.services.officers import find_officer
 from bot.texts import t
+from handlers import privacy
 from handlers.context import CHANNEL, Context
 from handlers.render import (
     event_of,
@@ -42,7 +43,8 @@ async def require_consent(update: Update, context: Context) -> None:
     """Runs before every other handler; stops the update unless the person has agreed.
 
     Officers work under their duties rather than consent; /id stores nothing, so anyone may
-    ask it (an officer-to-be needs it before an admin can add them).
+    ask it (an officer-to-be needs it before an admin can add them). Someone who agreed to an
+    earlier version of the notice is shown the new one first.
     """
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != ChatType.PRIVATE:
@@ -53,7 +55,10 @@ async def require_consent(update: Update, context: Context) -> None:
     if await find_officer(services.db, CHANNEL, str(user.id)) is not None:
         return
     person = await find_citizen(services.db, CHANNEL, str(user.id))
-    if person is not None and person.has_consented:
+    if agreed_to_notice(person):
+        return
+    # What is stored can always be seen and erased, even by someone who declined a new notice.
+    if person is not None and privacy.about_own_data(update, context):
         return
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -67,9 +72,11 @@ async def require_consent(update: Update, context: Context) -> None:
         await send_prompt(message, menu_prompt(t("start.agreed")))
     elif answer is ConsentAnswer.DECLINE:
         await retire_buttons(update)
-        await send_text(message, t("start.declined"))
-    elif is_command(update, "start"):
-        await send_prompt(message, consent_prompt(services.config))
+        again = person is not None and person.has_consented
+        await send_text(message, t("start.declined_again" if again else "start.declined"))
+    elif is_command(update, "start") or (person is not None and person.has_consented):
+        changed = t("start.notice_changed") if person is not None else None
+        await send_prompt(message, consent_prompt(services.config), notice=changed)
     else:
         await send_prompt(message, reminder_prompt())
     raise ApplicationHandlerStop

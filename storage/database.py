@@ -71,6 +71,8 @@ async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connecti
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA foreign_keys = ON")
+    # Erased personal data is overwritten on disk, not merely unlinked from its page.
+    await conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 

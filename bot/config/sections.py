@@ -263,6 +263,20 @@ class OutboxConfig(_Section):
     batch: Annotated[int, Field(ge=1, le=1000)] = 200
 
 
+class PrivacyConfig(_Section):
+    """Personal data rights (Luật Bảo vệ dữ liệu cá nhân 2025, Nghị định 356/2025).
+
+    A citizen's request to erase their data (/xoadulieu) is acknowledged at once and must be
+    completed within `erasure_days` (the law allows 15 days at most); the Office is reminded
+    two days before the end. Closed cases keep their record, but their personal data (contact
+    details, phone numbers and e-mails in the text, the comment on the outcome) is erased
+    `retention_days` after closing.
+    """
+
+    erasure_days: Annotated[int, Field(ge=3, le=15)] = 15
+    retention_days: Annotated[int, Field(ge=30, le=36500)] = 1825
+
+
 class Department(_Section):
     id: Id
     name: Text
@@ -334,6 +348,7 @@ class Config(_Section):
     routing: RoutingConfig = RoutingConfig()
     reminders: RemindersConfig = RemindersConfig()
     outbox: OutboxConfig = OutboxConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
     departments: Annotated[list[Department], Field(min_length=1)]
     categories: Annotated[list[Category], Field(min_length=1)]
     officers: list[Officer] = []

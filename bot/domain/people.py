@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# The channel of a person whose personal data was erased: nothing can reach them any more.
+ERASED_CHANNEL = "erased"
+
 
 class Role(StrEnum):
     OFFICER = "officer"

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.domain.people import Person
+from bot.texts import t
 from storage import people
 from storage.database import Database
 
-# Bump when the privacy notice changes, so each consent says which text was agreed to.
-PRIVACY_NOTICE_VERSION = "2026-11-28"
+
+def notice_version() -> str:
+    """The version of the privacy notice, kept next to its text in the catalog: each consent
+    says which text was agreed to, and a new version asks everyone again."""
+    return t("start.privacy_version")
+
+
+def agreed_to_notice(person: Person | None) -> bool:
+    return person is not None and person.consent_notice == notice_version()
 
 
 async def find_citizen(db: Database, channel: str, external_id: str) -> Person | None:
@@ -18,12 +26,14 @@ async def find_citizen(db: Database, channel: str, external_id: str) -> Person |
 async def give_consent(
     db: Database, clock: Clock, channel: str, external_id: str, display_name: str
 ) -> Person:
-    """The first thing stored about a person, and only after they agreed to the notice."""
+    """The first thing stored about a person, and only after they agreed to the notice; a
+    later version of the notice is recorded, with its time, when they agree to it."""
     now = clock.now()
+    version = notice_version()
     async with db.transaction() as conn:
         person = await people.upsert(conn, channel, external_id, display_name, now)
-        if not person.has_consented:
-            await people.record_consent(conn, person.id, PRIVACY_NOTICE_VERSION, now)
+        if person.consent_notice != version:
+            await people.record_consent(conn, person.id, version, now)
         found = await people.find(conn, channel, external_id)
     if found is None:
         raise LookupError("the person just stored is missing")

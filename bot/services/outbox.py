@@ -58,7 +58,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.dialogs.base import Notice
-from bot.domain.people import Person
+from bot.domain.people import ERASED_CHANNEL, Person
 from storage import outbox
 from storage.database import Database
 
@@ -147,7 +147,10 @@ async def notify(
     """Queue a notice for a person on their own channel, inside the caller's transaction.
 
     `bulk` notices (one announcement to many people) go after everything else that is due.
+    A person whose data was erased cannot be reached, so nothing is queued for them.
     """
+    if person.channel == ERASED_CHANNEL:
+        return
     await outbox.enqueue(
         conn,
         key,

@@ -3,7 +3,7 @@
 A tick takes every row that is due, turns it into outbox messages and marks it fired, in one
 transaction: a crash before the commit fires the same rows again, and their messages, keyed by
 the reminder, are still queued once. After downtime a reminder more than the grace period late
-is dropped and logged; an overdue alert is never dropped.
+is dropped and logged; an overdue alert or an erasure reminder is never dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.config import Config, work_calendar
 from bot.dialogs.base import Notice
 from bot.dialogs.notices import day, officer_update
 from bot.domain.people import Officer, Role
+from bot.domain.privacy import ERASURE
 from bot.domain.reminders import (
     BOOKINGS,
     DIGEST,
@@ -30,6 +31,7 @@ from bot.domain.reminders import (
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import CLOSED
 from bot.services.assignment import Say, quiet_teller
+from bot.services.privacy import remind as remind_erasure
 from bot.services.reception import fire as fire_session
 from bot.services.reception import plan_sessions
 from bot.texts import t
@@ -39,6 +41,8 @@ from storage.reminders import Reminder
 
 _LOGGER = logging.getLogger(__name__)
 BATCH = 500
+# Legal deadlines: late is still better than never.
+NEVER_DROPPED = frozenset({OVERDUE, ERASURE})
 DIGEST_LINES = 15
 
 
@@ -83,7 +87,7 @@ async def fire_due(db: Database, clock: Clock, config: Config) -> int:
     fired = 0
     async with db.transaction() as conn:
         for reminder in await reminders.due(conn, now, BATCH):
-            if reminder.kind != OVERDUE and now - reminder.fire_at > grace:
+            if reminder.kind not in NEVER_DROPPED and now - reminder.fire_at > grace:
                 _LOGGER.warning(
                     "reminder %s dropped: %s late", reminder.key, now - reminder.fire_at
                 )
@@ -105,6 +109,9 @@ async def _fire(
     if reminder.kind == DIGEST:
         await _digests(conn, clock, config, key, say)
         await plan_sessions(conn, config, clock.now())
+        return
+    if reminder.kind == ERASURE:
+        await remind_erasure(conn, config, reminder.key, say)
         return
     if reminder.kind in (SESSION, BOOKINGS):
         await fire_session(conn, clock, config, reminder.kind, reminder.key, say)

@@ -73,6 +73,8 @@ async def test_file_a_case_across_a_kill_and_look_it_up(
         "dangky",
         "huydangky",
         "thongbao",
+        "dulieu",
+        "xoadulieu",
         "huy",
         "trogiup",
     ]

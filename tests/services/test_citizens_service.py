@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services.citizens import PRIVACY_NOTICE_VERSION, find_citizen, give_consent
+from bot.services.citizens import find_citizen, give_consent, notice_version
 from storage.database import Database
 from tests.services.factories import CHANNEL, fetch
 from tests.support.clock import FixedClock
@@ -22,7 +22,7 @@ async def test_consent_stores_the_time_and_the_notice_version(
 
     assert person.has_consented
     assert person.consent_at == clock.now()
-    assert person.consent_notice == PRIVACY_NOTICE_VERSION
+    assert person.consent_notice == notice_version()
     assert (person.channel, person.external_id, person.display_name) == (
         CHANNEL,
         "4002",
@@ -31,7 +31,7 @@ async def test_consent_stores_the_time_and_the_notice_version(
     assert await find_citizen(db, CHANNEL, "4002") == person
     [row] = await fetch(db, "SELECT * FROM people")
     assert row["consent_at"] == "2026-11-28T02:30:00.000000+00:00"
-    assert row["consent_notice"] == PRIVACY_NOTICE_VERSION
+    assert row["consent_notice"] == notice_version()
 
 
 async def test_consenting_again_keeps_the_first_consent_time(
@@ -43,7 +43,7 @@ async def test_consenting_again_keeps_the_first_consent_time(
 
     assert again.id == first.id
     assert again.consent_at == first.consent_at
-    assert again.consent_notice == PRIVACY_NOTICE_VERSION
+    assert again.consent_notice == notice_version()
     assert again.display_name == "Lê Thị Mai"
     rows = await fetch(db, "SELECT consent_at, created_at, updated_at FROM people")
     assert [tuple(r) for r in rows] == [

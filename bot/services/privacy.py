@@ -1,0 +1,243 @@
+"""Personal data rights: what is stored about a citizen, erasing it on request, and erasing
+closed cases' personal data once the retention period is over.
+
+Erasing keeps the case record the commune must keep (code, kind, category, department, status,
+dates, deadlines, result, rating, the audit trail, the photos as evidence of the matter, and the
+text of the matter itself) and removes what identifies the person: the link to their chat
+account, their name, the contact details given with each case, phone and ID numbers and e-mails
+anywhere in the case's texts, the comment on the outcome, their bookings, subscriptions, drafts
+and queued messages. The person row stays as a pseudonym (channel "erased", its own id) so the
+cases and the audit trail still refer to one (nameless) person.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.dialogs.base import Notice
+from bot.domain.choices import Option
+from bot.domain.people import Officer, Person, Role
+from bot.domain.privacy import ERASURE, erase_text, erasure_due, reminder_at
+from bot.domain.tickets import Ticket
+from bot.domain.workflow import CLOSED
+from bot.services.assignment import Say, tell
+from bot.services.outbox import notify
+from bot.texts import t
+from storage import events, officers, people, privacy, reminders, tickets
+from storage.database import Database
+from storage.privacy import Booking, CaseText, ErasureRequest
+
+_LOGGER = logging.getLogger(__name__)
+ERASE_REF = "erase"
+DONE_KEY = "privacy-erased"  # outbox keys of the last message to an erased person
+RETENTION_BATCH = 200
+ERASED_ACTION = "personal_data_erased"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything stored about one citizen, as /dulieu shows it."""
+
+    person: Person
+    cases: list[Ticket]
+    bookings: list[Booking]
+    reception_since: datetime | None
+    announcements_since: datetime | None
+    erasure: ErasureRequest | None
+
+
+class Completion(enum.Enum):
+    DONE = "done"
+    ALREADY = "already"
+    UNKNOWN = "unknown"
+    NOT_ALLOWED = "not_allowed"
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    outcome: Completion
+    external_id: str | None = None  # the erased person's chat account, for the channel's caches
+
+
+def handles_erasure(officer: Officer, config: Config) -> bool:
+    """The Office (the triage department) and admins receive and complete erasure requests."""
+    return officer.has(Role.ADMIN) or officer.department_id == config.routing.triage_department
+
+
+async def personal_data(db: Database, person: Person) -> PersonalData:
+    conn = db.reader
+    codes = await privacy.case_codes(conn, person.id)
+    found = [await tickets.find_for_citizen(conn, person.id, code) for code in codes]
+    return PersonalData(
+        person=person,
+        cases=[c for c in found if c is not None],
+        bookings=await privacy.bookings(conn, person.id),
+        reception_since=await privacy.subscribed_since(conn, "reception_subscribers", person.id),
+        announcements_since=await privacy.subscribed_since(
+            conn, "announcement_subscribers", person.id
+        ),
+        erasure=await privacy.open_request(conn, person.id),
+    )
+
+
+async def _office(conn: aiosqlite.Connection, config: Config) -> list[Officer]:
+    return [o for o in await officers.active(conn) if handles_erasure(o, config)]
+
+
+def _request_notice(request: ErasureRequest, config: Config, key: str) -> Notice:
+    zone = config.commune.zone
+    return Notice(
+        t(
+            key,
+            number=request.id,
+            person=request.person_id,
+            requested=request.requested_at.astimezone(zone).strftime("%H:%M %d/%m/%Y"),
+            due=request.due_at.astimezone(zone).strftime("%d/%m/%Y"),
+        ),
+        ref=ERASE_REF,
+        options=(Option(str(request.id), t("privacy.complete_button")),),
+    )
+
+
+async def request_erasure(
+    db: Database, clock: Clock, config: Config, person: Person
+) -> tuple[ErasureRequest, bool]:
+    """File the request (once: asking again returns the open one, and False) and tell the
+    Office, with a button to complete it and a reminder before the window ends."""
+    now = clock.now()
+    async with db.transaction() as conn:
+        existing = await privacy.open_request(conn, person.id)
+        if existing is not None:
+            return existing, False
+        due = erasure_due(now, config.privacy.erasure_days)
+        request = await privacy.add_request(conn, person.id, now, due)
+        await events.add_staff(
+            conn, at=now, actor_id=person.id, action="erasure_requested", note=f"#{request.id}"
+        )
+        await reminders.plan(conn, f"{ERASURE}:{request.id}", ERASURE, reminder_at(now, due), None)
+        notice = _request_notice(request, config, "privacy.office_new")
+        for officer in await _office(conn, config):
+            await tell(conn, clock, officer.person_id, notice, f"erasure:{request.id}:new")
+    return request, True
+
+
+async def remind(conn: aiosqlite.Connection, config: Config, reminder_key: str, say: Say) -> None:
+    """The reminder before the window ends, if the request is still open."""
+    request_id = reminder_key.removeprefix(f"{ERASURE}:")
+    request = await privacy.get_request(conn, int(request_id)) if request_id.isdigit() else None
+    if request is None or request.completed_at is not None:
+        return
+    notice = _request_notice(request, config, "privacy.office_reminder")
+    for officer in await _office(conn, config):
+        await say(officer.person_id, notice, f"reminder:{reminder_key}")
+
+
+async def _erase_cases(
+    conn: aiosqlite.Connection,
+    cases: list[CaseText],
+    known: tuple[str | None, ...],
+    now: datetime,
+    actor_id: int | None,
+    reason: str,
+) -> None:
+    """Erase each case's personal data, and the same values in the messages sent about it
+    (officers' cards show the contact details, updates quote the texts)."""
+    mask = t("privacy.mask")
+    values = tuple(v for case in cases for v in case.contact) + known
+    for case in cases:
+        await _erase_case(conn, case, values, now, actor_id, reason)
+    for message_id, payload in await privacy.messages_about(conn, [c.code for c in cases]):
+        erased = erase_text(payload, values, mask)
+        if erased != payload:
+            await privacy.rewrite_message(conn, message_id, erased)
+
+
+async def _erase_case(
+    conn: aiosqlite.Connection,
+    case: CaseText,
+    values: tuple[str | None, ...],
+    now: datetime,
+    actor_id: int | None,
+    reason: str,
+) -> None:
+    mask = t("privacy.mask")
+    for event_id, note in await privacy.notes(conn, case.id):
+        erased = erase_text(note, values, mask)
+        if erased != note:
+            await privacy.rewrite_note(conn, event_id, erased)
+    await privacy.scrub_case(conn, case.id, erase_text(case.content, values, mask), now)
+    await events.add(
+        conn,
+        case.id,
+        at=now,
+        actor_id=actor_id,
+        action=ERASED_ACTION,
+        from_status=None,
+        to_status=None,
+        note=reason,
+    )
+
+
+async def complete_erasure(
+    db: Database, clock: Clock, config: Config, officer: Officer, request_id: int
+) -> Completed:
+    """Erase the person's data, close the request, tell the citizen; all in one transaction."""
+    if not handles_erasure(officer, config):
+        return Completed(Completion.NOT_ALLOWED)
+    now = clock.now()
+    async with db.transaction() as conn:
+        request = await privacy.get_request(conn, request_id)
+        if request is None:
+            return Completed(Completion.UNKNOWN)
+        if request.completed_at is not None:
+            return Completed(Completion.ALREADY)
+        person = await people.get(conn, request.person_id)
+        if person is None:
+            return Completed(Completion.UNKNOWN)
+        cases = await privacy.case_texts(conn, person.id)
+        await _erase_cases(
+            conn, cases, (person.display_name,), now, officer.person_id, t("privacy.reason_request")
+        )
+        await privacy.forget_person(conn, person.id, person.channel, person.external_id, now)
+        await privacy.complete_request(conn, request.id, officer.person_id, now)
+        await events.add_staff(
+            conn,
+            at=now,
+            actor_id=officer.person_id,
+            action="erasure_completed",
+            note=f"#{request.id}: {len(cases)}",
+        )
+        # Addressed to the account captured before it was forgotten; the message itself is
+        # removed once delivered (see forget_delivered).
+        done = Notice(t("privacy.citizen_done", cases=len(cases)))
+        await notify(conn, person, done, f"{DONE_KEY}:{request.id}", clock)
+    _LOGGER.info("erasure request %s completed by %s", request.id, officer.person_id)
+    return Completed(Completion.DONE, person.external_id)
+
+
+async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
+    """Erase the personal data of cases closed longer than the retention period, a batch per
+    transaction; returns how many cases. Erased cases are never taken again."""
+    now = clock.now()
+    cutoff = now - timedelta(days=config.privacy.retention_days)
+    closed = tuple(status.value for status in CLOSED)
+    total = 0
+    async with db.transaction() as conn:
+        await privacy.forget_delivered(conn, DONE_KEY)
+    while True:
+        async with db.transaction() as conn:
+            batch = await privacy.closed_unerased(conn, cutoff, closed, RETENTION_BATCH)
+            await _erase_cases(conn, batch, (), now, None, t("privacy.reason_retention"))
+        total += len(batch)
+        if len(batch) < RETENTION_BATCH:
+            break
+    if total:
+        _LOGGER.info("retention: personal data of %s closed cases erased", total)
+    return total

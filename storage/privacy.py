@@ -1,0 +1,222 @@
+"""What is stored about one citizen, their erasure requests, and erasing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.people import ERASED_CHANNEL
+from storage.rows import instant, iso, one, parse_time
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureRequest:
+    id: int
+    person_id: int
+    requested_at: datetime
+    due_at: datetime
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    session_key: str
+    topic: str
+    created_at: datetime
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseText:
+    """The free text of one case, and the personal values it was filed with."""
+
+    id: int
+    code: str
+    content: str
+    contact: tuple[str | None, ...]
+    rating_comment: str | None
+
+
+def _request(row: aiosqlite.Row) -> ErasureRequest:
+    return ErasureRequest(
+        id=row["id"],
+        person_id=row["person_id"],
+        requested_at=instant(row["requested_at"]),
+        due_at=instant(row["due_at"]),
+        completed_at=parse_time(row["completed_at"]),
+    )
+
+
+async def open_request(conn: aiosqlite.Connection, person_id: int) -> ErasureRequest | None:
+    async with conn.execute(
+        "SELECT * FROM erasure_requests WHERE person_id = ? AND completed_at IS NULL",
+        (person_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _request(row) if row else None
+
+
+async def add_request(
+    conn: aiosqlite.Connection, person_id: int, now: datetime, due: datetime
+) -> ErasureRequest:
+    async with conn.execute(
+        "INSERT INTO erasure_requests (person_id, requested_at, due_at) VALUES (?, ?, ?) "
+        "RETURNING *",
+        (person_id, iso(now), iso(due)),
+    ) as cursor:
+        return _request(await one(cursor))
+
+
+async def get_request(conn: aiosqlite.Connection, request_id: int) -> ErasureRequest | None:
+    async with conn.execute("SELECT * FROM erasure_requests WHERE id = ?", (request_id,)) as cur:
+        row = await cur.fetchone()
+    return _request(row) if row else None
+
+
+async def complete_request(
+    conn: aiosqlite.Connection, request_id: int, officer_id: int, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE erasure_requests SET completed_at = ?, completed_by = ? WHERE id = ?",
+        (iso(now), officer_id, request_id),
+    )
+
+
+async def bookings(conn: aiosqlite.Connection, person_id: int) -> list[Booking]:
+    async with conn.execute(
+        "SELECT session_key, topic, created_at, cancelled_at FROM reception_bookings "
+        "WHERE person_id = ? ORDER BY created_at",
+        (person_id,),
+    ) as cursor:
+        return [Booking(r[0], r[1], instant(r[2]), r[3] is not None) async for r in cursor]
+
+
+async def subscribed_since(
+    conn: aiosqlite.Connection, table: str, person_id: int
+) -> datetime | None:
+    if table not in ("reception_subscribers", "announcement_subscribers"):
+        raise ValueError(f"not a subscriber table: {table}")
+    async with conn.execute(
+        f"SELECT since FROM {table} WHERE person_id = ?",  # noqa: S608 - whitelisted names
+        (person_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return instant(row[0]) if row else None
+
+
+async def case_codes(conn: aiosqlite.Connection, person_id: int) -> list[str]:
+    async with conn.execute(
+        "SELECT code FROM tickets WHERE citizen_id = ? ORDER BY id", (person_id,)
+    ) as cursor:
+        return [r[0] async for r in cursor]
+
+
+async def case_texts(conn: aiosqlite.Connection, person_id: int) -> list[CaseText]:
+    """Every case filed by the person, whatever became of it."""
+    async with conn.execute(
+        "SELECT id, code, content, contact_name, contact_phone, contact_address, rating_comment "
+        "FROM tickets WHERE citizen_id = ? ORDER BY id",
+        (person_id,),
+    ) as cursor:
+        return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) async for r in cursor]
+
+
+async def closed_unerased(
+    conn: aiosqlite.Connection, closed_before: datetime, statuses: tuple[str, ...], limit: int
+) -> list[CaseText]:
+    """Closed cases whose personal data the retention period no longer allows keeping."""
+    marks = ",".join("?" * len(statuses))
+    async with conn.execute(
+        "SELECT id, code, content, contact_name, contact_phone, contact_address, rating_comment "  # noqa: S608
+        f"FROM tickets WHERE erased_at IS NULL AND closed_at < ? AND status IN ({marks}) "
+        "ORDER BY closed_at, id LIMIT ?",
+        (iso(closed_before), *statuses, limit),
+    ) as cursor:
+        return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) async for r in cursor]
+
+
+async def notes(conn: aiosqlite.Connection, ticket_id: int) -> list[tuple[int, str]]:
+    async with conn.execute(
+        "SELECT id, note FROM ticket_events WHERE ticket_id = ? AND note IS NOT NULL",
+        (ticket_id,),
+    ) as cursor:
+        return [(r[0], r[1]) async for r in cursor]
+
+
+async def rewrite_note(conn: aiosqlite.Connection, event_id: int, note: str) -> None:
+    await conn.execute("UPDATE ticket_events SET note = ? WHERE id = ?", (note, event_id))
+
+
+async def scrub_case(
+    conn: aiosqlite.Connection, ticket_id: int, content: str, now: datetime
+) -> None:
+    """The case stays; the contact details and the citizen's comment on the outcome go."""
+    await conn.execute(
+        "UPDATE tickets SET content = ?, contact_name = NULL, contact_phone = NULL, "
+        "contact_address = NULL, rating_comment = NULL, erased_at = ?, updated_at = ? "
+        "WHERE id = ?",
+        (content, iso(now), iso(now), ticket_id),
+    )
+
+
+async def forget_person(
+    conn: aiosqlite.Connection, person_id: int, channel: str, external_id: str, now: datetime
+) -> None:
+    """Cut every link between the person row and a real person; the row itself stays, as a
+    pseudonym, because the cases and their audit trail refer to it."""
+    await conn.execute(
+        "UPDATE people SET channel = ?, external_id = ?, display_name = '', consent_at = NULL, "
+        "consent_notice = NULL, updated_at = ? WHERE id = ?",
+        (ERASED_CHANNEL, str(person_id), iso(now), person_id),
+    )
+    for table in (
+        "reception_subscribers",
+        "reception_bookings",
+        "announcement_subscribers",
+        "announcement_choices",
+    ):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE person_id = ?",  # noqa: S608 - fixed names
+            (person_id,),
+        )
+    await conn.execute(
+        "DELETE FROM outbox WHERE channel = ? AND recipient = ?", (channel, external_id)
+    )
+    # Half-written drafts and dialog states of the account (conversation keys are JSON arrays
+    # of chat and user ids).
+    if external_id.lstrip("-").isdigit():
+        user_id = int(external_id)
+        await conn.execute("DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
+        await conn.execute(
+            "DELETE FROM conversation_states WHERE EXISTS "
+            "(SELECT 1 FROM json_each(conversation_states.key) WHERE value = ?)",
+            (user_id,),
+        )
+
+
+async def messages_about(conn: aiosqlite.Connection, codes: list[str]) -> list[tuple[int, str]]:
+    """Queued and sent messages that name any of these cases (cards, updates, reminders)."""
+    if not codes:
+        return []
+    found = " OR ".join("instr(payload, ?) > 0" for _ in codes)
+    async with conn.execute(
+        f"SELECT id, payload FROM outbox WHERE {found}",  # noqa: S608 - placeholders only
+        codes,
+    ) as cursor:
+        return [(r[0], r[1]) async for r in cursor]
+
+
+async def rewrite_message(conn: aiosqlite.Connection, message_id: int, payload: str) -> None:
+    await conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (payload, message_id))
+
+
+async def forget_delivered(conn: aiosqlite.Connection, key_prefix: str) -> int:
+    """The last message to an erased person keeps their chat id only until it is delivered."""
+    cursor = await conn.execute(
+        "DELETE FROM outbox WHERE dedupe_key LIKE ? AND "
+        "(sent_at IS NOT NULL OR failed_at IS NOT NULL)",
+        (f"{key_prefix}%",),
+    )
+    return cursor.rowcount

@@ -1,0 +1,86 @@
+"""/dulieu and /xoadulieu through the real Application: each person sees only their own data,
+a request is confirmed by button or by typing, the Office completes it from its notice."""
+
+from __future__ import annotations
+
+from bot.services import Services
+from tests.handlers.test_citizen_flow import agree, file_feedback
+from tests.services.factories import fetch
+from tests.support.chat import Chats, buttons
+
+CITIZEN = 7001
+NEIGHBOUR = 7002
+OFFICE = 100000002
+ECONOMY = 100000003
+
+
+def texts(chats: Chats, user: int) -> list[str]:
+    return [str(c.params.get("text") or "") for c in chats.sent(user)]
+
+
+async def test_my_data_shows_my_cases_and_nobody_elses(chats: Chats) -> None:
+    await agree(chats, CITIZEN)
+    await agree(chats, NEIGHBOUR)
+    mine = await file_feedback(chats, CITIZEN, "Rác thải đổ bừa bãi ở đầu ngõ 3 thôn Đông.")
+    theirs = await file_feedback(chats, NEIGHBOUR, "Cống thoát nước ở xóm Bãi bị tắc lâu ngày.")
+
+    shown = "\n".join(str(c.params["text"]) for c in await chats.say(CITIZEN, "/dulieu"))
+
+    assert mine in shown
+    assert "Rác thải đổ bừa bãi" in shown
+    assert "2026-11-29" in shown
+    assert theirs not in shown
+    assert "Cống thoát nước" not in shown
+    assert "Dân 7002" not in shown
+
+
+async def test_erasure_by_typed_answers_then_office_button(
+    chats: Chats, services: Services
+) -> None:
+    await agree(chats, CITIZEN)
+    code = await file_feedback(chats, CITIZEN, "Rác thải đổ bừa bãi ở đầu ngõ 3 thôn Đông.")
+    asked = await chats.say(CITIZEN, "/xoadulieu")
+    assert "xác nhận" in str(asked[-1].params["text"])
+    again = await chats.say(CITIZEN, "có lẽ")
+    assert "gõ 1" in str(again[-1].params["text"])
+    filed = await chats.say(CITIZEN, "1")
+    assert "Đã ghi nhận yêu cầu số 1" in str(filed[-1].params["text"])
+
+    notice = next(c for c in reversed(chats.sent(OFFICE)) if buttons(c))
+    [(_, data)] = buttons(notice)
+    refused = await chats.press(ECONOMY, data)
+    assert refused == [] or all("Xóa dữ liệu" not in str(c.params) for c in refused)
+    assert (await fetch(services.db, "SELECT completed_at FROM erasure_requests"))[0][0] is None
+
+    await chats.press(OFFICE, data)
+    assert any("Đã xóa dữ liệu" in text for text in texts(chats, OFFICE))
+    assert any("đã xóa dữ liệu cá nhân" in text for text in texts(chats, CITIZEN))
+    [case] = await fetch(services.db, "SELECT code, erased_at FROM tickets")
+    assert case[0] == code
+    assert case[1] is not None
+    people = await fetch(services.db, "SELECT * FROM people WHERE external_id = ?", (str(CITIZEN),))
+    assert people == []
+    # Writing again starts afresh: the notice, as for anyone new.
+    fresh = await chats.say(CITIZEN, "/dulieu")
+    assert "Đồng ý" in str(buttons(fresh[-1]))
+
+
+async def test_keeping_by_button_files_nothing(chats: Chats, services: Services) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/xoadulieu")
+    kept = await chats.tap(CITIZEN, "Không xóa")
+    assert "không xóa gì" in str(kept[-1].params["text"])
+    assert await fetch(services.db, "SELECT * FROM erasure_requests") == []
+
+
+async def test_a_new_notice_version_asks_again(chats: Chats, services: Services) -> None:
+    await agree(chats, CITIZEN)
+    async with services.db.transaction() as conn:
+        await conn.execute("UPDATE people SET consent_notice = '2026-01-01'")
+    asked = await chats.say(CITIZEN, "/tracuu")
+    assert any("đã thay đổi" in str(c.params["text"]) for c in asked)
+    await chats.tap(CITIZEN, "Đồng ý")
+    [row] = await fetch(
+        services.db, "SELECT consent_notice FROM people WHERE external_id = ?", (str(CITIZEN),)
+    )
+    assert row[0] == "2026-11-29"

@@ -1,0 +1,189 @@
+"""Personal data rights on a real SQLite file: what /dulieu gathers, erasure on request, the
+retention period. After erasure the personal values must be nowhere: not in any table, not in
+the bytes of the database file."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from bot.config import Config
+from bot.domain.tickets import Ticket
+from bot.services import casework, privacy
+from bot.services.intake import submit_case
+from bot.services.privacy import Completion
+from bot.services.reception import subscribe
+from bot.services.reminders import fire_due
+from storage.database import Database
+from tests.services.factories import citizen, complaint, feedback, fetch
+from tests.services.test_casework_service import CHAIRMAN, ECONOMY, OFFICE, SUPERVISOR, World, world
+from tests.support.clock import FixedClock
+
+NAME = "Trần Văn Hùng"
+PHONE = "0912345678"
+ADDRESS = "Số 12, thôn Đoài, xã Sơn Ninh"
+TELEGRAM_NAME = "Hùng Đoài Telegram"
+SECRETS = (NAME, PHONE, ADDRESS, TELEGRAM_NAME, "9001")
+
+
+async def filed(w: World) -> Ticket:
+    draft = complaint("draft-erase").model_copy(
+        update={"content": f"Nhà bên xây lấn đất. Gọi tôi: {PHONE}, hoặc hung.doai@example.com"}
+    )
+    w.clock.advance(timedelta(minutes=1))
+    return await submit_case(w.db, w.clock, w.config, w.person, draft)
+
+
+def _file_bytes(path: Path) -> bytes:
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def everywhere(db: Database, path: Path, values: tuple[str, ...]) -> list[str]:
+    """Every place a value still appears: any text cell of any table, and the file's bytes."""
+    found = []
+    tables = [r[0] for r in await fetch(db, "SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        for row in await fetch(db, f"SELECT * FROM {table}"):
+            for cell in tuple(row):
+                for value in values:
+                    if value in str(cell):
+                        found.append(f"{table}: {value}")
+    await db.close()
+    data = await asyncio.to_thread(_file_bytes, path)
+    found += [f"file: {v}" for v in values if v.encode() in data]
+    return found
+
+
+async def test_personal_data_gathers_everything_of_one_person_only(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    ticket = await filed(w)
+    await subscribe(db, clock, w.person, True)
+    neighbour = await citizen(db, clock, "9002", "Người khác")
+    await submit_case(db, clock, config, neighbour, feedback("draft-other"))
+
+    data = await privacy.personal_data(db, w.person)
+
+    assert [c.code for c in data.cases] == [ticket.code]
+    assert data.cases[0].contact_phone == PHONE
+    assert len(data.cases[0].attachments) == 3
+    assert data.reception_since is not None
+    assert data.announcements_since is None
+    assert data.person.consent_notice == "2026-11-29"
+
+
+async def test_erasure_request_reaches_the_office_and_admins_once(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    request, new = await privacy.request_erasure(db, clock, config, w.person)
+    again, second = await privacy.request_erasure(db, clock, config, w.person)
+
+    assert new
+    assert not second
+    assert again.id == request.id
+    assert request.due_at - request.requested_at == timedelta(days=15)
+    rows = await fetch(
+        db, "SELECT recipient, payload FROM outbox WHERE dedupe_key LIKE 'erasure:%'"
+    )
+    assert sorted(r["recipient"] for r in rows) == sorted([CHAIRMAN, OFFICE])
+    assert all(f"erase|{request.id}" not in r["payload"] for r in rows)
+    assert all('"ref": "erase"' in r["payload"] for r in rows)
+    [audit] = await fetch(db, "SELECT action, actor_id FROM admin_events")
+    assert tuple(audit) == ("erasure_requested", w.person.id)
+
+
+async def test_an_open_request_is_reminded_before_the_window_ends_and_not_after_completion(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+    clock.advance(timedelta(days=13, hours=1))
+    await fire_due(db, clock, config)
+    reminded = await fetch(
+        db, "SELECT recipient FROM outbox WHERE dedupe_key LIKE 'reminder:erasure:%'"
+    )
+    assert sorted(r["recipient"] for r in reminded) == sorted([CHAIRMAN, OFFICE])
+
+    done = await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+    assert done.outcome is Completion.DONE
+    twice = await privacy.complete_erasure(db, clock, config, w.officer(CHAIRMAN), request.id)
+    assert twice.outcome is Completion.ALREADY
+
+
+async def test_only_the_office_and_admins_complete_a_request(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+    for outsider in (ECONOMY, SUPERVISOR):
+        done = await privacy.complete_erasure(db, clock, config, w.officer(outsider), request.id)
+        assert done.outcome is Completion.NOT_ALLOWED
+    missing = await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), 999)
+    assert missing.outcome is Completion.UNKNOWN
+    [row] = await fetch(db, "SELECT completed_at FROM erasure_requests")
+    assert row[0] is None
+
+
+async def test_erasure_leaves_the_case_and_no_personal_value_anywhere(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    ticket = await filed(w)
+    await subscribe(db, clock, w.person, True)
+    await casework.ask(db, clock, config, w.officer(CHAIRMAN), ticket.id, f"Ông {NAME} gửi sổ đỏ")
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+
+    done = await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+
+    assert done.outcome is Completion.DONE
+    assert done.external_id == "9001"
+    [case] = await fetch(db, "SELECT * FROM tickets")
+    assert (case["code"], case["kind"], case["category_id"]) == (
+        ticket.code,
+        "complaint",
+        "dat-dai",
+    )
+    assert case["erased_at"] is not None
+    assert case["created_at"] is not None
+    assert case["content"].startswith("Nhà bên xây lấn đất.")
+    assert await fetch(db, "SELECT count(*) FROM attachments") != [(0,)]
+    actions = [r[0] for r in await fetch(db, "SELECT action FROM ticket_events ORDER BY id")]
+    assert actions[-1] == "personal_data_erased"
+    [told] = await fetch(db, "SELECT recipient FROM outbox WHERE dedupe_key LIKE 'privacy-%'")
+    assert told[0] == "9001"
+    # Once the last message is delivered, the chat id goes with it.
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET sent_at = created_at")
+    await privacy.apply_retention(db, clock, config)
+
+    assert await everywhere(db, config.storage.path, (*SECRETS, "hung.doai@example.com")) == []
+
+
+async def test_retention_erases_only_cases_closed_longer_than_the_period_once(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    old = await filed(w)
+    await casework.accept(db, clock, config, w.officer(CHAIRMAN), old.id)
+    await casework.resolve(db, clock, config, w.officer(CHAIRMAN), old.id, "Đã giải quyết xong.")
+    clock.advance(timedelta(days=config.privacy.retention_days - 1))
+    recent = await submit_case(db, clock, config, w.person, complaint("draft-recent"))
+    assert await privacy.apply_retention(db, clock, config) == 0
+    clock.advance(timedelta(days=2))
+
+    assert await privacy.apply_retention(db, clock, config) == 1
+    assert await privacy.apply_retention(db, clock, config) == 0
+
+    rows = {r["id"]: r for r in await fetch(db, "SELECT * FROM tickets")}
+    assert rows[old.id]["contact_phone"] is None
+    assert rows[old.id]["erased_at"] is not None
+    assert PHONE not in rows[old.id]["content"]
+    assert rows[old.id]["result"] == "Đã giải quyết xong."
+    assert rows[recent.id]["contact_phone"] == PHONE
+    # The person keeps their account: retention is about old cases, not about them.
+    [person] = await fetch(db, "SELECT external_id FROM people WHERE id = ?", (w.person.id,))
+    assert person[0] == "9001"
