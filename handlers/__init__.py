@@ -54,7 +54,7 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("lichtiep", reception.manage))
     app.add_handler(CommandHandler("trogiup", menu.show_help))
     app.add_handler(CommandHandler("dulieu", privacy.show_data))
-    app.add_handler(CallbackQueryHandler(privacy.complete_button, pattern=rf"^{ERASE_REF}\|\d+$"))
+    app.add_handler(CallbackQueryHandler(privacy.complete_button, pattern=rf"^{ERASE_REF}\|"))
     app.add_handler(CommandHandler("viec", officer.my_work))
     app.add_handler(CommandHandler("hoso", officer.case_command))
     app.add_handler(CommandHandler("giamsat", supervision.watch_command))

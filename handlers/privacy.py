@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Choice, Text
+from bot.dialogs.base import Choice, Text, parse_number
 from bot.dialogs.privacy import (
     CONFIRM_REF,
     Confirm,
@@ -165,26 +165,28 @@ async def complete_button(update: Update, context: Context) -> None:
     if query is None:
         return
     choice = parse_button(query.data)
+    request_id = parse_number(choice.key) if choice is not None else None
     officer = await current_officer(update, context)
-    if officer is None or choice is None or not choice.key.isdigit():
+    if officer is None or request_id is None:
         await query.answer(t("error.button"))
         return
     services = context.services
     done = await privacy.complete_erasure(
-        services.db, services.clock, services.config, officer, int(choice.key)
+        services.db, services.clock, services.config, officer, request_id
     )
     if done.outcome is not privacy.Completion.DONE:
         await refuse_press(update, f"privacy.{done.outcome.value}")
         return
     await query.answer()
     await retire_buttons(update)
-    if done.external_id is not None and done.external_id.isdigit():
+    account = parse_number(done.external_id or "")
+    if account is not None:
         # The drafts in memory go with the ones in the database.
-        context.application.drop_user_data(int(done.external_id))
-        context.application.drop_chat_data(int(done.external_id))
+        context.application.drop_user_data(account)
+        context.application.drop_chat_data(account)
     message = reply_target(update)
     if message is not None:
-        await message.reply_text(t("privacy.done_officer", number=choice.key))
+        await message.reply_text(t("privacy.done_officer", number=request_id))
 
 
 def conversation() -> ConversationHandler[Context]:

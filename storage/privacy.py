@@ -186,7 +186,7 @@ async def forget_person(
     )
     # Half-written drafts and dialog states of the account (conversation keys are JSON arrays
     # of chat and user ids).
-    if external_id.lstrip("-").isdigit():
+    if external_id.isascii() and external_id.lstrip("-").isdigit():
         user_id = int(external_id)
         await conn.execute("DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
         await conn.execute(

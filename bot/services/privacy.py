@@ -21,7 +21,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.dialogs.base import Notice
+from bot.dialogs.base import Notice, parse_number
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Person, Role
 from bot.domain.privacy import ERASURE, erase_text, erasure_due, reminder_at
@@ -130,8 +130,8 @@ async def request_erasure(
 
 async def remind(conn: aiosqlite.Connection, config: Config, reminder_key: str, say: Say) -> None:
     """The reminder before the window ends, if the request is still open."""
-    request_id = reminder_key.removeprefix(f"{ERASURE}:")
-    request = await privacy.get_request(conn, int(request_id)) if request_id.isdigit() else None
+    request_id = parse_number(reminder_key.removeprefix(f"{ERASURE}:"))
+    request = await privacy.get_request(conn, request_id) if request_id is not None else None
     if request is None or request.completed_at is not None:
         return
     notice = _request_notice(request, config, "privacy.office_reminder")

@@ -42,6 +42,8 @@ FAMILIES = (
     "watch.1",
     "watch.write",
     "watch.confirm",
+    "erase",
+    "erasec",
 )
 FORGERIES = (
     "{ref}|",
