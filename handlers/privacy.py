@@ -23,6 +23,7 @@ from bot.dialogs.privacy import (
 )
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
+from bot.domain.privacy import ErasureRequest
 from bot.services import privacy
 from bot.services.citizens import find_citizen
 from bot.texts import t
@@ -38,7 +39,6 @@ from handlers.render import (
     send_prompt,
     send_text,
 )
-from storage.privacy import ErasureRequest
 
 CONFIRM = "confirm"
 END = ConversationHandler.END

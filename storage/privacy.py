@@ -8,24 +8,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.people import ERASED_CHANNEL
+from bot.domain.privacy import Booking, ErasureRequest
 from storage.rows import instant, iso, one, parse_time
-
-
-@dataclass(frozen=True, slots=True)
-class ErasureRequest:
-    id: int
-    person_id: int
-    requested_at: datetime
-    due_at: datetime
-    completed_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Booking:
-    session_key: str
-    topic: str
-    created_at: datetime
-    cancelled: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from bot.config import Config
 from bot.dialogs.base import Prompt
 from bot.dialogs.summary import category_label, kind_label, status_label
 from bot.domain.choices import Option
+from bot.domain.privacy import PersonalData
 from bot.domain.tickets import Ticket
-from bot.services.privacy import PersonalData
 from bot.texts import t
 
 CONFIRM_REF = "erasec"

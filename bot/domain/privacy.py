@@ -3,12 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.people import Person
 from bot.domain.redaction import mask_personal
+from bot.domain.tickets import Ticket
 
 ERASURE = "erasure"  # the reminder kind of an erasure request not yet completed
 REMIND_BEFORE = timedelta(days=2)
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureRequest:
+    id: int
+    person_id: int
+    requested_at: datetime
+    due_at: datetime
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    session_key: str
+    topic: str
+    created_at: datetime
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything stored about one citizen, as /dulieu shows it."""
+
+    person: Person
+    cases: list[Ticket]
+    bookings: list[Booking]
+    reception_since: datetime | None
+    announcements_since: datetime | None
+    erasure: ErasureRequest | None
 
 
 def erasure_due(requested_at: datetime, days: int) -> datetime:

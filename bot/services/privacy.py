@@ -24,33 +24,27 @@ from bot.config import Config
 from bot.dialogs.base import Notice, parse_number
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Person, Role
-from bot.domain.privacy import ERASURE, erase_text, erasure_due, reminder_at
-from bot.domain.tickets import Ticket
+from bot.domain.privacy import (
+    ERASURE,
+    ErasureRequest,
+    PersonalData,
+    erase_text,
+    erasure_due,
+    reminder_at,
+)
 from bot.domain.workflow import CLOSED
 from bot.services.assignment import Say, tell
 from bot.services.outbox import notify
 from bot.texts import t
 from storage import events, officers, people, privacy, reminders, tickets
 from storage.database import Database
-from storage.privacy import Booking, CaseText, ErasureRequest
+from storage.privacy import CaseText
 
 _LOGGER = logging.getLogger(__name__)
 ERASE_REF = "erase"
 DONE_KEY = "privacy-erased"  # outbox keys of the last message to an erased person
 RETENTION_BATCH = 200
 ERASED_ACTION = "personal_data_erased"
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalData:
-    """Everything stored about one citizen, as /dulieu shows it."""
-
-    person: Person
-    cases: list[Ticket]
-    bookings: list[Booking]
-    reception_since: datetime | None
-    announcements_since: datetime | None
-    erasure: ErasureRequest | None
 
 
 class Completion(enum.Enum):
