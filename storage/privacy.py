@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,10 @@ import aiosqlite
 from bot.domain.people import ERASED_CHANNEL
 from bot.domain.privacy import Booking, ErasureRequest
 from storage.rows import instant, iso, one, parse_time
+
+# The year and number of a case code (SN-2026-00042) anywhere in a message; the prefix is the
+# commune's own, the same in every code, and may be glued to the word before it.
+_CODE_NUMBER = re.compile(r"(?<!\d)\d{4}-\d{5,}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,15 +186,20 @@ async def forget_person(
 
 
 async def messages_about(conn: aiosqlite.Connection, codes: list[str]) -> list[tuple[int, str]]:
-    """Queued and sent messages that name any of these cases (cards, updates, reminders)."""
-    if not codes:
+    """Queued and sent messages that name any of these cases (cards, updates, reminders).
+
+    Bulk messages (announcements) are about no case and are most of the outbox, so they are
+    not read. The codes named in each message are found once and looked up in a set: asking
+    SQLite for every code in every message costs seconds under the write lock."""
+    wanted = {code.split("-", 1)[-1] for code in codes}
+    if not wanted:
         return []
-    found = " OR ".join("instr(payload, ?) > 0" for _ in codes)
-    async with conn.execute(
-        f"SELECT id, payload FROM outbox WHERE {found}",  # noqa: S608 - placeholders only
-        codes,
-    ) as cursor:
-        return [(r[0], r[1]) async for r in cursor]
+    found = []
+    async with conn.execute("SELECT id, payload FROM outbox WHERE bulk = 0") as cursor:
+        async for row in cursor:
+            if wanted.intersection(_CODE_NUMBER.findall(row[1])):
+                found.append((row[0], row[1]))
+    return found
 
 
 async def rewrite_message(conn: aiosqlite.Connection, message_id: int, payload: str) -> None:
