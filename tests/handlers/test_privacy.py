@@ -4,8 +4,10 @@ a request is confirmed by button or by typing, the Office completes it from its 
 from __future__ import annotations
 
 from bot.services import Services
+from bot.services.citizens import find_citizen
+from bot.services.intake import submit_case
 from tests.handlers.test_citizen_flow import agree, file_feedback
-from tests.services.factories import fetch
+from tests.services.factories import feedback, fetch
 from tests.support.chat import Chats, buttons
 
 CITIZEN = 7001
@@ -84,3 +86,28 @@ async def test_a_new_notice_version_asks_again(chats: Chats, services: Services)
         services.db, "SELECT consent_notice FROM people WHERE external_id = ?", (str(CITIZEN),)
     )
     assert row[0] == "2026-11-29"
+
+
+async def test_long_data_comes_in_parts_and_a_decliner_of_a_new_notice_still_sees_it(
+    chats: Chats, services: Services
+) -> None:
+    await agree(chats, CITIZEN)
+    citizen = await find_citizen(services.db, "telegram", str(CITIZEN))
+    assert citizen is not None
+    for n in range(2):
+        content = f"Đoạn đường số {n} hư hỏng nặng. " + "Ổ gà rất nhiều. " * 240
+        draft = feedback(f"draft-long-{n}", content=content)
+        await submit_case(services.db, services.clock, services.config, citizen, draft)
+    async with services.db.transaction() as conn:
+        await conn.execute("UPDATE people SET consent_notice = '2026-01-01'")
+    await chats.say(CITIZEN, "/start")
+    declined = await chats.tap(CITIZEN, "Không đồng ý")
+    assert "/xoadulieu" in str(declined[-1].params["text"])
+
+    parts = await chats.say(CITIZEN, "/dulieu")
+
+    assert len(parts) >= 2
+    assert all(len(str(c.params["text"])) <= 4096 for c in parts)
+    shown = "\n".join(str(c.params["text"]) for c in parts)
+    assert "Đoạn đường số 0" in shown
+    assert "Đoạn đường số 1" in shown
