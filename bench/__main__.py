@@ -34,7 +34,8 @@ from bench.targets import checked, invariants
 PARTS = ("floor", "ingest", "fanout", "scale")
 
 
-def machine() -> dict[str, Any]:
+def machine(load_at_start: tuple[float, float, float]) -> dict[str, Any]:
+    """The machine, and how busy it was: other work on it makes every timing slower."""
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -56,7 +57,8 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "python_telegram_bot": telegram.__version__,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_start": [round(x, 2) for x in load_at_start],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -113,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = SMALL if args.small else FULL
     work = args.keep or Path(tempfile.mkdtemp(prefix="nghe-dan-bench-"))
     started = datetime.now(UTC)
+    load = os.getloadavg()
     clock = time.perf_counter()
     try:
         results = asyncio.run(run(sizes, args.only or list(PARTS), work))
@@ -123,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "small" if args.small else "full",
         "started": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 1),
-        "machine": machine() | {"load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": machine(load),
         **results,
     }
     report["targets"] = checked(results)
