@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from telegram import Update
@@ -31,6 +31,7 @@ class Recorder(OfflineRequest):
         super().__init__()
         self.texts: dict[int, list[str]] = defaultdict(list)
         self.buttons: dict[int, list[tuple[str, str]]] = {}
+        self.documents: Counter[int] = Counter()
         self.sends = 0
 
     async def do_request(
@@ -52,6 +53,7 @@ class Recorder(OfflineRequest):
     def _keep(self, call: Call) -> None:
         chat = int(call.params["chat_id"])
         self.sends += 1
+        self.documents[chat] += call.method == "sendDocument"
         self.texts[chat].append(str(call.params.get("text") or call.params.get("caption") or ""))
         markup = call.params.get("reply_markup")
         markup = json.loads(markup) if isinstance(markup, str) else markup or {}
