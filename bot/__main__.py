@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections import Counter
@@ -15,14 +16,16 @@ from datetime import date
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, sealer
 from bot.dialogs.audit import audit_json, audit_text
 from bot.dialogs.report import summary_text
 from bot.domain.audit import CaseRecord
 from bot.domain.reports import Period, PeriodError, Report
 from bot.domain.tickets import parse_code
+from bot.logs import SECRETS, setup_logging
 from bot.reports.chart import chart_png
 from bot.reports.excel import workbook_bytes
+from bot.sealing import generate_key
 from bot.services.audit import case_record
 from bot.services.reports import build_report
 from bot.texts import t
@@ -32,26 +35,18 @@ from storage.database import Database, NewerDatabaseError
 DEFAULT_CONFIG = Path("config.toml")
 
 
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL, and a Bot API URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    # The scheduler logs every run of every job; the bot logs what the jobs did.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-
-
 def _load(path: Path, *, need_token: bool) -> Config | None:
+    """The config, with its secrets handed to the log filter before anything can log them."""
     try:
-        return load_config(path, need_token=need_token)
+        config = load_config(path, need_token=need_token)
     except ConfigError as error:
         print(t("config.invalid", path=path, count=len(error.problems)), file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return None
+    secrets = (config.telegram.token, config.telegram.secret_token, config.privacy.key)
+    SECRETS.add(*(secret.get_secret_value() for secret in secrets if secret is not None))
+    return config
 
 
 def _receiving(config: Config) -> str:
@@ -77,6 +72,10 @@ def summary(config: Config) -> str:
         t("config.summary.token", value=t("config.summary.token_set")),
         _receiving(config),
         t("config.summary.storage", value=config.storage.path),
+        t(
+            "config.summary.key",
+            value=t("config.summary.key_set" if sealer(config) else "config.summary.key_missing"),
+        ),
         t("config.summary.departments", count=len(config.departments)),
         *(f"    {d.id}: {d.name}" for d in config.departments),
         t("config.summary.categories", count=len(config.categories)),
@@ -118,6 +117,8 @@ def _check_config(args: argparse.Namespace) -> int:
         return 1
     print(t("config.valid", path=args.config))
     print(summary(config))
+    if sealer(config) is None:
+        print(t("config.no_key_warning"), file=sys.stderr)
     return 0
 
 
@@ -247,6 +248,23 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gen_key(args: argparse.Namespace) -> int:
+    """A new sealing key: printed, or written to a file only its owner can read."""
+    key = generate_key()
+    if args.out is None:
+        print(key)
+        return 0
+    if args.out.exists():
+        print(t("key.exists", path=args.out), file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    print(t("key.written", path=args.out))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nghe-dan", description="Nghe Dân")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -285,12 +303,20 @@ def main(argv: list[str] | None = None) -> int:
     copy.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     copy.add_argument("--out", type=Path, required=True, help="the backup file to write")
     copy.set_defaults(handler=_backup)
+    gen_key = commands.add_parser("gen-key", help="make a key that seals denouncers' identities")
+    gen_key.add_argument("--out", type=Path, help="write it to this new file (mode 600)")
+    gen_key.set_defaults(handler=_gen_key)
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
+    setup_logging(args.verbose)
     try:
         code: int = args.handler(args)
     except NewerDatabaseError as error:
         print(t("database.newer", found=error.found, known=error.known), file=sys.stderr)
+        return 1
+    except Exception:
+        # Logged, not printed by Python: the log filter takes the token out of what the chat
+        # library puts in its errors ("The token `…` was rejected").
+        logging.getLogger("nghe-dan").exception("stopped by an unexpected error")
         return 1
     return code
 

@@ -27,12 +27,14 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.clock import SystemClock
-from bot.config import Config, TelegramConfig
+from bot.config import Config, TelegramConfig, sealer, takes_denunciations
 from bot.dialogs.staff import staff_commands
 from bot.domain.limits import RateLimiter
+from bot.domain.people import SEALED_CHANNEL
 from bot.services import Services
+from bot.services.denouncers import SealedSender
 from bot.services.officers import all_officers, sync_from_config
-from bot.services.outbox import Deliverer, Limits, Timer
+from bot.services.outbox import Deliverer, Limits, Sender, Timer
 from bot.services.privacy import apply_retention
 from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import already_handled, forget_old, mark_handled
@@ -43,6 +45,7 @@ from handlers.context import CHANNEL, App, BotData, ChatData, Context, UserData
 from handlers.errors import log_disk_full
 from handlers.persistence import SqlitePersistence
 from handlers.sender import TelegramSender
+from storage import tickets
 from storage.database import Database, is_disk_full
 
 _LOGGER = logging.getLogger(__name__)
@@ -140,6 +143,12 @@ class HandledBeforeConfirmed(asyncio.Queue[object]):
         await self.join()
 
 
+def _senders(services: Services, telegram: Sender) -> dict[str, Sender]:
+    """Each channel's sender; messages to a denouncer's pseudonym go through their own."""
+    direct: dict[str, Sender] = {CHANNEL: telegram}
+    return {**direct, SEALED_CHANNEL: SealedSender(services.db, services.config, direct)}
+
+
 def build_application(
     services: Services,
     *,
@@ -170,7 +179,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .persistence(SqlitePersistence(services.db))
+        .persistence(SqlitePersistence(services.db, sealer(services.config)))
         .update_queue(HandledBeforeConfirmed())
         # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
         # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
@@ -187,7 +196,7 @@ def build_application(
     app.bot_data.deliverer = Deliverer(
         services.db,
         services.clock,
-        {CHANNEL: TelegramSender(app.bot)},
+        _senders(services, TelegramSender(app.bot)),
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
     )
@@ -311,6 +320,10 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
     db = await Database.open(config.storage.path)
     try:
         services = Services(config=config, db=db, clock=SystemClock())
+        if not takes_denunciations(config):
+            _LOGGER.warning(t("config.no_key_warning"))
+        if clear := await tickets.count_clear_denunciations(db.reader):
+            _LOGGER.warning(t("config.clear_denunciations", count=clear))
         await sync_from_config(db, services.clock, config, CHANNEL)
         await plan_ahead(db, services.clock, config)
         app = build_application(services)

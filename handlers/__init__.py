@@ -12,6 +12,7 @@ from telegram.ext import (
 )
 
 from bot.dialogs.menu import MENU_REF, MenuItem
+from bot.dialogs.notices import CASE_REF, IDENTITY_KEY
 from bot.dialogs.supervision import OPEN_KEY, WATCH_REF
 from bot.services.privacy import ERASE_REF
 from handlers import (
@@ -57,6 +58,9 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(privacy.complete_button, pattern=rf"^{ERASE_REF}\|"))
     app.add_handler(CommandHandler("viec", officer.my_work))
     app.add_handler(CommandHandler("hoso", officer.case_command))
+    app.add_handler(
+        CallbackQueryHandler(officer.identity_button, pattern=rf"^{CASE_REF}\.\d+\|{IDENTITY_KEY}$")
+    )
     app.add_handler(CommandHandler("giamsat", supervision.watch_command))
     app.add_handler(
         CallbackQueryHandler(

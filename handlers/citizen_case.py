@@ -75,7 +75,9 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
     ticket_id = parse_case_ref(choice.ref, REPLY_REF) or parse_case_ref(choice.ref, ADD_REF)
     await query.answer()
     try:
-        ticket = await citizen_replies.case_of_citizen(context.services.db, citizen, ticket_id or 0)
+        ticket = await citizen_replies.case_of_citizen(
+            context.services.db, context.services.config, citizen, ticket_id or 0
+        )
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
         return END
@@ -157,7 +159,7 @@ async def on_note(update: Update, context: Context) -> str | int:
     try:
         if purpose is Purpose.COMMENT:
             await citizen_replies.comment_rating(
-                services.db, services.clock, citizen, note["ticket"], event.text
+                services.db, services.clock, services.config, citizen, note["ticket"], event.text
             )
         else:
             await citizen_replies.citizen_writes(

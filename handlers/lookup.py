@@ -28,7 +28,9 @@ async def _citizen(update: Update, context: Context) -> Person | None:
 
 async def show_list(message: Message, citizen: Person, context: Context, page: int = 1) -> None:
     services = context.services
-    found = await my_cases(services.db, citizen, page, services.config.intake.page_size)
+    found = await my_cases(
+        services.db, services.config, citizen, page, services.config.intake.page_size
+    )
     if not found.tickets:
         await message.reply_text(t("lookup.empty"))
         return
@@ -63,7 +65,7 @@ async def show_case(message: Message, citizen: Person, context: Context, typed: 
         example = format_code(services.config.commune.code, services.clock.now().year, 42)
         await message.reply_text(t("lookup.bad_code", example=example))
         return
-    ticket = await my_case(services.db, citizen, code)
+    ticket = await my_case(services.db, services.config, citizen, code)
     if ticket is None:
         await message.reply_text(t("lookup.not_found", code=code))
         return

@@ -137,7 +137,7 @@ async def _answered_question(
     """Text typed without pressing "Trả lời", while exactly one case waits for the citizen's
     answer, is that answer: elderly people often just type back."""
     services = context.services
-    waiting = await citizen_replies.waiting_cases(services.db, citizen)
+    waiting = await citizen_replies.waiting_cases(services.db, services.config, citizen)
     if len(waiting) != 1 or len(text.strip()) < 2:
         return False
     if await refuse_long(message, text, services.config.limits.note_max):

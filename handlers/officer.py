@@ -9,18 +9,26 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.dialogs.audit import audit_text
 from bot.dialogs.base import Prompt
 from bot.dialogs.history import history_text
-from bot.dialogs.notices import CASE_REF, card_text, case_ref, officer_update
+from bot.dialogs.notices import (
+    CASE_REF,
+    action_options,
+    card_text,
+    case_ref,
+    identity_text,
+    officer_update,
+    parse_case_ref,
+)
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import sees_identity
-from bot.services import case_views
+from bot.services import case_views, denouncers
 from bot.services.assignment import access
 from bot.services.audit import leaders_record
 from bot.services.officers import actor, all_officers, find_officer
 from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import CHANNEL, Context
-from handlers.render import send_prompt, send_text
+from handlers.render import parse_button, reply_target, send_prompt, send_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,9 +55,9 @@ async def tell_officer(message: Message, ticket: Ticket, key: str, **values: obj
 async def show_card(message: Message, officer: Officer, ticket: Ticket, context: Context) -> None:
     config = context.services.config
     show = sees_identity(actor(officer), access(ticket))
-    notice = officer_update(ticket, "card.view")
     text = card_text(ticket, config, show_identity=show, title_key="card.view")
-    await send_prompt(message, Prompt(text=text, ref=notice.ref, options=notice.options))
+    options = action_options(ticket, show_identity=show)
+    await send_prompt(message, Prompt(text=text, ref=case_ref(CASE_REF, ticket), options=options))
 
 
 async def _show_record(message: Message, leader: Officer, ticket: Ticket, context: Context) -> None:
@@ -61,9 +69,9 @@ async def _show_record(message: Message, leader: Officer, ticket: Ticket, contex
         await message.reply_text(t(error.reason))
         return
     show = sees_identity(actor(leader), access(ticket))
-    notice = officer_update(ticket, "card.view")
     text = audit_text(record, services.config, show_identity=show)
-    await send_prompt(message, Prompt(text=text, ref=notice.ref, options=notice.options))
+    options = action_options(ticket, show_identity=show)
+    await send_prompt(message, Prompt(text=text, ref=case_ref(CASE_REF, ticket), options=options))
 
 
 async def staff_desk(update: Update, context: Context) -> tuple[Officer, Message] | None:
@@ -125,3 +133,26 @@ async def case_command(update: Update, context: Context) -> None:
     staff = await all_officers(context.services.db)
     names = {o.person_id: o.name for o in staff}
     await send_text(message, history_text(history, names, context.services.config.commune.zone))
+
+
+async def identity_button(update: Update, context: Context) -> None:
+    """A leader's press on "Xem danh tính": the sealed identity, answered in this chat only
+    (never queued in the database) and recorded in the case's history first."""
+    query = update.callback_query
+    officer = await current_officer(update, context)
+    choice = parse_button(query.data if query else None)
+    ticket_id = parse_case_ref(choice.ref, CASE_REF) if choice else None
+    message = reply_target(update)
+    if query is None or message is None or officer is None or ticket_id is None:
+        await refuse_press(update, "case.not_allowed")
+        return
+    services = context.services
+    try:
+        shown = await denouncers.reveal(
+            services.db, services.clock, services.config, officer, ticket_id
+        )
+    except CaseworkError as error:
+        await refuse_press(update, error.reason)
+        return
+    await query.answer()
+    await message.reply_text(identity_text(shown.ticket, shown.identity))

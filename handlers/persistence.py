@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
+from bot.sealing import Sealer
 from handlers.context import BotData, ChatData, UserData
 from storage import conversations
 from storage.database import Database
@@ -23,18 +24,20 @@ CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 
 class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
-    """Stores user data (the draft) and conversation states; nothing else is kept per chat."""
+    """Stores user data (the draft, sealed when there is a key) and conversation states;
+    nothing else is kept per chat."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sealer: Sealer | None = None) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
             )
         )
         self._db = db
+        self._sealer = sealer
 
     async def get_user_data(self) -> dict[int, UserData]:
-        return await conversations.load_user_data(self._db.reader)
+        return await conversations.load_user_data(self._db.reader, self._sealer)
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         return {}
@@ -56,7 +59,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         async with self._db.transaction() as conn:
-            await conversations.save_user_data(conn, user_id, data)
+            await conversations.save_user_data(conn, user_id, data, self._sealer)
 
     async def drop_user_data(self, user_id: int) -> None:
         await self.update_user_data(user_id, {})

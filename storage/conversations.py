@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import aiosqlite
+
+from bot.sealing import Sealer, SealError
+
+_LOGGER = logging.getLogger(__name__)
 
 
 async def load_states(conn: aiosqlite.Connection, name: str) -> dict[tuple[Any, ...], Any]:
@@ -32,18 +37,45 @@ async def save_state(
     )
 
 
-async def load_user_data(conn: aiosqlite.Connection) -> dict[int, dict[str, Any]]:
+def _opened(user_id: int, text: str, sealer: Sealer | None) -> dict[str, Any] | None:
+    """A stored draft: plain JSON, or sealed; one that cannot be opened is dropped."""
+    if text.startswith("{"):
+        return dict(json.loads(text))
+    try:
+        if sealer is not None:
+            return dict(json.loads(sealer.open(text)))
+    except SealError:
+        pass
+    _LOGGER.warning("the sealed conversation of user %s cannot be opened; dropped", user_id)
+    return None
+
+
+async def load_user_data(
+    conn: aiosqlite.Connection, sealer: Sealer | None = None
+) -> dict[int, dict[str, Any]]:
     async with conn.execute("SELECT user_id, data FROM conversation_data") as cursor:
-        return {int(row[0]): json.loads(row[1]) async for row in cursor}
+        rows = [(int(row[0]), str(row[1])) async for row in cursor]
+    opened = {user_id: _opened(user_id, text, sealer) for user_id, text in rows}
+    return {user_id: data for user_id, data in opened.items() if data is not None}
 
 
-async def save_user_data(conn: aiosqlite.Connection, user_id: int, data: dict[str, Any]) -> None:
-    """Store what a person's conversation holds; nothing is kept for an empty one."""
+async def save_user_data(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    data: dict[str, Any],
+    sealer: Sealer | None = None,
+) -> None:
+    """Store what a person's conversation holds; nothing is kept for an empty one.
+
+    With a key every draft is sealed, whatever its kind: a sealed draft of a tố cáo then looks
+    like any other, and its identity fields never reach the file in clear.
+    """
     if not data:
         await conn.execute("DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
         return
+    text = json.dumps(data, ensure_ascii=False)
     await conn.execute(
         "INSERT INTO conversation_data (user_id, data) VALUES (?, ?) "
         "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
-        (user_id, json.dumps(data, ensure_ascii=False)),
+        (user_id, sealer.seal(text) if sealer else text),
     )

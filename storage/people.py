@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.people import Person
+from bot.domain.people import SEALED_CHANNEL, Person
 from storage.rows import iso, one, parse_time
 
 
@@ -58,3 +59,40 @@ async def get(conn: aiosqlite.Connection, person_id: int) -> Person | None:
     async with conn.execute("SELECT * FROM people WHERE id = ?", (person_id,)) as cursor:
         row = await cursor.fetchone()
     return _person(row) if row else None
+
+
+async def add_pseudonym(conn: aiosqlite.Connection, sealed: str, tag: str, now: datetime) -> Person:
+    """A person standing for a denouncer in one case: a random id, and who they are sealed."""
+    async with conn.execute(
+        """
+        INSERT INTO people (channel, external_id, display_name, sealed, sealed_tag,
+            created_at, updated_at)
+        VALUES (?, ?, '', ?, ?, ?, ?)
+        RETURNING *
+        """,
+        (SEALED_CHANNEL, uuid.uuid4().hex, sealed, tag, iso(now), iso(now)),
+    ) as cursor:
+        return _person(await one(cursor))
+
+
+async def pseudonyms(conn: aiosqlite.Connection, tag: str) -> list[int]:
+    """The pseudonymous persons of one citizen, found by their tag."""
+    async with conn.execute(
+        "SELECT id FROM people WHERE sealed_tag = ? ORDER BY id", (tag,)
+    ) as cursor:
+        return [int(row[0]) async for row in cursor]
+
+
+async def sealed_of(conn: aiosqlite.Connection, person_id: int) -> str | None:
+    async with conn.execute("SELECT sealed FROM people WHERE id = ?", (person_id,)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+async def sealed_by_external_id(conn: aiosqlite.Connection, external_id: str) -> str | None:
+    async with conn.execute(
+        "SELECT sealed FROM people WHERE channel = ? AND external_id = ?",
+        (SEALED_CHANNEL, external_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import aiosqlite
@@ -30,8 +32,8 @@ async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now
         """
         INSERT INTO tickets (code, draft_id, citizen_id, kind, category_id, department_id,
             status, content, latitude, longitude, place, contact_name, contact_phone,
-            contact_address, due_on, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            contact_address, due_on, sealed, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         RETURNING id
         """,
         (
@@ -50,6 +52,7 @@ async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now
             new.contact_phone,
             new.contact_address,
             new.due_on.isoformat() if new.due_on else None,
+            int(new.sealed),
             iso(now),
             iso(now),
         ),
@@ -95,6 +98,7 @@ def _ticket(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Tic
         due_on=date.fromisoformat(row["due_on"]) if row["due_on"] else None,
         complex=bool(row["complex"]),
         extensions=row["extensions"],
+        sealed=bool(row["sealed"]),
     )
 
 
@@ -114,38 +118,50 @@ async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> Ticket | N
     return await _with_attachments(conn, row) if row else None
 
 
-async def find_for_citizen(conn: aiosqlite.Connection, citizen_id: int, code: str) -> Ticket | None:
-    """A case by code, only if it is this citizen's: another person's code finds nothing."""
+def _ids(citizen_ids: Sequence[int]) -> str:
+    return json.dumps(list(citizen_ids))
+
+
+async def find_for_citizen(
+    conn: aiosqlite.Connection, citizen_ids: Sequence[int], code: str
+) -> Ticket | None:
+    """A case by code, only if it is this citizen's (filed under any of `citizen_ids`, their
+    own person and their pseudonyms): another person's code finds nothing."""
     async with conn.execute(
-        "SELECT * FROM tickets WHERE code = ? AND citizen_id = ?", (code, citizen_id)
+        "SELECT * FROM tickets WHERE code = ? AND citizen_id IN (SELECT value FROM json_each(?))",
+        (code, _ids(citizen_ids)),
     ) as cursor:
         row = await cursor.fetchone()
     return await _with_attachments(conn, row) if row else None
 
 
-async def count_for_citizen(conn: aiosqlite.Connection, citizen_id: int) -> int:
+async def count_for_citizen(conn: aiosqlite.Connection, citizen_ids: Sequence[int]) -> int:
     async with conn.execute(
-        "SELECT count(*) FROM tickets WHERE citizen_id = ?", (citizen_id,)
+        "SELECT count(*) FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?))",
+        (_ids(citizen_ids),),
     ) as cursor:
         return int((await one(cursor))[0])
 
 
-async def filed_since(conn: aiosqlite.Connection, citizen_id: int, since: datetime) -> int:
+async def filed_since(
+    conn: aiosqlite.Connection, citizen_ids: Sequence[int], since: datetime
+) -> int:
     async with conn.execute(
-        "SELECT count(*) FROM tickets WHERE citizen_id = ? AND created_at >= ?",
-        (citizen_id, iso(since)),
+        "SELECT count(*) FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
+        "AND created_at >= ?",
+        (_ids(citizen_ids), iso(since)),
     ) as cursor:
         return int((await one(cursor))[0])
 
 
 async def page_for_citizen(
-    conn: aiosqlite.Connection, citizen_id: int, limit: int, offset: int
+    conn: aiosqlite.Connection, citizen_ids: Sequence[int], limit: int, offset: int
 ) -> list[Ticket]:
     """One page of a citizen's cases, newest first."""
     async with conn.execute(
-        "SELECT * FROM tickets WHERE citizen_id = ? ORDER BY created_at DESC, id DESC "
-        "LIMIT ? OFFSET ?",
-        (citizen_id, limit, offset),
+        "SELECT * FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        (_ids(citizen_ids), limit, offset),
     ) as cursor:
         return [_ticket(row) async for row in cursor]
 
@@ -216,10 +232,13 @@ async def open_for_assignee(conn: aiosqlite.Connection, person_id: int) -> list[
         return [_ticket(row) async for row in cursor]
 
 
-async def waiting_for_citizen(conn: aiosqlite.Connection, citizen_id: int) -> list[Ticket]:
+async def waiting_for_citizen(
+    conn: aiosqlite.Connection, citizen_ids: Sequence[int]
+) -> list[Ticket]:
     async with conn.execute(
-        "SELECT * FROM tickets WHERE citizen_id = ? AND status = ? ORDER BY id",
-        (citizen_id, Status.WAITING_CITIZEN.value),
+        "SELECT * FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
+        "AND status = ? ORDER BY id",
+        (_ids(citizen_ids), Status.WAITING_CITIZEN.value),
     ) as cursor:
         return [_ticket(row) async for row in cursor]
 
@@ -256,3 +275,13 @@ async def open_reopened(conn: aiosqlite.Connection) -> list[Ticket]:
         (*OPEN_STATUSES, Action.REOPEN.value),
     ) as cursor:
         return [_ticket(row) async for row in cursor]
+
+
+async def count_clear_denunciations(conn: aiosqlite.Connection) -> int:
+    """Denunciations filed before identities were sealed that still hold one in clear."""
+    async with conn.execute(
+        "SELECT count(*) FROM tickets WHERE kind = ? AND sealed = 0 AND "
+        "(contact_name IS NOT NULL OR contact_phone IS NOT NULL OR contact_address IS NOT NULL)",
+        (Kind.DENUNCIATION.value,),
+    ) as cursor:
+        return int((await one(cursor))[0])

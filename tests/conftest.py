@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from bot.app import build_application
-from bot.config import TOKEN_ENV, Config, load_config
+from bot.config import SECRET_KEY_ENV, TOKEN_ENV, Config, load_config
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.context import CHANNEL
@@ -43,6 +43,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAHtestTOKENabcdefghijklmnopqrstu"
+# The key that seals denouncers' identities in tests (made by `nghe-dan gen-key`).
+SECRET_KEY = "lUq0cO0v9nO6m4aHIgY1xS2V7q0u8m1kQZ9t1P0pV4M="
+ENVIRON = {TOKEN_ENV: TOKEN, SECRET_KEY_ENV: SECRET_KEY}
 
 
 @pytest.fixture
@@ -54,7 +57,7 @@ def config_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config(config_path: Path) -> Config:
-    return load_config(config_path, environ={TOKEN_ENV: TOKEN})
+    return load_config(config_path, environ=ENVIRON)
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.config import TOKEN_ENV, Config, ConfigError, Problem, load_config
+from bot.config import SECRET_KEY_ENV, TOKEN_ENV, Config, ConfigError, Problem, load_config
 from bot.texts import t
-from tests.conftest import ROOT, TOKEN
+from tests.conftest import ROOT, SECRET_KEY, TOKEN
 
 EXAMPLE = (ROOT / "config.example.toml").read_text(encoding="utf-8")
 PARSED = tomllib.loads(EXAMPLE)
@@ -406,6 +406,7 @@ def test_check_config_summarises_a_good_file(
     config_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.setenv(SECRET_KEY_ENV, SECRET_KEY)
     code = main(["check-config", "--config", str(config_path)])
     out, err = capsys.readouterr()
     assert code == 0

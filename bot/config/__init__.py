@@ -1,8 +1,15 @@
 """The commune's settings: sections, checks across them, loading, and what the domain builds
 from them. Import from here; the submodules are an internal layout."""
 
-from bot.config.checks import TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
-from bot.config.derived import deadline_rules, reception_rules, routing_rules, work_calendar
+from bot.config.checks import SECRET_KEY_ENV, TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
+from bot.config.derived import (
+    deadline_rules,
+    reception_rules,
+    routing_rules,
+    sealer,
+    takes_denunciations,
+    work_calendar,
+)
 from bot.config.loading import ConfigError, load_config
 from bot.config.sections import (
     CalendarConfig,
@@ -25,6 +32,7 @@ from bot.config.sections import (
 )
 
 __all__ = [
+    "SECRET_KEY_ENV",
     "TOKEN_ENV",
     "WEBHOOK_SECRET_ENV",
     "CalendarConfig",
@@ -51,5 +59,7 @@ __all__ = [
     "load_config",
     "reception_rules",
     "routing_rules",
+    "sealer",
+    "takes_denunciations",
     "work_calendar",
 ]

@@ -20,6 +20,7 @@ from bot.texts import t
 
 TOKEN_ENV = "NGHE_DAN_TELEGRAM_TOKEN"  # noqa: S105 - the variable's name, not a secret
 WEBHOOK_SECRET_ENV = "NGHE_DAN_WEBHOOK_SECRET"  # noqa: S105 - the variable's name
+SECRET_KEY_ENV = "NGHE_DAN_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SATURDAY = 5
 

@@ -12,6 +12,7 @@ from bot.domain.deadlines import DeadlineRules, Period
 from bot.domain.reception import SessionRule, parse_lead
 from bot.domain.routing import RoutingRules
 from bot.domain.tickets import Kind
+from bot.sealing import Sealer
 
 
 def work_calendar(config: Config) -> WorkCalendar:
@@ -92,3 +93,19 @@ def reception_rules(config: Config) -> list[SessionRule]:
         )
         for entry in config.reception
     ]
+
+
+def sealer(config: Config) -> Sealer | None:
+    """What seals denouncers' identities, or None without a key (tố cáo are then refused)."""
+    key = config.privacy.key
+    return _sealer(key.get_secret_value()) if key is not None else None
+
+
+def takes_denunciations(config: Config) -> bool:
+    """Without a key a denouncer's identity could only be stored in clear, so none is taken."""
+    return config.privacy.key is not None
+
+
+@cache
+def _sealer(key: str) -> Sealer:
+    return Sealer(key)

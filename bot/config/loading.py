@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import SecretStr, TypeAdapter, ValidationError
 
-from bot.config.checks import TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
-from bot.config.sections import Config, StorageConfig
+from bot.config.checks import SECRET_KEY_ENV, TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
+from bot.config.sections import Config, PrivacyConfig, StorageConfig
+from bot.sealing import valid_key
 from bot.texts import t
 
 
@@ -70,6 +72,30 @@ def _sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     return values, problems
 
 
+def _key_text(
+    raw: dict[str, Any], env: Mapping[str, str], base: Path
+) -> tuple[str | None, list[Problem]]:
+    """The sealing key from the environment, else from `[privacy] key_file`; never the file
+    itself, which is shared and copied more than a key should be."""
+    privacy = raw.get("privacy")
+    privacy = privacy if isinstance(privacy, dict) else {}
+    if "key" in privacy:
+        return None, [Problem("privacy.key", t("config.key_in_file"))]
+    if env.get(SECRET_KEY_ENV):
+        key, source = env[SECRET_KEY_ENV], SECRET_KEY_ENV
+    elif isinstance(privacy.get("key_file"), str):
+        source = "privacy.key_file"
+        try:
+            key = (base / privacy["key_file"]).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return None, [Problem(source, t("config.key_file_unreadable"))]
+    else:
+        return None, []
+    if not valid_key(key):
+        return None, [Problem(source, t("config.key_invalid"))]
+    return key.strip(), []
+
+
 def load_config(
     path: Path, *, environ: dict[str, str] | None = None, need_token: bool = True
 ) -> Config:
@@ -92,7 +118,12 @@ def load_config(
             raw.setdefault("telegram", {})
             if isinstance(raw["telegram"], dict):
                 raw["telegram"][field] = env[variable]
+    key, key_problems = _key_text(raw, env, path.parent)
     values, problems = _sections(raw)
+    problems += key_problems
+    if key is not None:
+        privacy = values.get("privacy", PrivacyConfig())
+        values["privacy"] = privacy.model_copy(update={"key": SecretStr(key)})
     failed = {name for name in Config.model_fields if name in raw and name not in values}
     failed |= {
         name for name, f in Config.model_fields.items() if f.is_required() and name not in raw

@@ -275,6 +275,11 @@ class PrivacyConfig(_Section):
 
     erasure_days: Annotated[int, Field(ge=3, le=15)] = 15
     retention_days: Annotated[int, Field(ge=30, le=36500)] = 1825
+    # Where the key that seals denouncers' identities comes from; never from the database.
+    # `key` is never written in the file: loading fills it from NGHE_DAN_SECRET_KEY or from
+    # `key_file`, so the config file can be shared without it.
+    key_file: Path | None = None
+    key: SecretStr | None = None
 
 
 class Department(_Section):

@@ -13,6 +13,8 @@ from bot.dialogs.summary import category_label, kind_label, status_label
 from bot.domain.audit import CaseRecord
 from bot.texts import t
 
+SEALED = "sealed"
+
 
 def _moment(value: datetime | None, zone: ZoneInfo) -> str:
     return value.astimezone(zone).strftime("%d/%m/%Y %H:%M") if value else t("summary.none")
@@ -29,7 +31,9 @@ def actor_names(record: CaseRecord, *, show_identity: bool) -> dict[int, str]:
     """Who did what: officers by name and title; the citizen by name only if it may be shown."""
     names = {person: _officer(record.staff, person) for person in record.staff}
     citizen = record.citizen
-    if citizen is not None and show_identity:
+    if citizen is not None and record.ticket.sealed:
+        names[citizen.id] = t("audit.denouncer")
+    elif citizen is not None and show_identity:
         name = record.ticket.contact_name or citizen.display_name
         names[citizen.id] = t("audit.citizen", name=name)
     return names
@@ -37,6 +41,9 @@ def actor_names(record: CaseRecord, *, show_identity: bool) -> dict[int, str]:
 
 def _sender(record: CaseRecord, show_identity: bool) -> list[str]:
     ticket = record.ticket
+    if ticket.sealed:
+        key = "card.identity_sealed" if show_identity else "card.identity_hidden"
+        return [t("audit.sender", value=t(key))]
     if not show_identity:
         return [t("audit.sender", value=t("card.identity_hidden"))]
     parts = (ticket.contact_name, ticket.contact_phone, ticket.contact_address)
@@ -136,12 +143,17 @@ def audit_json(record: CaseRecord, config: Config) -> dict[str, object]:
         "department_label": config.department_name(ticket.department_id),
         "assignee": _officer(record.staff, ticket.assignee_id) if ticket.assignee_id else None,
         "subject": _officer(record.staff, ticket.subject_id) if ticket.subject_id else None,
-        "contact": {
+        # A sealed identity is opened only by a leader, in the chat, with the view recorded.
+        "contact": SEALED
+        if ticket.sealed
+        else {
             "name": ticket.contact_name,
             "phone": ticket.contact_phone,
             "address": ticket.contact_address,
         },
-        "account": (
+        "account": SEALED
+        if ticket.sealed
+        else (
             {
                 "name": citizen.display_name,
                 "channel": citizen.channel,

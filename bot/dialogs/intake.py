@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.config import Config
+from bot.config import Config, takes_denunciations
 from bot.dialogs.base import (
     Choice,
     ContactSent,
@@ -69,16 +69,21 @@ def new_draft() -> Draft:
 KEEP = Option("keep", t("intake.keep"), ("giu nguyen", "giu"))
 
 
-def _kind_options() -> tuple[Option, ...]:
-    return tuple(
+TIP = Option("tip", t("intake.tip.label"), tuple(t("intake.tip.aliases").split("|")))
+
+
+def _kind_options(config: Config) -> tuple[Option, ...]:
+    """The kinds; without a key to seal a denouncer's identity, a tin báo is offered too."""
+    kinds = tuple(
         Option(kind.value, kind_label(kind), tuple(t(f"kind.{kind.value}.aliases").split("|")))
         for kind in Kind
     )
+    return kinds if takes_denunciations(config) else (*kinds, TIP)
 
 
 def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
     if step is Step.KIND:
-        return _kind_options()
+        return _kind_options(config)
     if step is Step.CATEGORY:
         return tuple(Option(c.id, c.name) for c in config.categories)
     if step is Step.PHOTOS:
@@ -189,7 +194,22 @@ def _stay(draft: Draft, notice_key: str, **values: object) -> Turn:
 def _on_kind(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
     if option is None:
         return _stay(draft, "intake.not_understood")
-    return _advance(draft, {"kind": Kind(option.key)})
+    if option.key == TIP.key:
+        return _advance(draft, _TIP_CHANGES, t("intake.tip.chosen"))
+    kind = Kind(option.key)
+    if kind is Kind.DENUNCIATION and not takes_denunciations(config):
+        return _stay(draft, "intake.tip.no_key")
+    return _advance(draft, {"kind": kind, "tip": False})
+
+
+_TIP_CHANGES = {
+    "kind": Kind.FEEDBACK,
+    "tip": True,
+    "wants_contact": False,
+    "contact_name": None,
+    "contact_phone": None,
+    "contact_address": None,
+}
 
 
 def _on_category(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:

@@ -14,6 +14,7 @@ from bot.dialogs.summary import category_label, kind_label, shorten, status_labe
 from bot.domain.choices import Option
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to, next_status
+from bot.sealing import Identity
 from bot.texts import t
 
 CASE_REF = "case"
@@ -60,8 +61,13 @@ def possible_actions(ticket: Ticket) -> tuple[Action, ...]:
     return tuple(possible)
 
 
+IDENTITY_KEY = "identity"
+
+
 def _sender(ticket: Ticket, show_identity: bool) -> str:
-    if not show_identity:
+    if ticket.sealed and show_identity:
+        return t("card.identity_sealed")
+    if not show_identity or ticket.sealed:
         return t("card.identity_hidden")
     if not ticket.contact_name:
         return t("summary.no_contact")
@@ -90,8 +96,12 @@ def card_text(ticket: Ticket, config: Config, *, show_identity: bool, title_key:
     return "\n".join(lines)
 
 
-def action_options(ticket: Ticket) -> tuple[Option, ...]:
-    return tuple(Option(a.value, t(f"card.action.{a.value}")) for a in possible_actions(ticket))
+def action_options(ticket: Ticket, *, show_identity: bool = False) -> tuple[Option, ...]:
+    """The card's buttons; a leader's card of a sealed case also opens the identity."""
+    options = tuple(Option(a.value, t(f"card.action.{a.value}")) for a in possible_actions(ticket))
+    if ticket.sealed and show_identity:
+        options += (Option(IDENTITY_KEY, t("card.action.identity")),)
+    return options
 
 
 def officer_card(
@@ -99,7 +109,8 @@ def officer_card(
 ) -> list[Notice]:
     """The case card, then its photos and map point as separate messages."""
     text = card_text(ticket, config, show_identity=show_identity, title_key=title_key)
-    notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=action_options(ticket))]
+    options = action_options(ticket, show_identity=show_identity)
+    notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options)]
     notices += [
         Notice(text=t("card.photo_caption", code=ticket.code, n=n), photo=a.file_id)
         for n, a in enumerate(ticket.attachments, start=1)
@@ -131,3 +142,17 @@ def citizen_notice(ticket: Ticket, key: str, **values: object) -> Notice:
             Option("unsatisfied", t("citizen.unsatisfied")),
         )
     return Notice(text=t(key, code=ticket.code, **values), ref=ref, options=options)
+
+
+def identity_text(ticket: Ticket, identity: Identity) -> str:
+    """What a leader reads on opening a sealed identity."""
+    none = t("summary.none")
+    return "\n".join(
+        [
+            t("identity.title", code=ticket.code),
+            t("identity.name", value=identity.name or none),
+            t("identity.phone", value=identity.phone or none),
+            t("identity.address", value=identity.address or none),
+            t("identity.account", channel=identity.channel, id=identity.external_id),
+        ]
+    )

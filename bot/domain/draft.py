@@ -67,6 +67,9 @@ class Draft(BaseModel):
     contact_phone: str | None = None
     contact_address: str | None = None
     editing: bool = False
+    # A tin báo: a denunciation without a name, filed as a phản ánh that the commune checks
+    # itself (Luật Tố cáo Art 25); it never asks who the citizen is.
+    tip: bool = False
 
     @property
     def asks_identity(self) -> bool:
@@ -77,7 +80,7 @@ def applies(step: Step, draft: Draft) -> bool:
     """Whether a step is asked for this draft at all."""
     needs_identity = bool(draft.kind and draft.kind.needs_identity)
     if step is Step.CONTACT:
-        return not needs_identity
+        return not needs_identity and not draft.tip
     if step in IDENTITY_STEPS:
         return draft.asks_identity
     return step is not Step.EDIT
@@ -96,7 +99,7 @@ def missing(draft: Draft) -> Step | None:
             (Step.PHONE, draft.contact_phone),
             (Step.ADDRESS, draft.contact_address),
         ]
-    elif draft.wants_contact is None:
+    elif draft.wants_contact is None and not draft.tip:
         required.append((Step.CONTACT, None))
     return next((step for step, value in required if value is None), None)
 

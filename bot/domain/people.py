@@ -8,6 +8,9 @@ from enum import StrEnum
 
 # The channel of a person whose personal data was erased: nothing can reach them any more.
 ERASED_CHANNEL = "erased"
+# The channel of pseudonymous persons: a denouncer's cases are filed under one of these, and
+# who they stand for is sealed (bot/sealing.py).
+SEALED_CHANNEL = "sealed"
 
 
 class Role(StrEnum):

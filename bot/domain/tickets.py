@@ -83,6 +83,7 @@ class Ticket:
     due_on: date | None = None
     complex: bool = False
     extensions: int = 0
+    sealed: bool = False  # filed under a pseudonym; the identity is sealed, not in the fields
 
     @property
     def accepted(self) -> bool:
@@ -106,6 +107,7 @@ class NewTicket:
     contact_address: str | None
     attachments: tuple[Attachment, ...]
     due_on: date | None = None
+    sealed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from bot.domain.tickets import Status, Ticket
 from bot.domain.workflow import CLOSED, Action, Actor, next_status
 from bot.services.assignment import assign, tell
 from bot.services.case_actions import Change, act
+from bot.services.denouncers import acting_as, filer_ids
 from bot.services.refusal import CaseworkError, clean_note
 from storage import events, tickets
 from storage.database import Database
@@ -29,9 +30,9 @@ async def citizen_writes(
     Either way it reaches the officer handling the case, tied to the case.
     """
     note = clean_note(text)
-    who = Actor(citizen.id)
     async with db.transaction() as conn:
         current = await tickets.get(conn, ticket_id)
+        who = Actor(await acting_as(conn, config, citizen, current))
     waiting = current is not None and current.status is Status.WAITING_CITIZEN
     action = Action.CITIZEN_REPLY if waiting else Action.ADD_INFO
     key = "officer.citizen_reply" if waiting else "officer.citizen_added"
@@ -49,6 +50,8 @@ async def rate(
 ) -> Ticket:
     """Hài lòng closes the loop; Chưa hài lòng reopens the case and alerts the leaders."""
     value = "satisfied" if satisfied else "unsatisfied"
+    async with db.transaction() as conn:
+        filer = await acting_as(conn, config, citizen, await tickets.get(conn, ticket_id))
 
     def change(ticket: Ticket) -> Change:
         if ticket.rating is not None:
@@ -67,7 +70,7 @@ async def rate(
             conn,
             ticket.id,
             at=clock.now(),
-            actor_id=citizen.id,
+            actor_id=filer,
             action=Action.REOPEN.value,
             from_status=ticket.status,
             to_status=reopened,
@@ -92,24 +95,25 @@ async def rate(
                 f"{key}:reopen",
             )
 
-    return await act(db, clock, config, Actor(citizen.id), ticket_id, Action.RATE, change)
+    return await act(db, clock, config, Actor(filer), ticket_id, Action.RATE, change)
 
 
 async def comment_rating(
-    db: Database, clock: Clock, citizen: Person, ticket_id: int, comment: str
+    db: Database, clock: Clock, config: Config, citizen: Person, ticket_id: int, comment: str
 ) -> None:
     """An optional comment after a rating, recorded in the history."""
     text = clean_note(comment)
     async with db.transaction() as conn:
         ticket = await tickets.get(conn, ticket_id)
-        if ticket is None or ticket.citizen_id != citizen.id or ticket.rating is None:
+        filer = await acting_as(conn, config, citizen, ticket)
+        if ticket is None or ticket.citizen_id != filer or ticket.rating is None:
             raise CaseworkError("case.not_allowed")
         await tickets.update(conn, ticket.id, clock.now(), rating_comment=text)
         event_id = await events.add(
             conn,
             ticket.id,
             at=clock.now(),
-            actor_id=citizen.id,
+            actor_id=filer,
             action="rating_comment",
             from_status=ticket.status,
             to_status=ticket.status,
@@ -124,15 +128,16 @@ async def comment_rating(
         )
 
 
-async def case_of_citizen(db: Database, citizen: Person, ticket_id: int) -> Ticket:
+async def case_of_citizen(db: Database, config: Config, citizen: Person, ticket_id: int) -> Ticket:
     """The citizen's own open case; anything else is "not found", whoever's it is."""
     ticket = await tickets.get(db.reader, ticket_id)
-    if ticket is None or ticket.citizen_id != citizen.id:
+    if ticket is None or ticket.citizen_id != await acting_as(db.reader, config, citizen, ticket):
         raise CaseworkError("case.not_found_citizen")
     if ticket.status in CLOSED:
         raise CaseworkError("case.closed")
     return ticket
 
 
-async def waiting_cases(db: Database, citizen: Person) -> list[Ticket]:
-    return await tickets.waiting_for_citizen(db.reader, citizen.id)
+async def waiting_cases(db: Database, config: Config, citizen: Person) -> list[Ticket]:
+    ids = await filer_ids(db.reader, config, citizen)
+    return await tickets.waiting_for_citizen(db.reader, ids)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.config import Config, deadline_rules, work_calendar
+from bot.config import Config, deadline_rules, takes_denunciations, work_calendar
 from bot.domain.deadlines import due_on_receipt
 from bot.domain.draft import Draft, missing
 from bot.domain.limits import may_open_case
 from bot.domain.people import Person
-from bot.domain.tickets import Attachment, NewTicket, Status, Ticket, format_code
+from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket, format_code
 from bot.services.assignment import assign
+from bot.services.denouncers import filer_ids, pseudonym_for, seals
 from bot.services.reminders import replan_case
 from storage import events, tickets
 from storage.database import Database
@@ -22,7 +23,8 @@ DAY = timedelta(hours=24)
 async def may_file(db: Database, clock: Clock, config: Config, citizen: Person) -> bool:
     """Whether the citizen may start another case: [limits] cases_per_day in any 24 hours, so
     one person cannot bury the officers' desks."""
-    filed = await tickets.filed_since(db.reader, citizen.id, clock.now() - DAY)
+    ids = await filer_ids(db.reader, config, citizen)
+    filed = await tickets.filed_since(db.reader, ids, clock.now() - DAY)
     return may_open_case(filed, config.limits.cases_per_day)
 
 
@@ -46,6 +48,9 @@ async def submit_case(
         raise IncompleteDraftError(
             f"draft {draft.draft_id} has unknown category {draft.category_id}"
         )
+    if draft.kind is Kind.DENUNCIATION and not takes_denunciations(config):
+        raise IncompleteDraftError(f"draft {draft.draft_id}: no key to seal a denunciation")
+    sealed = seals(config, draft)
     now = clock.now()
     year = now.astimezone(config.commune.zone).year
     async with db.transaction() as conn:
@@ -53,10 +58,11 @@ async def submit_case(
         if existing is not None:
             return existing
         number = await tickets.next_number(conn, year)
+        filer = await pseudonym_for(conn, clock, config, citizen, draft) if sealed else citizen
         new = NewTicket(
             code=format_code(config.commune.code, year, number),
             draft_id=draft.draft_id,
-            citizen_id=citizen.id,
+            citizen_id=filer.id,
             kind=draft.kind,
             category_id=category.id,
             department_id=category.department,
@@ -64,9 +70,10 @@ async def submit_case(
             latitude=draft.latitude,
             longitude=draft.longitude,
             place=draft.place,
-            contact_name=draft.contact_name,
-            contact_phone=draft.contact_phone,
-            contact_address=draft.contact_address,
+            # A sealed case keeps the identity only in its pseudonym, encrypted.
+            contact_name=None if sealed else draft.contact_name,
+            contact_phone=None if sealed else draft.contact_phone,
+            contact_address=None if sealed else draft.contact_address,
             attachments=tuple(
                 Attachment("photo", p.file_id, p.file_unique_id) for p in draft.photos
             ),
@@ -76,13 +83,14 @@ async def submit_case(
                 deadline_rules(config),
                 work_calendar(config),
             ),
+            sealed=sealed,
         )
         ticket_id = await tickets.insert(conn, new, Status.NEW, now)
         event_id = await events.add(
             conn,
             ticket_id,
             at=now,
-            actor_id=citizen.id,
+            actor_id=filer.id,
             action="submitted",
             from_status=None,
             to_status=Status.NEW,

@@ -68,7 +68,7 @@ def handles_erasure(officer: Officer, config: Config) -> bool:
 async def personal_data(db: Database, person: Person) -> PersonalData:
     conn = db.reader
     codes = await privacy.case_codes(conn, person.id)
-    found = [await tickets.find_for_citizen(conn, person.id, code) for code in codes]
+    found = [await tickets.find_for_citizen(conn, [person.id], code) for code in codes]
     return PersonalData(
         person=person,
         cases=[c for c in found if c is not None],

@@ -19,16 +19,29 @@ NGHE_DAN = Path(sys.executable).parent / "nghe-dan"
 
 
 class BotProcess:
-    def __init__(self, config_file: Path, log: Path) -> None:
+    """`nghe-dan run`; `verbose` logs at DEBUG, `environ` adds NGHE_DAN_* variables."""
+
+    def __init__(
+        self,
+        config_file: Path,
+        log: Path,
+        *,
+        verbose: bool = False,
+        environ: dict[str, str] | None = None,
+    ) -> None:
         self.config_file = config_file
         self.log = log
+        self.verbose = verbose
+        self.environ = environ or {}
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NGHE_DAN_")}
+        env |= self.environ
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 str(NGHE_DAN),
+                *(["--verbose"] if self.verbose else []),
                 "run",
                 "--config",
                 str(self.config_file),

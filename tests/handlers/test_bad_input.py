@@ -9,13 +9,14 @@ import pytest
 from bot.config import Config
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats
+from tests.support.drafts import opened
 
 CITIZEN = 7001
 
 
 async def draft(config: Config) -> dict[str, object]:
     [(data,)] = await rows(config, "SELECT data FROM conversation_data")
-    loaded: dict[str, object] = json.loads(str(data))["draft"]
+    loaded: dict[str, object] = json.loads(opened(config, data))["draft"]
     return loaded
 
 

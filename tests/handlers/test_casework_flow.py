@@ -197,6 +197,9 @@ async def test_denouncer_identity_reaches_only_leaders(chats: Chats, config: Con
         "0987654321",
         "Xóm Giữa, xã Sơn Ninh",
     )
+    # Sealed: not even the leader's card carries it; the leader opens it, and only in the chat.
+    assert "Trần Văn Mật" not in " ".join(texts(chats, CHAIRMAN))
+    await chats.tap(CHAIRMAN, "Xem danh tính")
     leader = " ".join(texts(chats, CHAIRMAN))
     assert "Trần Văn Mật" in leader
     for other in (OFFICE, ECONOMY, SUPERVISOR):

@@ -8,6 +8,7 @@ import aiosqlite
 
 from bot.config import Config
 from tests.support.chat import Chats, buttons, reply_keyboard
+from tests.support.drafts import opened
 
 CITIZEN = 5001
 NEIGHBOUR = 5002
@@ -193,6 +194,6 @@ async def test_draft_is_stored_as_json(chats: Chats, config: Config) -> None:
     await chats.tap(CITIZEN, "Tố cáo")
     [(user_id, data)] = await rows(config, "SELECT user_id, data FROM conversation_data")
     assert user_id == CITIZEN
-    assert json.loads(str(data))["draft"]["kind"] == "denunciation"
+    assert json.loads(opened(config, data))["draft"]["kind"] == "denunciation"
     [(state,)] = await rows(config, "SELECT state FROM conversation_states")
     assert json.loads(str(state)) == "category"

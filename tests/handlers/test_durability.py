@@ -15,6 +15,7 @@ from tests.conftest import TOKEN
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
+from tests.support.drafts import opened
 from tests.support.offline import OfflineRequest
 
 CITIZEN = 6001
@@ -85,7 +86,7 @@ async def test_redelivered_step_answer_is_applied_once(chats: Chats, config: Con
     await chats.deliver(photo, update_id=900)
     await chats.deliver(photo, update_id=900)
     [(data,)] = await rows(config, "SELECT data FROM conversation_data")
-    assert str(data).count('"file_unique_id": "u1"') == 1
+    assert opened(config, data).count('"file_unique_id": "u1"') == 1
 
 
 async def test_failure_keeps_the_draft_and_logs_the_update_id(
@@ -103,7 +104,7 @@ async def test_failure_keeps_the_draft_and_logs_the_update_id(
     assert "error while handling update 4242" in caplog.text
     assert TOKEN not in caplog.text
     [(data,)] = await rows(config, "SELECT data FROM conversation_data")
-    assert '"step": "content"' in str(data)
+    assert '"step": "content"' in opened(config, data)
     # The citizen simply sends it again and goes on.
     retried = await chats.deliver(content)
     assert "Ông/bà có ảnh về sự việc không?" in str(retried[-1].params["text"])
@@ -125,4 +126,4 @@ async def test_database_error_gets_an_apology(chats: Chats, config: Config) -> N
     failed = await chats.say(CITIZEN, "gửi")
     assert "hệ thống đang bận" in str(failed[-1].params["text"])
     [(data,)] = await rows(config, "SELECT data FROM conversation_data")
-    assert '"step": "confirm"' in str(data)
+    assert '"step": "confirm"' in opened(config, data)

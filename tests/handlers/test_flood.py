@@ -14,6 +14,7 @@ from bot.texts import t
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
+from tests.support.drafts import opened
 
 FLOODER = 7701
 OTHERS = (7711, 7712, 7713, 7714, 7715)
@@ -41,7 +42,7 @@ def filing(user: int, n: int) -> list[tuple[str, str]]:
 
 async def flooder_draft(config: Config) -> dict[str, object]:
     [(data,)] = await rows(config, f"SELECT data FROM conversation_data WHERE user_id = {FLOODER}")
-    draft: dict[str, object] = json.loads(str(data))["draft"]
+    draft: dict[str, object] = json.loads(opened(config, data))["draft"]
     return draft
 
 

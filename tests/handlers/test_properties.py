@@ -26,15 +26,16 @@ from hypothesis import strategies as st
 from telegram import Update
 
 from bot.app import build_application
-from bot.config import TOKEN_ENV, Config, load_config
+from bot.config import Config, load_config
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from bot.texts import t
 from handlers.context import CHANNEL
 from storage.database import Database
-from tests.conftest import ROOT, TOKEN
+from tests.conftest import ENVIRON, ROOT
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
+from tests.support.drafts import opened
 from tests.support.junk import Junk, junk, routes, update
 from tests.support.offline import SENDS, OfflineRequest
 
@@ -146,7 +147,7 @@ def _laid_out(folder: Path, snapshot: Path | None) -> Config:
     folder.mkdir(parents=True, exist_ok=True)
     config_path = folder / "config.toml"
     shutil.copy(ROOT / "config.example.toml", config_path)
-    config = load_config(config_path, environ={TOKEN_ENV: TOKEN})
+    config = load_config(config_path, environ=ENVIRON)
     if snapshot is not None:
         config.storage.path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(snapshot, config.storage.path)
@@ -233,7 +234,8 @@ async def _state(chats: Chats, who: int) -> tuple[dict[str, Any], dict[str, Any]
                 async for name, key, state in cursor
                 if json.loads(key)[-1] == who
             }
-    return (json.loads(row[0]) if row else {}), states
+    config = chats.app.bot_data.services.config
+    return (json.loads(opened(config, row[0])) if row else {}), states
 
 
 async def _filed(chats: Chats, draft_id: str) -> bool:

@@ -227,7 +227,9 @@ def rate(w: World, ticket_id: int, satisfied: bool) -> Callable[[], Awaitable[Ti
 
 
 def comment(w: World, ticket_id: int, text: str) -> Callable[[], Awaitable[None]]:
-    return lambda: citizen_replies.comment_rating(w.db, w.clock, w.person, ticket_id, text)
+    return lambda: citizen_replies.comment_rating(
+        w.db, w.clock, w.config, w.person, ticket_id, text
+    )
 
 
 async def refused_without_a_trace(
@@ -310,10 +312,12 @@ async def test_a_denunciation_is_carded_to_every_leader_and_nobody_else(
     cards = by_recipient(await outbox_rows(db))
     assert set(cards) == {CHAIRMAN, VICE}
     for recipient in (CHAIRMAN, VICE):
+        # The identity is sealed: a queued card never holds it; the leader opens it in the chat.
         card = cards[recipient][0]
-        assert DENOUNCER in card
-        assert DENOUNCER_PHONE in card
-        assert DENOUNCER_ADDRESS in card
+        assert "Xem danh tính" in card
+        assert DENOUNCER not in card
+        assert DENOUNCER_PHONE not in card
+        assert DENOUNCER_ADDRESS not in card
 
 
 # --------------------------------------------------------------------------------------------
@@ -881,7 +885,7 @@ async def test_another_citizen_may_not_write_rate_or_comment(
     await step(w, ticket.id, rate(w, ticket.id, True))
     await refused_without_a_trace(
         w,
-        lambda: citizen_replies.comment_rating(db, clock, stranger, ticket.id, "Chê."),
+        lambda: citizen_replies.comment_rating(db, clock, config, stranger, ticket.id, "Chê."),
         "case.not_allowed",
     )
     open_case = await file(w, feedback("draft-open"))
@@ -947,16 +951,16 @@ async def test_a_denouncers_identity_reaches_leaders_only(
     sent = by_recipient(await outbox_rows(db))
     assert ECONOMY in sent, "the officer did get cards and updates"
     assert any("người tố cáo (bảo mật)" in text for text in sent[ECONOMY])
-    for recipient, texts in sent.items():
-        if recipient in (CHAIRMAN, VICE):
-            assert any(shows_identity(text) for text in texts), recipient
-        elif recipient != "9001":
-            assert not any(shows_identity(text) for text in texts), recipient
-    # The raw payloads too, not only their text.
+    for recipient in (CHAIRMAN, VICE):
+        assert any("Xem danh tính" in text for text in sent[recipient]), recipient
+    # Sealed: no queued message holds the identity, the leaders' included, and the messages to
+    # the denouncer (the question, the result, the reopening) name a pseudonym, not "9001".
     rows = await outbox_rows(db)
     for row in rows:
-        if row["recipient"] not in (CHAIRMAN, VICE, "9001"):
-            assert not shows_identity(row["payload"]), row["dedupe_key"]
+        assert not shows_identity(row["payload"]), row["dedupe_key"]
+        assert row["recipient"] != "9001", row["dedupe_key"]
+    to_denouncer = [row for row in rows if row["channel"] == "sealed"]
+    assert any("Việc xảy ra khi nào?" in row["payload"] for row in to_denouncer)
 
 
 async def test_a_denunciation_with_no_leader_to_take_it_hides_the_denouncer(

@@ -42,7 +42,9 @@ async def test_a_denunciation_is_extended_twice_at_most(
     assert refused.value.reason == "case.no_more_time"
     notes = await fetch(db, "SELECT note FROM ticket_events WHERE action = 'extend' ORDER BY id")
     assert [r["note"] for r in notes] == ["Cần xác minh thêm nhân chứng.", "Chờ kết quả giám định."]
-    told = await fetch(db, "SELECT payload FROM outbox WHERE recipient = '9100' ORDER BY id")
+    # The denouncer is told through their pseudonym (sealed), never by their own chat id.
+    assert await fetch(db, "SELECT 1 FROM outbox WHERE recipient = '9100'") == []
+    told = await fetch(db, "SELECT payload FROM outbox WHERE channel = 'sealed' ORDER BY id")
     assert "Hạn trả lời mới: 26/02/2027" in json.loads(told[-1]["payload"])["text"]
     with pytest.raises(CaseworkError):
         await casework.mark_complex(db, clock, config, leader, ticket.id, "Không áp dụng.")

@@ -37,19 +37,19 @@ async def test_pages_are_newest_first_and_sized_by_the_argument(
     mine += await file_cases(db, clock, config, person, 2, "mine-later")
     newest_first = list(reversed(mine))
 
-    first = await my_cases(db, person, page=1, page_size=2)
+    first = await my_cases(db, config, person, page=1, page_size=2)
     assert [t.code for t in first.tickets] == newest_first[0:2]
     assert (first.page, first.pages, first.total) == (1, 3, 5)
 
-    second = await my_cases(db, person, page=2, page_size=2)
+    second = await my_cases(db, config, person, page=2, page_size=2)
     assert [t.code for t in second.tickets] == newest_first[2:4]
     assert (second.page, second.pages, second.total) == (2, 3, 5)
 
-    last = await my_cases(db, person, page=3, page_size=2)
+    last = await my_cases(db, config, person, page=3, page_size=2)
     assert [t.code for t in last.tickets] == newest_first[4:5]
     assert (last.page, last.pages, last.total) == (3, 3, 5)
 
-    whole = await my_cases(db, person, page=1, page_size=5)
+    whole = await my_cases(db, config, person, page=1, page_size=5)
     assert [t.code for t in whole.tickets] == newest_first
     assert (whole.page, whole.pages, whole.total) == (1, 1, 5)
 
@@ -61,7 +61,7 @@ async def test_cases_filed_in_the_same_instant_are_newest_first_too(
     codes = [
         (await submit_case(db, clock, config, person, feedback(f"same-{n}"))).code for n in range(3)
     ]
-    found = await my_cases(db, person, page=1, page_size=10)
+    found = await my_cases(db, config, person, page=1, page_size=10)
     assert [t.code for t in found.tickets] == list(reversed(codes))
 
 
@@ -71,11 +71,11 @@ async def test_a_page_past_the_end_shows_the_last_page(
     person = await citizen(db, clock, "5104")
     codes = await file_cases(db, clock, config, person, 5, "past")
 
-    beyond = await my_cases(db, person, page=99, page_size=2)
+    beyond = await my_cases(db, config, person, page=99, page_size=2)
     assert (beyond.page, beyond.pages, beyond.total) == (3, 3, 5)
     assert [t.code for t in beyond.tickets] == [codes[0]]
 
-    before = await my_cases(db, person, page=0, page_size=2)
+    before = await my_cases(db, config, person, page=0, page_size=2)
     assert before.page == 1
     assert [t.code for t in before.tickets] == [codes[4], codes[3]]
 
@@ -85,9 +85,9 @@ async def test_no_cases_is_one_empty_page(db: Database, clock: FixedClock, confi
     neighbour = await citizen(db, clock, "5106")
     await file_cases(db, clock, config, neighbour, 2, "neighbour")
 
-    empty = await my_cases(db, person, page=1, page_size=5)
+    empty = await my_cases(db, config, person, page=1, page_size=5)
     assert (empty.tickets, empty.page, empty.pages, empty.total) == ([], 1, 1, 0)
-    assert (await my_cases(db, person, page=4, page_size=5)).page == 1
+    assert (await my_cases(db, config, person, page=4, page_size=5)).page == 1
 
 
 async def test_my_case_finds_only_the_citizens_own_code(
@@ -98,11 +98,11 @@ async def test_my_case_finds_only_the_citizens_own_code(
     [mine] = await file_cases(db, clock, config, person, 1, "own")
     [theirs] = await file_cases(db, clock, config, neighbour, 1, "other")
 
-    found = await my_case(db, person, mine)
+    found = await my_case(db, config, person, mine)
     assert found is not None
     assert found.code == mine
     assert found.content == "Việc số 0 của own"
 
-    assert await my_case(db, person, theirs) is None
-    assert await my_case(db, neighbour, mine) is None
-    assert await my_case(db, person, "SN-2026-99999") is None
+    assert await my_case(db, config, person, theirs) is None
+    assert await my_case(db, config, neighbour, mine) is None
+    assert await my_case(db, config, person, "SN-2026-99999") is None

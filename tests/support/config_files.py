@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import TOKEN_ENV, ConfigError, Problem, load_config
-from tests.conftest import ROOT, TOKEN
+from bot.config import ConfigError, Problem, load_config
+from tests.conftest import ENVIRON, ROOT
 
-ENV = {TOKEN_ENV: TOKEN}
+ENV = ENVIRON
 EXAMPLE = (ROOT / "config.example.toml").read_text(encoding="utf-8")
 
 
