@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.config import SECRET_KEY_ENV
 from localapi import BotApiEmulator
 from tests.conftest import SECRET_KEY, TOKEN
-from tests.e2e.harness import BotProcess, Phone, shown_log
+from tests.e2e.harness import NGHE_DAN, BotProcess, Phone, shown_log
 
 DENOUNCER = 626262
 CHAIRMAN = 100000001  # the example config's chairman (leader)
@@ -67,8 +67,10 @@ async def test_a_denunciation_leaves_no_secret_behind(
         assert await bot.stop() == 0
 
     backup = tmp_path / "backup.sqlite3"
-    with sqlite3.connect(db_path) as source, sqlite3.connect(backup) as target:
-        source.backup(target)
+    copying = await asyncio.create_subprocess_exec(
+        str(NGHE_DAN), "backup", "--config", str(config_file), "--out", str(backup)
+    )
+    assert await copying.wait() == 0
     logged = log.read_bytes()
     assert b" DEBUG " in logged, "the run logged at DEBUG level"
     secrets = (TOKEN, TOKEN.split(":")[1], SECRET_KEY, NAME, PHONE, ADDRESS)
