@@ -17,6 +17,7 @@ from tests.services.test_casework_service import (
     OFFICE,
     accept,
     ask,
+    denunciation,
     file,
     resolve,
     step,
@@ -127,3 +128,21 @@ def test_no_database_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Chưa có cơ sở dữ liệu" in done.stderr
     assert not (elsewhere / "missing.sqlite3").exists()
+
+
+async def test_a_sealed_identity_stays_sealed_in_the_export(
+    db: Database, clock: FixedClock, config: Config, config_path: Path
+) -> None:
+    """The operator's export never opens a seal: only a leader does, in the chat, recorded."""
+    w = await world(db, clock, config)
+    code = (await file(w, denunciation("audit-sealed"))).code
+    text = export(config_path, "--code", code)
+    assert text.returncode == 0, text.stderr
+    assert "danh tính được mã hóa" in text.stdout
+    assert "Người tố cáo · Gửi đơn" in text.stdout
+    as_json = export(config_path, "--code", code, "--json")
+    record = json.loads(as_json.stdout)
+    assert record["contact"] == record["account"] == "sealed"
+    for output in (text.stdout, as_json.stdout):
+        assert "Trần Văn Hùng" not in output
+        assert "0912345678" not in output
