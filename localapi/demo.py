@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.config import Config, load_config
 from bot.domain.people import Role
+from bot.sealing import generate_key
 from bot.texts import t
 from localapi.server import BotApiEmulator
 from localapi.webchat import Person
@@ -25,6 +26,7 @@ TOKEN = "7000000001:local-demo-token-not-for-telegram"  # noqa: S105 - the local
 CITIZEN_ID = 200000001
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 DATABASE = "nghe-dan.sqlite3"
+KEY_FILE = "secret.key"  # the demo's own key, so a tố cáo can be tried with its identity sealed
 
 
 def _replaced(text: str, old: str, new: str) -> str:
@@ -39,6 +41,7 @@ def config_text(example: str, base_url: str) -> str:
     text = _replaced(example, 'token = ""', f'token = "{TOKEN}"')
     text = _replaced(text, 'base_url = "https://api.telegram.org"', f'base_url = "{base_url}"')
     text = _replaced(text, 'path = "data/nghe-dan.sqlite3"', f'path = "{DATABASE}"')
+    text = _replaced(text, f'# key_file = "{KEY_FILE}"', f'key_file = "{KEY_FILE}"')
     extra = (files("localapi") / "demo_officers.toml").read_text(encoding="utf-8")
     return f"{text.rstrip()}\n\n{extra}"
 
@@ -83,6 +86,9 @@ async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
         config_file = folder / "config.toml"
         example = EXAMPLE.read_text(encoding="utf-8")
         config_file.write_text(config_text(example, server.base_url), encoding="utf-8")
+        key_file = folder / KEY_FILE
+        if not key_file.exists():
+            key_file.write_text(generate_key() + "\n", encoding="ascii")
         for suffix in ("", "-wal", "-shm"):  # a fresh database: nothing of the last run's
             (folder / f"{DATABASE}{suffix}").unlink(missing_ok=True)
         config = load_config(config_file, environ={})
