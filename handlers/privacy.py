@@ -72,7 +72,7 @@ async def show_data(update: Update, context: Context) -> None:
         await message.reply_text(t("privacy.nothing"))
         return
     services = context.services
-    data = await privacy.personal_data(services.db, person)
+    data = await privacy.personal_data(services.db, services.config, person)
     await send_text(message, personal_data_text(data, services.config))
 
 
@@ -94,7 +94,7 @@ async def begin(update: Update, context: Context) -> str | int:
         await message.reply_text(t("privacy.nothing"))
         return END
     services = context.services
-    data = await privacy.personal_data(services.db, person)
+    data = await privacy.personal_data(services.db, services.config, person)
     if data.erasure is not None:
         await _tell_filed(update, context, data.erasure, "privacy.already")
         return _end(context)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -87,6 +89,16 @@ async def sealed_of(conn: aiosqlite.Connection, person_id: int) -> str | None:
     async with conn.execute("SELECT sealed FROM people WHERE id = ?", (person_id,)) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
+
+
+async def seals_of_cases(conn: aiosqlite.Connection, ticket_ids: Sequence[int]) -> list[str]:
+    """The sealed identities the cases were filed under, for those filed under a pseudonym."""
+    async with conn.execute(
+        "SELECT p.sealed FROM tickets t JOIN people p ON p.id = t.citizen_id "
+        "WHERE t.id IN (SELECT value FROM json_each(?)) AND p.sealed IS NOT NULL",
+        (json.dumps(list(ticket_ids)),),
+    ) as cursor:
+        return [str(row[0]) async for row in cursor]
 
 
 async def sealed_by_external_id(conn: aiosqlite.Connection, external_id: str) -> str | None:

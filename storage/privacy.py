@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.people import ERASED_CHANNEL
+from bot.domain.people import ERASED_CHANNEL, SEALED_CHANNEL
 from bot.domain.privacy import Booking, ErasureRequest
 from storage.rows import instant, iso, one, parse_time
 
@@ -95,19 +97,21 @@ async def subscribed_since(
     return instant(row[0]) if row else None
 
 
-async def case_codes(conn: aiosqlite.Connection, person_id: int) -> list[str]:
+async def case_codes(conn: aiosqlite.Connection, person_ids: Sequence[int]) -> list[str]:
+    """The codes of the cases filed under any of `person_ids` (a citizen and their pseudonyms)."""
     async with conn.execute(
-        "SELECT code FROM tickets WHERE citizen_id = ? ORDER BY id", (person_id,)
+        "SELECT code FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(list(person_ids)),),
     ) as cursor:
         return [r[0] async for r in cursor]
 
 
-async def case_texts(conn: aiosqlite.Connection, person_id: int) -> list[CaseText]:
-    """Every case filed by the person, whatever became of it."""
+async def case_texts(conn: aiosqlite.Connection, person_ids: Sequence[int]) -> list[CaseText]:
+    """Every case filed by the person (under any of `person_ids`), whatever became of it."""
     async with conn.execute(
         "SELECT id, code, content, contact_name, contact_phone, contact_address, rating_comment "
-        "FROM tickets WHERE citizen_id = ? ORDER BY id",
-        (person_id,),
+        "FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(list(person_ids)),),
     ) as cursor:
         return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) async for r in cursor]
 
@@ -141,12 +145,18 @@ async def rewrite_note(conn: aiosqlite.Connection, event_id: int, note: str) -> 
 async def scrub_case(
     conn: aiosqlite.Connection, ticket_id: int, content: str, now: datetime
 ) -> None:
-    """The case stays; the contact details and the citizen's comment on the outcome go."""
+    """The case stays; the contact details and the citizen's comment on the outcome go, and so
+    does the sealed identity of a denunciation's pseudonym (erasing a sealed field is NULL)."""
     await conn.execute(
         "UPDATE tickets SET content = ?, contact_name = NULL, contact_phone = NULL, "
         "contact_address = NULL, rating_comment = NULL, erased_at = ?, updated_at = ? "
         "WHERE id = ?",
         (content, iso(now), iso(now), ticket_id),
+    )
+    await conn.execute(
+        "UPDATE people SET sealed = NULL, sealed_tag = NULL, updated_at = ? WHERE channel = ? "
+        "AND id = (SELECT citizen_id FROM tickets WHERE id = ?)",
+        (iso(now), SEALED_CHANNEL, ticket_id),
     )
 
 

@@ -9,7 +9,7 @@ and the name, phone and address they gave are sealed in that pseudonym (bot/seal
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -74,6 +74,24 @@ async def acting_as(
         return citizen.id
     theirs = ticket.citizen_id in await filer_ids(conn, config, citizen)
     return ticket.citizen_id if theirs else citizen.id
+
+
+async def sealed_values(
+    conn: aiosqlite.Connection, config: Config, ticket_ids: Sequence[int]
+) -> tuple[str | None, ...]:
+    """The name, phone and address sealed for these cases, so that erasing them can also mask
+    them where the denouncer wrote them into the case; opened by the system, not shown to anyone."""
+    seal = sealer(config)
+    if seal is None:
+        return ()
+    values: list[str | None] = []
+    for token in await people.seals_of_cases(conn, ticket_ids):
+        try:
+            identity = seal.open_identity(token)
+        except SealError:
+            continue
+        values += [identity.name, identity.phone, identity.address]
+    return tuple(values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from bot.domain.privacy import (
 )
 from bot.domain.workflow import CLOSED
 from bot.services.assignment import Say, tell
+from bot.services.denouncers import filer_ids, sealed_values
 from bot.services.outbox import notify
 from bot.texts import t
 from storage import events, officers, people, privacy, reminders, tickets
@@ -65,10 +66,12 @@ def handles_erasure(officer: Officer, config: Config) -> bool:
     return officer.has(Role.ADMIN) or officer.department_id == config.routing.triage_department
 
 
-async def personal_data(db: Database, person: Person) -> PersonalData:
+async def personal_data(db: Database, config: Config, person: Person) -> PersonalData:
+    """Everything kept about the person, their sealed cases (tố cáo) included."""
     conn = db.reader
-    codes = await privacy.case_codes(conn, person.id)
-    found = [await tickets.find_for_citizen(conn, [person.id], code) for code in codes]
+    ids = await filer_ids(conn, config, person)
+    codes = await privacy.case_codes(conn, ids)
+    found = [await tickets.find_for_citizen(conn, ids, code) for code in codes]
     return PersonalData(
         person=person,
         cases=[c for c in found if c is not None],
@@ -195,9 +198,15 @@ async def complete_erasure(
         person = await people.get(conn, request.person_id)
         if person is None:
             return Completed(Completion.UNKNOWN)
-        cases = await privacy.case_texts(conn, person.id)
+        cases = await privacy.case_texts(conn, await filer_ids(conn, config, person))
+        sealed = await sealed_values(conn, config, [case.id for case in cases])
         await _erase_cases(
-            conn, cases, (person.display_name,), now, officer.person_id, t("privacy.reason_request")
+            conn,
+            cases,
+            (person.display_name, *sealed),
+            now,
+            officer.person_id,
+            t("privacy.reason_request"),
         )
         await privacy.forget_person(conn, person.id, person.channel, person.external_id, now)
         await privacy.complete_request(conn, request.id, officer.person_id, now)
@@ -228,7 +237,8 @@ async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
     while True:
         async with db.transaction() as conn:
             batch = await privacy.closed_unerased(conn, cutoff, closed, RETENTION_BATCH)
-            await _erase_cases(conn, batch, (), now, None, t("privacy.reason_retention"))
+            sealed = await sealed_values(conn, config, [case.id for case in batch])
+            await _erase_cases(conn, batch, sealed, now, None, t("privacy.reason_retention"))
         total += len(batch)
         if len(batch) < RETENTION_BATCH:
             break

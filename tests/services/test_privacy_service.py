@@ -8,16 +8,27 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.config import Config
 from bot.domain.tickets import Ticket
-from bot.services import casework, privacy
+from bot.services import casework, denouncers, privacy
 from bot.services.intake import submit_case
 from bot.services.privacy import Completion
 from bot.services.reception import subscribe
+from bot.services.refusal import CaseworkError
 from bot.services.reminders import fire_due
 from storage.database import Database
 from tests.services.factories import citizen, complaint, feedback, fetch
-from tests.services.test_casework_service import CHAIRMAN, ECONOMY, OFFICE, SUPERVISOR, World, world
+from tests.services.test_casework_service import (
+    CHAIRMAN,
+    ECONOMY,
+    OFFICE,
+    SUPERVISOR,
+    World,
+    denunciation,
+    world,
+)
 from tests.support.clock import FixedClock
 
 NAME = "Trần Văn Hùng"
@@ -65,7 +76,7 @@ async def test_personal_data_gathers_everything_of_one_person_only(
     neighbour = await citizen(db, clock, "9002", "Người khác")
     await submit_case(db, clock, config, neighbour, feedback("draft-other"))
 
-    data = await privacy.personal_data(db, w.person)
+    data = await privacy.personal_data(db, config, w.person)
 
     assert [c.code for c in data.cases] == [ticket.code]
     assert data.cases[0].contact_phone == PHONE
@@ -187,3 +198,47 @@ async def test_retention_erases_only_cases_closed_longer_than_the_period_once(
     # The person keeps their account: retention is about old cases, not about them.
     [person] = await fetch(db, "SELECT external_id FROM people WHERE id = ?", (w.person.id,))
     assert person[0] == "9001"
+
+
+async def test_erasure_and_retention_take_a_denouncers_sealed_identity(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    """Erasing a sealed field is setting it to NULL: the pseudonym no longer says who it was,
+    the leader can no longer open it, and the name written into the case is masked too."""
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    draft = denunciation("draft-sealed").model_copy(
+        update={"content": f"Tôi là {NAME}, tố cáo cán bộ địa chính nhận tiền làm sổ đỏ."}
+    )
+    ticket = await submit_case(db, clock, config, w.person, draft)
+    data = await privacy.personal_data(db, config, w.person)
+    assert [c.code for c in data.cases] == [ticket.code], "/dulieu lists the sealed case"
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+
+    await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+
+    [pseudonym] = await fetch(
+        db, "SELECT sealed, sealed_tag FROM people WHERE id = ?", (ticket.citizen_id,)
+    )
+    assert tuple(pseudonym) == (None, None)
+    [case] = await fetch(db, "SELECT content FROM tickets WHERE id = ?", (ticket.id,))
+    assert NAME not in case[0]
+    leader = next(o for o in w.staff.values() if o.person_id == ticket.assignee_id)
+    with pytest.raises(CaseworkError) as gone:
+        await denouncers.reveal(db, clock, config, leader, ticket.id)
+    assert gone.value.reason == "identity.unavailable"
+
+
+async def test_retention_takes_the_sealed_identity_of_an_old_closed_denunciation(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    ticket = await submit_case(db, clock, config, w.person, denunciation("draft-old-sealed"))
+    leader = next(o for o in w.staff.values() if o.person_id == ticket.assignee_id)
+    await casework.accept(db, clock, config, leader, ticket.id)
+    await casework.resolve(db, clock, config, leader, ticket.id, "Đã xác minh, xử lý xong.")
+    clock.advance(timedelta(days=config.privacy.retention_days + 1))
+
+    assert await privacy.apply_retention(db, clock, config) == 1
+
+    [pseudonym] = await fetch(db, "SELECT sealed FROM people WHERE id = ?", (ticket.citizen_id,))
+    assert pseudonym[0] is None
