@@ -149,6 +149,20 @@ class Phone:
     async def taps(self, label: str) -> str:
         return await self._answer(lambda: press(self.emu, self.user, label))
 
+    async def files_feedback(self, category: str, content: str, place: str) -> tuple[str, str]:
+        """Consent, then a feedback without photos or contact; the receipt and the case code."""
+        await self.says("/start")
+        await self.taps("Đồng ý")
+        await self.taps("Gửi phản ánh")
+        await self.taps("Phản ánh")
+        await self.taps(category)
+        await self.says(content)
+        await self.taps("Không có ảnh")
+        await self.says(place)
+        await self.taps("Không cần")
+        receipt = await self.taps("Gửi")
+        return receipt, receipt.split("Mã hồ sơ: ")[1].split()[0]
+
     async def receives(self, words: str, seconds: int = 20) -> str:
         """Wait for a message the bot sends on its own (a notice, a reminder)."""
         for _ in range(seconds * 20):

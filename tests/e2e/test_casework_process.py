@@ -25,17 +25,11 @@ async def test_citizen_officer_citizen(
     with shown_log(log):
         await bot.start()
         assert "Chào anh/chị Lê Văn Cường" in await officer.says("/start")
-        await citizen.says("/start")
-        await citizen.taps("Đồng ý")
-        await citizen.taps("Gửi phản ánh")
-        await citizen.taps("Phản ánh")
-        await citizen.taps("Môi trường")
-        await citizen.says("Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.")
-        await citizen.taps("Không có ảnh")
-        await citizen.says("Bờ kênh thôn Đông")
-        await citizen.taps("Không cần")
-        receipt = await citizen.taps("Gửi")
-        code = receipt.split("Mã hồ sơ: ")[1].split()[0]
+        receipt, code = await citizen.files_feedback(
+            "Môi trường",
+            "Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.",
+            "Bờ kênh thôn Đông",
+        )
         assert "Phòng Kinh tế" in receipt
 
         card = await officer.receives(f"Hồ sơ mới {code}")

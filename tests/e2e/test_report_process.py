@@ -26,17 +26,11 @@ async def test_a_leader_gets_the_report_by_chat(
     chairman = Phone(emulator, db_path, CHAIRMAN)
     with shown_log(log):
         await bot.start()
-        await citizen.says("/start")
-        await citizen.taps("Đồng ý")
-        await citizen.taps("Gửi phản ánh")
-        await citizen.taps("Phản ánh")
-        await citizen.taps("Môi trường")
-        await citizen.says("Cống thoát nước đầu ngõ xóm Chùa bị tắc, nước tràn vào nhà dân.")
-        await citizen.taps("Không có ảnh")
-        await citizen.says("Đầu ngõ xóm Chùa")
-        await citizen.taps("Không cần")
-        receipt = await citizen.taps("Gửi")
-        code = receipt.split("Mã hồ sơ: ")[1].split()[0]
+        _, code = await citizen.files_feedback(
+            "Môi trường",
+            "Cống thoát nước đầu ngõ xóm Chùa bị tắc, nước tràn vào nhà dân.",
+            "Đầu ngõ xóm Chùa",
+        )
 
         assert "cần báo cáo kỳ nào" in await chairman.says("/baocao")
         answer = await chairman.taps("Tháng này")
