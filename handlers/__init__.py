@@ -18,6 +18,7 @@ from bot.services.privacy import ERASE_REF
 from handlers import (
     admin,
     announcements,
+    bans,
     citizen_case,
     consent,
     intake,
@@ -34,12 +35,15 @@ from handlers import (
 from handlers.context import App
 from handlers.errors import on_error
 
+BAN_GROUP = -3
 RATE_GROUP = -2
 CONSENT_GROUP = -1
 
 
 def register(app: App) -> None:
-    # Before anything else: a flood is cut short before it costs any database work.
+    # Before anything else: a banned person is told once, then nothing of theirs goes further.
+    app.add_handler(TypeHandler(Update, bans.keep_out), group=BAN_GROUP)
+    # Then a flood is cut short before it costs any database work.
     app.add_handler(TypeHandler(Update, limits.limit_rate), group=RATE_GROUP)
     # Then a citizen who has not agreed to the privacy notice gets only that.
     app.add_handler(TypeHandler(Update, consent.require_consent), group=CONSENT_GROUP)
@@ -68,6 +72,7 @@ def register(app: App) -> None:
         )
     )
     app.add_handler(CommandHandler("canbo", admin.officers_command))
+    app.add_handler(CommandHandler("chan", bans.ban_command))
     app.add_handler(CommandHandler("nhandem", admin.night_command))
     app.add_handler(CallbackQueryHandler(lookup.lookup_button, pattern=rf"^{lookup.LOOKUP_REF}\|"))
     app.add_handler(

@@ -14,7 +14,7 @@ EVERY_OFFICER = ("viec", "hoso", "nhandem", "id", "huy")
 def staff_commands(officer: Officer, triage_department: str) -> tuple[str, ...]:
     manages = officer.has(Role.ADMIN) or officer.has(Role.LEADER)
     names = EVERY_OFFICER + (("lichtiep", "thongbao") if manages else ())
-    names += ("canbo",) if officer.has(Role.ADMIN) else ()
+    names += ("canbo", "chan") if officer.has(Role.ADMIN) else ()
     names += ("giamsat",) if officer.roles & WATCHERS else ()
     names += ("baocao",) if may_see_reports(officer, triage_department) else ()
     return names

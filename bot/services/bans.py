@@ -1,0 +1,78 @@
+"""Bans: an admin stops hearing from a person who abuses the bot; recorded in the audit trail.
+
+A banned person is told once, with the reason, and then ignored: nothing they send is answered
+or stored. Officers cannot be banned (an admin retires them with /canbo instead), and a person
+later made an officer is heard again.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.domain.people import Officer, Role
+from bot.services.refusal import CaseworkError, clean_note
+from storage import bans, events, officers
+from storage.bans import Ban
+from storage.database import Database
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Standing(StrEnum):
+    HEARD = "heard"
+    TELL = "tell"  # banned and not told yet: told now, once
+    IGNORED = "ignored"
+
+
+async def standing(db: Database, clock: Clock, channel: str, external_id: str) -> Standing:
+    """Whether the account is heard; costs one read for everyone who is not banned."""
+    ban = await bans.find(db.reader, channel, external_id)
+    if ban is None or await officers.by_account(db.reader, channel, external_id) is not None:
+        return Standing.HEARD
+    if ban.notified:
+        return Standing.IGNORED
+    async with db.transaction() as conn:
+        first = await bans.mark_notified(conn, channel, external_id, clock.now())
+    return Standing.TELL if first else Standing.IGNORED
+
+
+async def ban_reason(db: Database, channel: str, external_id: str) -> str:
+    ban = await bans.find(db.reader, channel, external_id)
+    return ban.reason if ban else ""
+
+
+async def ban(
+    db: Database, clock: Clock, admin: Officer, external_id: str, reason: str, limit: int
+) -> None:
+    if not admin.has(Role.ADMIN):
+        raise PermissionError("only an admin may ban")
+    text = clean_note(reason, limit)
+    now = clock.now()
+    async with db.transaction() as conn:
+        if await officers.by_account(conn, admin.channel, external_id) is not None:
+            raise CaseworkError("bans.officer")
+        await bans.add(conn, admin.channel, external_id, text, admin.person_id, now)
+        await events.add_staff(
+            conn, at=now, actor_id=admin.person_id, action="banned", note=f"{external_id}: {text}"
+        )
+    _LOGGER.warning("account %s banned by %s", external_id, admin.person_id)
+
+
+async def unban(db: Database, clock: Clock, admin: Officer, external_id: str) -> bool:
+    if not admin.has(Role.ADMIN):
+        raise PermissionError("only an admin may lift a ban")
+    now = clock.now()
+    async with db.transaction() as conn:
+        if not await bans.remove(conn, admin.channel, external_id):
+            return False
+        await events.add_staff(
+            conn, at=now, actor_id=admin.person_id, action="unbanned", note=external_id
+        )
+    _LOGGER.warning("account %s unbanned by %s", external_id, admin.person_id)
+    return True
+
+
+async def banned(db: Database) -> list[Ban]:
+    return await bans.all_bans(db.reader)

@@ -1,0 +1,83 @@
+"""/chan for admins to ban or lift a ban, and the gate that keeps a banned person out."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.dialogs.base import parse_number
+from bot.dialogs.notices import day
+from bot.domain.people import Role
+from bot.services import bans
+from bot.services.bans import Standing
+from bot.services.refusal import CaseworkError
+from bot.texts import t
+from handlers.context import CHANNEL, Context
+from handlers.officer import current_officer
+from handlers.render import refuse_long, reply_target
+
+LIFT = "bo"
+
+
+async def keep_out(update: Update, context: Context) -> None:
+    """Runs first of all: a banned person is told once, then nothing of theirs goes further."""
+    user = update.effective_user
+    if user is None:
+        return
+    services = context.services
+    found = await bans.standing(services.db, services.clock, CHANNEL, str(user.id))
+    if found is Standing.HEARD:
+        return
+    if found is Standing.TELL:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        message = reply_target(update)
+        if message is not None:
+            reason = await bans.ban_reason(services.db, CHANNEL, str(user.id))
+            office = services.config.commune.office_contact or services.config.commune.name
+            await message.reply_text(t("bans.notice", reason=reason, office=office))
+    raise ApplicationHandlerStop
+
+
+async def ban_command(update: Update, context: Context) -> None:
+    """`/chan` lists the bans; `/chan ID reason…` bans; `/chan bo ID` lifts a ban."""
+    message = update.effective_message
+    admin = await current_officer(update, context)
+    if message is None:
+        return
+    if admin is None or not admin.has(Role.ADMIN):
+        await message.reply_text(t("admin.only_admins"))
+        return
+    services = context.services
+    args = list(context.args or [])
+    if not args:
+        found = await bans.banned(services.db)
+        zone = services.config.commune.zone
+        lines = [t("bans.list_title", count=len(found))]
+        lines += [
+            t(
+                "bans.list_line",
+                id=b.external_id,
+                reason=b.reason,
+                day=day(b.banned_at.astimezone(zone).date()),
+            )
+            for b in found
+        ]
+        lines.append(t("bans.usage"))
+        await message.reply_text("\n".join(lines))
+    elif args[0].lower() == LIFT and len(args) == 2 and parse_number(args[1]) is not None:
+        lifted = await bans.unban(services.db, services.clock, admin, args[1])
+        await message.reply_text(t("bans.lifted" if lifted else "bans.not_banned", id=args[1]))
+    elif parse_number(args[0]) is not None and len(args) >= 2:
+        reason = " ".join(args[1:])
+        limit = services.config.limits.note_max
+        if await refuse_long(message, reason, limit, staff=True):
+            return
+        try:
+            await bans.ban(services.db, services.clock, admin, args[0], reason, limit)
+        except CaseworkError as error:
+            await message.reply_text(t(error.reason))
+            return
+        await message.reply_text(t("bans.done", id=args[0], reason=reason.strip()))
+    else:
+        await message.reply_text(t("bans.usage"))
