@@ -9,7 +9,7 @@ from bot.domain.people import Role
 from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
 from bot.texts import t
 from handlers.context import CHANNEL, Context
-from handlers.officer import current_officer, staff_desk
+from handlers.officer import admin_desk, staff_desk
 from storage.officers import OfficerRecord
 
 
@@ -38,13 +38,10 @@ def _parse_add(args: list[str], departments: set[str]) -> OfficerRecord | str:
 
 
 async def officers_command(update: Update, context: Context) -> None:
-    message = update.effective_message
-    admin = await current_officer(update, context)
-    if message is None:
+    desk = await admin_desk(update, context)
+    if desk is None:
         return
-    if admin is None or not admin.has(Role.ADMIN):
-        await message.reply_text(t("admin.only_admins"))
-        return
+    admin, message = desk
     services = context.services
     args = list(context.args or [])
     verb = args[0].lower() if args else ""

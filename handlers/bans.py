@@ -7,13 +7,12 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.dialogs.base import parse_number
 from bot.dialogs.notices import day
-from bot.domain.people import Role
 from bot.services import bans
 from bot.services.bans import Standing
 from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.context import CHANNEL, Context
-from handlers.officer import current_officer
+from handlers.officer import admin_desk
 from handlers.render import refuse_long, reply_target
 
 LIFT = "bo"
@@ -41,13 +40,10 @@ async def keep_out(update: Update, context: Context) -> None:
 
 async def ban_command(update: Update, context: Context) -> None:
     """`/chan` lists the bans; `/chan ID reason…` bans; `/chan bo ID` lifts a ban."""
-    message = update.effective_message
-    admin = await current_officer(update, context)
-    if message is None:
+    desk = await admin_desk(update, context)
+    if desk is None:
         return
-    if admin is None or not admin.has(Role.ADMIN):
-        await message.reply_text(t("admin.only_admins"))
-        return
+    admin, message = desk
     services = context.services
     args = list(context.args or [])
     if not args:

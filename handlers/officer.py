@@ -18,7 +18,7 @@ from bot.dialogs.notices import (
     officer_update,
     parse_case_ref,
 )
-from bot.domain.people import Officer
+from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import sees_identity
 from bot.services import case_views, denouncers
@@ -81,6 +81,18 @@ async def staff_desk(update: Update, context: Context) -> tuple[Officer, Message
     if message is not None and officer is None:
         await message.reply_text(t("officer.only_officers"))
     return (officer, message) if officer is not None and message is not None else None
+
+
+async def admin_desk(update: Update, context: Context) -> tuple[Officer, Message] | None:
+    """The admin asking and where to answer; anyone else is told the command is for admins."""
+    officer = await current_officer(update, context)
+    message = update.effective_message
+    if message is None:
+        return None
+    if officer is None or not officer.has(Role.ADMIN):
+        await message.reply_text(t("admin.only_admins"))
+        return None
+    return officer, message
 
 
 async def my_work(update: Update, context: Context) -> None:
