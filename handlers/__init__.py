@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -10,6 +12,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.dialogs.menu import MENU_REF, MenuItem
 from bot.dialogs.notices import CASE_REF, IDENTITY_KEY
@@ -34,6 +37,10 @@ from handlers import (
 )
 from handlers.context import App
 from handlers.errors import on_error
+
+# Every conversation re-checks a pressed button's step itself, so PTB's advice to track callback
+# queries per message does not apply; without this, each start prints the warning eight times.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 BAN_GROUP = -3
 RATE_GROUP = -2
