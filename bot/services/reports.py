@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.config import Config, work_calendar
-from bot.domain.reports import CaseFacts, Period, Report, figures, weeks
+from bot.domain.reports import Period, Report, figures, weeks
 from bot.services import reception
 from storage import reports
 from storage.database import Database
-from storage.reports import CaseRecord
-
-
-def _local(moment: datetime | None, zone: ZoneInfo) -> date | None:
-    return moment.astimezone(zone).date() if moment is not None else None
-
-
-def _facts(record: CaseRecord, zone: ZoneInfo) -> CaseFacts:
-    return CaseFacts(
-        code=record.code,
-        kind=record.kind,
-        category_id=record.category_id,
-        department_id=record.department_id,
-        officer=record.officer_name,
-        status=record.status,
-        received_on=record.created_at.astimezone(zone).date(),
-        accepted_on=_local(record.accepted_at, zone),
-        closed_on=_local(record.closed_at, zone),
-        due_on=record.due_on,
-        rating=record.rating,
-        sender=record.contact_name,
-    )
 
 
 async def build_report(db: Database, config: Config, clock: Clock, period: Period) -> Report:
@@ -47,13 +24,12 @@ async def build_report(db: Database, config: Config, clock: Clock, period: Perio
     today = now.astimezone(zone).date()
     start = datetime.combine(period.start, time(), tzinfo=zone)
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
-    records = await reports.received_between(db.reader, start, end)
+    cases = tuple(await reports.received_between(db.reader, start, end, zone))
     schedule = await reception.schedule_between(db, config, period.start, min(period.end, today))
     held = [s.key for s in schedule if s.ends_at(zone) <= now]
     bookings = await reports.booking_count(db.reader, held)
 
     def assemble() -> Report:
-        cases = tuple(_facts(r, zone) for r in records)
         counted = figures(
             cases, today, work_calendar(config), sessions_held=len(held), bookings=bookings
         )
