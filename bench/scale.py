@@ -22,7 +22,7 @@ from bench.configs import write_config
 from bench.crowd import Crowd, Recorder, unpaced
 from bench.dataset import FIRST_CITIZEN, FIRST_STAFF, STAFF, generate, size_mb
 from bench.stats import latency, millis, rss_mb
-from bot.app import build_application
+from bot.app import build_application, freeze_start_up_heap
 from bot.clock import SystemClock
 from bot.config import Config, load_config
 from bot.services import Services
@@ -67,6 +67,7 @@ async def in_process(config: Config, citizens: int, samples: int) -> dict[str, A
         results: dict[str, Any] = {}
         async with app:
             await app.start()
+            freeze_start_up_heap()  # as `serve` does once started
             asks = {
                 "tracuu_list": [(u, "/tracuu") for u in people],
                 "tracuu_code": [(u, f"/tracuu {code}") for u, code in codes.items()],
