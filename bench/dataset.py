@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.config import Config
+from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services.officers import sync_from_config
-from handlers.context import CHANNEL
 from storage.database import Database
 
 MONTHS = 46

@@ -20,9 +20,9 @@ from bench.configs import write_config
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.dialogs.base import Notice
+from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.domain.people import Person
 from bot.services.outbox import notify
-from handlers.context import CHANNEL
 from localapi import JSON, ApiError, BotApiEmulator
 from storage.database import Database
 from tests.conftest import TOKEN

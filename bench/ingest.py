@@ -27,9 +27,9 @@ from bench.stats import latency
 from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import load_config
+from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
-from handlers.context import CHANNEL
 from storage.database import Database
 from tests.support.clock import FakeTimer
 

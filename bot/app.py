@@ -30,6 +30,7 @@ from telegram.request import BaseRequest
 from bot.clock import SystemClock
 from bot.config import Config, TelegramConfig, sealer, takes_denunciations
 from bot.dialogs.staff import staff_commands
+from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.services import Services
@@ -41,8 +42,9 @@ from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import already_handled, forget_old, mark_handled
 from bot.texts import t
 from handlers import register
+from handlers.accounts import update_channel
 from handlers.announcements import show_progress
-from handlers.context import CHANNEL, App, BotData, ChatData, Context, UserData
+from handlers.context import App, BotData, ChatData, Context, UserData
 from handlers.errors import log_disk_full
 from handlers.persistence import SqlitePersistence
 from handlers.sender import TelegramSender
@@ -84,13 +86,14 @@ class DurableApplication(
             await super().process_update(update)
             return
         services = self.bot_data.services
-        if await already_handled(services.db, CHANNEL, update.update_id):
+        channel = await update_channel(services.db, update)
+        if await already_handled(services.db, channel, update.update_id):
             _LOGGER.info("update %s was already handled; skipped", update.update_id)
             return
         await super().process_update(update)
         await self.update_persistence()
         try:
-            await mark_handled(services.db, services.clock, CHANNEL, update.update_id)
+            await mark_handled(services.db, services.clock, channel, update.update_id)
         except sqlite3.OperationalError as error:
             # Raising here would end PTB's update loop; the bot must go on once there is room.
             if not is_disk_full(error):
@@ -146,7 +149,7 @@ class HandledBeforeConfirmed(asyncio.Queue[object]):
 
 def _senders(services: Services, telegram: Sender) -> dict[str, Sender]:
     """Each channel's sender; messages to a denouncer's pseudonym go through their own."""
-    direct: dict[str, Sender] = {CHANNEL: telegram}
+    direct: dict[str, Sender] = {TELEGRAM_CHANNEL: telegram}
     return {**direct, SEALED_CHANNEL: SealedSender(services.db, services.config, direct)}
 
 
@@ -337,7 +340,7 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
             _LOGGER.warning(t("config.no_key_warning"))
         if clear := await tickets.count_clear_denunciations(db.reader):
             _LOGGER.warning(t("config.clear_denunciations", count=clear))
-        await sync_from_config(db, services.clock, config, CHANNEL)
+        await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)
         await plan_ahead(db, services.clock, config)
         app = build_application(services)
         if not await _reach_telegram(app, stop):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.dialogs.base import parse_number
+from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import Role
 from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.context import Context
 from handlers.officer import admin_desk, staff_desk
 from storage.officers import OfficerRecord
 
@@ -34,7 +35,7 @@ def _parse_add(args: list[str], departments: set[str]) -> OfficerRecord | str:
     name = " ".join(args[4:]).strip()
     if not roles or not 2 <= len(name) <= 100:
         return "admin.usage"
-    return OfficerRecord(CHANNEL, args[1], name, "", department, roles)
+    return OfficerRecord(TELEGRAM_CHANNEL, args[1], name, "", department, roles)
 
 
 async def officers_command(update: Update, context: Context) -> None:

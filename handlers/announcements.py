@@ -49,10 +49,10 @@ from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.services import Services, announcements
 from bot.services.announcements import Content, ProgressMessage, may_publish
-from bot.services.citizens import find_citizen
 from bot.services.refusal import CaseworkError
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import citizen_of
+from handlers.context import Context
 from handlers.officer import current_officer
 from handlers.render import (
     button_data,
@@ -93,8 +93,7 @@ class TypedSwitch(filters.MessageFilter):
 
 
 async def _person(update: Update, context: Context) -> Person | None:
-    user = update.effective_user
-    return await find_citizen(context.services.db, CHANNEL, str(user.id)) if user else None
+    return await citizen_of(update, context)
 
 
 # -- the published list and the switch ------------------------------------------------------

@@ -11,7 +11,8 @@ from bot.services import bans
 from bot.services.bans import Standing
 from bot.services.refusal import CaseworkError
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import account_of
+from handlers.context import Context
 from handlers.officer import admin_desk
 from handlers.render import refuse_long, reply_target
 
@@ -20,11 +21,11 @@ LIFT = "bo"
 
 async def keep_out(update: Update, context: Context) -> None:
     """Runs first of all: a banned person is told once, then nothing of theirs goes further."""
-    user = update.effective_user
-    if user is None:
+    who = await account_of(update, context)
+    if who is None:
         return
     services = context.services
-    found = await bans.standing(services.db, services.clock, CHANNEL, str(user.id))
+    found = await bans.standing(services.db, services.clock, who.channel, who.external_id)
     if found is Standing.HEARD:
         return
     if found is Standing.TELL:
@@ -32,7 +33,7 @@ async def keep_out(update: Update, context: Context) -> None:
             await update.callback_query.answer()
         message = reply_target(update)
         if message is not None:
-            reason = await bans.ban_reason(services.db, CHANNEL, str(user.id))
+            reason = await bans.ban_reason(services.db, who.channel, who.external_id)
             office = services.config.commune.office_contact or services.config.commune.name
             await message.reply_text(t("bans.notice", reason=reason, office=office))
     raise ApplicationHandlerStop

@@ -23,10 +23,10 @@ from bot.dialogs.notices import ADD_REF, RATE_REF, REPLY_REF, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
 from bot.services import citizen_replies
-from bot.services.citizens import find_citizen
 from bot.services.refusal import CaseworkError
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import citizen_of
+from handlers.context import Context
 from handlers.render import (
     event_of,
     parse_button,
@@ -47,8 +47,7 @@ class Purpose(StrEnum):
 
 
 async def _citizen(update: Update, context: Context) -> Person | None:
-    user = update.effective_user
-    return await find_citizen(context.services.db, CHANNEL, str(user.id)) if user else None
+    return await citizen_of(update, context)
 
 
 def _note_prompt(purpose: Purpose, code: str) -> Prompt:

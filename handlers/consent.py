@@ -19,7 +19,8 @@ from bot.services.citizens import agreed_to_notice, find_citizen, give_consent
 from bot.services.officers import find_officer
 from bot.texts import t
 from handlers import privacy
-from handlers.context import CHANNEL, Context
+from handlers.accounts import account_of
+from handlers.context import Context
 from handlers.render import (
     event_of,
     is_command,
@@ -52,9 +53,12 @@ async def require_consent(update: Update, context: Context) -> None:
     if is_command(update, "id"):
         return
     services = context.services
-    if await find_officer(services.db, CHANNEL, str(user.id)) is not None:
+    who = await account_of(update, context)
+    if who is None:
+        raise ApplicationHandlerStop
+    if await find_officer(services.db, who.channel, who.external_id) is not None:
         return
-    person = await find_citizen(services.db, CHANNEL, str(user.id))
+    person = await find_citizen(services.db, who.channel, who.external_id)
     if agreed_to_notice(person):
         return
     # What is stored can always be seen and erased, even by someone who declined a new notice.
@@ -67,7 +71,9 @@ async def require_consent(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
     answer = _answer(update)
     if answer is ConsentAnswer.AGREE:
-        await give_consent(services.db, services.clock, CHANNEL, str(user.id), user.full_name)
+        await give_consent(
+            services.db, services.clock, who.channel, who.external_id, user.full_name
+        )
         await retire_buttons(update)
         await send_prompt(message, menu_prompt(t("start.agreed")))
     elif answer is ConsentAnswer.DECLINE:

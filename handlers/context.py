@@ -10,7 +10,6 @@ from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.outbox import Deliverer
 
-CHANNEL = "telegram"
 UserData = dict[str, Any]
 ChatData = dict[Any, Any]
 

@@ -28,10 +28,10 @@ from bot.dialogs.menu import MENU_REF, MenuItem, menu_prompt
 from bot.dialogs.notices import day
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
-from bot.services.citizens import find_citizen
 from bot.services.intake import may_file, submit_case
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import citizen_of
+from handlers.context import Context
 from handlers.render import (
     event_of,
     reply_target,
@@ -92,8 +92,8 @@ async def begin(update: Update, context: Context) -> str | int:
 
 
 async def _may_file(update: Update, context: Context) -> bool:
-    services, user = context.services, update.effective_user
-    citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+    services = context.services
+    citizen = await citizen_of(update, context)
     return citizen is None or await may_file(services.db, services.clock, services.config, citizen)
 
 
@@ -156,8 +156,7 @@ async def on_answer(update: Update, context: Context) -> str | int:
 
 async def _submit(update: Update, context: Context, message: Message, turn: Turn) -> int:
     services = context.services
-    user = update.effective_user
-    citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+    citizen = await citizen_of(update, context)
     if citizen is None:
         return _drop(context)
     ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)

@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.domain.limits import Verdict
-from bot.services.officers import find_officer
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import officer_of
+from handlers.context import Context
 from handlers.render import reply_target
 
 _LOGGER = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ async def limit_rate(update: Update, context: Context) -> None:
     verdict = context.bot_data.limiter.hit(str(user.id), services.clock.now().timestamp())
     if verdict is Verdict.ALLOW:
         return
-    if await find_officer(services.db, CHANNEL, str(user.id)) is not None:
+    if await officer_of(update, context) is not None:
         return
     if verdict is Verdict.WARN:
         _LOGGER.warning("user %s is over the message rate; further updates dropped", user.id)

@@ -11,10 +11,10 @@ from bot.dialogs.summary import case_detail, case_line
 from bot.domain.people import Person
 from bot.domain.tickets import format_code, parse_code
 from bot.domain.workflow import CLOSED
-from bot.services.citizens import find_citizen
 from bot.services.lookup import my_case, my_cases
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import citizen_of
+from handlers.context import Context
 from handlers.render import button_data, parse_button, reply_target
 
 LOOKUP_REF = "lookup"
@@ -22,8 +22,7 @@ _PAGE = "p"
 
 
 async def _citizen(update: Update, context: Context) -> Person | None:
-    user = update.effective_user
-    return await find_citizen(context.services.db, CHANNEL, str(user.id)) if user else None
+    return await citizen_of(update, context)
 
 
 async def show_list(message: Message, citizen: Person, context: Context, page: int = 1) -> None:

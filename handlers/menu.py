@@ -14,10 +14,10 @@ from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.domain.tickets import parse_code
 from bot.services import case_views, citizen_replies
-from bot.services.citizens import find_citizen
 from bot.texts import t
 from handlers import announcements, reception
-from handlers.context import CHANNEL, Context
+from handlers.accounts import citizen_of
+from handlers.context import Context
 from handlers.intake import DRAFT_KEY
 from handlers.lookup import show_case, show_list
 from handlers.officer import current_officer
@@ -72,8 +72,7 @@ async def show_help(update: Update, context: Context) -> None:
 
 async def _do(item: MenuItem, update: Update, context: Context, message: Message) -> None:
     if item is MenuItem.LOOKUP:
-        user = update.effective_user
-        citizen = await find_citizen(context.services.db, CHANNEL, str(user.id)) if user else None
+        citizen = await citizen_of(update, context)
         if citizen is not None:
             await show_list(message, citizen, context)
     elif item is MenuItem.SCHEDULE:
@@ -116,9 +115,7 @@ async def anything_else(update: Update, context: Context) -> None:
         if item is not None:
             await _do(item, update, context, message)
             return
-        user = update.effective_user
-        services = context.services
-        citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+        citizen = await citizen_of(update, context)
         if citizen is not None and parse_code(event.text) is not None:
             await show_case(message, citizen, context, event.text)
             return

@@ -24,18 +24,18 @@ from bot.domain.workflow import sees_identity
 from bot.services import case_views, denouncers
 from bot.services.assignment import access
 from bot.services.audit import leaders_record
-from bot.services.officers import actor, all_officers, find_officer
+from bot.services.officers import actor, all_officers
 from bot.services.refusal import CaseworkError
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import officer_of
+from handlers.context import Context
 from handlers.render import parse_button, reply_target, send_prompt, send_text
 
 _LOGGER = logging.getLogger(__name__)
 
 
 async def current_officer(update: Update, context: Context) -> Officer | None:
-    user = update.effective_user
-    return await find_officer(context.services.db, CHANNEL, str(user.id)) if user else None
+    return await officer_of(update, context)
 
 
 async def refuse_press(update: Update, reason: str) -> None:

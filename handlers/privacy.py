@@ -25,9 +25,9 @@ from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.domain.privacy import ErasureRequest
 from bot.services import privacy
-from bot.services.citizens import find_citizen
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import citizen_of
+from handlers.context import Context
 from handlers.officer import current_officer, refuse_press
 from handlers.render import (
     chosen,
@@ -54,10 +54,7 @@ def about_own_data(update: Update, context: Context) -> bool:
 
 
 async def _citizen(update: Update, context: Context) -> Person | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    return await find_citizen(context.services.db, CHANNEL, str(user.id))
+    return await citizen_of(update, context)
 
 
 async def show_data(update: Update, context: Context) -> None:
@@ -179,7 +176,7 @@ async def complete_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     await retire_buttons(update)
-    account = parse_number(done.external_id or "")
+    account = done.user_id
     if account is not None:
         # The drafts in memory go with the ones in the database.
         context.application.drop_user_data(account)

@@ -19,10 +19,10 @@ from bot.dialogs.base import Text
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer
 from bot.services import reception
-from bot.services.citizens import find_citizen
 from bot.services.refusal import CaseworkError
 from bot.texts import t
-from handlers.context import CHANNEL, Context
+from handlers.accounts import citizen_of
+from handlers.context import Context
 from handlers.officer import current_officer, staff_desk
 from handlers.render import button_data, event_of, parse_button, refuse_long, reply_target
 
@@ -61,8 +61,7 @@ async def show_schedule(update: Update, context: Context) -> None:
         ]
         for s in sessions
     ]
-    user = update.effective_user
-    citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+    citizen = await citizen_of(update, context)
     if citizen is not None:
         on = await reception.is_subscribed(services.db, citizen)
         label, key = ("reception.unsubscribe", "off") if on else ("reception.subscribe", "on")
@@ -73,9 +72,8 @@ async def show_schedule(update: Update, context: Context) -> None:
 
 async def _switch(update: Update, context: Context, on: bool) -> None:
     message = reply_target(update)
-    user = update.effective_user
     services = context.services
-    citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+    citizen = await citizen_of(update, context)
     if message is None or citizen is None:
         return
     changed = await reception.subscribe(services.db, services.clock, citizen, on)
@@ -186,8 +184,7 @@ async def on_words(update: Update, context: Context) -> str | int:
             )
             await message.reply_text(t("reception.cancel_done", line=reception.describe(session)))
         else:
-            user = update.effective_user
-            citizen = await find_citizen(services.db, CHANNEL, str(user.id)) if user else None
+            citizen = await citizen_of(update, context)
             if citizen is None:
                 return _end(context)
             session = await reception.book(

@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.domain.people import ERASED_CHANNEL, SEALED_CHANNEL
 from bot.domain.privacy import Booking, ErasureRequest
+from storage import chat_links
 from storage.rows import instant, iso, one, parse_time
 
 # The year and number of a case code (SN-2026-00042) anywhere in a message; the prefix is the
@@ -184,9 +185,10 @@ async def forget_person(
         "DELETE FROM outbox WHERE channel = ? AND recipient = ?", (channel, external_id)
     )
     # Half-written drafts and dialog states of the account (conversation keys are JSON arrays
-    # of chat and user ids).
-    if external_id.isascii() and external_id.lstrip("-").isdigit():
-        user_id = int(external_id)
+    # of chat and user ids), and the account's local id if it has one.
+    user_id = await chat_links.chat_user_id(conn, channel, external_id)
+    await chat_links.unlink(conn, channel, external_id)
+    if user_id is not None:
         await conn.execute("DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
         await conn.execute(
             "DELETE FROM conversation_states WHERE EXISTS "

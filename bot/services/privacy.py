@@ -37,7 +37,7 @@ from bot.services.assignment import Say, tell
 from bot.services.denouncers import filer_ids, sealed_values
 from bot.services.outbox import notify
 from bot.texts import t
-from storage import events, officers, people, privacy, reminders, tickets
+from storage import chat_links, events, officers, people, privacy, reminders, tickets
 from storage.database import Database
 from storage.privacy import CaseText
 
@@ -59,6 +59,7 @@ class Completion(enum.Enum):
 class Completed:
     outcome: Completion
     external_id: str | None = None  # the erased person's chat account, for the channel's caches
+    user_id: int | None = None  # the handlers' id of that account, whose drafts go too
 
 
 def handles_erasure(officer: Officer, config: Config) -> bool:
@@ -208,6 +209,7 @@ async def complete_erasure(
             officer.person_id,
             t("privacy.reason_request"),
         )
+        user_id = await chat_links.chat_user_id(conn, person.channel, person.external_id)
         await privacy.forget_person(conn, person.id, person.channel, person.external_id, now)
         await privacy.complete_request(conn, request.id, officer.person_id, now)
         await events.add_staff(
@@ -222,7 +224,7 @@ async def complete_erasure(
         done = Notice(t("privacy.citizen_done", cases=len(cases)))
         await notify(conn, person, done, f"{DONE_KEY}:{request.id}", clock)
     _LOGGER.info("erasure request %s completed by %s", request.id, officer.person_id)
-    return Completed(Completion.DONE, person.external_id)
+    return Completed(Completion.DONE, person.external_id, user_id)
 
 
 async def apply_retention(db: Database, clock: Clock, config: Config) -> int:

@@ -18,10 +18,10 @@ from telegram import Bot
 from bot.app import build_application
 from bot.config import TOKEN_ENV, load_config
 from bot.dialogs.base import Notice
+from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.citizens import give_consent
 from bot.services.outbox import Deliverer, Limits, notify
-from handlers.context import CHANNEL
 from handlers.sender import TelegramSender
 from localapi import JSON, ApiError, BotApiEmulator
 from storage.database import Database
