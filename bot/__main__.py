@@ -44,7 +44,13 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return None
-    secrets = (config.telegram.token, config.telegram.secret_token, config.privacy.key)
+    secrets = (
+        config.telegram.token,
+        config.telegram.secret_token,
+        config.zalo.token,
+        config.zalo.secret_token,
+        config.privacy.key,
+    )
     SECRETS.add(*(secret.get_secret_value() for secret in secrets if secret is not None))
     return config
 
@@ -62,6 +68,24 @@ def _receiving(config: Config) -> str:
     )
 
 
+def _zalo(config: Config) -> str:
+    zalo = config.zalo
+    if not zalo.enabled:
+        return t("config.summary.zalo_off")
+    token = t("config.summary.token_set")
+    if zalo.mode == "polling":
+        return t("config.summary.zalo_polling", server=zalo.base_url, token=token)
+    return t(
+        "config.summary.zalo_webhook",
+        server=zalo.base_url,
+        token=token,
+        url=zalo.webhook_url,
+        listen=zalo.listen,
+        port=zalo.port,
+        secret=token,
+    )
+
+
 def summary(config: Config) -> str:
     """One screen that lets the IT officer see the file was read as they meant."""
     roles = Counter(role.value for officer in config.officers for role in officer.roles)
@@ -71,6 +95,7 @@ def summary(config: Config) -> str:
         t("config.summary.server", value=config.telegram.base_url),
         t("config.summary.token", value=t("config.summary.token_set")),
         _receiving(config),
+        _zalo(config),
         t("config.summary.storage", value=config.storage.path),
         t(
             "config.summary.key",

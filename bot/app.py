@@ -25,10 +25,10 @@ from telegram.ext import (
     JobQueue,
     Updater,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import SystemClock
-from bot.config import Config, TelegramConfig, sealer, takes_denunciations
+from bot.config import Config, TelegramConfig, ZaloConfig, sealer, takes_denunciations
 from bot.dialogs.staff import staff_commands
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
@@ -48,6 +48,13 @@ from handlers.context import App, BotData, ChatData, Context, UserData
 from handlers.errors import log_disk_full
 from handlers.persistence import SqlitePersistence
 from handlers.sender import TelegramSender
+from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError
+from handlers.zalo.channel import ZaloChannel, bot_user
+from handlers.zalo.inbound import CHANNEL as ZALO_CHANNEL
+from handlers.zalo.outbound import Outlet, ZaloRoute
+from handlers.zalo.polling import poll
+from handlers.zalo.sender import ZaloSender
+from handlers.zalo.webhook import ZaloWebhook
 from storage import tickets
 from storage.database import Database, is_disk_full
 
@@ -147,9 +154,11 @@ class HandledBeforeConfirmed(asyncio.Queue[object]):
         await self.join()
 
 
-def _senders(services: Services, telegram: Sender) -> dict[str, Sender]:
+def _senders(services: Services, telegram: Sender, *, zalo: bool) -> dict[str, Sender]:
     """Each channel's sender; messages to a denouncer's pseudonym go through their own."""
     direct: dict[str, Sender] = {TELEGRAM_CHANNEL: telegram}
+    if zalo:
+        direct[ZALO_CHANNEL] = ZaloSender(telegram, services.db, services.clock)
     return {**direct, SEALED_CHANNEL: SealedSender(services.db, services.config, direct)}
 
 
@@ -192,15 +201,33 @@ def build_application(
         # reply that meets flood control fails like a reply that meets a network error.
         .rate_limiter(rate_limiter or Limiter(max_retries=0))
     )
+    zalo = config.zalo
+    api = (
+        ZaloApi(zalo.base_url, zalo.token.get_secret_value())
+        if zalo.enabled and zalo.token
+        else None
+    )
+    outlet = Outlet(api, services.db, services.clock, lambda: bot_user(app)) if api else None
     if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+        builder = builder.get_updates_request(get_updates_request or request)
+    if outlet is not None:
+        # Every call for a Zalo chat goes to Zalo; the rest to Telegram as before.
+        builder = builder.request(
+            ZaloRoute(request or HTTPXRequest(connection_pool_size=256), outlet)
+        )
+    elif request is not None:
+        builder = builder.request(request)
     app: App = builder.build()  # type: ignore[assignment]
+    if api is not None and outlet is not None:
+        app.bot_data.zalo = ZaloChannel(
+            app, services.db, services.clock, api, outlet, app.update_queue.put
+        )
     app.bot_data.services = services
     app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)
     app.bot_data.deliverer = Deliverer(
         services.db,
         services.clock,
-        _senders(services, TelegramSender(app.bot)),
+        _senders(services, TelegramSender(app.bot), zalo=api is not None),
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
     )
@@ -304,6 +331,47 @@ def freeze_start_up_heap() -> None:
     gc.freeze()
 
 
+async def _receive_zalo(
+    app: App, zalo: ZaloConfig, stop: asyncio.Event
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Hand over what Zalo sent before the last stop, then poll or serve Zalo's webhook;
+    returns what stops it."""
+    channel = app.bot_data.zalo
+    if channel is None:
+        return _nothing
+    await channel.catch_up()
+    if zalo.mode == "polling":
+        task = asyncio.create_task(poll(channel.api, channel.receive, stop), name="zalo-polling")
+
+        async def stop_polling() -> None:
+            task.cancel()  # a long poll may be in flight for 30 s more
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+        _LOGGER.info("polling Zalo for updates")
+        return stop_polling
+    if zalo.webhook_url is None or zalo.secret_token is None:
+        raise ValueError(
+            "Zalo's webhook mode needs webhook_url and secret_token (checked in config)"
+        )
+    webhook = ZaloWebhook(
+        channel.receive,
+        url=zalo.webhook_url,
+        secret=zalo.secret_token.get_secret_value(),
+        listen=zalo.listen,
+        port=zalo.port,
+    )
+    try:
+        await webhook.start(channel.api)
+    except (ZaloRefusedError, ZaloUnreachableError) as error:
+        _LOGGER.warning("Zalo's webhook not set (%s); Zalo cannot reach the bot", error)
+    return webhook.stop
+
+
+async def _nothing() -> None:
+    return None
+
+
 async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
     """Initialise (PTB asks Telegram who the bot is), waiting as polling does while Telegram
     is out of reach: after a power cut the machine is often up before the network. False when
@@ -365,10 +433,14 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                 )
             await app.start()
             updater = await _receive_updates(app, config.telegram)
+            stop_zalo = await _receive_zalo(app, config.zalo, stop)
             freeze_start_up_heap()
             _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
             await stop.wait()
+            await stop_zalo()
             await updater.stop()
             await app.stop()
+        if app.bot_data.zalo is not None:
+            await app.bot_data.zalo.api.close()
     finally:
         await db.close()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.outbox import Deliverer
+
+if TYPE_CHECKING:
+    from handlers.zalo.channel import ZaloChannel
 
 UserData = dict[str, Any]
 ChatData = dict[Any, Any]
@@ -21,6 +24,7 @@ class BotData:
         self._services: Services | None = None
         self._deliverer: Deliverer | None = None
         self._limiter: RateLimiter | None = None
+        self.zalo: ZaloChannel | None = None  # None unless [zalo] is enabled
 
     @property
     def services(self) -> Services:

@@ -1,7 +1,15 @@
 """The commune's settings: sections, checks across them, loading, and what the domain builds
 from them. Import from here; the submodules are an internal layout."""
 
-from bot.config.checks import SECRET_KEY_ENV, TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
+from bot.config.checks import (
+    SECRET_KEY_ENV,
+    TOKEN_ENV,
+    WEBHOOK_SECRET_ENV,
+    ZALO_SECRET_ENV,
+    ZALO_TOKEN_ENV,
+    Problem,
+    cross_check,
+)
 from bot.config.derived import (
     deadline_rules,
     reception_rules,
@@ -29,12 +37,15 @@ from bot.config.sections import (
     RoutingConfig,
     StorageConfig,
     TelegramConfig,
+    ZaloConfig,
 )
 
 __all__ = [
     "SECRET_KEY_ENV",
     "TOKEN_ENV",
     "WEBHOOK_SECRET_ENV",
+    "ZALO_SECRET_ENV",
+    "ZALO_TOKEN_ENV",
     "CalendarConfig",
     "Category",
     "CommuneConfig",
@@ -54,6 +65,7 @@ __all__ = [
     "RoutingConfig",
     "StorageConfig",
     "TelegramConfig",
+    "ZaloConfig",
     "cross_check",
     "deadline_rules",
     "load_config",

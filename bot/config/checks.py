@@ -20,6 +20,8 @@ from bot.texts import t
 
 TOKEN_ENV = "NGHE_DAN_TELEGRAM_TOKEN"  # noqa: S105 - the variable's name, not a secret
 WEBHOOK_SECRET_ENV = "NGHE_DAN_WEBHOOK_SECRET"  # noqa: S105 - the variable's name
+ZALO_TOKEN_ENV = "NGHE_DAN_ZALO_TOKEN"  # noqa: S105 - the variable's name, not a secret
+ZALO_SECRET_ENV = "NGHE_DAN_ZALO_SECRET"  # noqa: S105 - the variable's name
 SECRET_KEY_ENV = "NGHE_DAN_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SATURDAY = 5
@@ -181,6 +183,30 @@ def _webhook_problems(config: Config, *, need_token: bool) -> list[Problem]:
     return problems
 
 
+def _zalo_problems(config: Config, *, need_token: bool) -> list[Problem]:
+    """An enabled Zalo channel needs its token to run, and in webhook mode an address and the
+    secret Zalo sends back, as for Telegram; a disabled one is not checked further."""
+    zalo = config.zalo
+    if not zalo.enabled:
+        return []
+    problems = []
+    if need_token and zalo.token is None:
+        problems.append(Problem("zalo.token", t("config.zalo_missing_token", env=ZALO_TOKEN_ENV)))
+    if zalo.mode == "webhook":
+        if zalo.webhook_url is None:
+            problems.append(Problem("zalo.webhook_url", t("config.zalo_webhook_needs_url")))
+        if need_token and zalo.secret_token is None:
+            message = t("config.zalo_webhook_needs_secret", env=ZALO_SECRET_ENV)
+            problems.append(Problem("zalo.secret_token", message))
+        telegram = config.telegram
+        if telegram.mode == "webhook" and (telegram.listen, telegram.port) == (
+            zalo.listen,
+            zalo.port,
+        ):
+            problems.append(Problem("zalo.port", t("config.zalo_same_port", port=zalo.port)))
+    return problems
+
+
 def cross_check(
     config: Config, *, need_token: bool, unavailable: Collection[str] = ()
 ) -> list[Problem]:
@@ -199,6 +225,7 @@ def cross_check(
         ({"reception", "officers"}, _reception_hosts),
         ({"telegram"}, lambda c: _token_problems(c, need_token=need_token)),
         ({"telegram"}, lambda c: _webhook_problems(c, need_token=need_token)),
+        ({"telegram", "zalo"}, lambda c: _zalo_problems(c, need_token=need_token)),
     ]
     blocked = set(unavailable)
     return [p for needs, check in checks if not needs & blocked for p in check(config)]

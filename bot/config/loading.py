@@ -14,7 +14,15 @@ from typing import Annotated, Any
 
 from pydantic import SecretStr, TypeAdapter, ValidationError
 
-from bot.config.checks import SECRET_KEY_ENV, TOKEN_ENV, WEBHOOK_SECRET_ENV, Problem, cross_check
+from bot.config.checks import (
+    SECRET_KEY_ENV,
+    TOKEN_ENV,
+    WEBHOOK_SECRET_ENV,
+    ZALO_SECRET_ENV,
+    ZALO_TOKEN_ENV,
+    Problem,
+    cross_check,
+)
 from bot.config.sections import Config, PrivacyConfig, StorageConfig
 from bot.sealing import valid_key
 from bot.texts import t
@@ -101,7 +109,7 @@ def load_config(
 ) -> Config:
     """Read, validate and cross-check a config file, or raise ConfigError listing every problem.
 
-    The token (and the webhook secret) in the environment win over the file, so the file can
+    The tokens (and the webhook secrets) in the environment win over the file, so the file can
     be shared without them.
     Relative storage paths are taken from the config file's folder, not from wherever the
     command happened to be started.
@@ -113,11 +121,17 @@ def load_config(
         raise ConfigError([Problem("", t("config.no_file", path=path))]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError([Problem("", t("config.not_toml", detail=error))]) from None
-    for variable, field in ((TOKEN_ENV, "token"), (WEBHOOK_SECRET_ENV, "secret_token")):
+    from_env = (
+        (TOKEN_ENV, "telegram", "token"),
+        (WEBHOOK_SECRET_ENV, "telegram", "secret_token"),
+        (ZALO_TOKEN_ENV, "zalo", "token"),
+        (ZALO_SECRET_ENV, "zalo", "secret_token"),
+    )
+    for variable, section, field in from_env:
         if env.get(variable):
-            raw.setdefault("telegram", {})
-            if isinstance(raw["telegram"], dict):
-                raw["telegram"][field] = env[variable]
+            raw.setdefault(section, {})
+            if isinstance(raw[section], dict):
+                raw[section][field] = env[variable]
     key, key_problems = _key_text(raw, env, path.parent)
     values, problems = _sections(raw)
     problems += key_problems

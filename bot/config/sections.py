@@ -108,6 +108,45 @@ class TelegramConfig(_Section):
         return value.rstrip("/")
 
 
+# Zalo's rule for a webhook's secret_token, sent back in X-Bot-Api-Secret-Token.
+_ZALO_SECRET = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
+
+
+class ZaloConfig(_Section):
+    """How the bot reaches the Zalo Bot Platform, and how Zalo reaches the bot.
+
+    Calls go to `{base_url}/bot{token}/{method}`, so a local emulator can stand in. As on
+    Telegram, `polling` asks Zalo for updates and `webhook` has Zalo post them to `webhook_url`,
+    each post carrying `secret_token` in X-Bot-Api-Secret-Token; the two exclude each other.
+    """
+
+    enabled: bool = False
+    token: SecretStr | None = None
+    base_url: Url = "https://bot-api.zaloplatforms.com"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: Url | None = None
+    listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8444
+    secret_token: SecretStr | None = None
+
+    @field_validator("token", "webhook_url", "secret_token", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("secret_token")
+    @classmethod
+    def _zalo_accepts_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _ZALO_SECRET.match(value.get_secret_value()):
+            raise ValueError(t("config.bad_zalo_secret"))
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+
 class StorageConfig(_Section):
     path: Path = Path("data/nghe-dan.sqlite3")
 
@@ -345,6 +384,7 @@ class ReceptionConfig(_Section):
 class Config(_Section):
     commune: CommuneConfig
     telegram: TelegramConfig = TelegramConfig()
+    zalo: ZaloConfig = ZaloConfig()
     storage: StorageConfig = StorageConfig()
     intake: IntakeConfig = IntakeConfig()
     limits: LimitsConfig = LimitsConfig()

@@ -1,0 +1,87 @@
+"""Zalo updates into the Application, once each, also across a crash.
+
+Zalo's getUpdates hands an update over once and never again, and a webhook post is answered
+before nothing else can be done with it; so each update is written to the inbox first, then
+handed to the Application as a Telegram-shaped update, and the Application records its id as
+handled once the handlers are done (bot.app.DurableApplication). After a crash in between, the
+next start hands over what is still in the inbox; a re-delivered update (the same event name
+and message id) is the same inbox row, so it is handled once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+
+from bot.clock import Clock
+from bot.services import chats
+from handlers.context import App
+from handlers.zalo.api import ZaloApi
+from handlers.zalo.inbound import CHANNEL, ZaloEvent, parse_event, telegram_update
+from handlers.zalo.outbound import Outlet
+from storage.database import Database
+
+_LOGGER = logging.getLogger(__name__)
+Feed = Callable[[Update], Awaitable[None]]
+
+
+class ZaloChannel:
+    """Receives raw Zalo updates (from polling or the webhook) and feeds them to the app."""
+
+    def __init__(
+        self, app: App, db: Database, clock: Clock, api: ZaloApi, outlet: Outlet, feed: Feed
+    ) -> None:
+        self.api = api
+        self._app = app
+        self._db = db
+        self._clock = clock
+        self._outlet = outlet
+        self._feed = feed
+
+    async def receive(self, raw: Any) -> None:
+        event = parse_event(raw)
+        if event is None:
+            _LOGGER.warning("a Zalo update without a sender or message was ignored")
+            return
+        payload = json.dumps(raw, ensure_ascii=False)
+        arrival = await chats.arrive(self._db, self._clock, CHANNEL, event.key, payload)
+        if arrival.handled:
+            _LOGGER.info("Zalo update %s was already handled; skipped", arrival.update_id)
+            return
+        await self._hand_over(arrival.update_id, event)
+
+    async def catch_up(self) -> int:
+        """Hand over what arrived before the last stop and was never handled."""
+        waiting = await chats.waiting(self._db, CHANNEL)
+        for arrival in waiting:
+            event = parse_event(json.loads(arrival.payload or "null"))
+            if event is not None:
+                await self._hand_over(arrival.update_id, event)
+        if waiting:
+            _LOGGER.info("%s Zalo updates from before the restart handled", len(waiting))
+        return len(waiting)
+
+    async def _hand_over(self, update_id: int, event: ZaloEvent) -> None:
+        local = await chats.local_id(self._db, self._clock, CHANNEL, event.sender)
+        shown = await chats.recall(self._db, local)
+        data = telegram_update(
+            event,
+            update_id=update_id,
+            user_id=local,
+            message_id=self._outlet.next_message_id(),
+            shown=shown,
+            bot=bot_user(self._app),
+        )
+        await self._feed(Update.de_json(data, self._app.bot))
+
+
+def bot_user(app: App) -> dict[str, Any]:
+    """The bot as the sender of its own messages; its real account once PTB asked getMe."""
+    try:
+        return app.bot.bot.to_dict()
+    except RuntimeError:  # not initialised yet
+        return {"id": 1, "is_bot": True, "first_name": "Nghe Dân"}
