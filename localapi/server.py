@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from localapi import webchat
@@ -274,6 +275,11 @@ class BotApiEmulator:
         return True
 
     async def _api_send_photo(self, params: JSON) -> JSON:
+        url = params.get("photo")
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            # Telegram fetches a photo given by URL itself; so does this server, so a photo a
+            # Zalo citizen sent (an image URL) reaches the officer as the image it is.
+            params = {**params, "photo": await _fetch(url)}
         stored, _ = self.files.resolve(params, "photo", "photo")
         photo = self.files.photo_sizes(stored.data)
         return self.chats.send(params, {"photo": photo, **formatted(params, "caption")})
@@ -429,3 +435,19 @@ class BotApiEmulator:
             if time.monotonic() > deadline:
                 raise AssertionError(f"unconfirmed after {timeout}s: {self.pending_update_ids}")
             await asyncio.sleep(0.01)
+
+
+async def _fetch(url: str) -> UploadedFile:
+    """A file given by URL, as Telegram's servers download it; refused as Telegram does."""
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session,
+            session.get(url) as response,
+        ):
+            if response.status != 200:
+                raise bad("failed to get HTTP URL content")
+            data = await response.read()
+    except (aiohttp.ClientError, TimeoutError):
+        raise bad("failed to get HTTP URL content") from None
+    name = url.rsplit("/", 1)[-1] or "photo.jpg"
+    return UploadedFile(name, response.headers.get("Content-Type", "image/jpeg"), data)

@@ -36,11 +36,11 @@ class ZaloChannel:
         self, app: App, db: Database, clock: Clock, api: ZaloApi, outlet: Outlet, feed: Feed
     ) -> None:
         self.api = api
+        self.feed = feed
         self._app = app
         self._db = db
         self._clock = clock
         self._outlet = outlet
-        self._feed = feed
 
     async def receive(self, raw: Any) -> None:
         event = parse_event(raw)
@@ -76,7 +76,7 @@ class ZaloChannel:
             shown=shown,
             bot=bot_user(self._app),
         )
-        await self._feed(Update.de_json(data, self._app.bot))
+        await self.feed(Update.de_json(data, self._app.bot))
 
 
 def bot_user(app: App) -> dict[str, Any]:

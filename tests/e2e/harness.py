@@ -14,6 +14,7 @@ from typing import Any
 import aiosqlite
 
 from localapi import BotApiEmulator
+from localapi.zalo import ZaloApiEmulator
 
 NGHE_DAN = Path(sys.executable).parent / "nghe-dan"
 
@@ -171,3 +172,58 @@ class Phone:
                     return str(message["text"])
             await asyncio.sleep(0.05)
         raise AssertionError(f"{self.user} never got {words!r}: {self.emu.messages_to(self.user)}")
+
+
+async def zalo_handled(db_path: Path, event_key: str) -> None:
+    """Wait until the bot has finished with a Zalo update: its inbox row is recorded handled."""
+    for _ in range(400):
+        try:
+            async with (
+                aiosqlite.connect(f"{db_path.as_uri()}?mode=ro", uri=True) as conn,
+                conn.execute(
+                    "SELECT 1 FROM inbox i JOIN processed_updates p ON p.channel = i.channel "
+                    "AND p.update_id = i.id WHERE i.channel = 'zalo' AND i.event_key = ?",
+                    (event_key,),
+                ) as cursor,
+            ):
+                if await cursor.fetchone():
+                    return
+        except aiosqlite.OperationalError:
+            pass  # the bot has not created its database yet
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"Zalo update {event_key} was not handled in 20 s")
+
+
+class ZaloPhone:
+    """A Zalo citizen's phone: does one thing, waits until the bot is done, reads the answer."""
+
+    def __init__(self, emu: ZaloApiEmulator, db_path: Path, user: str) -> None:
+        self.emu = emu
+        self.db_path = db_path
+        self.user = user
+
+    async def _answer(self, event: str, act: Callable[[], str]) -> str:
+        seen = len(self.emu.sent_to(self.user))
+        message_id = act()
+        await zalo_handled(self.db_path, f"message.{event}.received:{message_id}")
+        new = self.emu.sent_to(self.user)[seen:]
+        assert new, "every message gets an answer"
+        return "\n".join(sent.text or sent.caption for sent in new)
+
+    async def says(self, text: str) -> str:
+        return await self._answer("text", lambda: self.emu.user_sends_text(self.user, text))
+
+    async def sends_image(self) -> str:
+        return await self._answer("image", lambda: self.emu.user_sends_image(self.user))
+
+    async def picks(self, label: str) -> str:
+        """Type the number written before `label` in the newest message that lists it."""
+        for sent in reversed(self.emu.sent_to(self.user)):
+            for line in sent.text.splitlines():
+                number, _, rest = line.partition(". ")
+                if number.isdigit() and label in rest:
+                    return await self.says(number)
+        raise AssertionError(f"no numbered {label!r} in {self.emu.sent_to(self.user)}")
+
+    async def receives(self, words: str) -> str:
+        return (await self.emu.wait_for(self.user, words, timeout=20)).text

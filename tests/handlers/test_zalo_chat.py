@@ -1,0 +1,198 @@
+"""Zalo citizens through the real Application and the bot's real Zalo client, against the Zalo
+Bot API emulator; officers on Telegram through the offline Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.app import build_application
+from bot.config import ZALO_TOKEN_ENV, Config, load_config
+from bot.domain.chats import LOCAL_ID_BASE, TELEGRAM_CHANNEL
+from bot.services import Services
+from bot.services.officers import sync_from_config
+from localapi.zalo import ZaloApiEmulator
+from storage.database import Database
+from tests.conftest import ENVIRON
+from tests.support.chat import Chats
+from tests.support.clock import FakeTimer, FixedClock
+from tests.support.offline import OfflineRequest
+from tests.support.zalo import ZALO_TOKEN, ZaloPhone, zalo_channel
+
+CITIZEN = "zalo-4f1c2a"
+ECONOMY = 100000003  # officer of Phòng Kinh tế, on Telegram
+
+
+@pytest.fixture
+async def zalo_api() -> AsyncIterator[ZaloApiEmulator]:
+    async with ZaloApiEmulator(token=ZALO_TOKEN) as emu:
+        yield emu
+
+
+@pytest.fixture
+def zalo_config(config_path: Path, zalo_api: ZaloApiEmulator) -> Config:
+    text = config_path.read_text(encoding="utf-8")
+    text = text.replace("enabled = false", "enabled = true").replace(
+        'base_url = "https://bot-api.zaloplatforms.com"', f'base_url = "{zalo_api.base_url}"'
+    )
+    config_path.write_text(text, encoding="utf-8")
+    return load_config(config_path, environ={**ENVIRON, ZALO_TOKEN_ENV: ZALO_TOKEN})
+
+
+@pytest.fixture
+async def world(
+    zalo_config: Config, clock: FixedClock, zalo_api: ZaloApiEmulator
+) -> AsyncIterator[tuple[Chats, ZaloPhone]]:
+    db = await Database.open(zalo_config.storage.path)
+    services = Services(config=zalo_config, db=db, clock=clock)
+    await sync_from_config(db, clock, zalo_config, TELEGRAM_CHANNEL)
+    request = OfflineRequest()
+    app = build_application(services, request=request, timer=FakeTimer())
+    try:
+        async with app:
+            yield Chats(app, request), ZaloPhone(zalo_api, app, CITIZEN)
+            channel = app.bot_data.zalo
+            if channel is not None:
+                await channel.api.close()
+    finally:
+        await db.close()
+
+
+async def rows(config: Config, sql: str) -> list[tuple[object, ...]]:
+    async with aiosqlite.connect(config.storage.path) as conn, conn.execute(sql) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def agree(phone: ZaloPhone) -> None:
+    consent = await phone.says("/start")
+    assert "1. Đồng ý" in consent[-1].text
+    assert "gõ số thứ tự" in consent[-1].text
+    assert "tên Zalo" in consent[-1].text
+    await phone.picks("Đồng ý")
+
+
+async def test_a_zalo_citizen_files_by_numbers_and_a_telegram_officer_resolves(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    await agree(phone)
+    await phone.picks("Gửi phản ánh")
+    await phone.picks("Phản ánh")
+    await phone.says("moi truong")
+    await phone.says("Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.")
+    got = await phone.sends_image()
+    assert any("Đã nhận ảnh 1/" in sent.text for sent in got)
+    asked_place = await phone.picks("Xong, sang bước tiếp")
+    place = asked_place[-1].text
+    assert "gõ địa điểm" in place
+    assert "📍" not in place, "no location button on Zalo"
+    await phone.says("Bờ kênh thôn Đông")
+    await phone.picks("Không cần")
+    receipt = await phone.picks("Gửi")
+    code = receipt[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+
+    card = [c for c in chats.request.calls if c.params.get("chat_id") == ECONOMY]
+    photos = [c for c in card if c.method == "sendPhoto"]
+    assert photos, "the officer sees the citizen's photo"
+    assert str(photos[0].params["photo"]).startswith(phone.emu.base_url)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    assert "đã được thụ lý" in phone.last()
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã thu dọn bãi rác và đặt biển cấm đổ rác.")
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    result = phone.last()
+    assert code in result
+    assert "Đã thu dọn bãi rác" in result
+    assert "1. 👍 Hài lòng" in result
+    await phone.picks("Hài lòng")
+
+    [(channel, external_id)] = await rows(
+        zalo_config, "SELECT channel, external_id FROM people WHERE consent_at IS NOT NULL"
+    )
+    assert (channel, external_id) == ("zalo", CITIZEN)
+    [(status, rating)] = await rows(zalo_config, "SELECT status, rating FROM tickets")
+    assert (status, rating) == ("resolved", "satisfied")
+    [(local,)] = await rows(zalo_config, "SELECT local_id FROM chat_links")
+    assert int(str(local)) > LOCAL_ID_BASE
+    # Nothing meant for the Zalo citizen went to Telegram.
+    assert not [c for c in chats.request.calls if c.params.get("chat_id") == local]
+
+
+async def test_a_redelivered_update_is_handled_once(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    _, phone = world
+    await agree(phone)
+    await phone.picks("Gửi phản ánh")
+    again = await phone.redelivers()
+    assert again == []
+    [(state,)] = await rows(zalo_config, "SELECT state FROM conversation_states")
+    assert state == '"kind"'
+
+
+async def test_an_update_cut_short_by_a_crash_is_handled_after_the_restart(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    channel = zalo_channel(chats.app)
+
+    async def crash(_: object) -> None:
+        raise KeyboardInterrupt
+
+    phone.emu.user_sends_text(CITIZEN, "/start")
+    [update] = await channel.api.get_update()
+    channel.feed = crash
+    with pytest.raises(KeyboardInterrupt):
+        await channel.receive(update)
+    assert phone.emu.sent_to(CITIZEN) == []
+    channel.feed = chats.app.process_update
+    assert await channel.catch_up() == 1
+    assert "Ông/bà có đồng ý không?" in phone.last()
+    assert await channel.catch_up() == 0
+    [(payload,)] = await rows(zalo_config, "SELECT payload FROM inbox")
+    assert payload is not None  # emptied with the next arrival
+    await phone.says("1")
+    assert await rows(zalo_config, "SELECT count(*) FROM inbox WHERE payload IS NOT NULL") == [(1,)]
+
+
+async def test_stickers_and_unsupported_are_answered_and_the_draft_kept(
+    world: tuple[Chats, ZaloPhone],
+) -> None:
+    _, phone = world
+    await agree(phone)
+    await phone.picks("Gửi phản ánh")
+    await phone.picks("Kiến nghị")
+    for act in (phone.sends_sticker, phone.sends_unsupported):
+        answer = await act()
+        assert answer, "every message gets an answer"
+    resumed = await phone.picks("Giao thông")
+    assert "nội dung" in resumed[-1].text
+
+
+async def test_long_texts_are_split_with_the_choices_on_the_last_part(
+    world: tuple[Chats, ZaloPhone],
+) -> None:
+    chats, phone = world
+    await agree(phone)
+    local = int(str((await rows_of(chats))[0][0]))
+    lines = "\n".join(f"Dòng {n}: " + "nội dung dài " * 10 for n in range(60))
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("1. Có", callback_data="x|yes")]])
+    seen = len(phone.emu.sent_to(CITIZEN))
+    await chats.app.bot.send_message(local, lines, reply_markup=markup)
+    parts = phone.emu.sent_to(CITIZEN)[seen:]
+    assert len(parts) >= 4
+    assert all(len(p.text) <= 2000 for p in parts)
+    assert "1. Có" in parts[-1].text
+    assert all("1. Có" not in p.text for p in parts[:-1])
+    assert "\n".join(p.text for p in parts).startswith("Dòng 0:")
+
+
+async def rows_of(chats: Chats) -> list[tuple[object, ...]]:
+    async with chats.app.bot_data.services.db.reader.execute(
+        "SELECT local_id FROM chat_links"
+    ) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
