@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.dialogs.base import parse_number
 from bot.dialogs.notices import day
-from bot.services import bans
+from bot.domain.chats import TELEGRAM_CHANNEL, Account
+from bot.services import bans, chats
 from bot.services.bans import Standing
 from bot.services.refusal import CaseworkError
 from bot.texts import t
@@ -15,8 +15,25 @@ from handlers.accounts import account_of
 from handlers.context import Context
 from handlers.officer import admin_desk
 from handlers.render import refuse_long, reply_target
+from storage.bans import Ban
 
 LIFT = "bo"
+_LONGEST_ID = 17  # a local id (above 2^52) has 16 digits
+
+
+async def _named(context: Context, typed: str) -> Account | None:
+    """The account an admin names: a Telegram id, or the local id a Zalo citizen is known by
+    (the id the rate limit logs and /chan lists)."""
+    number = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= _LONGEST_ID else 0
+    return await chats.account(context.services.db, number) if number > 0 else None
+
+
+async def _shown_id(context: Context, ban: Ban) -> str:
+    """How /chan lists a banned account: the id an admin types to lift the ban."""
+    if ban.channel == TELEGRAM_CHANNEL:
+        return ban.external_id
+    services = context.services
+    return str(await chats.local_id(services.db, services.clock, ban.channel, ban.external_id))
 
 
 async def keep_out(update: Update, context: Context) -> None:
@@ -54,7 +71,7 @@ async def ban_command(update: Update, context: Context) -> None:
         lines += [
             t(
                 "bans.list_line",
-                id=b.external_id,
+                id=await _shown_id(context, b),
                 reason=b.reason,
                 day=day(b.banned_at.astimezone(zone).date()),
             )
@@ -62,16 +79,16 @@ async def ban_command(update: Update, context: Context) -> None:
         ]
         lines.append(t("bans.usage"))
         await message.reply_text("\n".join(lines))
-    elif args[0].lower() == LIFT and len(args) == 2 and parse_number(args[1]) is not None:
-        lifted = await bans.unban(services.db, services.clock, admin, args[1])
+    elif args[0].lower() == LIFT and len(args) == 2 and (named := await _named(context, args[1])):
+        lifted = await bans.unban(services.db, services.clock, admin, named)
         await message.reply_text(t("bans.lifted" if lifted else "bans.not_banned", id=args[1]))
-    elif parse_number(args[0]) is not None and len(args) >= 2:
+    elif len(args) >= 2 and (account := await _named(context, args[0])) is not None:
         reason = " ".join(args[1:])
         limit = services.config.limits.note_max
         if await refuse_long(message, reason, limit, staff=True):
             return
         try:
-            await bans.ban(services.db, services.clock, admin, args[0], reason, limit)
+            await bans.ban(services.db, services.clock, admin, account, reason, limit)
         except CaseworkError as error:
             await message.reply_text(t(error.reason))
             return

@@ -11,6 +11,7 @@ import logging
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.domain.chats import Account
 from bot.domain.people import Officer, Role
 from bot.services.refusal import CaseworkError, clean_note
 from storage import bans, events, officers
@@ -44,28 +45,31 @@ async def ban_reason(db: Database, channel: str, external_id: str) -> str:
 
 
 async def ban(
-    db: Database, clock: Clock, admin: Officer, external_id: str, reason: str, limit: int
+    db: Database, clock: Clock, admin: Officer, account: Account, reason: str, limit: int
 ) -> None:
+    """Ban an account of any channel (a Zalo citizen too); an officer cannot be banned."""
+    channel, external_id = account.channel, account.external_id
     if not admin.has(Role.ADMIN):
         raise PermissionError("only an admin may ban")
     text = clean_note(reason, limit)
     now = clock.now()
     async with db.transaction() as conn:
-        if await officers.by_account(conn, admin.channel, external_id) is not None:
+        if await officers.by_account(conn, channel, external_id) is not None:
             raise CaseworkError("bans.officer")
-        await bans.add(conn, admin.channel, external_id, text, admin.person_id, now)
+        await bans.add(conn, channel, external_id, text, admin.person_id, now)
         await events.add_staff(
             conn, at=now, actor_id=admin.person_id, action="banned", note=f"{external_id}: {text}"
         )
     _LOGGER.warning("account %s banned by %s", external_id, admin.person_id)
 
 
-async def unban(db: Database, clock: Clock, admin: Officer, external_id: str) -> bool:
+async def unban(db: Database, clock: Clock, admin: Officer, account: Account) -> bool:
+    channel, external_id = account.channel, account.external_id
     if not admin.has(Role.ADMIN):
         raise PermissionError("only an admin may lift a ban")
     now = clock.now()
     async with db.transaction() as conn:
-        if not await bans.remove(conn, admin.channel, external_id):
+        if not await bans.remove(conn, channel, external_id):
             return False
         await events.add_staff(
             conn, at=now, actor_id=admin.person_id, action="unbanned", note=external_id
