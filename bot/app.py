@@ -154,11 +154,11 @@ class HandledBeforeConfirmed(asyncio.Queue[object]):
         await self.join()
 
 
-def _senders(services: Services, telegram: Sender, *, zalo: bool) -> dict[str, Sender]:
+def _senders(services: Services, telegram: Sender, zalo: ZaloApi | None) -> dict[str, Sender]:
     """Each channel's sender; messages to a denouncer's pseudonym go through their own."""
     direct: dict[str, Sender] = {TELEGRAM_CHANNEL: telegram}
-    if zalo:
-        direct[ZALO_CHANNEL] = ZaloSender(telegram, services.db, services.clock)
+    if zalo is not None:
+        direct[ZALO_CHANNEL] = ZaloSender(telegram, zalo, services.db, services.clock)
     return {**direct, SEALED_CHANNEL: SealedSender(services.db, services.config, direct)}
 
 
@@ -227,7 +227,7 @@ def build_application(
     app.bot_data.deliverer = Deliverer(
         services.db,
         services.clock,
-        _senders(services, TelegramSender(app.bot), zalo=api is not None),
+        _senders(services, TelegramSender(app.bot), api),
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
     )

@@ -188,6 +188,12 @@ async def forget_person(
     # of chat and user ids), and the account's local id if it has one.
     user_id = await chat_links.chat_user_id(conn, channel, external_id)
     await chat_links.unlink(conn, channel, external_id)
+    # What they wrote last may still wait in the inbox of their channel (emptied once handled).
+    await conn.execute(
+        "UPDATE inbox SET payload = NULL WHERE channel = ? AND payload IS NOT NULL "
+        "AND json_extract(payload, '$.message.from.id') = ?",
+        (channel, external_id),
+    )
     if user_id is not None:
         await conn.execute("DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
         await conn.execute(

@@ -22,6 +22,11 @@ async def local_id(db: Database, clock: Clock, channel: str, external_id: str) -
         return await chat_links.link(conn, channel, external_id, clock.now())
 
 
+async def linked(db: Database, channel: str, external_id: str) -> int | None:
+    """The account's local id if it has one (none once its person was erased)."""
+    return await chat_links.local_id(db.reader, channel, external_id)
+
+
 async def account(db: Database, user_id: int) -> Account | None:
     """Who a user id of an update stands for; None for a local id no longer linked (erased)."""
     if not is_local_id(user_id):

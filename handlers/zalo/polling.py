@@ -56,4 +56,8 @@ async def poll(
             _LOGGER.info("Zalo reachable again")
             lost, wait = False, 1.0
         for update in updates:
-            await receive(update)
+            try:
+                await receive(update)
+            except Exception:
+                # Zalo will not hand this update over again; polling must go on for the next.
+                _LOGGER.exception("a Zalo update could not be taken in")

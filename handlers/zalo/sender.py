@@ -4,24 +4,42 @@ A notice for a Zalo account goes to its local id through the bot's TelegramSende
 request object carries it to Zalo (handlers.zalo.outbound), so a notice is rendered exactly as
 a handler's message is (choices numbered and remembered, long texts split), and Zalo's refusals
 become RetryLaterError or UndeliverableError exactly as Telegram's do.
+
+An account with no local id any more (its person was erased; the last notice tells them so)
+is sent the plain text straight through the Zalo API, so no link to it is made again.
 """
 
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.dialogs.base import Notice
+from bot.dialogs.base import Notice, chunks
 from bot.services import chats
-from bot.services.outbox import Sender
+from bot.services.outbox import RetryLaterError, Sender, UndeliverableError
+from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.inbound import CHANNEL
+from handlers.zalo.outbound import RETRY_SECONDS, TEXT_LIMIT
 from storage.database import Database
 
 
 class ZaloSender:
-    def __init__(self, telegram: Sender, db: Database, clock: Clock) -> None:
+    def __init__(self, telegram: Sender, api: ZaloApi, db: Database, clock: Clock) -> None:
         self._telegram = telegram
+        self._api = api
         self._db = db
         self._clock = clock
 
     async def send(self, recipient: str, notice: Notice) -> None:
-        local = await chats.local_id(self._db, self._clock, CHANNEL, recipient)
-        await self._telegram.send(str(local), notice)
+        local = await chats.linked(self._db, CHANNEL, recipient)
+        if local is not None:
+            await self._telegram.send(str(local), notice)
+            return
+        try:
+            for part in chunks(notice.text, TEXT_LIMIT):
+                await self._api.call("sendMessage", {"chat_id": recipient, "text": part})
+        except ZaloUnreachableError as error:
+            raise RetryLaterError(RETRY_SECONDS, str(error)) from None
+        except ZaloRefusedError as error:
+            if error.code == 429 or error.code >= 500:
+                raise RetryLaterError(RETRY_SECONDS, str(error)) from None
+            whole_chat = error.code in (401, 403, 404)
+            raise UndeliverableError(str(error), whole_chat=whole_chat) from None
