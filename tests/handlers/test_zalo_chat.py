@@ -15,6 +15,7 @@ from bot.config import ZALO_TOKEN_ENV, Config, load_config
 from bot.domain.chats import LOCAL_ID_BASE, TELEGRAM_CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
+from bot.texts import t
 from localapi.zalo import ZaloApiEmulator
 from storage.database import Database
 from tests.conftest import ENVIRON
@@ -25,6 +26,7 @@ from tests.support.zalo import ZALO_TOKEN, ZaloPhone, zalo_channel
 
 CITIZEN = "zalo-4f1c2a"
 ECONOMY = 100000003  # officer of Phòng Kinh tế, on Telegram
+CHAIRMAN = 100000001  # leader, admin
 
 
 @pytest.fixture
@@ -54,10 +56,10 @@ async def world(
     app = build_application(services, request=request, timer=FakeTimer())
     try:
         async with app:
-            yield Chats(app, request), ZaloPhone(zalo_api, app, CITIZEN)
-            channel = app.bot_data.zalo
-            if channel is not None:
-                await channel.api.close()
+            try:
+                yield Chats(app, request), ZaloPhone(zalo_api, app, CITIZEN)
+            finally:
+                await zalo_channel(app).api.close()
     finally:
         await db.close()
 
@@ -196,3 +198,76 @@ async def rows_of(chats: Chats) -> list[tuple[object, ...]]:
         "SELECT local_id FROM chat_links"
     ) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def test_an_admin_bans_a_zalo_citizen_by_the_id_the_bot_knows_them_by(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    await agree(phone)
+    [(local,)] = await rows_of(chats)
+    done = await chats.say(CHAIRMAN, f"/chan {local} Quấy rối")
+    assert str(local) in str(done[-1].params["text"])
+    [(channel, external_id)] = await rows(zalo_config, "SELECT channel, external_id FROM bans")
+    assert (channel, external_id) == ("zalo", CITIZEN)
+    told = await phone.says("alo")
+    assert [sent.text for sent in told] == [
+        t("bans.notice", reason="Quấy rối", office=zalo_config.commune.office_contact)
+    ]
+    assert await phone.says("/start") == []
+    listed = await chats.say(CHAIRMAN, "/chan")
+    assert f"• {local} ·" in str(listed[-1].params["text"])
+    await chats.say(CHAIRMAN, f"/chan bo {local}")
+    assert await phone.says("/start")
+
+
+OFFICE = 100000002  # officer, reception, Văn phòng: completes erasures
+
+
+async def test_a_zalo_denouncer_is_sealed_and_still_hears_back_on_zalo(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    await agree(phone)
+    await phone.picks("Gửi phản ánh")
+    await phone.picks("Tố cáo")
+    await phone.picks("Đất đai")
+    await phone.says("Ông trưởng thôn X thu tiền làm đường của các hộ nhưng không nộp về xã.")
+    await phone.picks("Không có ảnh")
+    await phone.picks("Bỏ qua")
+    for answer in ("Đinh Thị Kín", "0961234567", "Xóm Trại Mật, thôn Bắc"):
+        await phone.says(answer)
+    receipt = await phone.picks("Gửi")
+    code = receipt[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+    [(channel,)] = await rows(
+        zalo_config,
+        f"SELECT p.channel FROM tickets t JOIN people p ON p.id = t.citizen_id "
+        f"WHERE t.code = '{code}'",
+    )
+    assert channel == "sealed"
+    await chats.tap(CHAIRMAN, "Tiếp nhận")
+    assert code in phone.last()
+    assert "thụ lý" in phone.last()
+
+
+async def test_a_zalo_citizen_erases_their_data_and_the_office_completes_it(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    await agree(phone)
+    await phone.picks("Gửi phản ánh")
+    await phone.picks("Phản ánh")
+    asked = await phone.says("/xoadulieu")
+    assert "tài khoản Zalo" in asked[-1].text
+    filed = await phone.picks("Xác nhận xóa dữ liệu")
+    assert "Đã ghi nhận yêu cầu số 1" in filed[-1].text
+    await chats.tap(OFFICE, "Xóa dữ liệu ngay")
+    assert "đã xóa dữ liệu cá nhân" in phone.last()
+    assert await rows(zalo_config, "SELECT * FROM chat_links") == []
+    assert await rows(zalo_config, "SELECT * FROM shown_options") == []
+    assert await rows(zalo_config, "SELECT * FROM conversation_data") == []
+    assert await rows(zalo_config, "SELECT * FROM inbox WHERE payload IS NOT NULL") == []
+    assert await rows(zalo_config, f"SELECT * FROM people WHERE external_id = '{CITIZEN}'") == []
+    # Writing again starts afresh, under a new local id: the notice, as for anyone new.
+    fresh = await phone.says("/dulieu")
+    assert "1. Đồng ý" in fresh[-1].text
