@@ -271,3 +271,58 @@ async def test_a_zalo_citizen_erases_their_data_and_the_office_completes_it(
     # Writing again starts afresh, under a new local id: the notice, as for anyone new.
     fresh = await phone.says("/dulieu")
     assert "1. Đồng ý" in fresh[-1].text
+
+
+async def test_what_zalo_cannot_show_is_said_in_words(world: tuple[Chats, ZaloPhone]) -> None:
+    chats, phone = world
+    await agree(phone)
+    [(local,)] = await rows_of(chats)
+    chat = int(str(local))
+    bot = chats.app.bot
+    seen = len(phone.emu.sent_to(CITIZEN))
+    await bot.send_photo(chat, "AgACAgIAAxkBAAIBfile", caption="Ảnh hiện trường")
+    await bot.send_document(chat, "BQACAgIAAxkBAAIBdoc", caption="Quyết định số 12")
+    await bot.send_location(chat, 19.8, 105.9)
+    url = f"{phone.emu.base_url}/media/anh.jpg"
+    await bot.send_photo(chat, url, caption="Ảnh kết quả")
+    sent = phone.emu.sent_to(CITIZEN)[seen:]
+    assert "Ảnh hiện trường" in sent[0].text
+    assert t("zalo.photo_unavailable") in sent[0].text
+    assert "Quyết định số 12" in sent[1].text
+    assert t("zalo.document_unavailable") in sent[1].text
+    assert sent[2].text == t("zalo.location", latitude=19.8, longitude=105.9)
+    assert (sent[3].method, sent[3].photo, sent[3].caption) == ("sendPhoto", url, "Ảnh kết quả")
+
+
+async def test_edits_send_a_new_message_only_when_something_changed(
+    world: tuple[Chats, ZaloPhone],
+) -> None:
+    chats, phone = world
+    await agree(phone)
+    [(local,)] = await rows_of(chats)
+    chat = int(str(local))
+    bot = chats.app.bot
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("1. Có", callback_data="x|yes")]])
+    shown = await bot.send_message(chat, "Ông/bà xác nhận chứ?", reply_markup=markup)
+    seen = len(phone.emu.sent_to(CITIZEN))
+    await bot.edit_message_text(
+        "Ông/bà  xác nhận chứ?", chat, shown.message_id, reply_markup=markup
+    )
+    assert len(phone.emu.sent_to(CITIZEN)) == seen, "the same words are not sent again"
+    await bot.edit_message_text("Đã xác nhận.", chat, shown.message_id)
+    assert phone.last() == "Đã xác nhận."
+    assert await rows_shown(chats) == [], "the edit took the choices away"
+    again = await bot.send_message(chat, "Chọn lại?", reply_markup=markup)
+    await bot.edit_message_reply_markup(chat, shown.message_id, reply_markup=None)
+    assert await rows_shown(chats) == [(again.message_id,)], "another message's choices stay"
+    await bot.delete_message(chat, again.message_id)
+    assert await rows_shown(chats) == []
+    await bot.answer_callback_query(f"zalo-{chat}-9", text="Đã nhận.")
+    assert phone.last() == "Đã nhận."
+
+
+async def rows_shown(chats: Chats) -> list[tuple[object, ...]]:
+    async with chats.app.bot_data.services.db.reader.execute(
+        "SELECT message_id FROM shown_options"
+    ) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
