@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.rows import instant, iso
+from storage.rows import first, instant, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +32,9 @@ def _ban(row: aiosqlite.Row) -> Ban:
 
 
 async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Ban | None:
-    async with conn.execute(
-        "SELECT * FROM bans WHERE channel = ? AND external_id = ?", (channel, external_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await first(
+        conn, "SELECT * FROM bans WHERE channel = ? AND external_id = ?", (channel, external_id)
+    )
     return _ban(row) if row else None
 
 

@@ -11,7 +11,7 @@ import aiosqlite
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Status
 from storage import people
-from storage.rows import iso, parse_time
+from storage.rows import first, iso, parse_time
 
 OPEN_STATUSES = tuple(s.value for s in Status if s not in (Status.RESOLVED, Status.REFUSED))
 
@@ -98,17 +98,16 @@ async def deactivate(conn: aiosqlite.Connection, person_id: int, now: datetime) 
 
 
 async def by_person(conn: aiosqlite.Connection, person_id: int) -> Officer | None:
-    async with conn.execute(f"{_SELECT} WHERE o.person_id = ?", (person_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first(conn, f"{_SELECT} WHERE o.person_id = ?", (person_id,))
     return _officer(row) if row else None
 
 
 async def by_account(conn: aiosqlite.Connection, channel: str, external_id: str) -> Officer | None:
-    async with conn.execute(
+    row = await first(
+        conn,
         f"{_SELECT} WHERE p.channel = ? AND p.external_id = ? AND o.active = 1",
         (channel, external_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _officer(row) if row else None
 
 

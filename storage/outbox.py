@@ -68,14 +68,15 @@ async def due_except(
     """What is due, oldest first and bulk last, leaving out the (channel, recipient) chats in
     `skip`."""
     skipped = json.dumps([f"{channel}\x1f{recipient}" for channel, recipient in skip])
-    async with conn.execute(
+    # One trip to the database's thread: this runs after every update (make bench, ingest).
+    rows = await conn.execute_fetchall(
         "SELECT id, channel, recipient, payload, attempts, last_error = ? FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
         "AND channel || char(31) || recipient NOT IN (SELECT value FROM json_each(?)) "
         "ORDER BY bulk, not_before, id LIMIT ?",
         (IN_FLIGHT, iso(now), skipped, limit),
-    ) as cursor:
-        return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) async for r in cursor]
+    )
+    return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
 
 async def mark_in_flight(conn: aiosqlite.Connection, message_id: int) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.people import SEALED_CHANNEL, Person
-from storage.rows import iso, one, parse_time
+from storage.rows import first, iso, one, parse_time
 
 
 def _person(row: aiosqlite.Row) -> Person:
@@ -25,10 +25,9 @@ def _person(row: aiosqlite.Row) -> Person:
 
 
 async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Person | None:
-    async with conn.execute(
-        "SELECT * FROM people WHERE channel = ? AND external_id = ?", (channel, external_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await first(
+        conn, "SELECT * FROM people WHERE channel = ? AND external_id = ?", (channel, external_id)
+    )
     return _person(row) if row else None
 
 
@@ -58,8 +57,7 @@ async def record_consent(
 
 
 async def get(conn: aiosqlite.Connection, person_id: int) -> Person | None:
-    async with conn.execute("SELECT * FROM people WHERE id = ?", (person_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first(conn, "SELECT * FROM people WHERE id = ?", (person_id,))
     return _person(row) if row else None
 
 

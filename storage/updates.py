@@ -6,15 +6,16 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.rows import iso
+from storage.rows import first, iso
 
 
 async def is_processed(conn: aiosqlite.Connection, channel: str, update_id: int) -> bool:
-    async with conn.execute(
+    found = await first(
+        conn,
         "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
         (channel, update_id),
-    ) as cursor:
-        return await cursor.fetchone() is not None
+    )
+    return found is not None
 
 
 async def mark_processed(
