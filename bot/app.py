@@ -84,8 +84,9 @@ class DurableApplication(
 
     Telegram delivers an update again when the bot stops before confirming it; the update id
     is remembered once the update is handled, so a second delivery changes nothing. Drafts and
-    conversation states are written after every update rather than every minute, so `kill -9`
-    loses at most the update in flight, which Telegram then delivers again.
+    conversation states are written after every update rather than every minute, in the
+    transaction that remembers the update, so `kill -9` loses at most the update in flight,
+    which Telegram then delivers again, and never keeps one without the other.
     """
 
     async def process_update(self, update: object) -> None:
@@ -98,17 +99,27 @@ class DurableApplication(
             _LOGGER.info("update %s was already handled; skipped", update.update_id)
             return
         await super().process_update(update)
-        await self.update_persistence()
+        await super().update_persistence()
         try:
-            await mark_handled(services.db, services.clock, channel, update.update_id)
+            async with self._persistence.pending() as drafts:
+                await mark_handled(services.db, services.clock, channel, update.update_id, drafts)
         except sqlite3.OperationalError as error:
             # Raising here would end PTB's update loop; the bot must go on once there is room.
             if not is_disk_full(error):
                 raise
-            log_disk_full(error, f"the record that update {update.update_id} was handled")
+            log_disk_full(error, f"what update {update.update_id} changed, and that it was handled")
         if self.running:
             # What the update queued for other people goes out now, off the update loop.
             self.create_task(self.bot_data.deliverer.deliver_due())
+
+    async def update_persistence(self) -> None:
+        """PTB's periodic and final runs: what they hand over is written at once."""
+        await super().update_persistence()
+        await self._persistence.flush()
+
+    @property
+    def _persistence(self) -> SqlitePersistence:
+        return cast(SqlitePersistence, self.persistence)
 
 
 class Limiter(AIORateLimiter):

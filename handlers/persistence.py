@@ -1,15 +1,19 @@
 """Conversation state and drafts kept in SQLite, so a citizen half-way through continues after
 the bot is killed and started again.
 
-Every write commits at once; `bot.app.DurableApplication` asks for a write after each update,
-so nothing waits for the periodic flush.
+What python-telegram-bot hands over is kept until written: `bot.app.DurableApplication` writes
+it after each update in the transaction that marks the update handled (one commit instead of
+three, and a crash keeps both or neither), and `flush` writes what PTB's periodic and final
+runs hand over.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from typing import Any
 
+import aiosqlite
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.sealing import Sealer
@@ -21,6 +25,7 @@ from storage.database import Database
 ConversationKey = tuple[int | str, ...]
 ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+Write = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 
 class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
@@ -35,6 +40,8 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         )
         self._db = db
         self._sealer = sealer
+        self._users: dict[int, UserData] = {}
+        self._states: dict[tuple[str, ConversationKey], object | None] = {}
 
     async def get_user_data(self) -> dict[int, UserData]:
         return await conversations.load_user_data(self._db.reader, self._sealer)
@@ -54,15 +61,33 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conversations.save_state(conn, name, key, new_state)
+        self._states[(name, key)] = new_state
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
-        async with self._db.transaction() as conn:
-            await conversations.save_user_data(conn, user_id, data, self._sealer)
+        self._users[user_id] = data
 
     async def drop_user_data(self, user_id: int) -> None:
         await self.update_user_data(user_id, {})
+
+    @asynccontextmanager
+    async def pending(self) -> AsyncIterator[Write]:
+        """What was handed over and not written yet, as a write for the caller's transaction;
+        it stays pending, behind anything handed over meanwhile, if the transaction fails."""
+        users, states = self._users, self._states
+        self._users, self._states = {}, {}
+
+        async def write(conn: aiosqlite.Connection) -> None:
+            for user_id, data in users.items():
+                await conversations.save_user_data(conn, user_id, data, self._sealer)
+            for (name, key), state in states.items():
+                await conversations.save_state(conn, name, key, state)
+
+        try:
+            yield write
+        except BaseException:
+            self._users = users | self._users
+            self._states = states | self._states
+            raise
 
     async def update_chat_data(self, chat_id: int, data: ChatData) -> None:
         """Chat data is not kept."""
@@ -86,4 +111,8 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         """Bot data is not kept."""
 
     async def flush(self) -> None:
-        """Every write is already committed."""
+        """Writes what is pending in a transaction of its own."""
+        if not self._users and not self._states:
+            return
+        async with self.pending() as write, self._db.transaction() as conn:
+            await write(conn)

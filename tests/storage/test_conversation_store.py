@@ -35,11 +35,15 @@ async def restart(tmp_path: Path) -> AsyncIterator[Restart]:
     path = tmp_path / "store.sqlite3"
     opened: list[Database] = []
 
+    persistences: list[SqlitePersistence] = []
+
     async def start() -> SqlitePersistence:
         if opened:
+            await persistences[-1].flush()  # as the application does after every update
             await opened[-1].close()
         opened.append(await Database.open(path))
-        return SqlitePersistence(opened[-1])
+        persistences.append(SqlitePersistence(opened[-1]))
+        return persistences[-1]
 
     yield start
     await opened[-1].close()
@@ -83,6 +87,7 @@ async def test_empty_user_data_deletes_the_row(restart: Restart, tmp_path: Path)
 async def test_vietnamese_text_is_stored_readably(restart: Restart, tmp_path: Path) -> None:
     persistence = await restart()
     await persistence.update_user_data(6001, DRAFT)
+    await persistence.flush()
     [(data,)] = await raw(tmp_path / "store.sqlite3", "SELECT data FROM conversation_data")
     assert "Khói đốt rơm rạ" in data
     assert "🌧️" in data
@@ -132,3 +137,39 @@ async def test_nothing_else_is_kept(restart: Restart) -> None:
     after = await restart()
     assert await after.get_chat_data() == {}
     assert await after.get_callback_data() is None
+
+
+async def test_what_is_handed_over_waits_for_a_write(restart: Restart, tmp_path: Path) -> None:
+    persistence = await restart()
+    await persistence.update_user_data(6001, DRAFT)
+    await persistence.update_conversation("intake", (6001, 6001), "content")
+    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+
+    await persistence.flush()
+    assert len(await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data")) == 1
+    assert len(await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_states")) == 1
+
+
+async def _hand_over_then_fail(persistence: SqlitePersistence, path: Path) -> None:
+    """A transaction that writes what is pending, then fails before its commit."""
+    async with persistence.pending() as write, aiosqlite.connect(path) as conn:
+        await conn.execute("BEGIN IMMEDIATE")
+        await write(conn)
+        await persistence.update_user_data(6001, {"newer": 1})  # handed over meanwhile
+        raise RuntimeError("the transaction failed")
+
+
+async def test_a_failed_transaction_keeps_the_writes_pending(
+    restart: Restart, tmp_path: Path
+) -> None:
+    persistence = await restart()
+    await persistence.update_user_data(6001, DRAFT)
+    await persistence.update_user_data(6002, DRAFT)
+    await persistence.update_conversation("intake", (6001, 6001), "content")
+    with pytest.raises(RuntimeError):
+        await _hand_over_then_fail(persistence, tmp_path / "store.sqlite3")
+    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+
+    after = await restart()  # the fixture flushes the first one, as the next update would
+    assert await after.get_user_data() == {6001: {"newer": 1}, 6002: DRAFT}
+    assert await after.get_conversations("intake") == {(6001, 6001): "content"}
