@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
@@ -39,7 +40,7 @@ from bot.services.officers import all_officers, sync_from_config
 from bot.services.outbox import Deliverer, Limits, Sender, Timer
 from bot.services.privacy import apply_retention
 from bot.services.reminders import fire_due, plan_ahead
-from bot.services.updates import already_handled, forget_old, mark_handled
+from bot.services.updates import UpdateLog, forget_old
 from bot.texts import t
 from handlers import register
 from handlers.accounts import update_channel
@@ -93,16 +94,15 @@ class DurableApplication(
         if not isinstance(update, Update):
             await super().process_update(update)
             return
-        services = self.bot_data.services
-        channel = await update_channel(services.db, update)
-        if await already_handled(services.db, channel, update.update_id):
+        channel = await update_channel(self.bot_data.services.db, update)
+        if await self._updates.handled(channel, update.update_id):
             _LOGGER.info("update %s was already handled; skipped", update.update_id)
             return
         await super().process_update(update)
         await super().update_persistence()
         try:
             async with self._persistence.pending() as drafts:
-                await mark_handled(services.db, services.clock, channel, update.update_id, drafts)
+                await self._updates.mark(channel, update.update_id, drafts)
         except sqlite3.OperationalError as error:
             # Raising here would end PTB's update loop; the bot must go on once there is room.
             if not is_disk_full(error):
@@ -120,6 +120,11 @@ class DurableApplication(
     @property
     def _persistence(self) -> SqlitePersistence:
         return cast(SqlitePersistence, self.persistence)
+
+    @functools.cached_property
+    def _updates(self) -> UpdateLog:
+        services = self.bot_data.services
+        return UpdateLog(services.db, services.clock)
 
 
 class Limiter(AIORateLimiter):

@@ -18,6 +18,14 @@ async def is_processed(conn: aiosqlite.Connection, channel: str, update_id: int)
     return found is not None
 
 
+async def newest(conn: aiosqlite.Connection, channel: str) -> int | None:
+    """The highest update id of the channel remembered as handled."""
+    row = await first(
+        conn, "SELECT max(update_id) FROM processed_updates WHERE channel = ?", (channel,)
+    )
+    return None if row is None or row[0] is None else int(row[0])
+
+
 async def mark_processed(
     conn: aiosqlite.Connection, channel: str, update_id: int, now: datetime
 ) -> None:

@@ -33,6 +33,41 @@ async def mark_handled(
         await updates.mark_processed(conn, channel, update_id, clock.now())
 
 
+class UpdateLog:
+    """Which updates were handled, asking the database only when it could say yes.
+
+    An update above the newest id ever marked handled on its channel is not in the table;
+    since platforms number updates in increasing order, that is almost every update, and only
+    the others (a redelivery after a restart) are looked up. The newest id is read once per
+    channel, then kept as updates are marked: marks go through here, and this process is the
+    database's only writer.
+    """
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._newest: dict[str, int | None] = {}
+
+    async def handled(self, channel: str, update_id: int) -> bool:
+        if channel not in self._newest:
+            self._newest[channel] = await updates.newest(self._db.reader, channel)
+        newest = self._newest[channel]
+        if newest is None or update_id > newest:
+            return False
+        return await already_handled(self._db, channel, update_id)
+
+    async def mark(
+        self,
+        channel: str,
+        update_id: int,
+        along: Callable[[aiosqlite.Connection], Awaitable[None]],
+    ) -> None:
+        await mark_handled(self._db, self._clock, channel, update_id, along)
+        if channel in self._newest:
+            newest = self._newest[channel]
+            self._newest[channel] = update_id if newest is None else max(newest, update_id)
+
+
 async def forget_old(db: Database, clock: Clock) -> int:
     async with db.transaction() as conn:
         return await updates.forget_before(conn, clock.now() - REMEMBER_FOR)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services.updates import already_handled, forget_old, mark_handled
+from bot.services.updates import UpdateLog, already_handled, forget_old, mark_handled
 from storage.database import Database
 from tests.services.factories import fetch
 from tests.support.clock import FixedClock
@@ -70,3 +70,38 @@ async def test_a_record_exactly_seven_days_old_is_kept(db: Database, clock: Fixe
     clock.advance(timedelta(days=7))
     assert await forget_old(db, clock) == 0
     assert await already_handled(db, "telegram", 9)
+
+
+async def nothing(conn: object) -> None:
+    """No draft changed."""
+
+
+async def test_the_log_knows_each_update_handled(db: Database, clock: FixedClock) -> None:
+    log = UpdateLog(db, clock)
+    assert not await log.handled("telegram", 500)
+    await log.mark("telegram", 500, nothing)
+    await log.mark("telegram", 502, nothing)
+    assert await log.handled("telegram", 500)
+    assert await log.handled("telegram", 502)
+    assert not await log.handled("telegram", 501)  # below the newest, yet never handled
+    assert not await log.handled("telegram", 503)
+    assert not await log.handled("zalo", 500)
+    assert await stored(db) == [("telegram", 500), ("telegram", 502)]
+
+
+async def test_after_a_restart_updates_redelivered_in_any_order_are_known(
+    db: Database, clock: FixedClock
+) -> None:
+    before = UpdateLog(db, clock)
+    for update_id in (700, 702):
+        await before.mark("telegram", update_id, nothing)
+    await before.mark("zalo", 900, nothing)
+
+    after = UpdateLog(db, clock)  # a new process on the same database
+    assert not await after.handled("telegram", 701)  # out of order (a webhook's connections)
+    await after.mark("telegram", 701, nothing)
+    assert await after.handled("telegram", 702)
+    assert await after.handled("telegram", 700)
+    assert not await after.handled("telegram", 703)
+    assert await after.handled("zalo", 900)
+    assert not await after.handled("zalo", 901)
