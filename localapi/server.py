@@ -29,6 +29,7 @@ from localapi.messages import Chats, inline_markup
 from localapi.ratelimit import FloodLimit
 from localapi.updates import UpdateQueue
 from localapi.users import People
+from localapi.zalo import ZaloApiEmulator
 
 # Form values that are free text: never JSON-decode them, even if they look like JSON.
 _TEXT_FIELDS = frozenset(("text", "caption", "first_name", "last_name", "phone_number", "vcard"))
@@ -92,6 +93,7 @@ class BotApiEmulator:
         self.files = FileStore()
         self.people = People(self.chats, self.updates, self.files)
         self.web_people: list[webchat.Person] = []
+        self.zalo: ZaloApiEmulator | None = None  # the Zalo API of the web chat's Zalo panes
         self._flood = FloodLimit(max_per_second)
         self._commands: dict[str, list[JSON]] = {}
         self._blocked: set[str] = set()
@@ -109,7 +111,14 @@ class BotApiEmulator:
     def add_people(self, people: Sequence[webchat.Person]) -> None:
         """The web chat's panes; like users who opened the bot, the bot may write to them."""
         for person in people:
-            self.chats.user(person.user_id, person.name)
+            self.chats.user(int(person.user_id), person.name)
+            self.web_people.append(person)
+
+    def add_zalo_people(self, zalo: ZaloApiEmulator, people: Sequence[webchat.Person]) -> None:
+        """Zalo panes: users of `zalo` (the Zalo API the bot calls), shown on the same page."""
+        self.zalo = zalo
+        for person in people:
+            zalo.add_user(str(person.user_id), person.name)
             self.web_people.append(person)
 
     # ----- lifecycle -------------------------------------------------------------------

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncGenerator
 from dataclasses import asdict, dataclass
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -19,6 +20,7 @@ from localapi.errors import JSON
 
 if TYPE_CHECKING:
     from localapi.server import BotApiEmulator
+    from localapi.zalo import ZaloApiEmulator
 
 _STATIC = files("localapi") / "static"
 _STATIC_TYPES = {
@@ -35,11 +37,13 @@ _SERVER: web.AppKey[BotApiEmulator] = web.AppKey("server")
 
 @dataclass(frozen=True)
 class Person:
-    """One pane: a Telegram user the page plays, with the role shown above the pane."""
+    """One pane: a Telegram user (or, channel "zalo", a Zalo user) the page plays, with the
+    role shown above the pane. Telegram ids are numbers, Zalo ids strings."""
 
-    user_id: int
+    user_id: int | str
     name: str
     role: str
+    channel: str = "telegram"
 
 
 def add_routes(app: web.Application, server: BotApiEmulator) -> None:
@@ -54,6 +58,9 @@ def add_routes(app: web.Application, server: BotApiEmulator) -> None:
     app.router.add_post("/chat/{user:\\d+}/button", _button)
     app.router.add_post("/chat/{user:\\d+}/press", _press)
     app.router.add_post("/chat/{user:\\d+}/photo", _photo)
+    app.router.add_get("/chat/zalo/{user}", _zalo_chat)
+    app.router.add_post("/chat/zalo/{user}/text", _zalo_text)
+    app.router.add_post("/chat/zalo/{user}/photo", _zalo_photo)
 
 
 def _static_file(name: str) -> web.Response:
@@ -79,9 +86,18 @@ async def _people(request: web.Request) -> web.Response:
 def _person(request: web.Request) -> int:
     """Only the page's own people can be played: the page is no way to impersonate others."""
     server, user_id = request.app[_SERVER], int(request.match_info["user"])
-    if all(person.user_id != user_id for person in server.web_people):
+    if all(p.user_id != user_id or p.channel != "telegram" for p in server.web_people):
         raise web.HTTPNotFound
     return user_id
+
+
+def _zalo_person(request: web.Request) -> tuple[ZaloApiEmulator, str]:
+    server, user_id = request.app[_SERVER], request.match_info["user"]
+    if server.zalo is None or all(
+        p.user_id != user_id or p.channel != "zalo" for p in server.web_people
+    ):
+        raise web.HTTPNotFound
+    return server.zalo, user_id
 
 
 async def _chat(request: web.Request) -> web.Response:
@@ -95,25 +111,48 @@ async def _chat(request: web.Request) -> web.Response:
     return web.json_response({"messages": messages, "keyboard": keyboard})
 
 
+async def _changes(server: BotApiEmulator) -> AsyncGenerator[str | None, None]:
+    """The pane key of each chat that changes ("zalo:<id>" for a Zalo chat), or None when
+    nothing changed for a while, so the stream can show it is alive."""
+    zalo = server.zalo
+    queues: dict[str, asyncio.Queue[Any]] = {"": server.chats.watch()}
+    if zalo is not None:
+        queues["zalo:"] = zalo.watch()
+    waiting = {asyncio.ensure_future(queue.get()): prefix for prefix, queue in queues.items()}
+    try:
+        while True:
+            done, _ = await asyncio.wait(
+                waiting, timeout=_KEEPALIVE_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
+                yield None
+            for task in done:
+                prefix = waiting.pop(task)
+                waiting[asyncio.ensure_future(queues[prefix].get())] = prefix
+                yield f"{prefix}{task.result()}"
+    finally:
+        for task in waiting:
+            task.cancel()
+        server.chats.unwatch(queues[""])
+        if zalo is not None:
+            zalo.unwatch(queues["zalo:"])
+
+
 async def _events(request: web.Request) -> web.StreamResponse:
-    """Server-sent events: the id of each chat that changed, so the page reloads just that."""
+    """Server-sent events: the pane key of each chat that changed, so the page reloads it."""
     server = request.app[_SERVER]
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
     response.headers["Cache-Control"] = "no-cache"
     await response.prepare(request)
-    changes = server.chats.watch()
+    changes = _changes(server)
     try:
-        while True:
-            try:
-                chat_id = await asyncio.wait_for(changes.get(), _KEEPALIVE_SECONDS)
-            except TimeoutError:
-                await response.write(b": keepalive\n\n")
-                continue
-            await response.write(f"data: {chat_id}\n\n".encode())
+        async for key in changes:
+            await response.write(b": keepalive\n\n" if key is None else f"data: {key}\n\n".encode())
     except ConnectionResetError:  # the page was closed or reloaded
         return response
     finally:
-        server.chats.unwatch(changes)
+        await changes.aclose()
+    return response
 
 
 async def _file(request: web.Request) -> web.Response:
@@ -181,3 +220,41 @@ async def _photo(request: web.Request) -> web.Response:
     data = upload.file.read()
     update = request.app[_SERVER].people.sends_photo(user_id, caption=caption or None, data=data)
     return web.json_response(update)
+
+
+def _zalo_shown(message: JSON) -> JSON:
+    """A Zalo message in the fields the page draws Telegram's with."""
+    shown: JSON = {"message_id": message["message_id"], "mine": message["mine"]}
+    for key in ("text", "caption"):
+        if message.get(key):
+            shown[key] = message[key]
+    if message.get("photo"):
+        shown["photo_url"] = message["photo"]
+    if message["kind"] == "sticker":
+        shown["sticker"] = {}
+    return shown
+
+
+async def _zalo_chat(request: web.Request) -> web.Response:
+    """A Zalo chat: plain texts and images; choices come as numbered lines, so no keyboard."""
+    zalo, user_id = _zalo_person(request)
+    messages = [_zalo_shown(message) for message in zalo.conversation(user_id)]
+    return web.json_response({"messages": messages, "keyboard": None})
+
+
+async def _zalo_text(request: web.Request) -> web.Response:
+    (zalo, user_id), body = _zalo_person(request), await _form(request)
+    text = str(body.get("text") or "").strip()
+    if not text:
+        raise web.HTTPBadRequest(text="empty message")
+    return web.json_response({"message_id": zalo.user_sends_text(user_id, text)})
+
+
+async def _zalo_photo(request: web.Request) -> web.Response:
+    zalo, user_id = _zalo_person(request)
+    form = await request.post()
+    upload, caption = form.get("photo"), str(form.get("caption") or "").strip()
+    if not isinstance(upload, web.FileField):
+        raise web.HTTPBadRequest(text="no photo")
+    message_id = zalo.user_sends_image(user_id, upload.file.read(), caption=caption)
+    return web.json_response({"message_id": message_id})

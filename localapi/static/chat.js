@@ -1,7 +1,13 @@
-// The web chat: one pane per person, each a Telegram user of the local Bot API server.
+// The web chat: one pane per person, each a Telegram user of the local Bot API server, or a
+// Zalo user of the local Zalo API. A pane's key is the Telegram id, or "zalo:" and the Zalo id:
+// the event stream names changed chats by that key.
 "use strict";
 
-const panes = new Map(); // user id -> {person, root, tab, unread}
+const panes = new Map(); // key -> {person, base, root, tab, unread}
+
+function paneKey(person) {
+  return person.channel === "zalo" ? `zalo:${person.user_id}` : String(person.user_id);
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -18,7 +24,7 @@ async function post(user, action, body) {
   const options = body instanceof FormData
     ? { method: "POST", body }
     : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
-  const response = await fetch(`/chat/${user}/${action}`, options);
+  const response = await fetch(`${panes.get(user).base}/${action}`, options);
   if (!response.ok) showError(user, "Không gửi được, xin thử lại.");
 }
 
@@ -38,6 +44,7 @@ function renderMessage(user, message) {
     const largest = message.photo[message.photo.length - 1];
     bubble.append(el("img", { src: fileLink(largest.file_id), alt: "Ảnh" }));
   }
+  if (message.photo_url) bubble.append(el("img", { src: message.photo_url, alt: "Ảnh" }));
   if (message.document) {
     const name = message.document.file_name || "tệp";
     bubble.append(el("a", { class: "file", href: fileLink(message.document.file_id), download: name }, `📄 ${name}`));
@@ -90,7 +97,7 @@ function renderKeyboard(user, keyboard) {
 async function refresh(user) {
   const pane = panes.get(user);
   const asked = ++pane.asked; // answers may arrive out of order: draw only the newest
-  const response = await fetch(`/chat/${user}`);
+  const response = await fetch(pane.base);
   if (!response.ok) return;
   const chat = await response.json();
   if (asked !== pane.asked) return;
@@ -129,7 +136,9 @@ function show(user) {
 function buildPane(person) {
   const template = document.getElementById("pane");
   const root = template.content.firstElementChild.cloneNode(true);
-  root.dataset.user = person.user_id;
+  const key = paneKey(person);
+  root.dataset.user = key;
+  if (person.channel === "zalo") root.classList.add("zalo");
   root.querySelector(".name").textContent = person.name;
   root.querySelector(".role").textContent = person.role;
   const form = root.querySelector(".composer");
@@ -137,7 +146,7 @@ function buildPane(person) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (text) post(person.user_id, "text", { text });
+    if (text) post(key, "text", { text });
     input.value = "";
   });
   const file = root.querySelector("input[type=file]");
@@ -148,24 +157,26 @@ function buildPane(person) {
     body.append("caption", input.value.trim());
     input.value = "";
     file.value = "";
-    post(person.user_id, "photo", body);
+    post(key, "photo", body);
   });
-  root.addEventListener("click", () => show(person.user_id));
-  const tab = el("button", { type: "button", onclick: () => show(person.user_id) }, person.name);
+  root.addEventListener("click", () => show(key));
+  const tab = el("button", { type: "button", onclick: () => show(key) }, person.name);
   document.getElementById("tabs").append(tab);
   document.getElementById("panes").append(root);
-  panes.set(person.user_id, { person, root, tab, unread: 0, asked: 0 });
+  const base = person.channel === "zalo"
+    ? `/chat/zalo/${encodeURIComponent(person.user_id)}`
+    : `/chat/${person.user_id}`;
+  panes.set(key, { person, base, root, tab, unread: 0, asked: 0 });
 }
 
 async function main() {
   const people = await (await fetch("/chat/people")).json();
   people.forEach(buildPane);
-  await Promise.all(people.map((person) => refresh(person.user_id)));
-  if (people.length) show(people[0].user_id);
+  await Promise.all(people.map((person) => refresh(paneKey(person))));
+  if (people.length) show(paneKey(people[0]));
   const events = new EventSource("/chat/events");
   events.onmessage = (event) => {
-    const user = Number(event.data);
-    if (panes.has(user)) refresh(user);
+    if (panes.has(event.data)) refresh(event.data);
   };
   events.onopen = () => panes.forEach((_, user) => refresh(user));
 }

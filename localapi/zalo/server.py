@@ -110,6 +110,8 @@ class ZaloApiEmulator:
         self.media = MediaStore()
         self.users: dict[str, str] = {}  # user id -> display name, once they wrote
         self._sent: list[ZaloSent] = []
+        self._shown: list[JSON] = []  # both sides of every chat, in order, for the web chat
+        self._watchers: set[asyncio.Queue[str]] = set()
         self._returned: set[str] = set()  # message ids wait_for already returned
         self._new_message = asyncio.Event()
         self._flood = FloodLimit(None)
@@ -247,6 +249,9 @@ class ZaloApiEmulator:
         )
         self._sent.append(sent)
         self._new_message.set()
+        kind = "image" if method == "sendPhoto" else "text"
+        shown = {"mine": False, "kind": kind, "message_id": sent.message_id, "date": sent.date}
+        self._show(chat_id, {**shown, **content})
         return {"message_id": sent.message_id, "date": sent.date}
 
     async def _send_message(self, params: JSON) -> JSON:
@@ -287,6 +292,8 @@ class ZaloApiEmulator:
             **content,
         }
         self.events.add({"event_name": f"message.{kind}.received", "message": message})
+        shown = {"mine": True, "kind": kind, "message_id": message_id, "date": message["date"]}
+        self._show(user_id, {**shown, **content})
         return message_id
 
     def user_sends_text(self, user_id: str, text: str, *, display_name: str = "") -> str:
@@ -339,6 +346,31 @@ class ZaloApiEmulator:
     async def come_back(self) -> None:
         """Listen again, on the same address, with everything that happened meanwhile."""
         await self.start(*self._address)
+
+    # ----- the web chat: both sides of a chat, and which chats change -------------------
+    def _show(self, chat_id: str, message: JSON) -> None:
+        self._shown.append({"chat_id": chat_id, **message})
+        for queue in self._watchers:
+            queue.put_nowait(chat_id)
+
+    def conversation(self, chat_id: str) -> list[JSON]:
+        """The chat as the user's phone shows it: each message with `mine`, `kind` ("text",
+        "image", "sticker", "unsupported"), `message_id`, `date`, and what it holds (`text`,
+        `photo` URL, `caption`, `sticker` id)."""
+        return [
+            {k: v for k, v in message.items() if k != "chat_id"}
+            for message in self._shown
+            if message["chat_id"] == chat_id
+        ]
+
+    def watch(self) -> asyncio.Queue[str]:
+        """A queue that receives the id of each chat that changes from now on."""
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        self._watchers.add(queue)
+        return queue
+
+    def unwatch(self, queue: asyncio.Queue[str]) -> None:
+        self._watchers.discard(queue)
 
     # ----- test side: reading ----------------------------------------------------------
     @property

@@ -65,8 +65,18 @@ async def test_the_page_and_its_people_are_served(web: aiohttp.ClientSession) ->
         assert escape.status == 404
     async with web.get("/chat/people") as people:
         assert await people.json() == [
-            {"user_id": 3100001, "name": "Hoàng Thị Mai", "role": "Người dân"},
-            {"user_id": 3100002, "name": "Lê Văn Cường", "role": "Công chức"},
+            {
+                "user_id": 3100001,
+                "name": "Hoàng Thị Mai",
+                "role": "Người dân",
+                "channel": "telegram",
+            },
+            {
+                "user_id": 3100002,
+                "name": "Lê Văn Cường",
+                "role": "Công chức",
+                "channel": "telegram",
+            },
         ]
 
 
