@@ -1,8 +1,9 @@
 """`nghe-dan demo`: the whole system on one machine, with no Telegram account and no token.
 
-The real bot runs against the local Bot API server through `[telegram] base_url`, with a
-configuration derived from config.example.toml and a fresh database; the web chat lets one
-person play the citizen and every officer.
+The real bot runs against the local Bot API server through `[telegram] base_url`, and against
+the local Zalo API through `[zalo] base_url`, with a configuration derived from
+config.example.toml and a fresh database; the web chat lets one person play the citizen on
+Telegram, a citizen on Zalo, and every officer.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from bot.sealing import generate_key
 from bot.texts import t
 from localapi.server import BotApiEmulator
 from localapi.webchat import Person
+from localapi.zalo import ZaloApiEmulator
 
 TOKEN = "7000000001:local-demo-token-not-for-telegram"  # noqa: S105 - the local server's only
 CITIZEN_ID = 200000001
+ZALO_TOKEN = "7000000002:local-demo-zalo-token"  # noqa: S105 - the local Zalo API's only
+ZALO_CITIZEN_ID = "zd3f8a1c5e"  # Zalo ids are strings
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 DATABASE = "nghe-dan.sqlite3"
 KEY_FILE = "secret.key"  # the demo's own key, so a tố cáo can be tried with its identity sealed
@@ -36,14 +40,31 @@ def _replaced(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-def config_text(example: str, base_url: str) -> str:
-    """The example configuration, pointed at the local server, with an officer per department."""
+def _zalo_section(text: str, zalo_url: str) -> str:
+    """[zalo] switched on, with the local Zalo API's token and address."""
+    head, marker, section = text.partition("\n[zalo]\n")
+    section = _replaced(section, "enabled = false", f'enabled = true\ntoken = "{ZALO_TOKEN}"')
+    official = 'base_url = "https://bot-api.zaloplatforms.com"'
+    section = _replaced(section, official, f'base_url = "{zalo_url}"')
+    return head + marker + section
+
+
+def config_text(example: str, base_url: str, zalo_url: str) -> str:
+    """The example configuration, pointed at the local servers, with an officer per department
+    and the Zalo channel on."""
     text = _replaced(example, 'token = ""', f'token = "{TOKEN}"')
     text = _replaced(text, 'base_url = "https://api.telegram.org"', f'base_url = "{base_url}"')
+    text = _zalo_section(text, zalo_url)
     text = _replaced(text, 'path = "data/nghe-dan.sqlite3"', f'path = "{DATABASE}"')
     text = _replaced(text, f'# key_file = "{KEY_FILE}"', f'key_file = "{KEY_FILE}"')
     extra = (files("localapi") / "demo_officers.toml").read_text(encoding="utf-8")
     return f"{text.rstrip()}\n\n{extra}"
+
+
+def zalo_people() -> list[Person]:
+    """The Zalo pane: a citizen who writes to the commune's Zalo bot instead."""
+    name, role = t("demo.zalo_citizen_name"), t("demo.zalo_citizen_role")
+    return [Person(ZALO_CITIZEN_ID, name, role, channel="zalo")]
 
 
 def people(config: Config) -> list[Person]:
@@ -78,21 +99,27 @@ async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     server = BotApiEmulator(TOKEN, bot_username="nghe_dan_demo_bot")
+    zalo = ZaloApiEmulator(ZALO_TOKEN)
     try:
         await server.start(port=port)
     except OSError:
         await server.start()  # the usual port is taken: any free one will do
+    await zalo.start()  # the page reaches Zalo's users through the server: any port will do
     try:
         config_file = folder / "config.toml"
         example = EXAMPLE.read_text(encoding="utf-8")
-        config_file.write_text(config_text(example, server.base_url), encoding="utf-8")
+        text = config_text(example, server.base_url, zalo.base_url)
+        config_file.write_text(text, encoding="utf-8")
         key_file = folder / KEY_FILE
         if not key_file.exists():
             key_file.write_text(generate_key() + "\n", encoding="ascii")
         for suffix in ("", "-wal", "-shm"):  # a fresh database: nothing of the last run's
             (folder / f"{DATABASE}{suffix}").unlink(missing_ok=True)
         config = load_config(config_file, environ={})
-        server.add_people(people(config))
+        citizen, *staff = people(config)
+        server.add_people([citizen])  # the two citizens first, side by side
+        server.add_zalo_people(zalo, zalo_people())
+        server.add_people(staff)
         bot = asyncio.create_task(serve(config, stop))
         await _wait_for_polling(server, bot)
         if not bot.done():
@@ -101,6 +128,7 @@ async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
         await bot
     finally:
         await server.stop()
+        await zalo.stop()
     return 0
 
 

@@ -15,6 +15,7 @@ from localapi.demo import config_text
 from tests.e2e.harness import interrupt, start_demo
 
 CITIZEN = 200000001
+ZALO_CITIZEN = "zd3f8a1c5e"
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 
 
@@ -35,6 +36,17 @@ async def test_demo_serves_the_web_chat_and_stops_cleanly_on_ctrl_c(tmp_path: Pa
                     break
                 await asyncio.sleep(0.05)
         assert "Kính chào ông/bà" in messages[1]["text"]
+        async with aiohttp.ClientSession(url) as web:
+            async with web.post(f"/chat/zalo/{ZALO_CITIZEN}/text", json={"text": "/start"}):
+                pass
+            for _ in range(200):
+                async with web.get(f"/chat/zalo/{ZALO_CITIZEN}") as response:
+                    zalo_messages = (await response.json())["messages"]
+                if len(zalo_messages) > 1:
+                    break
+                await asyncio.sleep(0.05)
+        assert "Kính chào ông/bà" in zalo_messages[1]["text"]
+        assert (zalo_messages[0]["mine"], zalo_messages[0]["text"]) == (True, "/start")
     finally:
         assert await interrupt(process) == 0
     assert "Traceback" not in log.read_text(encoding="utf-8")
@@ -44,11 +56,13 @@ async def test_demo_serves_the_web_chat_and_stops_cleanly_on_ctrl_c(tmp_path: Pa
     assert (tmp_path / "nghe-dan.sqlite3").exists()
     staffed = {officer.department for officer in config.officers}
     assert {department.id for department in config.departments} <= staffed
+    assert config.zalo.enabled
     ids = [person["user_id"] for person in people]
-    assert ids[0] == CITIZEN
-    assert sorted(ids[1:]) == sorted(officer.telegram_id for officer in config.officers)
+    assert ids[:2] == [CITIZEN, ZALO_CITIZEN]
+    assert [person["channel"] for person in people[:3]] == ["telegram", "zalo", "telegram"]
+    assert sorted(ids[2:]) == sorted(officer.telegram_id for officer in config.officers)
     roles = [person["role"] for person in people]
-    assert roles[0] == "Người dân"
+    assert roles[:2] == ["Người dân", "Người dân (Zalo)"]
     assert roles[-2:] == ["Chủ tịch UBND xã", "Chủ tịch UBMTTQ xã"]
 
 
@@ -72,4 +86,7 @@ def test_the_demo_config_refuses_an_example_it_cannot_redirect() -> None:
     example = EXAMPLE.read_text("utf-8")
     moved = example.replace('base_url = "https://api.telegram.org"', 'base_url = "https://x"')
     with pytest.raises(LookupError, match="base_url"):
-        config_text(moved, "http://127.0.0.1:1")
+        config_text(moved, "http://127.0.0.1:1", "http://127.0.0.1:2")
+    no_zalo = example.replace("[zalo]", "[elsewhere]")
+    with pytest.raises(LookupError, match="enabled"):
+        config_text(no_zalo, "http://127.0.0.1:1", "http://127.0.0.1:2")
