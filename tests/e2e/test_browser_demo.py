@@ -1,5 +1,6 @@
-"""The demo in a real browser: Debian's Chromium, driven by Playwright, plays a citizen who
-files a case and the officer who resolves it, each in their own pane of the web chat."""
+"""The demo in a real browser: Debian's Chromium, driven by Playwright, plays a citizen (on
+Telegram, or on Zalo by numbered choices) who files a case and the officer who resolves it, each
+in their own pane of the web chat."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ FLAGS = [
     "--disable-sync",
 ]
 CITIZEN = 200000001
+ZALO_CITIZEN = "zd3f8a1c5e"
 ECONOMY = 100000003  # the example config's officer of Phòng Kinh tế
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64) + b"\xff\xd9"
 
@@ -107,3 +109,52 @@ async def test_a_citizen_files_a_case_and_sees_the_officers_result(
     await page.locator("#tabs button", has_text="Lê Văn Cường").click()
     await expect(officer).to_be_visible()
     await expect(citizen).to_be_hidden()
+
+
+async def _pick(pane: Locator, label: str) -> None:
+    """Zalo has no buttons: type the number the newest message gives the option `label`."""
+    option = re.compile(rf"^(\d+)\. {re.escape(label)}$", re.MULTILINE)
+    message = pane.locator(".msg", has_text=option).last
+    await expect(message).to_be_visible(timeout=20_000)
+    found = option.search(await message.inner_text())
+    assert found is not None
+    await _type(pane, found.group(1))
+
+
+async def test_a_zalo_citizen_files_a_case_by_numbered_choices(
+    browser: Browser, demo_url: str
+) -> None:
+    page: Page = await browser.new_page(viewport={"width": 1600, "height": 900})
+    await page.goto(demo_url)
+    zalo = page.locator(f'section.pane.zalo[data-user="zalo:{ZALO_CITIZEN}"]')
+    officer = page.locator(f'section.pane[data-user="{ECONOMY}"]')
+    await officer.get_by_role("button", name="BẮT ĐẦU").click()
+    await _sees(officer, "Lê Văn Cường")
+
+    await zalo.get_by_role("button", name="BẮT ĐẦU").click()
+    await _pick(zalo, "Đồng ý")
+    await _pick(zalo, "📝 Gửi phản ánh, kiến nghị")
+    await _pick(zalo, "Phản ánh")
+    await _pick(zalo, "Môi trường")
+    await _type(zalo, "Cống thoát nước trước chợ bị tắc, nước tràn ra đường khi mưa.")
+    await _sees(zalo, "Không có ảnh")
+    await zalo.locator("input[type=file]").set_input_files(
+        {"name": "cong.jpg", "mimeType": "image/jpeg", "buffer": JPEG}
+    )
+    await expect(zalo.locator(".msg.mine img")).to_have_count(1)
+    await _pick(zalo, "Xong, sang bước tiếp")
+    await _type(zalo, "Trước cổng chợ thôn Đông")
+    await _pick(zalo, "Không cần")
+    await _pick(zalo, "✅ Gửi")
+    receipt = await _sees(zalo, "Mã hồ sơ: ")
+    code = receipt.split("Mã hồ sơ: ")[1].split()[0]
+
+    await _sees(officer, f"Hồ sơ mới {code}")
+    await _tap(officer, "Tiếp nhận")
+    await _sees(zalo, "đã được thụ lý")
+    await _tap(officer, "Giải quyết")
+    await _type(officer, "Đã nạo vét cống trước chợ.")
+    await _tap(officer, "Gửi kết quả")
+    result = await _sees(zalo, "Kết quả: Đã nạo vét cống")
+    assert code in result
+    assert await zalo.locator(".msg button, .keyboard button").count() == 0  # Zalo has none
