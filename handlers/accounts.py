@@ -11,10 +11,11 @@ from telegram import Update
 
 from bot.domain.chats import TELEGRAM_CHANNEL, Account
 from bot.domain.people import Officer, Person
-from bot.services import chats
+from bot.services import accounts, chats
 from bot.services.citizens import find_citizen
 from bot.services.officers import find_officer
 from handlers.context import Context
+from storage.accounts import Known
 from storage.database import Database
 
 
@@ -22,6 +23,18 @@ async def account_of(update: Update, context: Context) -> Account | None:
     """None without a sender, or for a local id whose account was erased meanwhile."""
     user = update.effective_user
     return await chats.account(context.services.db, user.id) if user else None
+
+
+async def known_of(update: Update, context: Context) -> tuple[Account, Known] | None:
+    """The sender and what is known of them, looked up once for the three gates (ban, rate,
+    consent): they run one after another before any other handler, and whatever one of them
+    writes (a ban's notice, a consent) ends the update, so none reads what another changed."""
+    if context.sender is None:
+        who = await account_of(update, context)
+        if who is None:
+            return None
+        context.sender = (who, await accounts.look_up(context.services.db, who))
+    return context.sender
 
 
 async def citizen_of(update: Update, context: Context) -> Person | None:

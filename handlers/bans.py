@@ -11,7 +11,7 @@ from bot.services import bans, chats
 from bot.services.bans import Standing
 from bot.services.refusal import CaseworkError
 from bot.texts import t
-from handlers.accounts import account_of
+from handlers.accounts import known_of
 from handlers.context import Context
 from handlers.officer import admin_desk
 from handlers.render import refuse_long, reply_target
@@ -38,11 +38,12 @@ async def _shown_id(context: Context, ban: Ban) -> str:
 
 async def keep_out(update: Update, context: Context) -> None:
     """Runs first of all: a banned person is told once, then nothing of theirs goes further."""
-    who = await account_of(update, context)
-    if who is None:
+    sender = await known_of(update, context)
+    if sender is None:
         return
+    who, known = sender
     services = context.services
-    found = await bans.standing(services.db, services.clock, who.channel, who.external_id)
+    found = await bans.standing(services.db, services.clock, who, known)
     if found is Standing.HEARD:
         return
     if found is Standing.TELL:
@@ -50,7 +51,7 @@ async def keep_out(update: Update, context: Context) -> None:
             await update.callback_query.answer()
         message = reply_target(update)
         if message is not None:
-            reason = await bans.ban_reason(services.db, who.channel, who.external_id)
+            reason = known.ban.reason if known.ban else ""
             office = services.config.commune.office_contact or services.config.commune.name
             await message.reply_text(t("bans.notice", reason=reason, office=office))
     raise ApplicationHandlerStop

@@ -15,11 +15,10 @@ from bot.dialogs.menu import (
     read_consent,
     reminder_prompt,
 )
-from bot.services.citizens import agreed_to_notice, find_citizen, give_consent
-from bot.services.officers import find_officer
+from bot.services.citizens import agreed_to_notice, give_consent
 from bot.texts import t
 from handlers import privacy
-from handlers.accounts import account_of
+from handlers.accounts import known_of
 from handlers.context import Context
 from handlers.render import (
     event_of,
@@ -53,12 +52,13 @@ async def require_consent(update: Update, context: Context) -> None:
     if is_command(update, "id"):
         return
     services = context.services
-    who = await account_of(update, context)
-    if who is None:
+    sender = await known_of(update, context)
+    if sender is None:
         raise ApplicationHandlerStop
-    if await find_officer(services.db, who.channel, who.external_id) is not None:
+    who, known = sender
+    if known.officer is not None:
         return
-    person = await find_citizen(services.db, who.channel, who.external_id)
+    person = known.person
     if agreed_to_notice(person):
         return
     # What is stored can always be seen and erased, even by someone who declined a new notice.

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.domain.chats import Account
 from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.outbox import Deliverer
+from storage.accounts import Known
 
 if TYPE_CHECKING:
     from handlers.zalo.channel import ZaloChannel
@@ -58,6 +60,10 @@ class BotData:
 
 
 class Context(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
+    # Made once per update and shared by all its handlers: the gates keep here what they know
+    # of the sender (handlers.accounts.known_of).
+    sender: tuple[Account, Known] | None = None
+
     @property
     def services(self) -> Services:
         return self.bot_data.services

@@ -20,7 +20,7 @@ class Ban:
     notified: bool
 
 
-def _ban(row: aiosqlite.Row) -> Ban:
+def from_row(row: aiosqlite.Row) -> Ban:
     return Ban(
         channel=row["channel"],
         external_id=row["external_id"],
@@ -35,7 +35,7 @@ async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Ba
     row = await first(
         conn, "SELECT * FROM bans WHERE channel = ? AND external_id = ?", (channel, external_id)
     )
-    return _ban(row) if row else None
+    return from_row(row) if row else None
 
 
 async def add(
@@ -80,4 +80,4 @@ async def mark_notified(
 
 async def all_bans(conn: aiosqlite.Connection) -> list[Ban]:
     async with conn.execute("SELECT * FROM bans ORDER BY banned_at DESC") as cursor:
-        return [_ban(row) async for row in cursor]
+        return [from_row(row) async for row in cursor]

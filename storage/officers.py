@@ -28,7 +28,7 @@ class OfficerRecord:
     roles: frozenset[Role]
 
 
-def _officer(row: aiosqlite.Row) -> Officer:
+def from_row(row: aiosqlite.Row) -> Officer:
     return Officer(
         person_id=row["person_id"],
         channel=row["channel"],
@@ -99,7 +99,7 @@ async def deactivate(conn: aiosqlite.Connection, person_id: int, now: datetime) 
 
 async def by_person(conn: aiosqlite.Connection, person_id: int) -> Officer | None:
     row = await first(conn, f"{_SELECT} WHERE o.person_id = ?", (person_id,))
-    return _officer(row) if row else None
+    return from_row(row) if row else None
 
 
 async def by_account(conn: aiosqlite.Connection, channel: str, external_id: str) -> Officer | None:
@@ -108,12 +108,12 @@ async def by_account(conn: aiosqlite.Connection, channel: str, external_id: str)
         f"{_SELECT} WHERE p.channel = ? AND p.external_id = ? AND o.active = 1",
         (channel, external_id),
     )
-    return _officer(row) if row else None
+    return from_row(row) if row else None
 
 
 async def active(conn: aiosqlite.Connection) -> list[Officer]:
     async with conn.execute(f"{_SELECT} WHERE o.active = 1 ORDER BY o.person_id") as cursor:
-        return [_officer(row) async for row in cursor]
+        return [from_row(row) async for row in cursor]
 
 
 async def open_case_counts(conn: aiosqlite.Connection) -> dict[int, int]:

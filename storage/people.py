@@ -13,7 +13,7 @@ from bot.domain.people import SEALED_CHANNEL, Person
 from storage.rows import first, iso, one, parse_time
 
 
-def _person(row: aiosqlite.Row) -> Person:
+def from_row(row: aiosqlite.Row) -> Person:
     return Person(
         id=row["id"],
         channel=row["channel"],
@@ -28,7 +28,7 @@ async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Pe
     row = await first(
         conn, "SELECT * FROM people WHERE channel = ? AND external_id = ?", (channel, external_id)
     )
-    return _person(row) if row else None
+    return from_row(row) if row else None
 
 
 async def upsert(
@@ -44,7 +44,7 @@ async def upsert(
         """,
         (channel, external_id, display_name, iso(now), iso(now)),
     ) as cursor:
-        return _person(await one(cursor))
+        return from_row(await one(cursor))
 
 
 async def record_consent(
@@ -58,7 +58,7 @@ async def record_consent(
 
 async def get(conn: aiosqlite.Connection, person_id: int) -> Person | None:
     row = await first(conn, "SELECT * FROM people WHERE id = ?", (person_id,))
-    return _person(row) if row else None
+    return from_row(row) if row else None
 
 
 async def add_pseudonym(conn: aiosqlite.Connection, sealed: str, tag: str, now: datetime) -> Person:
@@ -72,7 +72,7 @@ async def add_pseudonym(conn: aiosqlite.Connection, sealed: str, tag: str, now: 
         """,
         (SEALED_CHANNEL, uuid.uuid4().hex, sealed, tag, iso(now), iso(now)),
     ) as cursor:
-        return _person(await one(cursor))
+        return from_row(await one(cursor))
 
 
 async def pseudonyms(conn: aiosqlite.Connection, tag: str) -> list[int]:

@@ -15,6 +15,7 @@ from bot.domain.chats import Account
 from bot.domain.people import Officer, Role
 from bot.services.refusal import CaseworkError, clean_note
 from storage import bans, events, officers
+from storage.accounts import Known
 from storage.bans import Ban
 from storage.database import Database
 
@@ -27,21 +28,17 @@ class Standing(StrEnum):
     IGNORED = "ignored"
 
 
-async def standing(db: Database, clock: Clock, channel: str, external_id: str) -> Standing:
-    """Whether the account is heard; costs one read for everyone who is not banned."""
-    ban = await bans.find(db.reader, channel, external_id)
-    if ban is None or await officers.by_account(db.reader, channel, external_id) is not None:
+async def standing(db: Database, clock: Clock, account: Account, known: Known) -> Standing:
+    """Whether the account is heard, from what is known of it; writes only for a banned
+    person not told yet."""
+    ban = known.ban
+    if ban is None or known.officer is not None:
         return Standing.HEARD
     if ban.notified:
         return Standing.IGNORED
     async with db.transaction() as conn:
-        first = await bans.mark_notified(conn, channel, external_id, clock.now())
+        first = await bans.mark_notified(conn, account.channel, account.external_id, clock.now())
     return Standing.TELL if first else Standing.IGNORED
-
-
-async def ban_reason(db: Database, channel: str, external_id: str) -> str:
-    ban = await bans.find(db.reader, channel, external_id)
-    return ban.reason if ban else ""
 
 
 async def ban(
