@@ -112,18 +112,18 @@ async def by_account(conn: aiosqlite.Connection, channel: str, external_id: str)
 
 
 async def active(conn: aiosqlite.Connection) -> list[Officer]:
-    async with conn.execute(f"{_SELECT} WHERE o.active = 1 ORDER BY o.person_id") as cursor:
-        return [from_row(row) async for row in cursor]
+    found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = 1 ORDER BY o.person_id")
+    return [from_row(row) for row in found]
 
 
 async def open_case_counts(conn: aiosqlite.Connection) -> dict[int, int]:
     marks = ",".join("?" * len(OPEN_STATUSES))
-    async with conn.execute(
+    found = await conn.execute_fetchall(
         f"SELECT assignee_id, count(*) FROM tickets WHERE status IN ({marks}) "  # noqa: S608
         "AND assignee_id IS NOT NULL GROUP BY assignee_id",
         OPEN_STATUSES,
-    ) as cursor:
-        return {int(row[0]): int(row[1]) async for row in cursor}
+    )
+    return {int(row[0]): int(row[1]) for row in found}
 
 
 async def mark_assigned(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:

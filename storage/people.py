@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.people import SEALED_CHANNEL, Person
-from storage.rows import first, iso, one, parse_time
+from storage.rows import first, iso, one, parse_time, single
 
 
 def from_row(row: aiosqlite.Row) -> Person:
@@ -34,7 +34,8 @@ async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Pe
 async def upsert(
     conn: aiosqlite.Connection, channel: str, external_id: str, display_name: str, now: datetime
 ) -> Person:
-    async with conn.execute(
+    row = await single(
+        conn,
         """
         INSERT INTO people (channel, external_id, display_name, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?)
@@ -43,8 +44,8 @@ async def upsert(
         RETURNING *
         """,
         (channel, external_id, display_name, iso(now), iso(now)),
-    ) as cursor:
-        return from_row(await one(cursor))
+    )
+    return from_row(row)
 
 
 async def record_consent(

@@ -41,3 +41,14 @@ async def first(
     """
     rows = await conn.execute_fetchall(sql, parameters)
     return next(iter(rows), None)
+
+
+async def single(
+    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> aiosqlite.Row:
+    """The single row a statement must return (an INSERT ... RETURNING, a COUNT), in one trip
+    to the database's thread, like `first`."""
+    row = await first(conn, sql, parameters)
+    if row is None:
+        raise LookupError("the statement returned no row")
+    return row

@@ -11,24 +11,26 @@ import aiosqlite
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket
 from bot.domain.workflow import Action
 from storage.officers import OPEN_STATUSES
-from storage.rows import instant, iso, one, parse_time
+from storage.rows import first, instant, iso, one, parse_time, single
 
 
 async def next_number(conn: aiosqlite.Connection, year: int) -> int:
     """The next case number of the year; atomic because it runs inside the write transaction."""
-    async with conn.execute(
+    row = await single(
+        conn,
         """
         INSERT INTO case_sequences (year, last_number) VALUES (?, 1)
         ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1
         RETURNING last_number
         """,
         (year,),
-    ) as cursor:
-        return int((await one(cursor))[0])
+    )
+    return int(row[0])
 
 
 async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now: datetime) -> int:
-    async with conn.execute(
+    row = await single(
+        conn,
         """
         INSERT INTO tickets (code, draft_id, citizen_id, kind, category_id, department_id,
             status, content, latitude, longitude, place, contact_name, contact_phone,
@@ -56,8 +58,8 @@ async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now
             iso(now),
             iso(now),
         ),
-    ) as cursor:
-        ticket_id = int((await one(cursor))[0])
+    )
+    ticket_id = int(row[0])
     await conn.executemany(
         """
         INSERT INTO attachments (ticket_id, position, kind, file_id, file_unique_id)
@@ -103,18 +105,16 @@ def _ticket(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Tic
 
 
 async def _with_attachments(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Ticket:
-    async with conn.execute(
+    found = await conn.execute_fetchall(
         "SELECT kind, file_id, file_unique_id FROM attachments WHERE ticket_id = ? "
         "ORDER BY position",
         (row["id"],),
-    ) as cursor:
-        attachments = [Attachment(r[0], r[1], r[2]) async for r in cursor]
-    return _ticket(row, tuple(attachments))
+    )
+    return _ticket(row, tuple(Attachment(r[0], r[1], r[2]) for r in found))
 
 
 async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> Ticket | None:
-    async with conn.execute("SELECT * FROM tickets WHERE draft_id = ?", (draft_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first(conn, "SELECT * FROM tickets WHERE draft_id = ?", (draft_id,))
     return await _with_attachments(conn, row) if row else None
 
 
@@ -146,12 +146,13 @@ async def count_for_citizen(conn: aiosqlite.Connection, citizen_ids: Sequence[in
 async def filed_since(
     conn: aiosqlite.Connection, citizen_ids: Sequence[int], since: datetime
 ) -> int:
-    async with conn.execute(
+    row = await single(
+        conn,
         "SELECT count(*) FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
         "AND created_at >= ?",
         (_ids(citizen_ids), iso(since)),
-    ) as cursor:
-        return int((await one(cursor))[0])
+    )
+    return int(row[0])
 
 
 async def page_for_citizen(
@@ -167,8 +168,7 @@ async def page_for_citizen(
 
 
 async def get(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
-    async with conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first(conn, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
     return await _with_attachments(conn, row) if row else None
 
 
