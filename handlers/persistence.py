@@ -42,6 +42,10 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         self._sealer = sealer
         self._users: dict[int, UserData] = {}
         self._states: dict[tuple[str, ConversationKey], object | None] = {}
+        # Users with a stored row: PTB hands over every sender's data after every update, and
+        # most have none (commands, look-ups, the steps before a draft); deleting a row that
+        # is not there still costs a trip to the database (make bench, ingest).
+        self._stored: set[int] | None = None
 
     async def get_user_data(self) -> dict[int, UserData]:
         return await conversations.load_user_data(self._db.reader, self._sealer)
@@ -75,10 +79,20 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         it stays pending, behind anything handed over meanwhile, if the transaction fails."""
         users, states = self._users, self._states
         self._users, self._states = {}, {}
+        deleted: set[int] = set()
 
         async def write(conn: aiosqlite.Connection) -> None:
+            if self._stored is None:
+                self._stored = await conversations.stored_users(conn)
             for user_id, data in users.items():
+                if not data and user_id not in self._stored:
+                    continue
                 await conversations.save_user_data(conn, user_id, data, self._sealer)
+                if data:
+                    self._stored.add(user_id)
+                else:
+                    self._stored.discard(user_id)
+                    deleted.add(user_id)
             for (name, key), state in states.items():
                 await conversations.save_state(conn, name, key, state)
 
@@ -87,6 +101,8 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         except BaseException:
             self._users = users | self._users
             self._states = states | self._states
+            if self._stored is not None:
+                self._stored |= deleted  # rolled back: their rows are still there
             raise
 
     async def update_chat_data(self, chat_id: int, data: ChatData) -> None:

@@ -59,6 +59,12 @@ async def load_user_data(
     return {user_id: data for user_id, data in opened.items() if data is not None}
 
 
+async def stored_users(conn: aiosqlite.Connection) -> set[int]:
+    """The users whose conversation holds something."""
+    rows = await conn.execute_fetchall("SELECT user_id FROM conversation_data")
+    return {int(row[0]) for row in rows}
+
+
 async def save_user_data(
     conn: aiosqlite.Connection,
     user_id: int,

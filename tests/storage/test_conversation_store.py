@@ -150,12 +150,15 @@ async def test_what_is_handed_over_waits_for_a_write(restart: Restart, tmp_path:
     assert len(await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_states")) == 1
 
 
-async def _hand_over_then_fail(persistence: SqlitePersistence, path: Path) -> None:
+async def _hand_over_then_fail(
+    persistence: SqlitePersistence, path: Path, meanwhile: dict[str, Any] | None = None
+) -> None:
     """A transaction that writes what is pending, then fails before its commit."""
     async with persistence.pending() as write, aiosqlite.connect(path) as conn:
         await conn.execute("BEGIN IMMEDIATE")
         await write(conn)
-        await persistence.update_user_data(6001, {"newer": 1})  # handed over meanwhile
+        if meanwhile is not None:
+            await persistence.update_user_data(6001, meanwhile)
         raise RuntimeError("the transaction failed")
 
 
@@ -167,9 +170,34 @@ async def test_a_failed_transaction_keeps_the_writes_pending(
     await persistence.update_user_data(6002, DRAFT)
     await persistence.update_conversation("intake", (6001, 6001), "content")
     with pytest.raises(RuntimeError):
-        await _hand_over_then_fail(persistence, tmp_path / "store.sqlite3")
+        await _hand_over_then_fail(persistence, tmp_path / "store.sqlite3", {"newer": 1})
     assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
 
     after = await restart()  # the fixture flushes the first one, as the next update would
     assert await after.get_user_data() == {6001: {"newer": 1}, 6002: DRAFT}
     assert await after.get_conversations("intake") == {(6001, 6001): "content"}
+
+
+async def test_a_conversation_emptied_after_a_restart_is_deleted(
+    restart: Restart, tmp_path: Path
+) -> None:
+    before = await restart()
+    await before.update_user_data(6001, DRAFT)
+    after = await restart()
+    await after.update_user_data(6001, {})
+    await after.update_user_data(6002, {})  # never stored: nothing to delete
+    await after.flush()
+    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+
+
+async def test_a_deletion_rolled_back_is_made_again(restart: Restart, tmp_path: Path) -> None:
+    persistence = await restart()
+    await persistence.update_user_data(6001, DRAFT)
+    await persistence.flush()
+    await persistence.update_user_data(6001, {})
+    with pytest.raises(RuntimeError):
+        await _hand_over_then_fail(persistence, tmp_path / "store.sqlite3")
+    assert len(await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data")) == 1
+
+    await persistence.flush()
+    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
