@@ -7,6 +7,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.dialogs.notices import day
 from bot.domain.chats import TELEGRAM_CHANNEL, Account
+from bot.domain.tickets import parse_code
 from bot.services import bans, chats
 from bot.services.bans import Standing
 from bot.services.refusal import CaseworkError
@@ -15,25 +16,56 @@ from handlers.accounts import known_of
 from handlers.context import Context
 from handlers.officer import admin_desk
 from handlers.render import refuse_long, reply_target
-from storage.bans import Ban
+from storage.bans import Listed
 
 LIFT = "bo"
 _LONGEST_ID = 17  # a local id (above 2^52) has 16 digits
 
 
-async def _named(context: Context, typed: str) -> Account | None:
-    """The account an admin names: a Telegram id, or the local id a Zalo citizen is known by
-    (the id the rate limit logs and /chan lists)."""
+class _Named:
+    """Whom an admin named, and how the answer reads it back: by the id typed, or by the case
+    code and channel (never by who a sealed denouncer is)."""
+
+    def __init__(self, account: Account, typed: str, code: str | None) -> None:
+        self.account = account
+        self.code = code
+        self.id = typed
+
+    def said(self, key: str, **values: str) -> str:
+        if self.code is None:
+            return t(f"bans.{key}", id=self.id, **values)
+        channel = t(f"bans.channel.{self.account.channel}")
+        return t(f"bans.{key}_case", code=self.code, channel=channel, **values)
+
+
+async def _named(context: Context, typed: str) -> _Named | None:
+    """The account an admin names: a Telegram id, the local id a Zalo citizen is known by (the
+    id /chan lists), or the code of a case, which names whoever filed it."""
+    db = context.services.db
+    code = parse_code(typed)
+    if code is not None:
+        return _Named(await bans.filer_of(db, code), typed, code)
     number = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= _LONGEST_ID else 0
-    return await chats.account(context.services.db, number) if number > 0 else None
+    account = await chats.account(db, number) if number > 0 else None
+    return _Named(account, typed, None) if account is not None else None
 
 
-async def _shown_id(context: Context, ban: Ban) -> str:
-    """How /chan lists a banned account: the id an admin types to lift the ban."""
+def _line(listed: Listed, context: Context) -> str:
+    """A ban as /chan lists it, under the id an admin types to lift it: a Telegram id, a Zalo
+    citizen's local id, or for a pseudonym the code of its case."""
+    ban, code = listed.ban, listed.code
     if ban.channel == TELEGRAM_CHANNEL:
-        return ban.external_id
-    services = context.services
-    return str(await chats.local_id(services.db, services.clock, ban.channel, ban.external_id))
+        shown = ban.external_id
+    else:
+        shown = str(listed.local_id or code or ban.external_id)
+    return t(
+        "bans.list_line",
+        id=shown,
+        channel=t(f"bans.channel.{ban.channel}"),
+        case=t("bans.list_case", code=code) if code and code != shown else "",
+        reason=ban.reason,
+        day=day(ban.banned_at.astimezone(context.services.config.commune.zone).date()),
+    )
 
 
 async def keep_out(update: Update, context: Context) -> None:
@@ -41,9 +73,9 @@ async def keep_out(update: Update, context: Context) -> None:
     sender = await known_of(update, context)
     if sender is None:
         return
-    who, known = sender
+    _, known = sender
     services = context.services
-    found = await bans.standing(services.db, services.clock, who, known)
+    found, ban = await bans.standing(services.db, services.clock, services.config, known)
     if found is Standing.HEARD:
         return
     if found is Standing.TELL:
@@ -51,7 +83,7 @@ async def keep_out(update: Update, context: Context) -> None:
             await update.callback_query.answer()
         message = reply_target(update)
         if message is not None:
-            reason = known.ban.reason if known.ban else ""
+            reason = ban.reason if ban else ""
             office = services.config.commune.office_contact or services.config.commune.name
             await message.reply_text(t("bans.notice", reason=reason, office=office))
     raise ApplicationHandlerStop
@@ -67,32 +99,28 @@ async def ban_command(update: Update, context: Context) -> None:
     args = list(context.args or [])
     if not args:
         found = await bans.banned(services.db)
-        zone = services.config.commune.zone
         lines = [t("bans.list_title", count=len(found))]
-        lines += [
-            t(
-                "bans.list_line",
-                id=await _shown_id(context, b),
-                reason=b.reason,
-                day=day(b.banned_at.astimezone(zone).date()),
-            )
-            for b in found
-        ]
+        lines += [_line(listed, context) for listed in found]
         lines.append(t("bans.usage"))
         await message.reply_text("\n".join(lines))
-    elif args[0].lower() == LIFT and len(args) == 2 and (named := await _named(context, args[1])):
-        lifted = await bans.unban(services.db, services.clock, admin, named)
-        await message.reply_text(t("bans.lifted" if lifted else "bans.not_banned", id=args[1]))
-    elif len(args) >= 2 and (account := await _named(context, args[0])) is not None:
-        reason = " ".join(args[1:])
-        limit = services.config.limits.note_max
-        if await refuse_long(message, reason, limit, staff=True):
-            return
-        try:
-            await bans.ban(services.db, services.clock, admin, account, reason, limit)
-        except CaseworkError as error:
-            await message.reply_text(t(error.reason))
-            return
-        await message.reply_text(t("bans.done", id=args[0], reason=reason.strip()))
-    else:
+        return
+    lifting = args[0].lower() == LIFT
+    if (lifting and len(args) != 2) or (not lifting and len(args) < 2):
         await message.reply_text(t("bans.usage"))
+        return
+    try:
+        named = await _named(context, args[1] if lifting else args[0])
+        if named is None:
+            await message.reply_text(t("bans.usage"))
+        elif lifting:
+            lifted = await bans.unban(services.db, services.clock, admin, named.account)
+            await message.reply_text(named.said("lifted" if lifted else "not_banned"))
+        else:
+            reason = " ".join(args[1:])
+            limit = services.config.limits.note_max
+            if await refuse_long(message, reason, limit, staff=True):
+                return
+            await bans.ban(services.db, services.clock, admin, named.account, reason, limit)
+            await message.reply_text(named.said("done", reason=reason.strip()))
+    except CaseworkError as error:
+        await message.reply_text(t(error.reason))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.domain.people import Officer, Person
+from bot.domain.people import SEALED_CHANNEL, Officer, Person
 from storage import bans, officers, people
 from storage.bans import Ban
 from storage.rows import first
@@ -15,11 +15,13 @@ from storage.rows import first
 @dataclass(frozen=True, slots=True)
 class Known:
     """The account's person (once they consented, or as an officer), the active officer they
-    are, and their ban; each None when there is none."""
+    are, and their ban; each None when there is none. `sealed_bans`: whether any pseudonym
+    is banned at all, so that a denouncer's own bans are looked for only then."""
 
     person: Person | None
     officer: Officer | None
     ban: Ban | None
+    sealed_bans: bool
 
 
 async def known(conn: aiosqlite.Connection, channel: str, external_id: str) -> Known:
@@ -32,13 +34,14 @@ async def known(conn: aiosqlite.Connection, channel: str, external_id: str) -> K
             p.id, p.display_name, p.consent_at, p.consent_notice,
             o.person_id, o.name, o.title, o.department_id, o.roles, o.active,
             o.last_assigned_at, o.night_ok,
-            b.reason, b.banned_by, b.banned_at, b.notified_at
+            b.reason, b.banned_by, b.banned_at, b.notified_at,
+            EXISTS (SELECT 1 FROM bans WHERE channel = ?) AS sealed_bans
         FROM (SELECT ? AS channel, ? AS external_id) AS k
         LEFT JOIN people p ON p.channel = k.channel AND p.external_id = k.external_id
         LEFT JOIN officers o ON o.person_id = p.id AND o.active = 1
         LEFT JOIN bans b ON b.channel = k.channel AND b.external_id = k.external_id
         """,
-        (channel, external_id),
+        (SEALED_CHANNEL, channel, external_id),
     )
     if row is None:
         raise LookupError("a look-up of one account returned no row")
@@ -46,4 +49,5 @@ async def known(conn: aiosqlite.Connection, channel: str, external_id: str) -> K
         person=people.from_row(row) if row["id"] is not None else None,
         officer=officers.from_row(row) if row["person_id"] is not None else None,
         ban=bans.from_row(row) if row["banned_at"] is not None else None,
+        sealed_bans=bool(row["sealed_bans"]),
     )

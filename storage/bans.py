@@ -78,6 +78,42 @@ async def mark_notified(
     return cursor.rowcount > 0
 
 
-async def all_bans(conn: aiosqlite.Connection) -> list[Ban]:
-    async with conn.execute("SELECT * FROM bans ORDER BY banned_at DESC") as cursor:
-        return [from_row(row) async for row in cursor]
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A ban as /chan lists it: the local id of an account of a channel without its own numeric
+    ids (Zalo), and the code of the last case filed under the banned person, if any."""
+
+    ban: Ban
+    local_id: int | None
+    code: str | None
+
+
+async def all_bans(conn: aiosqlite.Connection) -> list[Listed]:
+    async with conn.execute(
+        """
+        SELECT b.*, l.local_id,
+            (SELECT t.code FROM people p JOIN tickets t ON t.citizen_id = p.id
+             WHERE p.channel = b.channel AND p.external_id = b.external_id
+             ORDER BY t.id DESC LIMIT 1) AS code
+        FROM bans b
+        LEFT JOIN chat_links l ON l.channel = b.channel AND l.external_id = b.external_id
+        ORDER BY b.banned_at DESC
+        """
+    ) as cursor:
+        return [Listed(from_row(row), row["local_id"], row["code"]) async for row in cursor]
+
+
+async def of_pseudonyms(conn: aiosqlite.Connection, tag: str) -> Ban | None:
+    """A ban on any pseudonym a denouncer filed under (found by their sealed tag); one they
+    were already told of first, so that they are told once."""
+    row = await first(
+        conn,
+        """
+        SELECT b.* FROM people p
+        JOIN bans b ON b.channel = p.channel AND b.external_id = p.external_id
+        WHERE p.sealed_tag = ?
+        ORDER BY b.notified_at IS NULL, b.banned_at DESC LIMIT 1
+        """,
+        (tag,),
+    )
+    return from_row(row) if row else None

@@ -8,11 +8,12 @@ from bot.config import Config
 from bot.services import Services
 from bot.texts import t
 from storage.database import Database
-from tests.handlers.test_citizen_flow import agree, rows
+from tests.handlers.test_citizen_flow import agree, file_feedback, rows
+from tests.handlers.test_sealed_identity import ADDRESS, DENOUNCER, NAME, PHONE, denounce
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
 from tests.support.drafts import opened
-from tests.support.offline import OfflineRequest
+from tests.support.offline import Call, OfflineRequest
 
 ABUSER = 7501
 NEIGHBOUR = 7502
@@ -58,7 +59,14 @@ async def test_a_banned_person_is_told_once_then_ignored_across_a_restart(
             again = Chats(app, request)
             assert await again.say(ABUSER, "/tracuu") == []
             listed = await again.say(CHAIRMAN, "/chan")
-            line = t("bans.list_line", id=ABUSER, day="28/11/2026", reason=REASON)
+            line = t(
+                "bans.list_line",
+                id=ABUSER,
+                channel="Telegram",
+                case="",
+                day="28/11/2026",
+                reason=REASON,
+            )
             assert line in str(listed[-1].params["text"])
             lifted = await again.say(CHAIRMAN, f"/chan bo {ABUSER}")
             assert str(lifted[-1].params["text"]) == t("bans.lifted", id=ABUSER)
@@ -90,3 +98,61 @@ async def test_only_admins_ban_and_never_an_officer(chats: Chats, config: Config
     assert t("bans.list_title", count=0) in str(listed[-1].params["text"])
     assert await rows(config, "SELECT count(*) FROM bans") == [(0,)]
     assert await rows(config, "SELECT count(*) FROM admin_events") == [(0,)]
+
+
+def said(sent: list[Call]) -> list[str]:
+    return [str(call.params["text"]) for call in sent]
+
+
+async def test_a_citizen_is_banned_by_the_code_of_a_case_they_filed(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, ABUSER)
+    code = await file_feedback(chats, ABUSER, "Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi.")
+    typed = code.lower()
+    done = await chats.say(CHAIRMAN, f"/chan {typed} {REASON}")
+    expected = t("bans.done_case", code=code, channel="Telegram", reason=REASON)
+    assert said(done)[-1] == expected
+    assert await rows(config, "SELECT channel, external_id FROM bans") == [
+        ("telegram", str(ABUSER))
+    ]
+    assert said(await chats.say(ABUSER, "alo")) == [notice(config)]
+    assert await chats.say(ABUSER, "/tracuu") == []
+    listed = said(await chats.say(CHAIRMAN, "/chan"))[-1]
+    assert f"• {ABUSER} · Telegram · hồ sơ {code} · từ 28/11/2026 · {REASON}" in listed
+    lifted = await chats.say(CHAIRMAN, f"/chan bo {code}")
+    assert said(lifted)[-1] == t("bans.lifted_case", code=code, channel="Telegram")
+    again = await chats.say(CHAIRMAN, f"/chan bo {code}")
+    assert said(again)[-1] == t("bans.not_banned_case", code=code, channel="Telegram")
+    assert await chats.say(ABUSER, "/tracuu")
+    unknown = await chats.say(CHAIRMAN, f"/chan SN-2026-99999 {REASON}")
+    assert said(unknown)[-1] == t("bans.no_case")
+    audit = await rows(config, "SELECT action, note FROM admin_events ORDER BY id")
+    assert audit == [("banned", f"{ABUSER}: {REASON}"), ("unbanned", str(ABUSER))]
+
+
+async def test_a_sealed_denouncer_is_banned_through_their_case_without_being_named(
+    chats: Chats, config: Config
+) -> None:
+    code = await denounce(chats)
+    done = said(await chats.say(CHAIRMAN, f"/chan {code} {REASON}"))[-1]
+    sealed = t("bans.channel.sealed")
+    assert done == t("bans.done_case", code=code, channel=sealed, reason=REASON)
+    [(channel, pseudonym)] = await rows(config, "SELECT channel, external_id FROM bans")
+    assert channel == "sealed"
+    assert pseudonym != str(DENOUNCER)
+    # The denouncer's own account is kept out: told once, then nothing is answered.
+    assert said(await chats.say(DENOUNCER, "alo")) == [notice(config)]
+    assert await chats.say(DENOUNCER, "/tracuu") == []
+    assert await chats.press(DENOUNCER, "in.category|moi-truong") == []
+    assert await chats.say(NEIGHBOUR, "/start")
+    listed = said(await chats.say(CHAIRMAN, "/chan"))[-1]
+    assert f"• {code} · {sealed} · từ 28/11/2026 · {REASON}" in listed
+    for secret in (str(DENOUNCER), NAME, PHONE, ADDRESS):
+        assert secret not in done
+        assert secret not in listed
+    audit = await rows(config, "SELECT note FROM admin_events")
+    assert all(str(DENOUNCER) not in str(note) for (note,) in audit)
+    lifted = said(await chats.say(CHAIRMAN, f"/chan bo {code}"))[-1]
+    assert lifted == t("bans.lifted_case", code=code, channel=sealed)
+    assert await chats.say(DENOUNCER, "/tracuu")

@@ -224,10 +224,8 @@ async def test_an_admin_bans_a_zalo_citizen_by_the_id_the_bot_knows_them_by(
 OFFICE = 100000002  # officer, reception, Văn phòng: completes erasures
 
 
-async def test_a_zalo_denouncer_is_sealed_and_still_hears_back_on_zalo(
-    world: tuple[Chats, ZaloPhone], zalo_config: Config
-) -> None:
-    chats, phone = world
+async def denounce(phone: ZaloPhone) -> str:
+    """A tố cáo filed on Zalo by numbers, with the identity the law asks for; its code."""
     await agree(phone)
     await phone.picks("Gửi phản ánh")
     await phone.picks("Tố cáo")
@@ -238,7 +236,60 @@ async def test_a_zalo_denouncer_is_sealed_and_still_hears_back_on_zalo(
     for answer in ("Đinh Thị Kín", "0961234567", "Xóm Trại Mật, thôn Bắc"):
         await phone.says(answer)
     receipt = await phone.picks("Gửi")
-    code = receipt[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+    return receipt[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+
+
+async def test_a_sealed_zalo_denouncer_is_banned_by_case_code_and_ignored_on_zalo(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    code = await denounce(phone)
+    done = str((await chats.say(CHAIRMAN, f"/chan {code} Quấy rối"))[-1].params["text"])
+    sealed = t("bans.channel.sealed")
+    assert done == t("bans.done_case", code=code, channel=sealed, reason="Quấy rối")
+    assert CITIZEN not in done
+    assert "Zalo" not in done
+    told = await phone.says("alo")
+    assert [sent.text for sent in told] == [
+        t("bans.notice", reason="Quấy rối", office=zalo_config.commune.office_contact)
+    ]
+    assert await phone.says("/start") == []
+    assert await phone.says("1") == []
+    listed = str((await chats.say(CHAIRMAN, "/chan"))[-1].params["text"])
+    assert f"• {code} · {sealed} ·" in listed
+    assert CITIZEN not in listed
+    await chats.say(CHAIRMAN, f"/chan bo {code}")
+    assert await phone.says("/start")
+
+
+async def test_a_zalo_citizen_is_banned_by_the_code_of_their_case(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    await agree(phone)
+    await phone.picks("Gửi phản ánh")
+    await phone.picks("Phản ánh")
+    await phone.says("moi truong")
+    await phone.says("Đèn đường thôn Đông hỏng đã hai tuần, buổi tối rất tối.")
+    await phone.picks("Không có ảnh")
+    await phone.picks("Bỏ qua")
+    await phone.picks("Không cần")
+    code = (await phone.picks("Gửi"))[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+    done = str((await chats.say(CHAIRMAN, f"/chan {code} Quấy rối"))[-1].params["text"])
+    assert done == t("bans.done_case", code=code, channel="Zalo", reason="Quấy rối")
+    assert await rows(zalo_config, "SELECT channel, external_id FROM bans") == [("zalo", CITIZEN)]
+    assert len(await phone.says("alo")) == 1
+    assert await phone.says("/tracuu") == []
+    [(local,)] = await rows_of(chats)
+    listed = str((await chats.say(CHAIRMAN, "/chan"))[-1].params["text"])
+    assert f"• {local} · Zalo · hồ sơ {code} ·" in listed
+
+
+async def test_a_zalo_denouncer_is_sealed_and_still_hears_back_on_zalo(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    code = await denounce(phone)
     [(channel,)] = await rows(
         zalo_config,
         f"SELECT p.channel FROM tickets t JOIN people p ON p.id = t.citizen_id "
