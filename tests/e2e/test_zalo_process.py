@@ -19,6 +19,7 @@ from localapi import BotApiEmulator
 from localapi.zalo import ZaloApiEmulator
 from localapi.zalo.media import TINY_JPEG
 from tests.e2e.harness import BotProcess, Phone, ZaloPhone, shown_log, zalo_handled
+from tests.handlers.test_zalo_chat import telegram_words
 
 ZALO_TOKEN = "123:zalo-test"
 CITIZEN = "zu5b1e77c0"
@@ -109,6 +110,7 @@ async def test_a_zalo_citizen_and_a_telegram_officer(
     # The consent given twice (the re-delivery) was recorded once, and answered once.
     thanks = [s for s in zalo_emulator.sent_to(CITIZEN) if "Cảm ơn ông/bà đã đồng ý" in s.text]
     assert len(thanks) == 1
+    assert telegram_words(zalo_emulator) == [], "nothing says to press a button or names Telegram"
     assert all(ZALO_TOKEN not in line for line in log.read_text(encoding="utf-8").splitlines())
 
 

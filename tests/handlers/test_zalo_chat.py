@@ -62,6 +62,16 @@ async def world(
                 await zalo_channel(app).api.close()
     finally:
         await db.close()
+    assert telegram_words(zalo_api) == [], "every test: no Zalo citizen is told of Telegram"
+
+
+TELEGRAM_ONLY = ("bấm", "nút", "telegram")
+
+
+def telegram_words(emu: ZaloApiEmulator) -> list[str]:
+    """What a Zalo citizen was sent that speaks of Telegram's buttons or of Telegram."""
+    said = [sent.text or sent.caption or "" for sent in emu.sent()]
+    return [text for text in said if any(word in text.lower() for word in TELEGRAM_ONLY)]
 
 
 async def rows(config: Config, sql: str) -> list[tuple[object, ...]]:
@@ -377,3 +387,25 @@ async def rows_shown(chats: Chats) -> list[tuple[object, ...]]:
         "SELECT message_id FROM shown_options"
     ) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def test_help_menu_and_hints_speak_of_typing_on_zalo(
+    world: tuple[Chats, ZaloPhone], zalo_api: ZaloApiEmulator
+) -> None:
+    _, phone = world
+    await phone.says("/guidon")
+    await phone.says("chưa đồng ý")
+    await agree(phone)
+    assert "Xin gõ số thứ tự" in (await phone.says("/menu"))[-1].text
+    assert "Gõ /guidon" in (await phone.says("/trogiup"))[-1].text
+    await phone.says("/tracuu")
+    await phone.sends_image()
+    await phone.says("/dulieu")
+    await phone.says("/xoadulieu")
+    await phone.says("gì vậy")
+    await phone.says("2")
+    await phone.says("/thongbao")
+    await phone.says("/guidon")
+    await phone.picks("Phản ánh")
+    await phone.says("không hiểu")
+    assert len(zalo_api.sent_to(CITIZEN)) > 10
