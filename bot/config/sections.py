@@ -70,11 +70,36 @@ class CommuneConfig(_Section):
 
 
 Url = Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")]
+
+
+class _ChatPlatform(_Section):
+    """What Telegram and Zalo share: a token, polling or a webhook behind `listen`:`port`.
+
+    `secret_token` is checked by each platform's own rule, in its subclass.
+    """
+
+    token: SecretStr | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: Url | None = None
+    listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
+    secret_token: SecretStr | None = None
+
+    @field_validator("token", "webhook_url", "secret_token", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("base_url", check_fields=False)
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+
 # Telegram's rule for a webhook's secret_token, sent back in X-Telegram-Bot-Api-Secret-Token.
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-class TelegramConfig(_Section):
+class TelegramConfig(_ChatPlatform):
     """How the bot reaches Telegram, and how Telegram reaches the bot.
 
     `polling` asks Telegram for updates; `webhook` has Telegram post them to `webhook_url`
@@ -82,18 +107,8 @@ class TelegramConfig(_Section):
     `secret_token` so that nobody else can feed the bot forged updates.
     """
 
-    token: SecretStr | None = None
     base_url: Url = "https://api.telegram.org"
-    mode: Literal["polling", "webhook"] = "polling"
-    webhook_url: Url | None = None
-    listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8443
-    secret_token: SecretStr | None = None
-
-    @field_validator("token", "webhook_url", "secret_token", mode="before")
-    @classmethod
-    def _blank_is_missing(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("secret_token")
     @classmethod
@@ -102,17 +117,12 @@ class TelegramConfig(_Section):
             raise ValueError(t("config.bad_webhook_secret"))
         return value
 
-    @field_validator("base_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
-
 
 # Zalo's rule for a webhook's secret_token, sent back in X-Bot-Api-Secret-Token.
 _ZALO_SECRET = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
 
 
-class ZaloConfig(_Section):
+class ZaloConfig(_ChatPlatform):
     """How the bot reaches the Zalo Bot Platform, and how Zalo reaches the bot.
 
     Calls go to `{base_url}/bot{token}/{method}`, so a local emulator can stand in. As on
@@ -121,18 +131,8 @@ class ZaloConfig(_Section):
     """
 
     enabled: bool = False
-    token: SecretStr | None = None
     base_url: Url = "https://bot-api.zaloplatforms.com"
-    mode: Literal["polling", "webhook"] = "polling"
-    webhook_url: Url | None = None
-    listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8444
-    secret_token: SecretStr | None = None
-
-    @field_validator("token", "webhook_url", "secret_token", mode="before")
-    @classmethod
-    def _blank_is_missing(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("secret_token")
     @classmethod
@@ -140,11 +140,6 @@ class ZaloConfig(_Section):
         if value is not None and not _ZALO_SECRET.match(value.get_secret_value()):
             raise ValueError(t("config.bad_zalo_secret"))
         return value
-
-    @field_validator("base_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
 
 
 class StorageConfig(_Section):
