@@ -221,6 +221,13 @@ def test_telegram_only_sentences_are_reworded_with_their_values() -> None:
     assert reworded(plain) == plain
 
 
+def test_a_zalo_citizen_asking_their_id_is_not_told_it_is_a_telegram_one() -> None:
+    """/id answers with the local id, the one /chan takes; calling it a Telegram id misleads."""
+    answer = reworded(t("admin.your_id", id=4503599627370497))
+    assert "4503599627370497" in answer
+    assert "Telegram" not in answer
+
+
 def test_every_zalo_wording_replaces_an_existing_sentence_with_the_same_values() -> None:
     texts = catalog()
     prefix = "zalo.instead."
