@@ -9,6 +9,7 @@ import gc
 import logging
 import signal
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any, cast
@@ -49,6 +50,12 @@ from handlers.context import App, BotData, ChatData, Context, UserData
 from handlers.errors import log_disk_full
 from handlers.persistence import SqlitePersistence
 from handlers.sender import TelegramSender
+from handlers.update_order import (
+    ConfirmAfterHandled,
+    HandledBeforeConfirmed,
+    OnePersonAtATime,
+    person_of,
+)
 from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.channel import ZaloChannel, bot_user
 from handlers.zalo.inbound import CHANNEL as ZALO_CHANNEL
@@ -86,14 +93,29 @@ class DurableApplication(
     Telegram delivers an update again when the bot stops before confirming it; the update id
     is remembered once the update is handled, so a second delivery changes nothing. Drafts and
     conversation states are written after every update rather than every minute, in the
-    transaction that remembers the update, so `kill -9` loses at most the update in flight,
-    which Telegram then delivers again, and never keeps one without the other.
+    transaction that remembers the update, so `kill -9` loses at most the updates in flight,
+    which Telegram then delivers again, and never keeps one without the other. Different
+    people's updates are handled at once (handlers.update_order), so each update's transaction
+    takes only its own person's drafts and states: another's may be half-way through theirs.
     """
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
             await super().process_update(update)
             return
+        chat = update.effective_chat
+        ids = {i for i in (person_of(update), chat.id if chat else None) if i is not None}
+        self._handling.update(ids)
+        try:
+            await self._handle_once(update, ids)
+        finally:
+            for person in ids:
+                self._handling[person] -= 1
+                if not self._handling[person]:
+                    del self._handling[person]
+            self._queue.finished(update)
+
+    async def _handle_once(self, update: Update, ids: set[int]) -> None:
         channel = await update_channel(self.bot_data.services.db, update)
         if await self._updates.handled(channel, update.update_id):
             _LOGGER.info("update %s was already handled; skipped", update.update_id)
@@ -101,7 +123,7 @@ class DurableApplication(
         await super().process_update(update)
         await super().update_persistence()
         try:
-            async with self._persistence.pending() as drafts:
+            async with self._persistence.pending(lambda key: not ids.isdisjoint(key)) as drafts:
                 await self._updates.mark(channel, update.update_id, drafts)
         except sqlite3.OperationalError as error:
             # Raising here would end PTB's update loop; the bot must go on once there is room.
@@ -113,13 +135,22 @@ class DurableApplication(
             self.create_task(self.bot_data.deliverer.deliver_due())
 
     async def update_persistence(self) -> None:
-        """PTB's periodic and final runs: what they hand over is written at once."""
+        """PTB's periodic and final runs: what they hand over is written at once, but for the
+        people whose updates are being handled, which their own transactions will write."""
         await super().update_persistence()
-        await self._persistence.flush()
+        await self._persistence.flush(holding=set(self._handling))
 
     @property
     def _persistence(self) -> SqlitePersistence:
         return cast(SqlitePersistence, self.persistence)
+
+    @property
+    def _queue(self) -> HandledBeforeConfirmed:
+        return cast(HandledBeforeConfirmed, self.update_queue)
+
+    @functools.cached_property
+    def _handling(self) -> Counter[int]:
+        return Counter()
 
     @functools.cached_property
     def _updates(self) -> UpdateLog:
@@ -156,20 +187,6 @@ class Limiter(AIORateLimiter):
             return True
 
 
-class HandledBeforeConfirmed(asyncio.Queue[object]):
-    """The queue between the updater and the Application, holding the updater back.
-
-    The updater confirms the updates it fetched to Telegram with its next getUpdates; left
-    alone it polls again at once, so an update being handled when the bot is killed was
-    already confirmed and is never delivered again: the person's message is silently lost.
-    Each put here waits until the update is handled, so only handled updates are confirmed.
-    """
-
-    async def put(self, item: object) -> None:
-        await super().put(item)
-        await self.join()
-
-
 def _senders(services: Services, telegram: Sender, zalo: ZaloApi | None) -> dict[str, Sender]:
     """Each channel's sender; messages to a denouncer's pseudonym go through their own."""
     direct: dict[str, Sender] = {TELEGRAM_CHANNEL: telegram}
@@ -194,6 +211,7 @@ def build_application(
     if token is None:
         raise ValueError("a bot token is required to build the application")
     base = config.telegram.base_url
+    queue = HandledBeforeConfirmed(answer_after_handled=config.telegram.mode == "webhook")
     builder = (
         ApplicationBuilder()
         .application_class(DurableApplication)
@@ -209,7 +227,8 @@ def build_application(
             )
         )
         .persistence(SqlitePersistence(services.db, sealer(services.config)))
-        .update_queue(HandledBeforeConfirmed())
+        .update_queue(queue)
+        .concurrent_updates(OnePersonAtATime())
         # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
         # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
         # holding every other request) and retrying; the outbox must hear the 429 instead, to
@@ -224,8 +243,8 @@ def build_application(
         else None
     )
     outlet = Outlet(api, services.db, services.clock, lambda: bot_user(app)) if api else None
-    if request is not None:
-        builder = builder.get_updates_request(get_updates_request or request)
+    polls = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
+    builder = builder.get_updates_request(ConfirmAfterHandled(polls, queue))
     if outlet is not None:
         # Every call for a Zalo chat goes to Zalo; the rest to Telegram as before.
         builder = builder.request(
@@ -236,7 +255,7 @@ def build_application(
     app: App = builder.build()  # type: ignore[assignment]
     if api is not None and outlet is not None:
         app.bot_data.zalo = ZaloChannel(
-            app, services.db, services.clock, api, outlet, app.update_queue.put
+            app, services.db, services.clock, api, outlet, queue.hand_over
         )
     app.bot_data.services = services
     app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)

@@ -10,6 +10,7 @@ runs hand over.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import Set as AbstractSet
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,6 +27,11 @@ ConversationKey = tuple[int | str, ...]
 ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 Write = Callable[[aiosqlite.Connection], Awaitable[None]]
+Pick = Callable[[ConversationKey], bool]
+
+
+def _everything(key: ConversationKey) -> bool:
+    return True
 
 
 class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
@@ -74,11 +80,16 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         await self.update_user_data(user_id, {})
 
     @asynccontextmanager
-    async def pending(self) -> AsyncIterator[Write]:
-        """What was handed over and not written yet, as a write for the caller's transaction;
-        it stays pending, behind anything handed over meanwhile, if the transaction fails."""
-        users, states = self._users, self._states
-        self._users, self._states = {}, {}
+    async def pending(self, pick: Pick = _everything) -> AsyncIterator[Write]:
+        """What was handed over and not written yet, of the keys `pick` takes (a user's id
+        alone, or a conversation's key), as a write for the caller's transaction; it stays
+        pending, behind anything handed over meanwhile, if the transaction fails."""
+        users = {user: data for user, data in self._users.items() if pick((user,))}
+        states = {key: state for key, state in self._states.items() if pick(key[1])}
+        for user in users:
+            del self._users[user]
+        for key in states:
+            del self._states[key]
         deleted: set[int] = set()
 
         async def write(conn: aiosqlite.Connection) -> None:
@@ -126,9 +137,10 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
     async def refresh_bot_data(self, bot_data: BotData) -> None:
         """Bot data is not kept."""
 
-    async def flush(self) -> None:
-        """Writes what is pending in a transaction of its own."""
+    async def flush(self, holding: AbstractSet[object] = frozenset()) -> None:
+        """Writes what is pending in a transaction of its own, but for the keys holding any of
+        `holding` (people whose updates are being handled: their own transaction writes it)."""
         if not self._users and not self._states:
             return
-        async with self.pending() as write, self._db.transaction() as conn:
+        async with self.pending(holding.isdisjoint) as write, self._db.transaction() as conn:
             await write(conn)

@@ -201,3 +201,27 @@ async def test_a_deletion_rolled_back_is_made_again(restart: Restart, tmp_path: 
 
     await persistence.flush()
     assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+
+
+async def test_each_update_writes_only_its_own_persons_drafts(tmp_path: Path) -> None:
+    """Two people's updates are handled at once: the transaction of one must not carry the
+    other's half-way draft, or a crash could keep a step whose update comes again."""
+    path = tmp_path / "store.sqlite3"
+    db = await Database.open(path)
+    persistence = SqlitePersistence(db)
+    await persistence.update_user_data(11, {"draft": {"step": "content"}})
+    await persistence.update_conversation("intake", (11, 11), "content")
+    await persistence.update_user_data(22, {"draft": {"step": "kind"}})
+    await persistence.update_conversation("intake", (22, 22), "kind")
+
+    async with persistence.pending({22}.isdisjoint) as write, db.transaction() as conn:
+        await write(conn)  # everything but person 22's: as if 22's update were in flight
+    assert await raw(path, "SELECT user_id FROM conversation_data") == [(11,)]
+    assert await raw(path, "SELECT key FROM conversation_states") == [("[11, 11]",)]
+
+    await persistence.flush(holding={22})  # PTB's periodic run while 22 is still in flight
+    assert await raw(path, "SELECT user_id FROM conversation_data") == [(11,)]
+    await persistence.flush()
+    assert sorted(await raw(path, "SELECT user_id FROM conversation_data")) == [(11,), (22,)]
+    assert len(await raw(path, "SELECT key FROM conversation_states")) == 2
+    await db.close()
