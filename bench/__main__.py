@@ -26,12 +26,12 @@ import telegram
 from bench.configs import fresh
 from bench.fanout import run_fanout
 from bench.floor import run_floor
-from bench.ingest import run_ingest
+from bench.ingest import run_ingest, run_network
 from bench.scale import run_scale
 from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
-PARTS = ("floor", "ingest", "fanout", "scale")
+PARTS = ("floor", "ingest", "network", "fanout", "scale")
 
 
 def machine(load_at_start: tuple[float, float, float]) -> dict[str, Any]:
@@ -77,6 +77,10 @@ async def run(sizes: Sizes, parts: list[str], work: Path) -> dict[str, Any]:
             results["ingest_paced"] = await run_ingest(
                 fresh(work / "paced"), sizes.paced_citizens, paced=True
             )
+    if "network" in parts:
+        results["network"] = await run_network(
+            work / "network", sizes.network_citizens, sizes.round_trip_ms / 1000
+        )
     if "fanout" in parts:
         results["fanout"] = await run_fanout(
             fresh(work / "fanout"), sizes.notices, sizes.recipients, sizes.emulator_limit
@@ -94,6 +98,11 @@ def table(results: dict[str, Any]) -> str:
         mark = "yes" if row["met"] else "NO"
         lines.append(f"{row['target']:<26} {row['goal']:>10} {row['value']:>12g}  {mark}")
     lines.append("")
+    for name, run in results.get("network", {}).items():
+        lines.append(
+            f"network, {run['citizens']} citizens, {run['round_trip_ms']} ms a call, {name}: "
+            f"{run['updates_per_second']:g} updates/s, wait p99 {run['latency']['p99_ms']:g} ms"
+        )
     failed = [name for name, held in results["invariants"].items() if not held]
     lines.append(
         f"invariants: {len(results['invariants']) - len(failed)} held"

@@ -8,9 +8,13 @@ is forgotten once read, so memory stays flat over tens of thousands of updates.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
+import time
 from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
 from typing import Any
 
 from telegram import Update
@@ -27,8 +31,9 @@ _UPDATE_IDS = itertools.count(2_000_000_000)
 class Recorder(OfflineRequest):
     """The offline Bot API, keeping per chat what was sent to it and its latest buttons."""
 
-    def __init__(self) -> None:
+    def __init__(self, round_trip: float = 0.0) -> None:
         super().__init__()
+        self.round_trip = round_trip  # seconds each call takes to reach Telegram and back
         self.texts: dict[int, list[str]] = defaultdict(list)
         self.buttons: dict[int, list[tuple[str, str]]] = {}
         self.documents: Counter[int] = Counter()
@@ -44,6 +49,8 @@ class Recorder(OfflineRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if self.round_trip:
+            await asyncio.sleep(self.round_trip)
         answer = await super().do_request(url, method, request_data)
         call = self.calls.pop()
         if call.method in SENDS:
@@ -64,19 +71,54 @@ class Recorder(OfflineRequest):
 
 class Crowd(Chats):
     """`Chats` whose every update is timed, and whose deliveries the Application itself starts
-    (a running DurableApplication sends what an update queued right after it)."""
+    (a running DurableApplication sends what an update queued right after it).
+
+    Each update goes straight to `process_update`, one after another, but for those said inside
+    `polled`, which arrive as one batch of polling.
+    """
 
     def __init__(self, app: Any, request: Recorder) -> None:
         super().__init__(app, request)
         self.recorder = request
         self.stopwatch = Stopwatch()
+        self._batch: list[Update] | None = None
 
     async def deliver(self, payload: dict[str, Any], update_id: int | None = None) -> list[Call]:
         data = {"update_id": update_id or next(_UPDATE_IDS), **payload}
         update = Update.de_json(data, self.app.bot)
+        if self._batch is not None:
+            self._batch.append(update)
+            return []
         with self.stopwatch.timed():
             await self.app.process_update(update)
         return []
+
+    @contextlib.asynccontextmanager
+    async def polled(self, *, at_once: bool) -> AsyncIterator[None]:
+        """The updates said inside arrive as one batch of polling, each timed from the poll to
+        its end: the person's wait behind the others included. `at_once`: through the bot's
+        own queue, different people at once, as it runs; otherwise one after another, as
+        python-telegram-bot handles updates by default. The block ends once all are handled,
+        as the next poll would."""
+        self._batch = []
+        try:
+            yield
+        finally:
+            batch, self._batch = self._batch, None
+        queue = self.app.update_queue
+        polled = time.perf_counter()
+        if not at_once:
+            for update in batch:
+                await self.app.process_update(update)
+                self.stopwatch.samples.append(time.perf_counter() - polled)
+            return
+        for update in batch:
+            await queue.put(update)
+        await asyncio.gather(*(self._until_handled(queue, update, polled) for update in batch))
+
+    async def _until_handled(self, queue: Any, update: Update, polled: float) -> None:
+        await queue.handled(update)
+        self.stopwatch.samples.append(time.perf_counter() - polled)
 
     async def tap(self, user_id: int, label: str) -> list[Call]:
         shown = self.recorder.buttons.get(user_id, [])

@@ -2,8 +2,12 @@
 
 Every citizen goes through the whole conversation (10 updates: /start, consent, the menu, kind,
 category, content, no photo, no place, no contact, send). The citizens are interleaved step by
-step, so all of them have a draft open at once, and the updates are handled one after another,
-as the Application's own loop handles what polling brings (it processes no two at once).
+step, so all of them have a draft open at once. The updates are handed to `process_update` one
+after another, as the floor's are, so the two compare the work per update.
+
+The bot itself handles different people's updates at once (handlers.update_order): that gains
+nothing when Bot API calls cost no time, as here, and much over a real network, where each call
+waits for its round trip; `run_network` measures that.
 
 Two ways: `paced`, the bot as deployed, whose AIORateLimiter keeps every request (replies
 included) under Telegram's 30 a second, so the run measures that limit more than the bot; and
@@ -21,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.configs import write_config
+from bench.configs import fresh, write_config
 from bench.crowd import Crowd, Recorder, unpaced
 from bench.stats import latency
 from bot.app import build_application
@@ -36,6 +40,7 @@ from tests.support.clock import FakeTimer
 FIRST_CITIZEN = 40_000_001
 RECEIPT = "Đã gửi đơn thành công"
 STEPS = 10
+POLL_BATCH = 100  # the most one getUpdates returns
 
 
 async def _file_case(crowd: Crowd, user: int, step: int) -> None:
@@ -65,14 +70,26 @@ async def _count(db: Database, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-async def run_ingest(folder: Path, citizens: int, *, paced: bool = False) -> dict[str, Any]:
+async def run_ingest(
+    folder: Path,
+    citizens: int,
+    *,
+    paced: bool = False,
+    batch: int | None = None,
+    at_once: bool = True,
+    round_trip: float = 0.0,
+) -> dict[str, Any]:
+    """Updates go to `process_update` one by one, as the floor's do; with `batch`, that many
+    citizens' updates at a time arrive as one batch of polling, handled through the bot's own
+    queue (different people at once) or, not `at_once`, one after another as PTB does by
+    default. `round_trip`: the seconds each Bot API call takes."""
     config = load_config(write_config(folder))
     db = await Database.open(config.storage.path)
     users = range(FIRST_CITIZEN, FIRST_CITIZEN + citizens)
     try:
         services = Services(config=config, db=db, clock=SystemClock())
         await sync_from_config(db, services.clock, config, CHANNEL)
-        request = Recorder()
+        request = Recorder(round_trip)
         limiter = None if paced else unpaced()
         app = build_application(services, request=request, timer=FakeTimer(), rate_limiter=limiter)
         async with app:
@@ -80,8 +97,14 @@ async def run_ingest(folder: Path, citizens: int, *, paced: bool = False) -> dic
             crowd = Crowd(app, request)
             start = time.perf_counter()
             for step in range(STEPS):
-                for user in users:
-                    await _file_case(crowd, user, step)
+                if batch is None:
+                    for user in users:
+                        await _file_case(crowd, user, step)
+                    continue
+                for first in range(0, citizens, batch):
+                    async with crowd.polled(at_once=at_once):
+                        for user in users[first : first + batch]:
+                            await _file_case(crowd, user, step)
             elapsed = time.perf_counter() - start
             await app.stop()  # waits for the deliveries the updates started
             while await app.bot_data.deliverer.deliver_due():
@@ -99,6 +122,9 @@ async def run_ingest(folder: Path, citizens: int, *, paced: bool = False) -> dic
     return {
         "citizens": citizens,
         "paced": paced,
+        "batch": batch,
+        "at_once": at_once,
+        "round_trip_ms": round(round_trip * 1000),
         "updates": crowd.updates,
         "seconds": round(elapsed, 3),
         "updates_per_second": round(crowd.updates / elapsed, 1),
@@ -112,3 +138,20 @@ async def run_ingest(folder: Path, citizens: int, *, paced: bool = False) -> dic
             "outbox_drained": pending == 0 and failed == 0,
         },
     }
+
+
+async def run_network(folder: Path, citizens: int, round_trip: float) -> dict[str, Any]:
+    """Citizens filing at once, as deployed (Telegram's pace), with every Bot API call taking
+    `round_trip`: handled one after another, each waits for everyone's round trips before it;
+    handled as the bot does, different people at once, it waits for its own."""
+    runs = {}
+    for name, at_once in (("one_by_one", False), ("at_once", True)):
+        runs[name] = await run_ingest(
+            fresh(folder / name),
+            citizens,
+            paced=True,
+            batch=POLL_BATCH,
+            at_once=at_once,
+            round_trip=round_trip,
+        )
+    return runs

@@ -11,6 +11,8 @@ class Sizes:
     floor_people: int
     ingest_citizens: int  # 10 updates each
     paced_citizens: int  # 0: no run with Telegram's pace
+    network_citizens: int  # filing at once over a network with round trips
+    round_trip_ms: int  # what each Bot API call takes there
     notices: int
     recipients: int
     emulator_limit: float  # messages a second
@@ -24,6 +26,8 @@ FULL = Sizes(
     floor_people=1_000,
     ingest_citizens=1_000,
     paced_citizens=100,
+    network_citizens=30,
+    round_trip_ms=100,
     notices=10_000,
     recipients=2_000,
     emulator_limit=30,
@@ -37,6 +41,8 @@ SMALL = Sizes(
     floor_people=200,
     ingest_citizens=200,
     paced_citizens=0,
+    network_citizens=5,
+    round_trip_ms=5,
     notices=150,
     recipients=50,
     emulator_limit=30,

@@ -32,6 +32,8 @@ def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -
     assert results["floor"]["updates"] == 2_000
     assert results["ingest"]["updates"] == 2_000
     assert results["ingest"]["citizens"] == 200
+    for run in ("one_by_one", "at_once"):
+        assert results["network"][run]["updates"] == 50, run  # 5 citizens filing in polls
     fanout = results["fanout"]
     assert (fanout["notices"], fanout["duplicates"], fanout["lost"]) == (150, 0, 0)
     assert results["scale"]["cases"] == 10_000
