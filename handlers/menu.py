@@ -52,7 +52,7 @@ async def start(update: Update, context: Context) -> None:
     if officer is not None:
         # Cards sent before the officer first opened the bot could not be delivered: say what
         # is waiting, so nothing depends on those messages.
-        waiting = len(await case_views.work_of(context.services.db, officer))
+        waiting = (await case_views.work_of(context.services.db, officer, shown=1)).total
         parts = [t("staff.greeting", name=officer.name), t("staff.waiting", count=waiting)]
         triage = context.services.config.routing.triage_department
         await message.reply_text("\n\n".join([*parts, staff_help(officer, triage)]))

@@ -101,11 +101,11 @@ async def my_work(update: Update, context: Context) -> None:
     if desk is None:
         return
     officer, message = desk
-    cases = await case_views.work_of(context.services.db, officer)
-    if not cases:
+    work = await case_views.work_of(context.services.db, officer)
+    if not work.total:
         await message.reply_text(t("officer.no_work"))
         return
-    lines = [t("officer.work_title", count=len(cases))]
+    lines = [t("officer.work_title", count=work.total)]
     lines += [
         t(
             "officer.work_line",
@@ -114,11 +114,11 @@ async def my_work(update: Update, context: Context) -> None:
             status=t(f"status.{c.status.value}"),
             due=c.due_on.strftime("%d/%m/%Y") if c.due_on else t("summary.none"),
         )
-        for c in cases[:30]
+        for c in work.urgent
     ]
     rows = [
         [InlineKeyboardButton(c.code, callback_data=f"{case_ref(CASE_REF, c)}|open")]
-        for c in cases[:30]
+        for c in work.urgent
     ]
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 

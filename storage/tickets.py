@@ -221,15 +221,22 @@ async def update(
     )
 
 
-async def open_for_assignee(conn: aiosqlite.Connection, person_id: int) -> list[Ticket]:
-    """An officer's open cases, the most urgent first: earliest due date, then oldest."""
+async def open_for_assignee(
+    conn: aiosqlite.Connection, person_id: int, limit: int
+) -> tuple[int, list[Ticket]]:
+    """How many open cases an officer has, and the `limit` most urgent (earliest due date, then
+    oldest), in one trip: an officer may hold hundreds, and a message shows a few dozen."""
     marks = ",".join("?" * len(OPEN_STATUSES))
-    async with conn.execute(
-        f"SELECT * FROM tickets WHERE assignee_id = ? AND status IN ({marks}) "  # noqa: S608
-        "ORDER BY due_on IS NULL, due_on, created_at",
-        (person_id, *OPEN_STATUSES),
-    ) as cursor:
-        return [_ticket(row) async for row in cursor]
+    rows = list(
+        await conn.execute_fetchall(
+            f"SELECT *, count(*) OVER () AS open_count FROM tickets "  # noqa: S608
+            f"WHERE assignee_id = ? AND status IN ({marks}) "
+            "ORDER BY due_on IS NULL, due_on, created_at, id LIMIT ?",
+            (person_id, *OPEN_STATUSES, limit),
+        )
+    )
+    cases = [_ticket(row) for row in rows]
+    return (rows[0]["open_count"] if cases else 0), cases
 
 
 async def waiting_for_citizen(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket, TicketEvent
@@ -13,10 +14,20 @@ from storage import events, tickets
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
+WORK_SHOWN = 30  # cases listed by /viec, each with its button: more would not fit one message
 
 
-async def work_of(db: Database, officer: Officer) -> list[Ticket]:
-    return await tickets.open_for_assignee(db.reader, officer.person_id)
+@dataclass(frozen=True, slots=True)
+class Work:
+    """An officer's open cases: how many, and the most urgent of them."""
+
+    total: int
+    urgent: list[Ticket]
+
+
+async def work_of(db: Database, officer: Officer, shown: int = WORK_SHOWN) -> Work:
+    total, urgent = await tickets.open_for_assignee(db.reader, officer.person_id, shown)
+    return Work(total, urgent)
 
 
 async def case_for(db: Database, who: Actor, code: str) -> tuple[Ticket, list[TicketEvent]]:

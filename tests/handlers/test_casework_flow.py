@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.config import Config
+from bot.services.case_views import WORK_SHOWN
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.support.chat import Chats, buttons
 from tests.support.offline import Call
@@ -186,6 +187,22 @@ async def test_officer_commands(chats: Chats) -> None:
     assert "không có quyền xem" in str(hidden[-1].params["text"])
     citizen = await chats.say(CITIZEN, "/viec")
     assert "dành cho cán bộ" in str(citizen[-1].params["text"])
+
+
+async def test_an_officer_with_many_cases_sees_how_many_and_the_most_urgent(
+    chats: Chats, config: Config
+) -> None:
+    codes = []
+    for n in range(WORK_SHOWN + 5):
+        citizen = 81_000 + n
+        await agree(chats, citizen)
+        codes.append(await file_feedback(chats, citizen, f"Rác thải đổ trộm ở ngõ {n}, thôn Đông."))
+    work = (await chats.say(ECONOMY, "/viec"))[-1]
+    assert f"({WORK_SHOWN + 5})" in str(work.params["text"])
+    # Filed at the same moment, so due the same day: in the order they were filed.
+    assert [label for label, _ in buttons(work)] == codes[:WORK_SHOWN]
+    greeting = (await chats.say(ECONOMY, "/start"))[-1]
+    assert str(WORK_SHOWN + 5) in str(greeting.params["text"])
 
 
 async def test_denouncer_identity_reaches_only_leaders(chats: Chats, config: Config) -> None:
