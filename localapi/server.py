@@ -13,7 +13,6 @@ import contextlib
 import copy
 import json
 import re
-import socket
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -27,6 +26,7 @@ from localapi.files import FileStore, UploadedFile
 from localapi.formatting import formatted
 from localapi.messages import Chats, inline_markup
 from localapi.ratelimit import FloodLimit
+from localapi.serving import serve
 from localapi.updates import UpdateQueue
 from localapi.users import People
 from localapi.zalo import ZaloApiEmulator
@@ -126,17 +126,8 @@ class BotApiEmulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         webchat.add_routes(app, self)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        # handler_cancellation: a long poll whose client went away must not linger.
-        # A short shutdown_timeout: the web chat's live streams never end by themselves.
-        self._runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        await web.SockSite(self._runner, sock).start()
-        self._address = (host, sock.getsockname()[1])
+        self._runner, taken = await serve(app, host, port)
+        self._address = (host, taken)
         self.base_url = f"http://{host}:{self._address[1]}"
 
     async def stop(self) -> None:

@@ -14,7 +14,6 @@ import asyncio
 import copy
 import json
 import secrets
-import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from aiohttp import web
 from bot.texts import t
 from localapi.errors import JSON, ApiError
 from localapi.ratelimit import FloodLimit
+from localapi.serving import serve
 from localapi.zalo.events import EventQueue
 from localapi.zalo.media import MediaStore
 from localapi.zalo.webhook import WebhookPusher
@@ -133,16 +133,8 @@ class ZaloApiEmulator:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        # handler_cancellation: a long poll whose client went away must not linger.
-        self._runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        await web.SockSite(self._runner, sock).start()
-        self._address = (host, sock.getsockname()[1])
+        self._runner, taken = await serve(app, host, port)
+        self._address = (host, taken)
         self.base_url = f"http://{host}:{self._address[1]}"
         self.events.reopen()
         if self.webhook.url:  # back after go_offline(): keep pushing
