@@ -21,7 +21,9 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
+
+from handlers.passing_request import PassingRequest
 
 # Several times a getUpdates batch (100) and Telegram's webhook connections (40), so that one
 # person's queued updates, waiting for their turn, never keep others from being handled.
@@ -110,35 +112,16 @@ class HandledBeforeConfirmed(asyncio.Queue[object]):
             await asyncio.wait(waiting)
 
 
-class ConfirmAfterHandled(BaseRequest):
+class ConfirmAfterHandled(PassingRequest):
     """The request getUpdates goes through: each poll waits until the last one's updates are
     handled, since its offset confirms them to Telegram."""
 
     def __init__(self, inner: BaseRequest, queue: HandledBeforeConfirmed) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._queue = queue
 
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
-
     async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+        self, url: str, method: str, *args: Any, **kwargs: Any
     ) -> tuple[int, bytes]:
         await self._queue.all_handled()
-        return await self._inner.do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
+        return await super().do_request(url, method, *args, **kwargs)

@@ -38,6 +38,7 @@ from bot.domain.chats import Keyboard, ShownOptions, is_local_id
 from bot.domain.choices import normalize
 from bot.services import chats
 from bot.texts import t
+from handlers.passing_request import PassingRequest
 from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.inbound import CALLBACK_PREFIX
 from handlers.zalo.numbered import numbered, options_of, removes_keyboard
@@ -250,45 +251,25 @@ def _instead_of_file(endpoint: str, params: JSON) -> str:
     return f"{caption}\n\n{note}" if caption else note
 
 
-class ZaloRoute(BaseRequest):
+class ZaloRoute(PassingRequest):
     """The bot's request object: Zalo chats' calls to the Outlet, every other call unchanged."""
 
     def __init__(self, inner: BaseRequest, outlet: Outlet) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._outlet = outlet
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
 
     async def do_request(
         self,
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+        *args: Any,
+        **kwargs: Any,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
         params: JSON = dict(request_data.parameters) if request_data else {}
         local = local_chat(endpoint, params)
         if local is None:
-            return await self._inner.do_request(
-                url,
-                method,
-                request_data,
-                read_timeout=read_timeout,
-                write_timeout=write_timeout,
-                connect_timeout=connect_timeout,
-                pool_timeout=pool_timeout,
-            )
+            return await super().do_request(url, method, request_data, *args, **kwargs)
         status, body = await self._outlet.handle(endpoint, local, params)
         return status, json.dumps(body, ensure_ascii=False).encode()
