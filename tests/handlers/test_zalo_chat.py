@@ -190,7 +190,7 @@ async def test_long_texts_are_split_with_the_choices_on_the_last_part(
 ) -> None:
     chats, phone = world
     await agree(phone)
-    local = int(str((await rows_of(chats))[0][0]))
+    local = int(str((await read(chats, LINKS))[0][0]))
     lines = "\n".join(f"Dòng {n}: " + "nội dung dài " * 10 for n in range(60))
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("1. Có", callback_data="x|yes")]])
     seen = len(phone.emu.sent_to(CITIZEN))
@@ -203,10 +203,13 @@ async def test_long_texts_are_split_with_the_choices_on_the_last_part(
     assert "\n".join(p.text for p in parts).startswith("Dòng 0:")
 
 
-async def rows_of(chats: Chats) -> list[tuple[object, ...]]:
-    async with chats.app.bot_data.services.db.reader.execute(
-        "SELECT local_id FROM chat_links"
-    ) as cursor:
+LINKS = "SELECT local_id FROM chat_links"
+SHOWN = "SELECT message_id FROM shown_options"
+
+
+async def read(chats: Chats, sql: str) -> list[tuple[object, ...]]:
+    """Rows as the running bot's own database reader sees them."""
+    async with chats.app.bot_data.services.db.reader.execute(sql) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
 
 
@@ -215,7 +218,7 @@ async def test_an_admin_bans_a_zalo_citizen_by_the_id_the_bot_knows_them_by(
 ) -> None:
     chats, phone = world
     await agree(phone)
-    [(local,)] = await rows_of(chats)
+    [(local,)] = await read(chats, LINKS)
     done = await chats.say(CHAIRMAN, f"/chan {local} Quấy rối")
     assert str(local) in str(done[-1].params["text"])
     [(channel, external_id)] = await rows(zalo_config, "SELECT channel, external_id FROM bans")
@@ -290,7 +293,7 @@ async def test_a_zalo_citizen_is_banned_by_the_code_of_their_case(
     assert await rows(zalo_config, "SELECT channel, external_id FROM bans") == [("zalo", CITIZEN)]
     assert len(await phone.says("alo")) == 1
     assert await phone.says("/tracuu") == []
-    [(local,)] = await rows_of(chats)
+    [(local,)] = await read(chats, LINKS)
     listed = str((await chats.say(CHAIRMAN, "/chan"))[-1].params["text"])
     assert f"• {local} · Zalo · hồ sơ {code} ·" in listed
 
@@ -337,7 +340,7 @@ async def test_a_zalo_citizen_erases_their_data_and_the_office_completes_it(
 async def test_what_zalo_cannot_show_is_said_in_words(world: tuple[Chats, ZaloPhone]) -> None:
     chats, phone = world
     await agree(phone)
-    [(local,)] = await rows_of(chats)
+    [(local,)] = await read(chats, LINKS)
     chat = int(str(local))
     bot = chats.app.bot
     seen = len(phone.emu.sent_to(CITIZEN))
@@ -360,7 +363,7 @@ async def test_edits_send_a_new_message_only_when_something_changed(
 ) -> None:
     chats, phone = world
     await agree(phone)
-    [(local,)] = await rows_of(chats)
+    [(local,)] = await read(chats, LINKS)
     chat = int(str(local))
     bot = chats.app.bot
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("1. Có", callback_data="x|yes")]])
@@ -372,21 +375,14 @@ async def test_edits_send_a_new_message_only_when_something_changed(
     assert len(phone.emu.sent_to(CITIZEN)) == seen, "the same words are not sent again"
     await bot.edit_message_text("Đã xác nhận.", chat, shown.message_id)
     assert phone.last() == "Đã xác nhận."
-    assert await rows_shown(chats) == [], "the edit took the choices away"
+    assert await read(chats, SHOWN) == [], "the edit took the choices away"
     again = await bot.send_message(chat, "Chọn lại?", reply_markup=markup)
     await bot.edit_message_reply_markup(chat, shown.message_id, reply_markup=None)
-    assert await rows_shown(chats) == [(again.message_id,)], "another message's choices stay"
+    assert await read(chats, SHOWN) == [(again.message_id,)], "another message's choices stay"
     await bot.delete_message(chat, again.message_id)
-    assert await rows_shown(chats) == []
+    assert await read(chats, SHOWN) == []
     await bot.answer_callback_query(f"zalo-{chat}-9", text="Đã nhận.")
     assert phone.last() == "Đã nhận."
-
-
-async def rows_shown(chats: Chats) -> list[tuple[object, ...]]:
-    async with chats.app.bot_data.services.db.reader.execute(
-        "SELECT message_id FROM shown_options"
-    ) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
 
 
 async def test_help_menu_and_hints_speak_of_typing_on_zalo(
