@@ -9,7 +9,6 @@ import gc
 import logging
 import signal
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any, cast
@@ -103,19 +102,14 @@ class DurableApplication(
         if not isinstance(update, Update):
             await super().process_update(update)
             return
-        chat = update.effective_chat
-        ids = {i for i in (person_of(update), chat.id if chat else None) if i is not None}
-        self._handling.update(ids)
         try:
-            await self._handle_once(update, ids)
+            await self._handle_once(update)
         finally:
-            for person in ids:
-                self._handling[person] -= 1
-                if not self._handling[person]:
-                    del self._handling[person]
             self._queue.finished(update)
 
-    async def _handle_once(self, update: Update, ids: set[int]) -> None:
+    async def _handle_once(self, update: Update) -> None:
+        chat = update.effective_chat
+        ids = {person_of(update), chat.id if chat else None} - {None}
         channel = await update_channel(self.bot_data.services.db, update)
         if await self._updates.handled(channel, update.update_id):
             _LOGGER.info("update %s was already handled; skipped", update.update_id)
@@ -138,7 +132,7 @@ class DurableApplication(
         """PTB's periodic and final runs: what they hand over is written at once, but for the
         people whose updates are being handled, which their own transactions will write."""
         await super().update_persistence()
-        await self._persistence.flush(holding=set(self._handling))
+        await self._persistence.flush(holding=self._processor.people)
 
     @property
     def _persistence(self) -> SqlitePersistence:
@@ -148,9 +142,9 @@ class DurableApplication(
     def _queue(self) -> HandledBeforeConfirmed:
         return cast(HandledBeforeConfirmed, self.update_queue)
 
-    @functools.cached_property
-    def _handling(self) -> Counter[int]:
-        return Counter()
+    @property
+    def _processor(self) -> OnePersonAtATime:
+        return cast(OnePersonAtATime, self.update_processor)
 
     @functools.cached_property
     def _updates(self) -> UpdateLog:

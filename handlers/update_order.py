@@ -1,11 +1,11 @@
 """The order in which updates are handled, and when they are confirmed to Telegram.
 
 Handled strictly one after another, as python-telegram-bot does by default, every person waits
-for every other person's round trips to Telegram: a tap costs three Bot API calls, ~0.1-0.3 s
-each from a commune to Telegram's servers, so a burst of fifty citizens would wait tens of
-seconds for an answer. Different people's updates are therefore handled at once; one person's
-still one after another, in the order they came, since each step of a conversation depends on
-the one before.
+for every other person's round trips to Telegram (a tap costs three Bot API calls): with 100 ms
+a call, thirty citizens filing at once waited up to 9 s for each answer (BENCHMARKS.md, the
+network part). Different people's updates are therefore handled at once; one person's still
+one after another, in the order they came, since each step of a conversation depends on the
+one before.
 
 And nothing is confirmed before it is handled: Telegram takes the offset of the next getUpdates
 (or the answer to its webhook post) as confirmation, and never delivers a confirmed update
@@ -58,6 +58,11 @@ class OnePersonAtATime(BaseUpdateProcessor):
             self._queued[person] -= 1
             if not self._queued[person]:
                 del self._queued[person], self._turns[person]
+
+    @property
+    def people(self) -> frozenset[int | None]:
+        """Whose updates are being handled or wait for their turn."""
+        return frozenset(self._queued)
 
     async def initialize(self) -> None:
         """Nothing to set up: turns are made as people write."""
