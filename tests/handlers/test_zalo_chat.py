@@ -87,13 +87,24 @@ async def agree(phone: ZaloPhone) -> None:
     await phone.picks("Đồng ý")
 
 
+async def opens_form(phone: ZaloPhone, kind: str) -> None:
+    """Agree, then start a case of `kind` by numbers: the first steps of every filing here."""
+    await agree(phone)
+    await phone.picks("Gửi phản ánh")
+    await phone.picks(kind)
+
+
+async def sends(phone: ZaloPhone) -> str:
+    """Pick "Gửi" on the read-back; the code from the receipt."""
+    receipt = await phone.picks("Gửi")
+    return receipt[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+
+
 async def test_a_zalo_citizen_files_by_numbers_and_a_telegram_officer_resolves(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:
     chats, phone = world
-    await agree(phone)
-    await phone.picks("Gửi phản ánh")
-    await phone.picks("Phản ánh")
+    await opens_form(phone, "Phản ánh")
     await phone.says("moi truong")
     await phone.says("Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.")
     got = await phone.sends_image()
@@ -104,8 +115,7 @@ async def test_a_zalo_citizen_files_by_numbers_and_a_telegram_officer_resolves(
     assert "📍" not in place, "no location button on Zalo"
     await phone.says("Bờ kênh thôn Đông")
     await phone.picks("Không cần")
-    receipt = await phone.picks("Gửi")
-    code = receipt[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+    code = await sends(phone)
 
     card = [c for c in chats.request.calls if c.params.get("chat_id") == ECONOMY]
     photos = [c for c in card if c.method == "sendPhoto"]
@@ -175,9 +185,7 @@ async def test_stickers_and_unsupported_are_answered_and_the_draft_kept(
     world: tuple[Chats, ZaloPhone],
 ) -> None:
     _, phone = world
-    await agree(phone)
-    await phone.picks("Gửi phản ánh")
-    await phone.picks("Kiến nghị")
+    await opens_form(phone, "Kiến nghị")
     for act in (phone.sends_sticker, phone.sends_unsupported):
         answer = await act()
         assert answer, "every message gets an answer"
@@ -239,17 +247,14 @@ OFFICE = 100000002  # officer, reception, Văn phòng: completes erasures
 
 async def denounce(phone: ZaloPhone) -> str:
     """A tố cáo filed on Zalo by numbers, with the identity the law asks for; its code."""
-    await agree(phone)
-    await phone.picks("Gửi phản ánh")
-    await phone.picks("Tố cáo")
+    await opens_form(phone, "Tố cáo")
     await phone.picks("Đất đai")
     await phone.says("Ông trưởng thôn X thu tiền làm đường của các hộ nhưng không nộp về xã.")
     await phone.picks("Không có ảnh")
     await phone.picks("Bỏ qua")
     for answer in ("Đinh Thị Kín", "0961234567", "Xóm Trại Mật, thôn Bắc"):
         await phone.says(answer)
-    receipt = await phone.picks("Gửi")
-    return receipt[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+    return await sends(phone)
 
 
 async def test_a_sealed_zalo_denouncer_is_banned_by_case_code_and_ignored_on_zalo(
@@ -279,15 +284,13 @@ async def test_a_zalo_citizen_is_banned_by_the_code_of_their_case(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:
     chats, phone = world
-    await agree(phone)
-    await phone.picks("Gửi phản ánh")
-    await phone.picks("Phản ánh")
+    await opens_form(phone, "Phản ánh")
     await phone.says("moi truong")
     await phone.says("Đèn đường thôn Đông hỏng đã hai tuần, buổi tối rất tối.")
     await phone.picks("Không có ảnh")
     await phone.picks("Bỏ qua")
     await phone.picks("Không cần")
-    code = (await phone.picks("Gửi"))[-1].text.split("Mã hồ sơ: ")[1].split()[0]
+    code = await sends(phone)
     done = str((await chats.say(CHAIRMAN, f"/chan {code} Quấy rối"))[-1].params["text"])
     assert done == t("bans.done_case", code=code, channel="Zalo", reason="Quấy rối")
     assert await rows(zalo_config, "SELECT channel, external_id FROM bans") == [("zalo", CITIZEN)]
@@ -318,9 +321,7 @@ async def test_a_zalo_citizen_erases_their_data_and_the_office_completes_it(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:
     chats, phone = world
-    await agree(phone)
-    await phone.picks("Gửi phản ánh")
-    await phone.picks("Phản ánh")
+    await opens_form(phone, "Phản ánh")
     asked = await phone.says("/xoadulieu")
     assert "tài khoản Zalo" in asked[-1].text
     filed = await phone.picks("Xác nhận xóa dữ liệu")
