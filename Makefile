@@ -3,21 +3,28 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 # The browser tests drive Debian's Chromium; Playwright downloads no browser of its own.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint typecheck format clean
+.PHONY: run test bench lint format clean lock
 
-$(STAMP): pyproject.toml
+# Every install takes the exact versions of constraints.txt; `make run` gets the runtime packages
+# only, the checks add the dev tools on top.
+$(RUNTIME): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(STAMP): $(RUNTIME)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
 
 # Without config.toml or without a token, `nghe-dan` says so and runs the local demo instead.
-run: $(STAMP)
+run: $(RUNTIME)
 	$(BIN)/nghe-dan run --config config.toml --demo-without-token
 
 lint: $(STAMP)
@@ -40,6 +47,16 @@ bench: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Newest versions within pyproject's ranges, resolved in a throw-away venv, written to constraints.txt.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ sed -n '1,2p' constraints.txt; .lock-venv/bin/pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
