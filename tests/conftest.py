@@ -48,6 +48,17 @@ SECRET_KEY = "lUq0cO0v9nO6m4aHIgY1xS2V7q0u8m1kQZ9t1P0pV4M="
 ENVIRON = {TOKEN_ENV: TOKEN, SECRET_KEY_ENV: SECRET_KEY}
 
 
+# Real processes, the browser, the benchmark and the property searches: `pytest -m "not slow"`
+# leaves them out for a quick loop while editing; `make test` runs everything.
+SLOW = ("tests/e2e/", "tests/test_bench.py", "tests/handlers/test_properties.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(ROOT).as_posix().startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def config_path(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
