@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,9 @@ import aiosqlite
 _LOGGER = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+# Seconds between tries to empty the write-ahead log after an erasure: a reader holds the log
+# for milliseconds, so the first tries come quickly; the last about two minutes after the first.
+WAL_PURGE_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 
 
 class DatabaseError(Exception):
@@ -71,7 +74,8 @@ async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connecti
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA foreign_keys = ON")
-    # Erased personal data is overwritten on disk, not merely unlinked from its page.
+    # Erased personal data is overwritten in the database file, not merely unlinked from its
+    # page, and freed pages are zeroed; the write-ahead log is emptied by `purge_wal`.
     await conn.execute("PRAGMA secure_delete = ON")
     return conn
 
@@ -104,6 +108,7 @@ class Database:
         self._writer = writer
         self.reader = reader
         self._write_lock = asyncio.Lock()
+        self._purges: set[asyncio.Task[bool]] = set()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -122,6 +127,11 @@ class Database:
         return cls(writer, reader)
 
     async def close(self) -> None:
+        # A purge still waiting is not needed: closing the last connection checkpoints the
+        # write-ahead log into the database file and removes it.
+        for purge in self._purges:
+            purge.cancel()
+        await self.purged()
         await self.reader.close()
         async with self._write_lock:
             await self._writer.close()
@@ -138,3 +148,48 @@ class Database:
                 await self._writer.rollback()
                 raise
             await self._writer.commit()
+
+    async def _empty_wal(self) -> bool:
+        """One try at copying the write-ahead log into the database file and cutting it to
+        zero bytes. It never waits for readers (that would hold every write up): while one
+        still reads from the log it fails, and the log stays as it was."""
+        async with self._write_lock:
+            await self._writer.execute("PRAGMA busy_timeout = 0")
+            try:
+                async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    row = await cursor.fetchone()
+            finally:
+                await self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return row is not None and row[0] == 0
+
+    async def purge_wal(
+        self,
+        delays: Sequence[float] = WAL_PURGE_DELAYS,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> bool:
+        """Leave no copy of erased data in the write-ahead log, which keeps the old versions
+        of the pages it wrote (`secure_delete` overwrites them in the database file only)
+        until a checkpoint empties it. Tried at once, then after each of `delays`; whether it
+        was emptied."""
+        for attempt, delay in enumerate((0.0, *delays), start=1):
+            if delay:
+                await sleep(delay)
+            if await self._empty_wal():
+                _LOGGER.info("write-ahead log emptied (try %s)", attempt)
+                return True
+        _LOGGER.warning(
+            "write-ahead log still in use by a reader after %s tries: erased data may stay in "
+            "it until the next checkpoint or restart",
+            len(delays) + 1,
+        )
+        return False
+
+    async def purged(self) -> None:
+        """Wait for the purges started so far to end, emptied, given up or cancelled."""
+        await asyncio.gather(*self._purges, return_exceptions=True)
+
+    def purge_wal_soon(self) -> None:
+        """`purge_wal` in the background, so the erasure that asks for it does not wait."""
+        purge = asyncio.get_running_loop().create_task(self.purge_wal())
+        self._purges.add(purge)
+        purge.add_done_callback(self._purges.discard)

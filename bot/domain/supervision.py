@@ -16,7 +16,7 @@ class Watched:
     restricted: bool
     reopened: int  # how often it came back after being closed
     # The citizen's names as the commune knows them (Telegram's, the one they gave), to be
-    # masked wherever they typed them into the content.
+    # masked wherever they typed them into the content (as whole phrases: `redaction`).
     personal: tuple[str, ...] = ()
 
 

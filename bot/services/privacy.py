@@ -7,7 +7,8 @@ text of the matter itself) and removes what identifies the person: the link to t
 account, their name, the contact details given with each case, phone and ID numbers and e-mails
 anywhere in the case's texts, the comment on the outcome, their bookings, subscriptions, drafts
 and queued messages. The person row stays as a pseudonym (channel "erased", its own id) so the
-cases and the audit trail still refer to one (nameless) person.
+cases and the audit trail still refer to one (nameless) person. Once an erasure commits, the
+database's write-ahead log is emptied in the background, so no old copy of a page stays there.
 """
 
 from __future__ import annotations
@@ -223,6 +224,7 @@ async def complete_erasure(
         # removed once delivered (see forget_delivered).
         done = Notice(t("privacy.citizen_done", cases=len(cases)))
         await notify(conn, person, done, f"{DONE_KEY}:{request.id}", clock)
+    db.purge_wal_soon()
     _LOGGER.info("erasure request %s completed by %s", request.id, officer.person_id)
     return Completed(Completion.DONE, person.external_id, user_id)
 
@@ -235,7 +237,7 @@ async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
     closed = tuple(status.value for status in CLOSED)
     total = 0
     async with db.transaction() as conn:
-        await privacy.forget_delivered(conn, DONE_KEY)
+        forgotten = await privacy.forget_delivered(conn, DONE_KEY)
     while True:
         async with db.transaction() as conn:
             batch = await privacy.closed_unerased(conn, cutoff, closed, RETENTION_BATCH)
@@ -244,6 +246,8 @@ async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
         total += len(batch)
         if len(batch) < RETENTION_BATCH:
             break
+    if total or forgotten:
+        db.purge_wal_soon()
     if total:
         _LOGGER.info("retention: personal data of %s closed cases erased", total)
     return total

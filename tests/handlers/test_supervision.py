@@ -392,3 +392,28 @@ async def test_a_leaders_case_file_has_the_whole_history(
     officer = "\n".join(str(c.params["text"]) for c in await chats.say(ECONOMY, f"/hoso {code}"))
     assert long_result not in officer
     assert "Người dân · Gửi đơn" in officer
+
+
+async def test_a_one_word_name_hides_no_ordinary_word(chats: Chats, config: Config) -> None:
+    """A citizen whose Telegram name is "Khiếu" complains ("khiếu nại") about a place whose
+    name shares words with common given names: the sentence stays whole, and only the full
+    name they gave, typed into the text without diacritics, is hidden."""
+    citizen = 70005
+    chats.names[citizen] = "Khiếu"
+    matter = "Tôi khiếu nại việc xây tường lấn lối đi chung ở xóm Đông, xã Nam Sơn."
+    code = await file(
+        chats,
+        citizen,
+        "Phản ánh",
+        "Môi trường",
+        f"{matter} Tôi là Dang Van Xoa.",
+        ("Đặng Văn Xoá", "0977111222", "Số 9, ngõ 3"),
+    )
+    assert await rows(
+        config, f"SELECT display_name FROM people WHERE external_id = '{citizen}'"
+    ) == [("Khiếu",)]
+
+    shown = text_of(await chats.say(SUPERVISOR, f"/giamsat {code}"))
+
+    assert f"{matter} Tôi là [đã ẩn]." in shown
+    assert "Dang Van Xoa" not in shown

@@ -18,6 +18,7 @@ from bot.services.privacy import Completion
 from bot.services.reception import subscribe
 from bot.services.refusal import CaseworkError
 from bot.services.reminders import fire_due
+from bot.texts import t
 from storage.database import Database
 from tests.services.factories import citizen, complaint, feedback, fetch
 from tests.services.test_casework_service import (
@@ -172,6 +173,66 @@ async def test_erasure_leaves_the_case_and_no_personal_value_anywhere(
     await privacy.apply_retention(db, clock, config)
 
     assert await everywhere(db, config.storage.path, (*SECRETS, "hung.doai@example.com")) == []
+
+
+async def test_erasure_keeps_ordinary_words_and_takes_the_name_however_typed(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    """A one-word Telegram name ("Khiếu") is also a word of the matter ("khiếu nại") and stays;
+    the full name given with the case goes, typed with or without diacritics."""
+    w = await world(db, clock, config, "Khiếu")
+    matter = "Tôi khiếu nại việc nhà bên xây lấn đất ở xóm Đông, xã Nam Sơn."
+    draft = complaint("draft-khieu").model_copy(
+        update={"content": f"{matter} Tôi là Tran Van Hung, con ông {NAME.upper()}."}
+    )
+    await submit_case(db, clock, config, w.person, draft)
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+
+    await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+
+    mask = t("privacy.mask")
+    [case] = await fetch(db, "SELECT content FROM tickets")
+    assert case[0] == f"{matter} Tôi là {mask}, con ông {mask}."
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+async def test_no_copy_is_left_in_the_write_ahead_log_after_an_erasure(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    """`secure_delete` overwrites the database file; the log keeps old pages until emptied."""
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    await filed(w)
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+    path = config.storage.path
+    assert PHONE.encode() in await asyncio.to_thread(_file_bytes, path)
+
+    await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+    await db.purged()
+
+    assert _wal(path).stat().st_size == 0
+    data = await asyncio.to_thread(_file_bytes, path)
+    # The chat id stays only in the last message to the person, until it is delivered.
+    assert [v for v in (NAME, PHONE, ADDRESS, TELEGRAM_NAME) if v.encode() in data] == []
+
+
+async def test_no_copy_is_left_in_the_write_ahead_log_after_retention(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    old = await filed(w)
+    await casework.accept(db, clock, config, w.officer(CHAIRMAN), old.id)
+    await casework.resolve(db, clock, config, w.officer(CHAIRMAN), old.id, "Đã giải quyết xong.")
+    clock.advance(timedelta(days=config.privacy.retention_days + 1))
+
+    assert await privacy.apply_retention(db, clock, config) == 1
+    await db.purged()
+
+    assert _wal(config.storage.path).stat().st_size == 0
+    data = await asyncio.to_thread(_file_bytes, config.storage.path)
+    assert [v for v in (NAME, PHONE, ADDRESS) if v.encode() in data] == []
 
 
 async def test_retention_erases_only_cases_closed_longer_than_the_period_once(
