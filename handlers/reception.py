@@ -164,8 +164,12 @@ async def on_words(update: Update, context: Context) -> str | int:
         await message.reply_text(t("officer.cancelled"))
         return _end(context)
     services = context.services
+    if pending.get("action") != "cancel":
+        # A topic asked here before bookings had their own conversation (handlers.booking).
+        await message.reply_text(t("reception.not_booking"))
+        return _end(context)
     officer = await current_officer(update, context)
-    if officer is None or pending.get("action") != "cancel":
+    if officer is None:
         return _end(context)
     if await refuse_long(message, event.text, services.config.limits.note_max, staff=True):
         return WRITE
