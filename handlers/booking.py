@@ -150,18 +150,24 @@ async def _already(update: Update, booked: reception.Booked) -> None:
     )
 
 
-async def book_button(update: Update, context: Context) -> str | int:
-    """A session's "📝 Đăng ký gặp" under /lich: straight to the topic."""
+async def _pressed(update: Update, context: Context) -> tuple[Person, str] | None:
+    """Who pressed a session's button under /lich, and the session it names."""
     query = update.callback_query
     choice = parse_button(query.data if query else None)
     citizen = await citizen_of(update, context)
     if query is None:
-        return END
+        return None
     if choice is None or citizen is None:
         await query.answer(t("error.button"))
-        return _end(context)
+        return None
     await query.answer()
-    return await _ask_topic(update, context, citizen, choice.key)
+    return citizen, choice.key
+
+
+async def book_button(update: Update, context: Context) -> str | int:
+    """A session's "📝 Đăng ký gặp" under /lich: straight to the topic."""
+    pressed = await _pressed(update, context)
+    return await _ask_topic(update, context, *pressed) if pressed else _end(context)
 
 
 async def on_choose(update: Update, context: Context) -> str | int:
@@ -273,16 +279,8 @@ async def _confirm(update: Update, context: Context, citizen: Person, key: str) 
 
 async def unbook_button(update: Update, context: Context) -> str | int:
     """A booked session's "✖️ Hủy đăng ký" under /lich: straight to the question."""
-    query = update.callback_query
-    choice = parse_button(query.data if query else None)
-    citizen = await citizen_of(update, context)
-    if query is None:
-        return END
-    if choice is None or citizen is None:
-        await query.answer(t("error.button"))
-        return _end(context)
-    await query.answer()
-    return await _confirm(update, context, citizen, choice.key)
+    pressed = await _pressed(update, context)
+    return await _confirm(update, context, *pressed) if pressed else _end(context)
 
 
 async def on_pick(update: Update, context: Context) -> str | int:

@@ -216,6 +216,12 @@ async def test_huydangky_cancels_a_booking_after_one_confirmation(
     kept = await chats.say(CITIZEN, "giu lai")
     assert "vẫn giữ" in str(kept[-1].params["text"])
     await chats.say(CITIZEN, "/huydangky")
+    left = await chats.say(CITIZEN, "/huy")
+    assert "vẫn giữ" in str(left[-1].params["text"])
+    assert await rows(
+        config, "SELECT count(*) FROM reception_bookings WHERE cancelled_at IS NULL"
+    ) == [(2,)]
+    await chats.say(CITIZEN, "/huydangky")
     done = await chats.say(CITIZEN, "huy dang ky")
     assert "Đã hủy đăng ký gặp buổi Thứ Năm 03/12/2026" in str(done[-1].params["text"])
     audit = await rows(config, "SELECT action, note FROM admin_events")
