@@ -22,6 +22,7 @@ from handlers import (
     admin,
     announcements,
     bans,
+    booking,
     citizen_case,
     consent,
     intake,
@@ -61,8 +62,6 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("id", admin.my_id))
     app.add_handler(CommandHandler("tracuu", lookup.lookup_command))
     app.add_handler(CommandHandler("lich", reception.show_schedule))
-    app.add_handler(CommandHandler("dangky", reception.subscribe_command))
-    app.add_handler(CommandHandler("huydangky", reception.unsubscribe_command))
     app.add_handler(CommandHandler("lichtiep", reception.manage))
     app.add_handler(CommandHandler("trogiup", menu.show_help))
     app.add_handler(CommandHandler("dulieu", privacy.show_data))
@@ -97,6 +96,7 @@ def register(app: App) -> None:
     app.add_handler(citizen_case.conversation())
     app.add_handler(privacy.conversation())
     app.add_handler(reception.conversation())
+    app.add_handler(booking.conversation())
     # Before intake: a period typed as "1" must not start a new case.
     app.add_handler(reports.conversation())
     app.add_handler(announcements.conversation())
@@ -106,6 +106,11 @@ def register(app: App) -> None:
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & announcements.TypedSwitch(),
             announcements.switch_typed,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & reception.TypedSwitch(), reception.switch_typed
         )
     )
     app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))

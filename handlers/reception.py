@@ -1,5 +1,6 @@
-"""Reception days on Telegram: /lich to see and book, /dangky and /huydangky for reminders,
-/lichtiep for leaders and admins to add or cancel a session."""
+"""Reception days on Telegram: /lich to see them and the citizen's own bookings, the reminder
+switch (button or typed "bật/tắt nhắc lịch"), /lichtiep for leaders and admins to add or cancel
+a session. Booking and cancelling a booking are in handlers.booking."""
 
 from __future__ import annotations
 
@@ -16,18 +17,20 @@ from telegram.ext import (
 )
 
 from bot.dialogs.base import Text
+from bot.dialogs.booking import read_reminder_switch, short_day
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer
+from bot.domain.reception import Session
 from bot.services import reception
 from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.accounts import citizen_of
+from handlers.booking import BOOK_REF, UNBOOK_REF
 from handlers.context import Context
 from handlers.officer import current_officer, staff_desk
 from handlers.render import button_data, event_of, parse_button, refuse_long, reply_target
 
 SUBSCRIBE_REF = "rcps"
-BOOK_REF = "rcpb"
 CANCEL_REF = "rcpx"
 PENDING = "reception"
 END = ConversationHandler.END
@@ -38,8 +41,26 @@ _ADD = re.compile(
 )
 
 
+class TypedSwitch(filters.MessageFilter):
+    """Matches "bật nhắc lịch" / "tắt nhắc lịch" typed, so typing works like the switch."""
+
+    def __init__(self) -> None:
+        super().__init__(name="ReminderSwitch")
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and read_reminder_switch(message.text or "") is not None
+
+
+def _session_button(session: Session, booked: bool) -> InlineKeyboardButton:
+    label, ref = ("reception.unbook", UNBOOK_REF) if booked else ("reception.book", BOOK_REF)
+    return InlineKeyboardButton(
+        t(label, day=short_day(session)), callback_data=button_data(ref, session.key)
+    )
+
+
 async def show_schedule(update: Update, context: Context) -> None:
-    """The coming sessions, a button to book each, and the reminder switch.
+    """The coming sessions, those the citizen booked marked, a button to book or cancel each,
+    and the reminder switch.
 
     From the menu's button too, whose press the menu has already answered (a second answer
     is refused by Telegram)."""
@@ -52,21 +73,17 @@ async def show_schedule(update: Update, context: Context) -> None:
         contact = services.config.commune.office_contact
         await message.reply_text(t("reception.empty", office=f", {contact}" if contact else ""))
         return
-    rows = [
-        [
-            InlineKeyboardButton(
-                t("reception.book", day=s.day.strftime("%d/%m")),
-                callback_data=button_data(BOOK_REF, s.key),
-            )
-        ]
-        for s in sessions
-    ]
     citizen = await citizen_of(update, context)
+    booked = await reception.booked_keys(services.db, citizen) if citizen is not None else {}
+    rows = [[_session_button(s, s.key in booked)] for s in sessions]
     if citizen is not None:
         on = await reception.is_subscribed(services.db, citizen)
         label, key = ("reception.unsubscribe", "off") if on else ("reception.subscribe", "on")
         rows.append([InlineKeyboardButton(t(label), callback_data=button_data(SUBSCRIBE_REF, key))])
-    lines = [t("reception.title"), *(reception.describe(s) for s in sessions)]
+    lines = [t("reception.title")]
+    for session in sessions:
+        line = reception.describe(session)
+        lines.append(f"{line} {t('reception.booked_mark')}" if session.key in booked else line)
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -84,12 +101,11 @@ async def _switch(update: Update, context: Context, on: bool) -> None:
     await message.reply_text(t(key))
 
 
-async def subscribe_command(update: Update, context: Context) -> None:
-    await _switch(update, context, True)
-
-
-async def unsubscribe_command(update: Update, context: Context) -> None:
-    await _switch(update, context, False)
+async def switch_typed(update: Update, context: Context) -> None:
+    message = update.effective_message
+    on = read_reminder_switch(message.text or "") if message else None
+    if on is not None:
+        await _switch(update, context, on)
 
 
 async def subscribe_button(update: Update, context: Context) -> None:
@@ -120,26 +136,6 @@ def _end(context: Context) -> int:
     return END
 
 
-async def begin_booking(update: Update, context: Context) -> str | int:
-    query = update.callback_query
-    choice = parse_button(query.data if query else None)
-    message = reply_target(update)
-    if query is None:
-        return END
-    if choice is None or message is None:
-        await query.answer(t("error.button"))
-        return END
-    await query.answer()
-    services = context.services
-    session = await reception.find_session(services.db, services.clock, services.config, choice.key)
-    if session is None:
-        await message.reply_text(t("reception.gone"))
-        return END
-    _remember(context, action="book", key=session.key)
-    await message.reply_text(t("reception.ask_topic", when=reception.when(session)))
-    return WRITE
-
-
 async def begin_cancel(update: Update, context: Context) -> str | int:
     query = update.callback_query
     choice = parse_button(query.data if query else None)
@@ -168,31 +164,25 @@ async def on_words(update: Update, context: Context) -> str | int:
         await message.reply_text(t("officer.cancelled"))
         return _end(context)
     services = context.services
-    key = str(pending.get("key"))
-    cancelling = pending.get("action") == "cancel"
-    limits = services.config.limits
-    limit = limits.note_max if cancelling else limits.topic_max
-    if await refuse_long(message, event.text, limit, staff=cancelling):
+    if pending.get("action") != "cancel":
+        # A topic asked here before bookings had their own conversation (handlers.booking).
+        await message.reply_text(t("reception.not_booking"))
+        return _end(context)
+    officer = await current_officer(update, context)
+    if officer is None:
+        return _end(context)
+    if await refuse_long(message, event.text, services.config.limits.note_max, staff=True):
         return WRITE
     try:
-        if cancelling:
-            officer = await current_officer(update, context)
-            if officer is None:
-                return _end(context)
-            session = await reception.cancel_session(
-                services.db, services.clock, services.config, officer, key, event.text
-            )
-            await message.reply_text(t("reception.cancel_done", line=reception.describe(session)))
-        else:
-            citizen = await citizen_of(update, context)
-            if citizen is None:
-                return _end(context)
-            session = await reception.book(
-                services.db, services.clock, services.config, citizen, key, event.text
-            )
-            await message.reply_text(
-                t("reception.booked", when=reception.when(session), place=session.place)
-            )
+        session = await reception.cancel_session(
+            services.db,
+            services.clock,
+            services.config,
+            officer,
+            str(pending.get("key")),
+            event.text,
+        )
+        await message.reply_text(t("reception.cancel_done", line=reception.describe(session)))
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
     return _end(context)
@@ -253,10 +243,9 @@ async def _add(message: Message, officer: Officer, context: Context, typed: str)
 
 
 def conversation() -> ConversationHandler[Context]:
-    """The words a booking (a topic) or a cancellation (a reason) needs."""
+    """The reason a leader gives for cancelling a session."""
     return ConversationHandler(
         entry_points=[
-            CallbackQueryHandler(begin_booking, pattern=rf"^{BOOK_REF}\|"),
             CallbackQueryHandler(begin_cancel, pattern=rf"^{CANCEL_REF}\|"),
         ],
         states={WRITE: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_words)]},

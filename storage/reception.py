@@ -120,3 +120,36 @@ async def bookings(conn: aiosqlite.Connection, session_key: str) -> list[Booking
         (session_key,),
     ) as cursor:
         return [Booking(int(r[0]), r[1]) async for r in cursor]
+
+
+async def booking(conn: aiosqlite.Connection, session_key: str, person_id: int) -> Booking | None:
+    """The person's standing booking of a session, if any (a cancelled one does not count)."""
+    async with conn.execute(
+        "SELECT person_id, topic FROM reception_bookings "
+        "WHERE session_key = ? AND person_id = ? AND cancelled_at IS NULL",
+        (session_key, person_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return Booking(int(row[0]), row[1]) if row else None
+
+
+async def booked_keys(conn: aiosqlite.Connection, person_id: int) -> dict[str, str]:
+    """The sessions a person has a standing booking for, with the topic, by session key."""
+    async with conn.execute(
+        "SELECT session_key, topic FROM reception_bookings "
+        "WHERE person_id = ? AND cancelled_at IS NULL ORDER BY id",
+        (person_id,),
+    ) as cursor:
+        return {r[0]: r[1] async for r in cursor}
+
+
+async def cancel_booking(
+    conn: aiosqlite.Connection, session_key: str, person_id: int, now: datetime
+) -> bool:
+    """Mark a standing booking cancelled; False when there was none to cancel."""
+    cursor = await conn.execute(
+        "UPDATE reception_bookings SET cancelled_at = ? "
+        "WHERE session_key = ? AND person_id = ? AND cancelled_at IS NULL",
+        (iso(now), session_key, person_id),
+    )
+    return cursor.rowcount == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import aiosqlite
@@ -14,10 +15,10 @@ from bot.domain.limits import TOPIC_CEILING
 from bot.domain.people import Officer, Person, Role
 from bot.domain.reception import Session, one_off, sessions_between
 from bot.domain.reminders import BOOKINGS, SESSION, at_local
-from bot.services.assignment import Say, tell
+from bot.services.assignment import Say, quiet_teller, tell
 from bot.services.refusal import CaseworkError, clean_note
 from bot.texts import t
-from storage import officers, people, reception, reminders
+from storage import events, officers, people, reception, reminders
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
@@ -104,17 +105,97 @@ async def subscribe(db: Database, clock: Clock, citizen: Person, on: bool) -> bo
         return await reception.unsubscribe(conn, citizen.id)
 
 
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """A coming session a citizen has a standing booking for, and what they want to raise."""
+
+    session: Session
+    topic: str
+
+
+async def booked_keys(db: Database, citizen: Person) -> dict[str, str]:
+    """The topics of the citizen's standing bookings, by session key (to mark the schedule)."""
+    return await reception.booked_keys(db.reader, citizen.id)
+
+
+async def bookings_of(db: Database, clock: Clock, config: Config, citizen: Person) -> list[Booked]:
+    """The coming sessions the citizen booked and has not cancelled, soonest first."""
+    topics = await booked_keys(db, citizen)
+    coming = await next_sessions(db, clock, config, 100)
+    return [Booked(s, topics[s.key]) for s in coming if s.key in topics]
+
+
+async def booking_of(
+    db: Database, clock: Clock, config: Config, citizen: Person, key: str
+) -> Booked | None:
+    return next(
+        (b for b in await bookings_of(db, clock, config, citizen) if b.session.key == key), None
+    )
+
+
 async def book(
     db: Database, clock: Clock, config: Config, citizen: Person, key: str, topic: str
-) -> Session:
-    """Book a coming session with a short topic; the host gets the list the evening before."""
+) -> tuple[Booked, bool]:
+    """Book a coming session with a short topic; the host gets the list the evening before.
+
+    A session the citizen already booked keeps its first topic (False): booking twice is a
+    misunderstanding to explain, not a change of topic made silently."""
     session = await find_session(db, clock, config, key)
     if session is None:
         raise CaseworkError("reception.gone")
     text = clean_note(topic, TOPIC_CEILING)
     async with db.transaction() as conn:
+        standing = await reception.booking(conn, key, citizen.id)
+        if standing is not None:
+            return Booked(session, standing.topic), False
         await reception.book(conn, key, citizen.id, text, clock.now())
-    return session
+    return Booked(session, text), True
+
+
+async def cancel_booking(
+    db: Database, clock: Clock, config: Config, citizen: Person, key: str
+) -> Booked:
+    """Cancel the citizen's booking of a coming session, audited.
+
+    The host's list goes out the evening before; a cancellation after that would leave the
+    host expecting someone who will not come, so the host is told then (never at night)."""
+    session = await find_session(db, clock, config, key)
+    if session is None:
+        raise CaseworkError("reception.gone")
+    now = clock.now()
+    async with db.transaction() as conn:
+        standing = await reception.booking(conn, key, citizen.id)
+        if standing is None or not await reception.cancel_booking(conn, key, citizen.id, now):
+            raise CaseworkError("reception.not_booked")
+        await events.add_staff(
+            conn, at=now, actor_id=citizen.id, action="booking_cancelled", note=key
+        )
+        if now >= _list_at(session, config):
+            await _tell_host(conn, clock, config, session, citizen)
+    return Booked(session, standing.topic)
+
+
+def _list_at(session: Session, config: Config) -> datetime:
+    """When the host gets the list of bookings: the evening before the session."""
+    day = session.day - timedelta(days=1)
+    return at_local(day, config.reminders.bookings_at, config.commune.zone)
+
+
+async def _tell_host(
+    conn: aiosqlite.Connection, clock: Clock, config: Config, session: Session, citizen: Person
+) -> None:
+    host = next(
+        (o for o in await officers.active(conn) if o.external_id == str(session.host)), None
+    )
+    if host is None:
+        return
+    left = len(await reception.bookings(conn, session.key))
+    name = citizen.display_name or "—"
+    notice = Notice(t("reception.host_unbooked", name=name, line=describe(session), count=left))
+    say = await quiet_teller(conn, clock, config)
+    # Booked again and cancelled again is news again: the key names this cancellation.
+    stamp = int(clock.now().timestamp())
+    await say(host.person_id, notice, f"reception:{session.key}:unbooked:{citizen.id}:{stamp}")
 
 
 def _may_change(officer: Officer) -> bool:

@@ -264,6 +264,11 @@ def test_once_on_a_holiday_moves() -> None:
     assert [(s.day, s.moved_from) for s in found] == [(date(2026, 5, 4), date(2026, 4, 30))]
 
 
+def test_once_on_a_saturday_is_held_on_monday() -> None:
+    found = sessions_between([once(date(2026, 6, 6))], date(2026, 6, 1), date(2026, 6, 30), CAL)
+    assert [(s.day, s.moved_from) for s in found] == [(date(2026, 6, 8), date(2026, 6, 6))]
+
+
 def test_once_outside_the_range() -> None:
     assert (
         sessions_between([once(date(2026, 7, 1))], date(2026, 5, 1), date(2026, 5, 31), CAL) == []

@@ -57,7 +57,7 @@ async def test_subscriber_gets_the_reminder(
         await bot.start()
         await citizen.says("/start")
         await citizen.taps("Đồng ý")
-        assert "Đã bật nhắc lịch" in await citizen.says("/dangky")
+        assert "Đã bật nhắc lịch" in await citizen.says("bật nhắc lịch")
         schedule = await citizen.says("/lich")
         assert "Buổi tiếp thử nghiệm" in schedule
         # The reminder is planned at start-up (before the citizen subscribed): it reaches
@@ -70,3 +70,78 @@ async def test_subscriber_gets_the_reminder(
         m for m in emulator.messages_to(CITIZEN) if "Nhắc lịch tiếp công dân" in m.get("text", "")
     ]
     assert len(reminders) == 1
+
+
+HOST = 100000001  # the chairman in config.example.toml
+NEIGHBOUR = 616162
+
+
+def with_list_soon(config_file: Path) -> None:
+    """A session tomorrow hosted by the chairman, whose list of bookings goes out in about two
+    minutes; the bot looks for due reminders every second, with no quiet hours."""
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    soon = now + timedelta(minutes=2)
+    if soon.date() != now.date():
+        pytest.skip("no room for the evening list before midnight")
+    tomorrow = now.date() + timedelta(days=1)
+    text = config_file.read_text(encoding="utf-8")
+    text = text.replace("tick_seconds = 30", "tick_seconds = 1")
+    text = text.replace('quiet_start = "21:00"', 'quiet_start = "00:00"')
+    text = text.replace('quiet_end = "06:30"', 'quiet_end = "00:00"')
+    text = text.replace('bookings_at = "18:00"', f'bookings_at = "{soon.strftime("%H:%M")}"')
+    if not WorkCalendar().is_working_day(tomorrow):
+        # A session on a day off would move to the next working day: open the office then.
+        text = text.replace("extra_working_days = []", f"extra_working_days = [{tomorrow}]")
+    text += f"""
+[[reception]]
+id = "thu-nghiem"
+title = "Buổi tiếp thử nghiệm"
+place = "Hội trường UBND xã"
+host = {HOST}
+rule = "once"
+date = {tomorrow.isoformat()}
+start = "07:30"
+end = "11:00"
+"""
+    config_file.write_text(text, encoding="utf-8")
+
+
+async def books(phone: Phone, topic: str) -> str:
+    await phone.says("/start")
+    await phone.taps("Đồng ý")
+    assert "buổi tiếp nào" in await phone.says("/dangky")
+    rows = phone.emu.messages_to(phone.user)[-1]["reply_markup"]["inline_keyboard"]
+    assert any("Buổi tiếp thử nghiệm" in button["text"] for row in rows for button in row)
+    assert "việc gì" in await phone.says("thu nghiem")
+    return await phone.says(topic)
+
+
+async def test_a_booking_by_command_is_marked_cancelled_and_left_off_the_hosts_list(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    with_list_soon(config_file)
+    log = tmp_path / "bot.log"
+    bot = BotProcess(config_file, log)
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    citizen = Phone(emulator, db_path, CITIZEN)
+    neighbour = Phone(emulator, db_path, NEIGHBOUR)
+    host = Phone(emulator, db_path, HOST)
+    with shown_log(log):
+        await bot.start()
+        await host.says("/start")  # Telegram delivers only to a chat the person opened
+        assert "Đã đăng ký gặp" in await books(citizen, "Hỏi về việc cấp sổ đỏ.")
+        assert "Đã đăng ký gặp" in await books(neighbour, "Xin xác nhận hộ nghèo.")
+        schedule = await citizen.says("/lich")
+        marked = next(line for line in schedule.splitlines() if "Buổi tiếp thử nghiệm" in line)
+        assert "✅ Ông/bà đã đăng ký gặp" in marked
+        asked = await citizen.taps("Hủy đăng ký: ")
+        assert "Hủy đăng ký gặp buổi" in asked
+        assert "Buổi tiếp thử nghiệm" in asked
+        assert "Đã hủy đăng ký gặp" in await citizen.taps("1. Hủy đăng ký")
+        assert "✅" not in await citizen.says("/lich")
+        listed = await host.receives("Danh sách đăng ký", seconds=180)
+        assert "Buổi tiếp thử nghiệm" in listed
+        assert "Số người: 1" in listed
+        assert "Xin xác nhận hộ nghèo." in listed
+        assert "sổ đỏ" not in listed
+        assert await bot.stop() == 0

@@ -406,3 +406,29 @@ async def test_help_menu_and_hints_speak_of_typing_on_zalo(
     await phone.picks("Phản ánh")
     await phone.says("không hiểu")
     assert len(zalo_api.sent_to(CITIZEN)) > 10
+
+
+async def test_a_zalo_citizen_books_and_cancels_by_numbers(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    _, phone = world
+    await agree(phone)
+    offered = await phone.says("/dangky")
+    assert "4. Thứ Năm 03/12/2026, 07:30–11:00" in offered[-1].text
+    asked = await phone.says("4")
+    assert "việc gì" in asked[-1].text
+    done = await phone.says("Hỏi về việc cấp sổ đỏ.")
+    assert "Đã đăng ký gặp tại buổi Thứ Năm 03/12/2026" in done[-1].text
+    shown = await phone.says("/lich")
+    assert "✅ Ông/bà đã đăng ký gặp" in shown[-1].text
+    assert "Hủy đăng ký: 03/12, 07:30" in shown[-1].text
+    asked = await phone.picks("Hủy đăng ký: 03/12, 07:30")
+    assert "1. Hủy đăng ký" in asked[-1].text
+    assert "2. Giữ lại" in asked[-1].text
+    cancelled = await phone.says("1")
+    assert "Đã hủy đăng ký gặp buổi Thứ Năm 03/12/2026" in cancelled[-1].text
+    assert await rows(
+        zalo_config, "SELECT count(*) FROM reception_bookings WHERE cancelled_at IS NULL"
+    ) == [(0,)]
+    on = await phone.says("bat nhac lich")
+    assert "Đã bật nhắc lịch" in on[-1].text
