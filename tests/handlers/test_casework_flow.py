@@ -290,6 +290,67 @@ async def test_reassigned_as_conduct_reaches_leaders_not_the_officer(
     assert "không có quyền xem" in str(hidden[-1].params["text"])
 
 
+async def test_passing_on_names_the_new_holder_and_offers_nothing_left_to_do(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "Văn phòng")
+    done = await chats.say(ECONOMY, "Việc này thuộc hộ tịch, đề nghị Văn phòng xử lý.")
+    text = str(done[-1].params["text"])
+    assert f"Đã chuyển hồ sơ {code} đến Văn phòng HĐND và UBND" in text
+    assert "Trần Thị Bình" in text, "the new holder is named"
+    assert "Phòng Kinh tế" not in text
+    assert buttons(done[-1]) == [], "no buttons the officer can no longer use"
+    assert "Văn phòng HĐND và UBND" in texts(chats, CITIZEN)[-1]
+    assert any(f"Hồ sơ {code} được chuyển đến" in text for text in texts(chats, OFFICE))
+    assert await rows(config, "SELECT department_id, status FROM tickets") == [
+        ("van-phong", "reassigned")
+    ]
+
+
+async def test_a_case_about_the_only_leader_is_held_by_the_office_sealed_from_him(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    chairman_before = len(chats.sent(CHAIRMAN))
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "thái độ, tác phong")
+    await chats.tap(ECONOMY, "Nguyễn Văn An")
+    done = await chats.say(ECONOMY, "Người dân phản ánh Chủ tịch xã hứa rồi không làm.")
+    # One story: the Office holds it, and everyone told says so.
+    assert "Văn phòng HĐND và UBND" in str(done[-1].params["text"])
+    assert "Trần Thị Bình" in str(done[-1].params["text"])
+    assert "Văn phòng HĐND và UBND" in texts(chats, CITIZEN)[-1]
+    card = next(text for text in texts(chats, OFFICE) if f"Hồ sơ {code} được chuyển đến" in text)
+    assert "Hạn trả lời: 11/12/2026" in card
+    assert "cấp trên" in card, "the holder is told the case goes to the level above"
+    work = await chats.say(OFFICE, "/viec")
+    assert code in str(work[-1].params["text"])
+    assert "11/12/2026" in str(work[-1].params["text"])
+    assert any(code in text for text in texts(chats, SUPERVISOR))
+    # The chairman it is about hears nothing, lists nothing and opens nothing.
+    assert len(chats.sent(CHAIRMAN)) == chairman_before
+    assert code not in str((await chats.say(CHAIRMAN, "/viec"))[-1].params["text"])
+    hidden = await chats.say(CHAIRMAN, f"/hoso {code}")
+    assert "không có quyền xem" in str(hidden[-1].params["text"])
+    [(department, assignee, subject, status)] = await rows(
+        config,
+        "SELECT t.department_id, a.external_id, s.external_id, t.status FROM tickets t "
+        "JOIN people a ON a.id = t.assignee_id JOIN people s ON s.id = t.subject_id",
+    )
+    assert (department, assignee, subject, status) == (
+        "van-phong",
+        str(OFFICE),
+        str(CHAIRMAN),
+        "reassigned",
+    )
+    # The Office can act on it: it opens it from /viec and accepts, the citizen is told.
+    await chats.tap(OFFICE, code)
+    await chats.tap(OFFICE, "Tiếp nhận")
+    assert "đã được thụ lý" in texts(chats, CITIZEN)[-1]
+
+
 async def test_a_complex_complaint_gets_the_longer_period(chats: Chats, config: Config) -> None:
     await file_with_identity(
         chats,
