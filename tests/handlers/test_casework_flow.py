@@ -351,6 +351,25 @@ async def test_a_case_about_the_only_leader_is_held_by_the_office_sealed_from_hi
     assert "đã được thụ lý" in texts(chats, CITIZEN)[-1]
 
 
+async def test_a_late_press_on_an_officer_step_answers_in_officer_words(chats: Chats) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    target = next(c for c in reversed(chats.sent(ECONOMY)) if buttons(c))
+    police = next(data for label, data in buttons(target) if "Công an" in label)
+    await chats.say(ECONOMY, "/huy")
+    late = await chats.press(ECONOMY, police)
+    answers = [c for c in chats.request.calls if c.method == "answerCallbackQuery"]
+    said = " ".join([str(answers[-1].params.get("text")), *(str(c.params["text"]) for c in late)])
+    assert "anh/chị" in said
+    assert "/viec" in said, "the officer's own commands"
+    for citizen_words in ("Ông/bà", "Gửi phản ánh"):
+        assert citizen_words not in said, "never the citizen menu"
+    idle = str((await chats.say(ECONOMY, "/huy"))[-1].params["text"])
+    assert "/viec" in idle
+    for citizen_words in ("Ông/bà", "Gửi phản ánh"):
+        assert citizen_words not in idle
+
+
 async def test_a_complex_complaint_gets_the_longer_period(chats: Chats, config: Config) -> None:
     await file_with_identity(
         chats,
