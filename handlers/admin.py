@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.dialogs.base import parse_number
+from bot.dialogs.staff import sub_command
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import Role
 from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
@@ -45,7 +46,7 @@ async def officers_command(update: Update, context: Context) -> None:
     admin, message = desk
     services = context.services
     args = list(context.args or [])
-    verb = args[0].lower() if args else ""
+    verb = sub_command(args[0]) if args else ""
     if verb == "them":
         departments = {d.id for d in services.config.departments}
         parsed = _parse_add(args, departments)

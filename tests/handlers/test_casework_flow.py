@@ -412,3 +412,16 @@ async def test_each_officer_is_told_the_commands_their_roles_allow(chats: Chats)
     citizen = await chats.say(CITIZEN, "/baocoa")
     assert "/guidon" in str(citizen[-1].params["text"])
     assert not commands(citizen)
+
+
+async def test_staff_sub_commands_take_diacritics_and_any_case(
+    chats: Chats, config: Config
+) -> None:
+    added = await chats.say(CHAIRMAN, "/canbo thêm 9999 officer kinh-te Hoàng Văn Mới")
+    assert "Đã thêm cán bộ Hoàng Văn Mới" in str(added[-1].params["text"])
+    changed = await chats.say(CHAIRMAN, "/canbo THÊM 9999 officer,reception kinh-te Hoàng Văn Mới")
+    assert "Đã thêm cán bộ Hoàng Văn Mới" in str(changed[-1].params["text"])
+    removed = await chats.say(CHAIRMAN, "/canbo Xóa 9999")
+    assert "Đã thôi giao việc" in str(removed[-1].params["text"])
+    audit = await rows(config, "SELECT action FROM admin_events ORDER BY id")
+    assert audit == [("officer_added",), ("officer_added",), ("officer_removed",)]

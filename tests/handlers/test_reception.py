@@ -123,3 +123,9 @@ async def test_quiet_hours_hold_reminders_except_for_night_owls(
     held = [t for t in texts(chats, CITIZEN) if t.startswith("📅 Nhắc lịch")]
     assert len(held) == 1
     assert "Thứ Năm 03/12/2026, 07:30–11:00" in held[0]
+
+
+async def test_adding_a_session_takes_the_word_with_or_without_diacritics(chats: Chats) -> None:
+    for typed, day in (("thêm", 10), ("Thêm", 11), ("THEM", 14)):
+        added = await chats.say(CHAIRMAN, f"/lichtiep {typed} {day}/12/2026 07:30-11:00 Đất đai")
+        assert f"{day}/12/2026, 07:30–11:00: Đất đai" in str(added[-1].params["text"])
