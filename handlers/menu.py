@@ -15,7 +15,7 @@ from bot.domain.people import Officer, Person
 from bot.domain.tickets import parse_code
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers import announcements, reception
+from handlers import announcements, reception, staff_menus
 from handlers.accounts import citizen_of
 from handlers.context import Context
 from handlers.intake import DRAFT_KEY
@@ -56,6 +56,8 @@ async def start(update: Update, context: Context) -> None:
         parts = [t("staff.greeting", name=officer.name), t("staff.waiting", count=waiting)]
         triage = context.services.config.routing.triage_department
         await message.reply_text("\n\n".join([*parts, staff_help(officer, triage)]))
+        # Their menu could not be set before they first opened the bot: set it now.
+        await staff_menus.show(context.bot, officer, triage)
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
     if context.user_data and DRAFT_KEY in context.user_data:

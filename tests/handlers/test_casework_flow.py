@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from bot.app import announce_commands
 from bot.config import Config
 from bot.services.case_views import WORK_SHOWN
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
@@ -425,3 +427,39 @@ async def test_staff_sub_commands_take_diacritics_and_any_case(
     assert "Đã thôi giao việc" in str(removed[-1].params["text"])
     audit = await rows(config, "SELECT action FROM admin_events ORDER BY id")
     assert audit == [("officer_added",), ("officer_added",), ("officer_removed",)]
+
+
+def menus(chats: Chats, method: str, chat_id: int) -> list[set[str]]:
+    """The command menus `method` set (or deleted: empty) for one chat, in order."""
+    found = []
+    for call in chats.request.calls:
+        scope = call.params.get("scope")
+        scope = json.loads(scope) if isinstance(scope, str) else scope
+        if call.method != method or scope != {"type": "chat", "chat_id": chat_id}:
+            continue
+        commands = call.params.get("commands") or "[]"
+        listed = json.loads(commands) if isinstance(commands, str) else commands
+        found.append({c["command"] for c in listed})
+    return found
+
+
+async def test_staff_menus_follow_every_change_of_an_officer(chats: Chats) -> None:
+    every = {"viec", "hoso", "nhandem", "id", "huy"}
+    await chats.say(CHAIRMAN, "/canbo them 9999 officer kinh-te Hoàng Văn Mới")
+    assert menus(chats, "setMyCommands", 9999) == [every]
+    await chats.say(CHAIRMAN, "/canbo them 9999 officer,leader kinh-te Hoàng Văn Mới")
+    leader = every | {"lichtiep", "thongbao", "giamsat", "baocao"}
+    assert menus(chats, "setMyCommands", 9999) == [every, leader]
+    await chats.say(CHAIRMAN, "/canbo xoa 9999")
+    assert menus(chats, "deleteMyCommands", 9999) == [set()]
+    # An officer who opens the bot after start-up gets their menu then.
+    await chats.say(ECONOMY, "/start")
+    assert menus(chats, "setMyCommands", ECONOMY) == [every]
+    # A citizen's /start sets nothing for their chat.
+    await agree(chats, CITIZEN)
+    assert menus(chats, "setMyCommands", CITIZEN) == []
+    # At start-up: every active officer's menu again, and a retired one's is deleted.
+    await announce_commands(chats.app)
+    assert menus(chats, "setMyCommands", ECONOMY) == [every, every]
+    assert menus(chats, "setMyCommands", 9999) == [every, leader]
+    assert menus(chats, "deleteMyCommands", 9999) == [set(), set()]
