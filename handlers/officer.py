@@ -51,10 +51,11 @@ async def tell_officer(
     message: Message, officer: Officer, ticket: Ticket, key: str, **values: object
 ) -> None:
     """A line about what was done, with the buttons this officer may still press: none once
-    the case has left them."""
+    the case is out of their sight, since every press first opens the case."""
     notice = officer_update(ticket, key, **values)
     who, case = actor(officer), access(ticket)
-    options = tuple(o for o in notice.options if may(who, Action(o.key), case))
+    sees = may(who, Action.VIEW, case)
+    options = tuple(o for o in notice.options if sees and may(who, Action(o.key), case))
     await send_prompt(message, Prompt(text=notice.text, ref=notice.ref, options=options))
 
 

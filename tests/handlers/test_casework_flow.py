@@ -309,6 +309,13 @@ async def test_passing_on_names_the_new_holder_and_offers_nothing_left_to_do(
     assert await rows(config, "SELECT department_id, status FROM tickets") == [
         ("van-phong", "reassigned")
     ]
+    # The Office (reception, who may pass on cases it can see) sends it back to Phòng Kinh tế.
+    await chats.tap(OFFICE, "Chuyển")
+    await chats.tap(OFFICE, "Phòng Kinh tế")
+    back = await chats.say(OFFICE, "Đây là việc môi trường, trả về Phòng Kinh tế.")
+    assert f"Đã chuyển hồ sơ {code} đến Phòng Kinh tế" in str(back[-1].params["text"])
+    assert "Lê Văn Cường" in str(back[-1].params["text"])
+    assert buttons(back[-1]) == [], "out of the Office's sight: nothing it could press"
 
 
 async def test_a_case_about_the_only_leader_is_held_by_the_office_sealed_from_him(
