@@ -106,14 +106,14 @@ def _conduct(
     leaders = [
         c for c in _with_role(candidates, frozenset({Role.LEADER})) if c.person_id != subject_id
     ]
-    eligible = [
-        c
-        for c in leaders
-        if c.person_id not in exclude
-        and (subject_department is None or c.department_id != subject_department)
+    # Leaders outside the subject's department; the one who passed the case on keeps it only
+    # when none of the others can take it, so it never lands on nobody's desk.
+    apart = [
+        c for c in leaders if subject_department is None or c.department_id != subject_department
     ]
+    eligible = [c for c in apart if c.person_id not in exclude]
     if not subject_leads:
-        chosen = pick(eligible)
+        chosen = pick(eligible) or pick(apart)
         return Route(
             department_id=None,
             assignee_id=chosen.person_id if chosen else None,
@@ -121,7 +121,11 @@ def _conduct(
             reason="conduct",
         )
     chairman_id = rules.chairman_id if rules.chairman_id != subject_id else None
-    chosen = next((c for c in eligible if c.person_id == chairman_id), None) or pick(eligible)
+
+    def prefer_chairman(pool: list[Candidate]) -> Candidate | None:
+        return next((c for c in pool if c.person_id == chairman_id), None) or pick(pool)
+
+    chosen = prefer_chairman(eligible) or prefer_chairman(apart)
     supervisors = {
         c.person_id
         for c in _with_role(candidates, frozenset({Role.SUPERVISOR}))

@@ -287,6 +287,25 @@ def test_a_conduct_case_without_a_leader_has_nobody() -> None:
     )
 
 
+def test_the_leader_who_passed_it_keeps_it_when_no_other_leader_can_take_it() -> None:
+    alone = (CHAIRMAN, RECEPTION, ECONOMY)
+    passed = feedback(
+        candidates=alone, subject_id=ECONOMY.person_id, exclude=frozenset({CHAIRMAN.person_id})
+    )
+    assert passed == Route(None, CHAIRMAN.person_id, frozenset({CHAIRMAN.person_id}), "conduct")
+    about_vice = feedback(
+        candidates=(CHAIRMAN, VICE, RECEPTION, SUPERVISOR),
+        subject_id=VICE.person_id,
+        exclude=frozenset({CHAIRMAN.person_id}),
+    )
+    assert about_vice == Route(
+        None,
+        CHAIRMAN.person_id,
+        frozenset({SUPERVISOR.person_id, CHAIRMAN.person_id}),
+        "leader-conduct",
+    )
+
+
 def test_an_excluded_leader_is_not_chosen_but_still_told() -> None:
     chosen = feedback(category="thai-do-can-bo", exclude=frozenset({CHAIRMAN.person_id}))
     assert chosen == Route(None, VICE.person_id, LEADERS, "conduct")
