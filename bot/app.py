@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -30,19 +30,18 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import SystemClock
 from bot.config import Config, TelegramConfig, ZaloConfig, sealer, takes_denunciations
-from bot.dialogs.staff import staff_commands
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.services import Services
 from bot.services.denouncers import SealedSender
-from bot.services.officers import all_officers, sync_from_config
+from bot.services.officers import all_officers, retired_officers, sync_from_config
 from bot.services.outbox import Deliverer, Limits, Sender, Timer
 from bot.services.privacy import apply_retention
 from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import UpdateLog, forget_old
 from bot.texts import t
-from handlers import register
+from handlers import register, staff_menus
 from handlers.accounts import update_channel
 from handlers.announcements import show_progress
 from handlers.context import App, BotData, ChatData, Context, UserData
@@ -270,20 +269,16 @@ async def _forget_old_updates(context: Context) -> None:
 
 
 async def announce_commands(app: App) -> None:
-    """The command menu Telegram shows next to the text box: citizens' by default, and each
-    officer's own (with /canbo for admins) in their chat."""
+    """The command menu Telegram shows next to the text box: citizens' by default, each
+    officer's own (with /canbo for admins) in their chat, and the default again in the chat of
+    an officer retired while the bot was down (dropped from config)."""
     commands = [BotCommand(name, t(f"commands.{name}")) for name in CITIZEN_COMMANDS]
     await app.bot.set_my_commands(commands)
     triage = app.bot_data.services.config.routing.triage_department
     for officer in await all_officers(app.bot_data.services.db):
-        names = staff_commands(officer, triage)
-        staff = [BotCommand(name, t(f"commands.staff.{name}")) for name in names]
-        try:
-            await app.bot.set_my_commands(
-                staff, scope=BotCommandScopeChat(int(officer.external_id))
-            )
-        except BadRequest:
-            _LOGGER.info("officer %s has not opened the bot yet", officer.person_id)
+        await staff_menus.show(app.bot, officer, triage)
+    for officer in await retired_officers(app.bot_data.services.db):
+        await staff_menus.drop(app.bot, officer.channel, officer.external_id)
 
 
 async def _deliver(context: Context) -> None:

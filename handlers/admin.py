@@ -5,10 +5,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.dialogs.base import parse_number
+from bot.dialogs.staff import sub_command
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import Role
 from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
 from bot.texts import t
+from handlers import staff_menus
 from handlers.context import Context
 from handlers.officer import admin_desk, staff_desk
 from storage.officers import OfficerRecord
@@ -45,7 +47,7 @@ async def officers_command(update: Update, context: Context) -> None:
     admin, message = desk
     services = context.services
     args = list(context.args or [])
-    verb = args[0].lower() if args else ""
+    verb = sub_command(args[0]) if args else ""
     if verb == "them":
         departments = {d.id for d in services.config.departments}
         parsed = _parse_add(args, departments)
@@ -54,9 +56,12 @@ async def officers_command(update: Update, context: Context) -> None:
             return
         officer = await add_officer(services.db, services.clock, admin, parsed)
         await message.reply_text(t("admin.added", name=officer.name, id=officer.external_id))
+        await staff_menus.show(context.bot, officer, services.config.routing.triage_department)
     elif verb == "xoa" and len(args) == 2 and parse_number(args[1]) is not None:
         removed = await remove_officer(services.db, services.clock, admin, args[1])
         await message.reply_text(t("admin.removed" if removed else "admin.not_officer", id=args[1]))
+        if removed:
+            await staff_menus.drop(context.bot, admin.channel, args[1])
     elif not args:
         staff = await all_officers(services.db)
         lines = [t("admin.list_title", count=len(staff))]

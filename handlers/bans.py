@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.dialogs.notices import day
+from bot.dialogs.staff import sub_command
 from bot.domain.chats import TELEGRAM_CHANNEL, Account
 from bot.domain.tickets import parse_code
 from bot.services import bans, chats
@@ -104,7 +105,7 @@ async def ban_command(update: Update, context: Context) -> None:
         lines.append(t("bans.usage"))
         await message.reply_text("\n".join(lines))
         return
-    lifting = args[0].lower() == LIFT
+    lifting = sub_command(args[0]) == LIFT
     if (lifting and len(args) != 2) or (not lifting and len(args) < 2):
         await message.reply_text(t("bans.usage"))
         return

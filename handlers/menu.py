@@ -11,11 +11,11 @@ from bot.dialogs.base import ContactSent, Event, LocationSent, PhotoSent, Text, 
 from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu
 from bot.dialogs.staff import staff_help
 from bot.domain.choices import Nav, match_nav
-from bot.domain.people import Person
+from bot.domain.people import Officer, Person
 from bot.domain.tickets import parse_code
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers import announcements, reception
+from handlers import announcements, reception, staff_menus
 from handlers.accounts import citizen_of
 from handlers.context import Context
 from handlers.intake import DRAFT_KEY
@@ -56,6 +56,8 @@ async def start(update: Update, context: Context) -> None:
         parts = [t("staff.greeting", name=officer.name), t("staff.waiting", count=waiting)]
         triage = context.services.config.routing.triage_department
         await message.reply_text("\n\n".join([*parts, staff_help(officer, triage)]))
+        # Their menu could not be set before they first opened the bot: set it now.
+        await staff_menus.show(context.bot, officer, triage)
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
     if context.user_data and DRAFT_KEY in context.user_data:
@@ -159,8 +161,19 @@ def _outside_flow(event: Event | None) -> str:
 
 async def nothing_to_cancel(update: Update, context: Context) -> None:
     message = update.effective_message
-    if message is not None:
-        await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
+    if message is None:
+        return
+    officer = await current_officer(update, context)
+    if officer is not None:
+        await _staff_answer(message, officer, context, t("intake.nothing_to_cancel"))
+        return
+    await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
+
+
+async def _staff_answer(message: Message, officer: Officer, context: Context, lead: str) -> None:
+    """What an officer reads where a citizen would get the menu: the lead, then their commands."""
+    triage = context.services.config.routing.triage_department
+    await message.reply_text(f"{lead}\n{staff_help(officer, triage)}")
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -172,8 +185,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     if officer is None:
         await send_prompt(message, menu_prompt(t("unsupported.command")))
         return
-    triage = context.services.config.routing.triage_department
-    await message.reply_text(f"{t('unsupported.staff_command')}\n{staff_help(officer, triage)}")
+    await _staff_answer(message, officer, context, t("unsupported.staff_command"))
 
 
 async def unknown_button(update: Update, context: Context) -> None:
@@ -182,7 +194,14 @@ async def unknown_button(update: Update, context: Context) -> None:
     if query is None:
         return
     _LOGGER.info("unknown button %r from %s", (query.data or "")[:80], query.from_user.id)
-    await query.answer(t("error.button"))
     message = reply_target(update)
+    officer = await current_officer(update, context)
+    if officer is not None:
+        # A step of an officer's action that is over: their words and their commands.
+        await query.answer(t("staff.stale_button"))
+        if message is not None:
+            await _staff_answer(message, officer, context, t("staff.stale_button"))
+        return
+    await query.answer(t("error.button"))
     if message is not None:
         await send_prompt(message, menu_prompt())

@@ -20,7 +20,7 @@ from bot.dialogs.notices import (
 )
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
-from bot.domain.workflow import sees_identity
+from bot.domain.workflow import Action, may, sees_identity
 from bot.services import case_views, denouncers
 from bot.services.assignment import access
 from bot.services.audit import leaders_record
@@ -47,9 +47,16 @@ async def refuse_press(update: Update, reason: str) -> None:
         await update.effective_message.reply_text(t(reason))
 
 
-async def tell_officer(message: Message, ticket: Ticket, key: str, **values: object) -> None:
+async def tell_officer(
+    message: Message, officer: Officer, ticket: Ticket, key: str, **values: object
+) -> None:
+    """A line about what was done, with the buttons this officer may still press: none once
+    the case is out of their sight, since every press first opens the case."""
     notice = officer_update(ticket, key, **values)
-    await send_prompt(message, Prompt(text=notice.text, ref=notice.ref, options=notice.options))
+    who, case = actor(officer), access(ticket)
+    sees = may(who, Action.VIEW, case)
+    options = tuple(o for o in notice.options if sees and may(who, Action(o.key), case))
+    await send_prompt(message, Prompt(text=notice.text, ref=notice.ref, options=options))
 
 
 async def show_card(message: Message, officer: Officer, ticket: Ticket, context: Context) -> None:

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.dialogs.base import Prompt, Text
-from bot.dialogs.notices import CASE_REF, day, parse_case_ref
+from bot.dialogs.notices import CASE_REF, day, holder, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
@@ -110,7 +110,7 @@ async def card_button(update: Update, context: Context) -> str | int | None:
             await message.reply_text(t(error.reason))
             return None
         await retire_buttons(update)
-        await tell_officer(message, done, "officer.accepted")
+        await tell_officer(message, officer, done, "officer.accepted")
         return None
     if context.user_data is not None:
         context.user_data[PENDING] = {"action": action.value, "ticket": ticket.id}
@@ -314,14 +314,22 @@ async def _carry_out(
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
         return await _end(context)
-    await tell_officer(
-        message,
-        done,
-        f"officer.done.{action.value}",
-        department=services.config.department_name(done.department_id),
-        due=day(done.due_on),
-    )
+    if action is Action.REASSIGN:
+        await _tell_passed(message, officer, done, context)
+    else:
+        await tell_officer(
+            message, officer, done, f"officer.done.{action.value}", due=day(done.due_on)
+        )
     return await _end(context)
+
+
+async def _tell_passed(message: Message, officer: Officer, done: Ticket, context: Context) -> None:
+    """Where the case went and who holds it now, as the citizen was told."""
+    names = {o.person_id: o.name for o in await all_officers(context.services.db)}
+    name = names.get(done.assignee_id or 0)
+    key = "officer.done.reassign" if name else "officer.done.reassign_waiting"
+    department = holder(done, context.services.config)
+    await tell_officer(message, officer, done, key, department=department, name=name)
 
 
 def conversation() -> ConversationHandler[Context]:

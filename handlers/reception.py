@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.dialogs.base import Text
 from bot.dialogs.booking import read_reminder_switch, short_day
+from bot.dialogs.staff import sub_command
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer
 from bot.domain.reception import Session
@@ -35,9 +36,9 @@ CANCEL_REF = "rcpx"
 PENDING = "reception"
 END = ConversationHandler.END
 WRITE = "write"
+ADD = "them"
 _ADD = re.compile(
-    r"^them\s+(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*(.*)$",
-    re.IGNORECASE,
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*(.*)$"
 )
 
 
@@ -218,7 +219,8 @@ async def manage(update: Update, context: Context) -> None:
 
 
 async def _add(message: Message, officer: Officer, context: Context, typed: str) -> None:
-    match = _ADD.match(typed.strip())
+    word, _, rest = typed.strip().partition(" ")
+    match = _ADD.match(rest.strip()) if sub_command(word) == ADD else None
     if match is None:
         await message.reply_text(t("reception.manage_help"))
         return

@@ -116,6 +116,11 @@ async def active(conn: aiosqlite.Connection) -> list[Officer]:
     return [from_row(row) for row in found]
 
 
+async def retired(conn: aiosqlite.Connection) -> list[Officer]:
+    found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = 0 ORDER BY o.person_id")
+    return [from_row(row) for row in found]
+
+
 async def open_case_counts(conn: aiosqlite.Connection) -> dict[int, int]:
     marks = ",".join("?" * len(OPEN_STATUSES))
     found = await conn.execute_fetchall(

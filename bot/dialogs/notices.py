@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.dialogs.base import Notice, parse_number
 from bot.dialogs.summary import category_label, kind_label, shorten, status_label
 from bot.domain.choices import Option
+from bot.domain.routing import sent_up
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to, next_status
 from bot.sealing import Identity
@@ -75,6 +76,15 @@ def _sender(ticket: Ticket, show_identity: bool) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def holder(ticket: Ticket, config: Config) -> str:
+    """Who holds a case, in the words everyone told of it reads: its department, or the leaders
+    for a case about an officer's conduct, which sits in no department's queue. One wording for
+    the citizen, the officer who passed it on and the card, so they all tell the same story."""
+    if ticket.department_id:
+        return config.department_name(ticket.department_id)
+    return t("citizen.leaders")
+
+
 def card_text(ticket: Ticket, config: Config, *, show_identity: bool, title_key: str) -> str:
     department = config.department_name(ticket.department_id)
     lines = [
@@ -88,6 +98,8 @@ def card_text(ticket: Ticket, config: Config, *, show_identity: bool, title_key:
         t("card.due", due=day(ticket.due_on)),
         t("card.sender", value=_sender(ticket, show_identity)),
     ]
+    if sent_up(ticket.subject_id, ticket.department_id):
+        lines.append(t("card.sent_up"))
     if ticket.place:
         lines.append(t("card.place", value=ticket.place))
     lines.append(t("card.content", value=shorten(ticket.content, 2500)))

@@ -3,6 +3,7 @@ so an officer is never told of a command that would refuse them."""
 
 from __future__ import annotations
 
+from bot.domain.choices import normalize
 from bot.domain.people import Officer, Role
 from bot.domain.reports import may_see_reports
 from bot.domain.workflow import WATCHERS
@@ -26,3 +27,9 @@ def staff_help(officer: Officer, triage_department: str) -> str:
         for name in staff_commands(officer, triage_department)
     ]
     return "\n".join([t("staff.help"), *lines])
+
+
+def sub_command(typed: str) -> str:
+    """The word after a staff command, as the code spells it ("them", "xoa", "bo"): officers
+    type "thêm", "Xóa" or "BỎ" as readily as the plain form, and all must work."""
+    return normalize(typed)

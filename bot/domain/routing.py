@@ -8,8 +8,11 @@ Order of the rules:
 1. Conduct of an officer (the conduct category, or a named subject) goes to a leader, never to
    the officer concerned nor to their colleagues, because a complaint about someone must not be
    handled by them or by the people who work beside them. Every leader is told. If the officer
-   concerned is a leader, the chairman takes it and the supervisors (Fatherland Front, People's
-   Inspection Board) are told instead.
+   concerned is a leader, the chairman takes it (another leader if it is about the chairman) and
+   the supervisors (Fatherland Front, People's Inspection Board) are told instead. If no other
+   leader is there, the triage department (the Office) holds it, in its queue but sealed from
+   the leader concerned: a denunciation about a commune's chairman or vice chairman is for the
+   chairman of the level above (Luật Tố cáo 2018), so the holder's job is to forward it.
 2. A kind with its own role (a complaint to reception, a denunciation to a leader) goes to that
    role, whatever the department, because the law gives those kinds their own procedure.
 3. Anything else goes to the officers of the category's department.
@@ -103,14 +106,14 @@ def _conduct(
     leaders = [
         c for c in _with_role(candidates, frozenset({Role.LEADER})) if c.person_id != subject_id
     ]
-    eligible = [
-        c
-        for c in leaders
-        if c.person_id not in exclude
-        and (subject_department is None or c.department_id != subject_department)
+    # Leaders outside the subject's department; the one who passed the case on keeps it only
+    # when none of the others can take it, so it never lands on nobody's desk.
+    apart = [
+        c for c in leaders if subject_department is None or c.department_id != subject_department
     ]
+    eligible = [c for c in apart if c.person_id not in exclude]
     if not subject_leads:
-        chosen = pick(eligible)
+        chosen = pick(eligible) or pick(apart)
         return Route(
             department_id=None,
             assignee_id=chosen.person_id if chosen else None,
@@ -118,18 +121,48 @@ def _conduct(
             reason="conduct",
         )
     chairman_id = rules.chairman_id if rules.chairman_id != subject_id else None
-    chosen = next((c for c in eligible if c.person_id == chairman_id), None) or pick(eligible)
+
+    def prefer_chairman(pool: list[Candidate]) -> Candidate | None:
+        return next((c for c in pool if c.person_id == chairman_id), None) or pick(pool)
+
+    chosen = prefer_chairman(eligible) or prefer_chairman(apart)
     supervisors = {
         c.person_id
         for c in _with_role(candidates, frozenset({Role.SUPERVISOR}))
         if c.person_id != subject_id
     }
+    notify = frozenset(supervisors | ({chairman_id} if chairman_id is not None else set()))
+    if chosen is not None:
+        return Route(None, chosen.person_id, notify, "leader-conduct")
     return Route(
-        department_id=None,
-        assignee_id=chosen.person_id if chosen else None,
-        notify=frozenset(supervisors | ({chairman_id} if chairman_id is not None else set())),
-        reason="leader-conduct",
+        rules.triage_department,
+        _office_holder(rules, candidates, subject_id, exclude),
+        notify,
+        "leader-conduct",
     )
+
+
+def _office_holder(
+    rules: RoutingRules,
+    candidates: Sequence[Candidate],
+    subject_id: int | None,
+    exclude: frozenset[int],
+) -> int | None:
+    """Who in the Office holds a case about the only leader. The one who passed it on keeps it
+    if nobody else is there: a case must have a desk, and theirs is the Office's."""
+    office = [
+        c
+        for c in _with_role(candidates, TRIAGE_ROLES)
+        if c.department_id == rules.triage_department and c.person_id != subject_id
+    ]
+    chosen = pick(c for c in office if c.person_id not in exclude) or pick(office)
+    return chosen.person_id if chosen else None
+
+
+def sent_up(subject_id: int | None, department_id: str | None) -> bool:
+    """A case about an officer's conduct that sits in a department's queue: only one about the
+    only leader does (see `_conduct`), and it is for the level above to resolve."""
+    return subject_id is not None and department_id is not None
 
 
 def route(

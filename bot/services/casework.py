@@ -6,7 +6,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, deadline_rules, work_calendar
-from bot.dialogs.notices import citizen_notice, day
+from bot.dialogs.notices import citizen_notice, day, holder
 from bot.domain.deadlines import due_for_resolution, due_on_acceptance
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
@@ -15,7 +15,6 @@ from bot.services.assignment import assign, tell
 from bot.services.case_actions import After, Change, act
 from bot.services.officers import actor
 from bot.services.refusal import CaseworkError, clean_note
-from bot.texts import t
 from storage.database import Database
 
 
@@ -173,6 +172,8 @@ async def reassign(
     if not conduct and target not in {d.id for d in config.departments}:
         raise CaseworkError("case.unknown_department")
     fields: dict[str, object] = {"category_id": config.routing.conduct_category} if conduct else {}
+    # The case as routing left it: the one passing it on hears where it went, not where it was.
+    landed: list[Ticket] = []
 
     async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
         moved = await assign(
@@ -186,20 +187,16 @@ async def reassign(
             subject_id=subject_id,
             exclude=frozenset({officer.person_id}),
         )
-        department = (
-            config.department_name(moved.department_id)
-            if moved.department_id
-            else t("citizen.leaders")
-        )
+        landed.append(moved)
         await tell(
             conn,
             clock,
             moved.citizen_id,
-            citizen_notice(moved, "citizen.reassigned", department=department),
+            citizen_notice(moved, "citizen.reassigned", department=holder(moved, config)),
             key,
         )
 
-    return await act(
+    passed = await act(
         db,
         clock,
         config,
@@ -208,3 +205,4 @@ async def reassign(
         Action.REASSIGN,
         lambda _: Change(fields, text, after),
     )
+    return landed[-1] if landed else passed

@@ -50,6 +50,10 @@ async def all_officers(db: Database) -> list[Officer]:
     return await officers.active(db.reader)
 
 
+async def retired_officers(db: Database) -> list[Officer]:
+    return await officers.retired(db.reader)
+
+
 async def add_officer(db: Database, clock: Clock, admin: Officer, record: OfficerRecord) -> Officer:
     """An admin adds (or changes) an officer by chat; the change is in the audit trail."""
     if not admin.has(Role.ADMIN):

@@ -287,6 +287,25 @@ def test_a_conduct_case_without_a_leader_has_nobody() -> None:
     )
 
 
+def test_the_leader_who_passed_it_keeps_it_when_no_other_leader_can_take_it() -> None:
+    alone = (CHAIRMAN, RECEPTION, ECONOMY)
+    passed = feedback(
+        candidates=alone, subject_id=ECONOMY.person_id, exclude=frozenset({CHAIRMAN.person_id})
+    )
+    assert passed == Route(None, CHAIRMAN.person_id, frozenset({CHAIRMAN.person_id}), "conduct")
+    about_vice = feedback(
+        candidates=(CHAIRMAN, VICE, RECEPTION, SUPERVISOR),
+        subject_id=VICE.person_id,
+        exclude=frozenset({CHAIRMAN.person_id}),
+    )
+    assert about_vice == Route(
+        None,
+        CHAIRMAN.person_id,
+        frozenset({SUPERVISOR.person_id, CHAIRMAN.person_id}),
+        "leader-conduct",
+    )
+
+
 def test_an_excluded_leader_is_not_chosen_but_still_told() -> None:
     chosen = feedback(category="thai-do-can-bo", exclude=frozenset({CHAIRMAN.person_id}))
     assert chosen == Route(None, VICE.person_id, LEADERS, "conduct")
@@ -315,10 +334,32 @@ def test_the_chairmans_own_conduct_goes_to_another_leader() -> None:
     third = officer(8, None, Role.LEADER, open_cases=1)
     chosen = feedback(candidates=(*STAFF, third), subject_id=CHAIRMAN.person_id)
     assert chosen == Route(None, VICE.person_id, SUPERVISORS, "leader-conduct")
-    alone = (CHAIRMAN, RECEPTION, SUPERVISOR)
+
+
+def test_the_only_leaders_conduct_is_held_by_the_office_to_send_it_up() -> None:
+    """No fellow leader may judge it: the Office's triage holds it (to forward it to the level
+    above), in its queue, and the supervisors are told; the leader concerned never is."""
+    alone = (CHAIRMAN, RECEPTION, ECONOMY, SUPERVISOR)
     assert feedback(candidates=alone, subject_id=CHAIRMAN.person_id) == Route(
-        None, None, frozenset({SUPERVISOR.person_id}), "leader-conduct"
+        "van-phong", RECEPTION.person_id, frozenset({SUPERVISOR.person_id}), "leader-conduct"
     )
+    vice_alone = feedback(candidates=(VICE, RECEPTION, SUPERVISOR), subject_id=VICE.person_id)
+    assert (vice_alone.department_id, vice_alone.assignee_id) == ("van-phong", RECEPTION.person_id)
+
+
+def test_the_office_holds_it_even_when_it_passed_it_if_nobody_else_can() -> None:
+    alone = (CHAIRMAN, RECEPTION, SUPERVISOR)
+    passed = feedback(
+        candidates=alone, subject_id=CHAIRMAN.person_id, exclude=frozenset({RECEPTION.person_id})
+    )
+    assert (passed.department_id, passed.assignee_id) == ("van-phong", RECEPTION.person_id)
+    other = officer(9, "van-phong", Role.OFFICER)
+    passed = feedback(
+        candidates=(*alone, other),
+        subject_id=CHAIRMAN.person_id,
+        exclude=frozenset({RECEPTION.person_id}),
+    )
+    assert passed.assignee_id == other.person_id
 
 
 def test_without_a_chairman_a_leaders_conduct_goes_to_another_leader_by_load() -> None:

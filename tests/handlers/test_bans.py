@@ -156,3 +156,11 @@ async def test_a_sealed_denouncer_is_banned_through_their_case_without_being_nam
     lifted = said(await chats.say(CHAIRMAN, f"/chan bo {code}"))[-1]
     assert lifted == t("bans.lifted_case", code=code, channel=sealed)
     assert await chats.say(DENOUNCER, "/tracuu")
+
+
+async def test_lifting_takes_the_word_with_or_without_diacritics(chats: Chats) -> None:
+    await agree(chats, ABUSER)
+    for typed in ("bỏ", "Bỏ", "BO"):
+        await chats.say(CHAIRMAN, f"/chan {ABUSER} {REASON}")
+        lifted = await chats.say(CHAIRMAN, f"/chan {typed} {ABUSER}")
+        assert str(lifted[-1].params["text"]) == t("bans.lifted", id=ABUSER)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from bot.app import announce_commands
 from bot.config import Config
 from bot.services.case_views import WORK_SHOWN
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
@@ -290,6 +292,93 @@ async def test_reassigned_as_conduct_reaches_leaders_not_the_officer(
     assert "không có quyền xem" in str(hidden[-1].params["text"])
 
 
+async def test_passing_on_names_the_new_holder_and_offers_nothing_left_to_do(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "Văn phòng")
+    done = await chats.say(ECONOMY, "Việc này thuộc hộ tịch, đề nghị Văn phòng xử lý.")
+    text = str(done[-1].params["text"])
+    assert f"Đã chuyển hồ sơ {code} đến Văn phòng HĐND và UBND" in text
+    assert "Trần Thị Bình" in text, "the new holder is named"
+    assert "Phòng Kinh tế" not in text
+    assert buttons(done[-1]) == [], "no buttons the officer can no longer use"
+    assert "Văn phòng HĐND và UBND" in texts(chats, CITIZEN)[-1]
+    assert any(f"Hồ sơ {code} được chuyển đến" in text for text in texts(chats, OFFICE))
+    assert await rows(config, "SELECT department_id, status FROM tickets") == [
+        ("van-phong", "reassigned")
+    ]
+    # The Office (reception, who may pass on cases it can see) sends it back to Phòng Kinh tế.
+    await chats.tap(OFFICE, "Chuyển")
+    await chats.tap(OFFICE, "Phòng Kinh tế")
+    back = await chats.say(OFFICE, "Đây là việc môi trường, trả về Phòng Kinh tế.")
+    assert f"Đã chuyển hồ sơ {code} đến Phòng Kinh tế" in str(back[-1].params["text"])
+    assert "Lê Văn Cường" in str(back[-1].params["text"])
+    assert buttons(back[-1]) == [], "out of the Office's sight: nothing it could press"
+
+
+async def test_a_case_about_the_only_leader_is_held_by_the_office_sealed_from_him(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    chairman_before = len(chats.sent(CHAIRMAN))
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "thái độ, tác phong")
+    await chats.tap(ECONOMY, "Nguyễn Văn An")
+    done = await chats.say(ECONOMY, "Người dân phản ánh Chủ tịch xã hứa rồi không làm.")
+    # One story: the Office holds it, and everyone told says so.
+    assert "Văn phòng HĐND và UBND" in str(done[-1].params["text"])
+    assert "Trần Thị Bình" in str(done[-1].params["text"])
+    assert "Văn phòng HĐND và UBND" in texts(chats, CITIZEN)[-1]
+    card = next(text for text in texts(chats, OFFICE) if f"Hồ sơ {code} được chuyển đến" in text)
+    assert "Hạn trả lời: 11/12/2026" in card
+    assert "cấp trên" in card, "the holder is told the case goes to the level above"
+    work = await chats.say(OFFICE, "/viec")
+    assert code in str(work[-1].params["text"])
+    assert "11/12/2026" in str(work[-1].params["text"])
+    assert any(code in text for text in texts(chats, SUPERVISOR))
+    # The chairman it is about hears nothing, lists nothing and opens nothing.
+    assert len(chats.sent(CHAIRMAN)) == chairman_before
+    assert code not in str((await chats.say(CHAIRMAN, "/viec"))[-1].params["text"])
+    hidden = await chats.say(CHAIRMAN, f"/hoso {code}")
+    assert "không có quyền xem" in str(hidden[-1].params["text"])
+    [(department, assignee, subject, status)] = await rows(
+        config,
+        "SELECT t.department_id, a.external_id, s.external_id, t.status FROM tickets t "
+        "JOIN people a ON a.id = t.assignee_id JOIN people s ON s.id = t.subject_id",
+    )
+    assert (department, assignee, subject, status) == (
+        "van-phong",
+        str(OFFICE),
+        str(CHAIRMAN),
+        "reassigned",
+    )
+    # The Office can act on it: it opens it from /viec and accepts, the citizen is told.
+    await chats.tap(OFFICE, code)
+    await chats.tap(OFFICE, "Tiếp nhận")
+    assert "đã được thụ lý" in texts(chats, CITIZEN)[-1]
+
+
+async def test_a_late_press_on_an_officer_step_answers_in_officer_words(chats: Chats) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    target = next(c for c in reversed(chats.sent(ECONOMY)) if buttons(c))
+    police = next(data for label, data in buttons(target) if "Công an" in label)
+    await chats.say(ECONOMY, "/huy")
+    late = await chats.press(ECONOMY, police)
+    answers = [c for c in chats.request.calls if c.method == "answerCallbackQuery"]
+    said = " ".join([str(answers[-1].params.get("text")), *(str(c.params["text"]) for c in late)])
+    assert "anh/chị" in said
+    assert "/viec" in said, "the officer's own commands"
+    for citizen_words in ("Ông/bà", "Gửi phản ánh"):
+        assert citizen_words not in said, "never the citizen menu"
+    idle = str((await chats.say(ECONOMY, "/huy"))[-1].params["text"])
+    assert "/viec" in idle
+    for citizen_words in ("Ông/bà", "Gửi phản ánh"):
+        assert citizen_words not in idle
+
+
 async def test_a_complex_complaint_gets_the_longer_period(chats: Chats, config: Config) -> None:
     await file_with_identity(
         chats,
@@ -332,3 +421,52 @@ async def test_each_officer_is_told_the_commands_their_roles_allow(chats: Chats)
     citizen = await chats.say(CITIZEN, "/baocoa")
     assert "/guidon" in str(citizen[-1].params["text"])
     assert not commands(citizen)
+
+
+async def test_staff_sub_commands_take_diacritics_and_any_case(
+    chats: Chats, config: Config
+) -> None:
+    added = await chats.say(CHAIRMAN, "/canbo thêm 9999 officer kinh-te Hoàng Văn Mới")
+    assert "Đã thêm cán bộ Hoàng Văn Mới" in str(added[-1].params["text"])
+    changed = await chats.say(CHAIRMAN, "/canbo THÊM 9999 officer,reception kinh-te Hoàng Văn Mới")
+    assert "Đã thêm cán bộ Hoàng Văn Mới" in str(changed[-1].params["text"])
+    removed = await chats.say(CHAIRMAN, "/canbo Xóa 9999")
+    assert "Đã thôi giao việc" in str(removed[-1].params["text"])
+    audit = await rows(config, "SELECT action FROM admin_events ORDER BY id")
+    assert audit == [("officer_added",), ("officer_added",), ("officer_removed",)]
+
+
+def menus(chats: Chats, method: str, chat_id: int) -> list[set[str]]:
+    """The command menus `method` set (or deleted: empty) for one chat, in order."""
+    found = []
+    for call in chats.request.calls:
+        scope = call.params.get("scope")
+        scope = json.loads(scope) if isinstance(scope, str) else scope
+        if call.method != method or scope != {"type": "chat", "chat_id": chat_id}:
+            continue
+        commands = call.params.get("commands") or "[]"
+        listed = json.loads(commands) if isinstance(commands, str) else commands
+        found.append({c["command"] for c in listed})
+    return found
+
+
+async def test_staff_menus_follow_every_change_of_an_officer(chats: Chats) -> None:
+    every = {"viec", "hoso", "nhandem", "id", "huy"}
+    await chats.say(CHAIRMAN, "/canbo them 9999 officer kinh-te Hoàng Văn Mới")
+    assert menus(chats, "setMyCommands", 9999) == [every]
+    await chats.say(CHAIRMAN, "/canbo them 9999 officer,leader kinh-te Hoàng Văn Mới")
+    leader = every | {"lichtiep", "thongbao", "giamsat", "baocao"}
+    assert menus(chats, "setMyCommands", 9999) == [every, leader]
+    await chats.say(CHAIRMAN, "/canbo xoa 9999")
+    assert menus(chats, "deleteMyCommands", 9999) == [set()]
+    # An officer who opens the bot after start-up gets their menu then.
+    await chats.say(ECONOMY, "/start")
+    assert menus(chats, "setMyCommands", ECONOMY) == [every]
+    # A citizen's /start sets nothing for their chat.
+    await agree(chats, CITIZEN)
+    assert menus(chats, "setMyCommands", CITIZEN) == []
+    # At start-up: every active officer's menu again, and a retired one's is deleted.
+    await announce_commands(chats.app)
+    assert menus(chats, "setMyCommands", ECONOMY) == [every, every]
+    assert menus(chats, "setMyCommands", 9999) == [every, leader]
+    assert menus(chats, "deleteMyCommands", 9999) == [set(), set()]

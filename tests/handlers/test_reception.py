@@ -275,3 +275,9 @@ async def test_reminders_have_their_own_words(chats: Chats, config: Config) -> N
     assert "Đã tắt nhắc lịch" in str(off[-1].params["text"])
     assert await rows(config, "SELECT count(*) FROM reception_subscribers") == [(0,)]
     assert await rows(config, "SELECT count(*) FROM reception_bookings") == [(0,)]
+
+
+async def test_adding_a_session_takes_the_word_with_or_without_diacritics(chats: Chats) -> None:
+    for typed, day in (("thêm", 10), ("Thêm", 11), ("THEM", 14)):
+        added = await chats.say(CHAIRMAN, f"/lichtiep {typed} {day}/12/2026 07:30-11:00 Đất đai")
+        assert f"{day}/12/2026, 07:30–11:00: Đất đai" in str(added[-1].params["text"])
