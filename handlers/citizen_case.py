@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -17,16 +17,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Prompt, Text
+from bot.dialogs.base import Notice, Prompt, Text
 from bot.dialogs.menu import menu_prompt
-from bot.dialogs.notices import ADD_REF, RATE_REF, REPLY_REF, parse_case_ref
+from bot.dialogs.notices import ADD_REF, RATE_REF, REPLY_REF, parse_case_ref, rating_options
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
 from bot.services import citizen_replies
 from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.accounts import citizen_of
-from handlers.context import Context
+from handlers.context import App, Context
 from handlers.render import (
     event_of,
     parse_button,
@@ -37,8 +37,15 @@ from handlers.render import (
 )
 
 NOTE = "note"
+RATING_ASKED = "rating_asked"
 END = ConversationHandler.END
 SKIP = Option("skip", t("citizen.note.skip"), ("bo qua", "khong"))
+# Refusals worded for officers, as a citizen reads them.
+_CITIZEN_REASONS = {
+    "case.not_now": "case.not_rateable",
+    "case.not_allowed": "case.not_found_citizen",
+    "case.not_found": "case.not_found_citizen",
+}
 
 
 class Purpose(StrEnum):
@@ -51,13 +58,85 @@ async def _citizen(update: Update, context: Context) -> Person | None:
 
 
 def _note_prompt(purpose: Purpose, code: str) -> Prompt:
-    options = (SKIP,) if purpose is Purpose.COMMENT else ()
+    """The comment question's way out is "Bỏ qua" alone ("hủy" typed still works): as a second
+    numbered choice, "✖️ Hủy" would be what a repeated "2" (the rating, sent twice on a slow
+    phone) picks, ending the question the first "2" asked."""
+    comment = purpose is Purpose.COMMENT
     return Prompt(
         text=t(f"citizen.note.ask_{purpose.value}", code=code),
         ref="note",
-        options=options,
-        cancel=True,
+        options=(SKIP,) if comment else (),
+        cancel=not comment,
     )
+
+
+def _in_question(context: Context) -> bool:
+    return bool((context.user_data or {}).get(NOTE))
+
+
+async def _refuse(update: Update, context: Context, message: Message, reason: str) -> None:
+    """Answer a press or a typed choice that no longer applies, changing nothing.
+
+    A question in progress stays the last message (the pop-up on the button says it); else the
+    answer is a message. The caller then keeps the conversation where it was: a double tap on
+    a rating must not end the comment question the first tap asked.
+    """
+    query = update.callback_query
+    text = t(_CITIZEN_REASONS.get(reason, reason))
+    if query is not None and _in_question(context):
+        await query.answer(text)
+        return
+    if query is not None:
+        await query.answer()
+    await message.reply_text(text)
+
+
+def ask_rating(context: Context, ticket_id: int) -> None:
+    """The rating was just asked in this chat (a look-up of a resolved case): until the
+    citizen's next message, a typed "2" or "chưa hài lòng" answers it."""
+    if context.user_data is not None:
+        context.user_data[RATING_ASKED] = {"ticket": ticket_id, "fresh": True}
+
+
+def rating_shown(app: App, chat_id: int, notice: Notice) -> None:
+    """A notice was delivered to `chat_id`: a result notice makes its rating the latest
+    question until the citizen's next message; a notice with other choices replaces it."""
+    ticket_id = parse_case_ref(notice.ref, RATE_REF)
+    if ticket_id is None and not notice.options:
+        return
+    data = app.user_data[chat_id]
+    if ticket_id is None:
+        data.pop(RATING_ASKED, None)
+    else:
+        data[RATING_ASKED] = {"ticket": ticket_id, "fresh": False}
+    app.mark_data_for_update_persistence(user_ids=[chat_id])
+
+
+async def forget_rating_question(update: Update, context: Context) -> None:
+    """After each update: the rating stops being the latest question once the citizen did
+    anything else (their next message got its own answer), unless this update asked it."""
+    asked = (context.user_data or {}).get(RATING_ASKED)
+    if context.user_data is None or not isinstance(asked, dict):
+        return
+    if asked.get("fresh"):
+        context.user_data[RATING_ASKED] = {**asked, "fresh": False}
+    else:
+        context.user_data.pop(RATING_ASKED, None)
+
+
+class RatingTyped(filters.MessageFilter):
+    """A typed "1", "2" or "chua hai long" while the rating is the latest question."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(name="RatingTyped")
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or not message.text or user.id not in self._app.user_data:
+            return False
+        asked = self._app.user_data[user.id].get(RATING_ASKED)
+        return isinstance(asked, dict) and match_option(message.text, rating_options()) is not None
 
 
 async def begin_note(update: Update, context: Context) -> str | int | None:
@@ -72,14 +151,14 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
         await query.answer(t("error.button"))
         return None
     ticket_id = parse_case_ref(choice.ref, REPLY_REF) or parse_case_ref(choice.ref, ADD_REF)
-    await query.answer()
     try:
         ticket = await citizen_replies.case_of_citizen(
             context.services.db, context.services.config, citizen, ticket_id or 0
         )
     except CaseworkError as error:
-        await message.reply_text(t(error.reason))
-        return END
+        await _refuse(update, context, message, error.reason)
+        return None
+    await query.answer()
     if context.user_data is not None:
         context.user_data[NOTE] = {
             "ticket": ticket.id,
@@ -91,6 +170,7 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
 
 
 async def rating_button(update: Update, context: Context) -> str | int | None:
+    """ "👍 Hài lòng" or "👎 Chưa hài lòng" under a result notice or a looked-up case."""
     query = update.callback_query
     choice = parse_button(query.data if query else None)
     message = reply_target(update)
@@ -101,23 +181,40 @@ async def rating_button(update: Update, context: Context) -> str | int | None:
     if choice is None or message is None or citizen is None or ticket_id is None:
         await query.answer(t("error.button"))
         return None
-    await query.answer()
-    if choice.key not in ("satisfied", "unsatisfied"):
-        await message.reply_text(t("error.button"))
-        return END
+    option = next((o for o in rating_options() if o.key == choice.key), None)
+    if option is None:
+        await _refuse(update, context, message, "error.button")
+        return None
+    return await _rate(update, context, message, citizen, ticket_id, option.key)
+
+
+async def typed_rating(update: Update, context: Context) -> str | int | None:
+    """The rating typed ("2", "chưa hài lòng") while it is the latest question."""
+    message = update.effective_message
+    citizen = await _citizen(update, context)
+    asked = (context.user_data or {}).get(RATING_ASKED)
+    option = match_option(message.text or "", rating_options()) if message else None
+    if message is None or citizen is None or not isinstance(asked, dict) or option is None:
+        return None
+    return await _rate(update, context, message, citizen, int(asked["ticket"]), option.key)
+
+
+async def _rate(
+    update: Update, context: Context, message: Message, citizen: Person, ticket_id: int, key: str
+) -> str | None:
+    """One rating, by button or typed: one acknowledgement, then the comment question last."""
     services = context.services
+    if context.user_data is not None:
+        context.user_data.pop(RATING_ASKED, None)
     try:
         ticket = await citizen_replies.rate(
-            services.db,
-            services.clock,
-            services.config,
-            citizen,
-            ticket_id,
-            choice.key == "satisfied",
+            services.db, services.clock, services.config, citizen, ticket_id, key == "satisfied"
         )
     except CaseworkError as error:
-        await message.reply_text(t(error.reason))
-        return END
+        await _refuse(update, context, message, error.reason)
+        return None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     await retire_buttons(update)
     if context.user_data is not None:
         context.user_data[NOTE] = {
@@ -125,8 +222,8 @@ async def rating_button(update: Update, context: Context) -> str | int | None:
             "purpose": Purpose.COMMENT.value,
             "code": ticket.code,
         }
-    await message.reply_text(t(f"citizen.note.thanks_{choice.key}", code=ticket.code))
-    await send_prompt(message, _note_prompt(Purpose.COMMENT, ticket.code))
+    thanks = t(f"citizen.note.thanks_{key}", code=ticket.code)
+    await send_prompt(message, _note_prompt(Purpose.COMMENT, ticket.code), notice=thanks)
     return Purpose.COMMENT.value
 
 
@@ -179,7 +276,7 @@ def _end(context: Context) -> int:
     return END
 
 
-def conversation() -> ConversationHandler[Context]:
+def conversation(app: App) -> ConversationHandler[Context]:
     notes: list[BaseHandler[Update, Context, object]] = [
         CallbackQueryHandler(on_note, pattern=r"^note\|"),
         MessageHandler(filters.ALL & ~filters.COMMAND, on_note),
@@ -188,6 +285,7 @@ def conversation() -> ConversationHandler[Context]:
         entry_points=[
             CallbackQueryHandler(begin_note, pattern=rf"^({REPLY_REF}|{ADD_REF})\.\d+\|"),
             CallbackQueryHandler(rating_button, pattern=rf"^{RATE_REF}\.\d+\|"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & RatingTyped(app), typed_rating),
         ],
         states={p.value: notes for p in Purpose},
         fallbacks=[CommandHandler("huy", on_note)],
