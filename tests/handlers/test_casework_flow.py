@@ -221,6 +221,33 @@ async def test_a_number_goes_to_the_menu_once_the_menu_is_the_latest_question(
     assert await rows(config, "SELECT rating, status FROM tickets") == [(None, "resolved")]
 
 
+async def test_tracuu_shows_the_result_and_takes_the_rating(chats: Chats, config: Config) -> None:
+    code = await resolved(chats)
+    await chats.say(CITIZEN, "/start")
+    shown = await chats.say(CITIZEN, f"/tracuu {code}")
+    assert "Đã nhắc nhở hộ gia đình liên quan." in " ".join(str(c.params["text"]) for c in shown)
+    labels = [label for label, _ in buttons(shown[-1])]
+    assert labels == ["1. 👍 Hài lòng", "2. 👎 Chưa hài lòng"]
+    await chats.say(CITIZEN, "2")
+    assert "góp ý thêm" in chats.last_text(CITIZEN)
+    await chats.say(CITIZEN, "Rác vẫn đổ trộm ban đêm.")
+    assert "Rác vẫn đổ trộm ban đêm." in texts(chats, ECONOMY)[-1]
+    assert await rows(config, "SELECT rating, rating_comment FROM tickets") == [
+        ("unsatisfied", "Rác vẫn đổ trộm ban đêm.")
+    ]
+    again = await chats.say(CITIZEN, f"/tracuu {code}")
+    assert not any(buttons(c) for c in again if "Hài lòng" in str(buttons(c)))
+
+
+async def test_a_typed_code_offers_the_rating_as_buttons_too(chats: Chats, config: Config) -> None:
+    code = await resolved(chats)
+    shown = await chats.say(CITIZEN, code)
+    assert [label for label, _ in buttons(shown[-1])] == ["1. 👍 Hài lòng", "2. 👎 Chưa hài lòng"]
+    await chats.tap(CITIZEN, "Hài lòng")
+    await chats.tap(CITIZEN, "Bỏ qua")
+    assert await rows(config, "SELECT rating FROM tickets") == [("satisfied",)]
+
+
 async def test_typed_answer_reaches_the_officer(chats: Chats) -> None:
     await filed(chats)
     await chats.tap(ECONOMY, "Yêu cầu bổ sung")

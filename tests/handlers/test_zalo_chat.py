@@ -176,6 +176,27 @@ async def test_a_zalo_citizen_sending_2_twice_keeps_the_comment_question(
     ]
 
 
+async def test_a_zalo_citizen_rates_in_words_from_tracuu(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    code = await resolved_on_zalo(chats, phone)
+    await phone.says("/start")
+    shown = await phone.says(f"/tracuu {code}")
+    said = "\n".join(sent.text for sent in shown)
+    assert "Đã thu dọn bãi rác." in said
+    assert "1. 👍 Hài lòng" in shown[-1].text
+    assert "2. 👎 Chưa hài lòng" in shown[-1].text
+    await phone.says("chua hai long")
+    assert "góp ý thêm" in phone.last()
+    await phone.says("Bỏ qua")
+    again = await phone.says(f"/tracuu {code}")
+    assert "Hài lòng" not in again[-1].text
+    assert await rows(zalo_config, "SELECT rating, status FROM tickets") == [
+        ("unsatisfied", "reopened")
+    ]
+
+
 async def test_a_redelivered_update_is_handled_once(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:
