@@ -120,21 +120,23 @@ def _end(context: Context) -> int:
     return END
 
 
-async def begin_booking(update: Update, context: Context) -> str | int:
+async def begin_booking(update: Update, context: Context) -> str | int | None:
+    """A refused press (a session gone, a forged button) changes nothing: a topic question
+    already asked stays open (None keeps the conversation's state)."""
     query = update.callback_query
     choice = parse_button(query.data if query else None)
     message = reply_target(update)
     if query is None:
-        return END
+        return None
     if choice is None or message is None:
         await query.answer(t("error.button"))
-        return END
+        return None
     await query.answer()
     services = context.services
     session = await reception.find_session(services.db, services.clock, services.config, choice.key)
     if session is None:
         await message.reply_text(t("reception.gone"))
-        return END
+        return None
     _remember(context, action="book", key=session.key)
     await message.reply_text(t("reception.ask_topic", when=reception.when(session)))
     return WRITE
