@@ -113,7 +113,7 @@ def register(app: App) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, menu.unknown_command))
     app.add_handler(MessageHandler(filters.ALL, menu.anything_else))
     app.add_handler(CallbackQueryHandler(menu.unknown_button))
-    # After whatever answered the update: the rating is no longer the latest question.
-    app.add_handler(TypeHandler(Update, citizen_case.forget_rating_question), group=AFTER_GROUP)
+    # After whatever answered the update: a notice's question is no longer the latest one.
+    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=AFTER_GROUP)
 
     app.add_error_handler(on_error)

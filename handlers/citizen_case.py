@@ -19,7 +19,14 @@ from telegram.ext import (
 
 from bot.dialogs.base import Notice, Prompt, Text
 from bot.dialogs.menu import menu_prompt
-from bot.dialogs.notices import ADD_REF, RATE_REF, REPLY_REF, parse_case_ref, rating_options
+from bot.dialogs.notices import (
+    ADD_REF,
+    RATE_REF,
+    REPLY_REF,
+    answer_options,
+    parse_case_ref,
+    rating_options,
+)
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
 from bot.services import citizen_replies
@@ -37,7 +44,7 @@ from handlers.render import (
 )
 
 NOTE = "note"
-RATING_ASKED = "rating_asked"
+LATEST = "latest_question"
 END = ConversationHandler.END
 SKIP = Option("skip", t("citizen.note.skip"), ("bo qua", "khong"))
 # Refusals worded for officers, as a citizen reads them.
@@ -91,52 +98,68 @@ async def _refuse(update: Update, context: Context, message: Message, reason: st
     await message.reply_text(text)
 
 
-def ask_rating(context: Context, ticket_id: int) -> None:
-    """The rating was just asked in this chat (a look-up of a resolved case): until the
-    citizen's next message, a typed "2" or "chưa hài lòng" answers it."""
+def _typed_choices(ref: str) -> tuple[Option, ...]:
+    """The choices of a citizen's notice or look-up that typing may answer, by the ref of their
+    buttons: the rating, and "✍️ Trả lời" under an officer's question."""
+    if parse_case_ref(ref, RATE_REF) is not None:
+        return rating_options()
+    if parse_case_ref(ref, REPLY_REF) is not None:
+        return answer_options()
+    return ()
+
+
+def asked(context: Context, ref: str) -> None:
+    """A question with typed choices was just asked in this chat (a look-up of a resolved
+    case): until the citizen's next message, a typed "2" or its words answer it."""
     if context.user_data is not None:
-        context.user_data[RATING_ASKED] = {"ticket": ticket_id, "fresh": True}
+        context.user_data[LATEST] = {"ref": ref, "fresh": True}
 
 
-def rating_shown(app: App, chat_id: int, notice: Notice) -> None:
-    """A notice was delivered to `chat_id`: a result notice makes its rating the latest
-    question until the citizen's next message; a notice with other choices replaces it."""
-    ticket_id = parse_case_ref(notice.ref, RATE_REF)
-    if ticket_id is None and not notice.options:
-        return
-    data = app.user_data[chat_id]
-    if ticket_id is None:
-        data.pop(RATING_ASKED, None)
+def notice_shown(app: App, chat_id: int, notice: Notice) -> None:
+    """A notice was delivered to `chat_id`: one with typed choices (a result to rate, an
+    officer's question) is the latest question until the citizen's next message; a notice
+    with other choices replaces it."""
+    if notice.options and _typed_choices(notice.ref):
+        app.user_data[chat_id][LATEST] = {"ref": notice.ref, "fresh": False}
+    elif notice.options and chat_id in app.user_data and LATEST in app.user_data[chat_id]:
+        app.user_data[chat_id].pop(LATEST)
     else:
-        data[RATING_ASKED] = {"ticket": ticket_id, "fresh": False}
+        return  # officers' cards, announcements: no conversation data to touch
     app.mark_data_for_update_persistence(user_ids=[chat_id])
 
 
-async def forget_rating_question(update: Update, context: Context) -> None:
-    """After each update: the rating stops being the latest question once the citizen did
+async def forget_latest_question(update: Update, context: Context) -> None:
+    """After each update: the notice's question stops being the latest once the citizen did
     anything else (their next message got its own answer), unless this update asked it."""
-    asked = (context.user_data or {}).get(RATING_ASKED)
-    if context.user_data is None or not isinstance(asked, dict):
+    latest = (context.user_data or {}).get(LATEST)
+    if context.user_data is None or not isinstance(latest, dict):
         return
-    if asked.get("fresh"):
-        context.user_data[RATING_ASKED] = {**asked, "fresh": False}
+    if latest.get("fresh"):
+        context.user_data[LATEST] = {**latest, "fresh": False}
     else:
-        context.user_data.pop(RATING_ASKED, None)
+        context.user_data.pop(LATEST, None)
 
 
-class RatingTyped(filters.MessageFilter):
-    """A typed "1", "2" or "chua hai long" while the rating is the latest question."""
+def _latest_ref(data: object) -> str:
+    latest = data.get(LATEST) if isinstance(data, dict) else None
+    ref = latest.get("ref") if isinstance(latest, dict) else None
+    return ref if isinstance(ref, str) else ""
+
+
+class TypedChoice(filters.MessageFilter):
+    """A typed number or words picking a choice of the latest question ("2", "chua hai long",
+    "tra loi"), which the main menu would otherwise take."""
 
     def __init__(self, app: App) -> None:
-        super().__init__(name="RatingTyped")
+        super().__init__(name="TypedChoice")
         self._app = app
 
     def filter(self, message: Message) -> bool:
         user = message.from_user
         if user is None or not message.text or user.id not in self._app.user_data:
             return False
-        asked = self._app.user_data[user.id].get(RATING_ASKED)
-        return isinstance(asked, dict) and match_option(message.text, rating_options()) is not None
+        choices = _typed_choices(_latest_ref(self._app.user_data[user.id]))
+        return bool(choices) and match_option(message.text, choices) is not None
 
 
 async def begin_note(update: Update, context: Context) -> str | int | None:
@@ -151,14 +174,21 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
         await query.answer(t("error.button"))
         return None
     ticket_id = parse_case_ref(choice.ref, REPLY_REF) or parse_case_ref(choice.ref, ADD_REF)
+    return await _begin_note(update, context, message, citizen, ticket_id or 0)
+
+
+async def _begin_note(
+    update: Update, context: Context, message: Message, citizen: Person, ticket_id: int
+) -> str | None:
     try:
         ticket = await citizen_replies.case_of_citizen(
-            context.services.db, context.services.config, citizen, ticket_id or 0
+            context.services.db, context.services.config, citizen, ticket_id
         )
     except CaseworkError as error:
         await _refuse(update, context, message, error.reason)
         return None
-    await query.answer()
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     if context.user_data is not None:
         context.user_data[NOTE] = {
             "ticket": ticket.id,
@@ -188,15 +218,20 @@ async def rating_button(update: Update, context: Context) -> str | int | None:
     return await _rate(update, context, message, citizen, ticket_id, option.key)
 
 
-async def typed_rating(update: Update, context: Context) -> str | int | None:
-    """The rating typed ("2", "chưa hài lòng") while it is the latest question."""
+async def typed_choice(update: Update, context: Context) -> str | int | None:
+    """A choice of the latest question typed: the rating ("2", "chưa hài lòng") or "trả lời"."""
     message = update.effective_message
     citizen = await _citizen(update, context)
-    asked = (context.user_data or {}).get(RATING_ASKED)
-    option = match_option(message.text or "", rating_options()) if message else None
-    if message is None or citizen is None or not isinstance(asked, dict) or option is None:
+    ref = _latest_ref(context.user_data)
+    option = match_option(message.text or "", _typed_choices(ref)) if message else None
+    if message is None or citizen is None or option is None:
         return None
-    return await _rate(update, context, message, citizen, int(asked["ticket"]), option.key)
+    if context.user_data is not None:
+        context.user_data.pop(LATEST, None)
+    rated = parse_case_ref(ref, RATE_REF)
+    if rated is not None:
+        return await _rate(update, context, message, citizen, rated, option.key)
+    return await _begin_note(update, context, message, citizen, parse_case_ref(ref, REPLY_REF) or 0)
 
 
 async def _rate(
@@ -205,7 +240,7 @@ async def _rate(
     """One rating, by button or typed: one acknowledgement, then the comment question last."""
     services = context.services
     if context.user_data is not None:
-        context.user_data.pop(RATING_ASKED, None)
+        context.user_data.pop(LATEST, None)
     try:
         ticket = await citizen_replies.rate(
             services.db, services.clock, services.config, citizen, ticket_id, key == "satisfied"
@@ -285,7 +320,7 @@ def conversation(app: App) -> ConversationHandler[Context]:
         entry_points=[
             CallbackQueryHandler(begin_note, pattern=rf"^({REPLY_REF}|{ADD_REF})\.\d+\|"),
             CallbackQueryHandler(rating_button, pattern=rf"^{RATE_REF}\.\d+\|"),
-            MessageHandler(filters.TEXT & ~filters.COMMAND & RatingTyped(app), typed_rating),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & TypedChoice(app), typed_choice),
         ],
         states={p.value: notes for p in Purpose},
         fallbacks=[CommandHandler("huy", on_note)],

@@ -14,7 +14,7 @@ from bot.domain.workflow import CLOSED
 from bot.services.lookup import my_case, my_cases
 from bot.texts import t
 from handlers.accounts import citizen_of
-from handlers.citizen_case import ask_rating
+from handlers.citizen_case import asked
 from handlers.context import Context
 from handlers.render import button_data, parse_button, reply_target, send_prompt
 
@@ -85,8 +85,9 @@ async def show_case(message: Message, citizen: Person, context: Context, typed: 
     if ticket.status is Status.RESOLVED and ticket.rating is None:
         # The result notice may never have arrived, or be long scrolled away: the rating is
         # asked here too, and a typed "2" answers it like the notice's buttons.
-        await send_prompt(message, rating_prompt(ticket))
-        ask_rating(context, ticket.id)
+        prompt = rating_prompt(ticket)
+        await send_prompt(message, prompt)
+        asked(context, prompt.ref)
 
 
 async def lookup_command(update: Update, context: Context) -> None:

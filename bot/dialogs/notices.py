@@ -129,6 +129,11 @@ def officer_update(ticket: Ticket, key: str, **values: object) -> Notice:
     )
 
 
+def answer_options() -> tuple[Option, ...]:
+    """ "✍️ Trả lời" under an officer's question."""
+    return (Option("answer", t("citizen.answer_button")),)
+
+
 def rating_options() -> tuple[Option, ...]:
     """The rating's choices, in the order of the result notice's buttons (1 then 2)."""
     return (
@@ -151,7 +156,7 @@ def citizen_notice(ticket: Ticket, key: str, **values: object) -> Notice:
     ref = ""
     if key == "citizen.question":
         ref = case_ref(REPLY_REF, ticket)
-        options = (Option("answer", t("citizen.answer_button")),)
+        options = answer_options()
     elif key == "citizen.resolved":
         ref = case_ref(RATE_REF, ticket)
         options = rating_options()

@@ -211,6 +211,19 @@ async def test_the_rating_can_be_typed_in_words_without_diacritics(
     assert await rows(config, "SELECT rating, status FROM tickets") == [("unsatisfied", "reopened")]
 
 
+async def test_an_officers_question_takes_its_typed_number(chats: Chats) -> None:
+    """ "1. ✍️ Trả lời" under the officer's question: a typed "1" is that button, not the
+    main menu's "1" (a new case)."""
+    await filed(chats)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Rác ở bên trái hay bên phải cổng?")
+    asked = await chats.say(CITIZEN, "1")
+    assert "gõ nội dung gửi cán bộ" in str(asked[-1].params["text"])
+    await chats.say(CITIZEN, "Bên phải.")
+    assert "Bên phải." in texts(chats, ECONOMY)[-1]
+
+
 async def test_a_number_goes_to_the_menu_once_the_menu_is_the_latest_question(
     chats: Chats, config: Config
 ) -> None:
