@@ -44,6 +44,7 @@ from bot.texts import t
 from handlers import register, staff_menus
 from handlers.accounts import update_channel
 from handlers.announcements import show_progress
+from handlers.citizen_case import notice_shown
 from handlers.context import App, BotData, ChatData, Context, UserData
 from handlers.errors import log_disk_full
 from handlers.persistence import SqlitePersistence
@@ -255,7 +256,7 @@ def build_application(
     app.bot_data.deliverer = Deliverer(
         services.db,
         services.clock,
-        _senders(services, TelegramSender(app.bot), api),
+        _senders(services, TelegramSender(app.bot, functools.partial(notice_shown, app)), api),
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
     )

@@ -46,6 +46,7 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 BAN_GROUP = -3
 RATE_GROUP = -2
 CONSENT_GROUP = -1
+AFTER_GROUP = 1
 
 
 def register(app: App) -> None:
@@ -93,7 +94,7 @@ def register(app: App) -> None:
     #    before a citizen's draft, so a draft waits while they are written.
     app.add_handler(officer_actions.conversation())
     app.add_handler(supervision.conversation())
-    app.add_handler(citizen_case.conversation())
+    app.add_handler(citizen_case.conversation(app))
     app.add_handler(privacy.conversation())
     app.add_handler(reception.conversation())
     app.add_handler(booking.conversation())
@@ -117,5 +118,7 @@ def register(app: App) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, menu.unknown_command))
     app.add_handler(MessageHandler(filters.ALL, menu.anything_else))
     app.add_handler(CallbackQueryHandler(menu.unknown_button))
+    # After whatever answered the update: a notice's question is no longer the latest one.
+    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=AFTER_GROUP)
 
     app.add_error_handler(on_error)

@@ -126,17 +126,21 @@ async def begin_booking(update: Update, context: Context) -> str | int:
     return await _offer(update, context)
 
 
-async def _ask_topic(update: Update, context: Context, citizen: Person, key: str) -> str | int:
+async def _ask_topic(
+    update: Update, context: Context, citizen: Person, key: str
+) -> str | int | None:
+    """The topic question, or None where the session is booked already or gone: a late press
+    must not end a question the citizen is still answering, so the caller decides."""
     services = context.services
     booked = await reception.booking_of(services.db, services.clock, services.config, citizen, key)
     if booked is not None:
         await _already(update, booked)
-        return _end(context)
+        return None
     session = await reception.find_session(services.db, services.clock, services.config, key)
     message = reply_target(update)
     if session is None or message is None:
         await _say(update, "reception.gone")
-        return _end(context)
+        return None
     _remember(context, "book", key)
     await send_prompt(message, topic_prompt(session))
     return TOPIC
@@ -164,10 +168,11 @@ async def _pressed(update: Update, context: Context) -> tuple[Person, str] | Non
     return citizen, choice.key
 
 
-async def book_button(update: Update, context: Context) -> str | int:
-    """A session's "📝 Đăng ký gặp" under /lich: straight to the topic."""
+async def book_button(update: Update, context: Context) -> str | int | None:
+    """A session's "📝 Đăng ký gặp" under /lich: straight to the topic. A refused press
+    returns None, which leaves whatever question was under way as it was."""
     pressed = await _pressed(update, context)
-    return await _ask_topic(update, context, *pressed) if pressed else _end(context)
+    return await _ask_topic(update, context, *pressed) if pressed else None
 
 
 async def on_choose(update: Update, context: Context) -> str | int:
@@ -187,7 +192,8 @@ async def on_choose(update: Update, context: Context) -> str | int:
             return await _offer(update, context)
         await _say(update, "reception.not_a_session")
         return CHOOSE
-    return await _ask_topic(update, context, citizen, option.key)
+    asked = await _ask_topic(update, context, citizen, option.key)
+    return _end(context) if asked is None else asked
 
 
 async def on_topic(update: Update, context: Context) -> str | int:
@@ -265,22 +271,24 @@ async def _list(update: Update, context: Context, citizen: Person) -> str | int:
     return PICK
 
 
-async def _confirm(update: Update, context: Context, citizen: Person, key: str) -> str | int:
+async def _confirm(update: Update, context: Context, citizen: Person, key: str) -> str | int | None:
+    """The cancellation's question, or None where there is no such booking (as `_ask_topic`)."""
     services = context.services
     booked = await reception.booking_of(services.db, services.clock, services.config, citizen, key)
     message = reply_target(update)
     if booked is None or message is None:
         await _say(update, "reception.not_booked")
-        return _end(context)
+        return None
     _remember(context, "cancel", key)
     await send_prompt(message, confirm_prompt(booked))
     return CONFIRM
 
 
-async def unbook_button(update: Update, context: Context) -> str | int:
-    """A booked session's "✖️ Hủy đăng ký" under /lich: straight to the question."""
+async def unbook_button(update: Update, context: Context) -> str | int | None:
+    """A booked session's "✖️ Hủy đăng ký" under /lich: straight to the question; a refused
+    press leaves whatever was under way as it was."""
     pressed = await _pressed(update, context)
-    return await _confirm(update, context, *pressed) if pressed else _end(context)
+    return await _confirm(update, context, *pressed) if pressed else None
 
 
 async def on_pick(update: Update, context: Context) -> str | int:
@@ -302,7 +310,8 @@ async def on_pick(update: Update, context: Context) -> str | int:
             return _end(context)
         await _say(update, "reception.not_a_session")
         return PICK
-    return await _confirm(update, context, citizen, option.key)
+    asked = await _confirm(update, context, citizen, option.key)
+    return _end(context) if asked is None else asked
 
 
 async def on_confirm(update: Update, context: Context) -> str | int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -17,16 +17,23 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Prompt, Text
+from bot.dialogs.base import Notice, Prompt, Text
 from bot.dialogs.menu import menu_prompt
-from bot.dialogs.notices import ADD_REF, RATE_REF, REPLY_REF, parse_case_ref
+from bot.dialogs.notices import (
+    ADD_REF,
+    RATE_REF,
+    REPLY_REF,
+    answer_options,
+    parse_case_ref,
+    rating_options,
+)
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
 from bot.services import citizen_replies
 from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.accounts import citizen_of
-from handlers.context import Context
+from handlers.context import App, Context
 from handlers.render import (
     event_of,
     parse_button,
@@ -37,8 +44,15 @@ from handlers.render import (
 )
 
 NOTE = "note"
+LATEST = "latest_question"
 END = ConversationHandler.END
 SKIP = Option("skip", t("citizen.note.skip"), ("bo qua", "khong"))
+# Refusals worded for officers, as a citizen reads them.
+_CITIZEN_REASONS = {
+    "case.not_now": "case.not_rateable",
+    "case.not_allowed": "case.not_found_citizen",
+    "case.not_found": "case.not_found_citizen",
+}
 
 
 class Purpose(StrEnum):
@@ -51,13 +65,101 @@ async def _citizen(update: Update, context: Context) -> Person | None:
 
 
 def _note_prompt(purpose: Purpose, code: str) -> Prompt:
-    options = (SKIP,) if purpose is Purpose.COMMENT else ()
+    """The comment question's way out is "Bỏ qua" alone ("hủy" typed still works): as a second
+    numbered choice, "✖️ Hủy" would be what a repeated "2" (the rating, sent twice on a slow
+    phone) picks, ending the question the first "2" asked."""
+    comment = purpose is Purpose.COMMENT
     return Prompt(
         text=t(f"citizen.note.ask_{purpose.value}", code=code),
         ref="note",
-        options=options,
-        cancel=True,
+        options=(SKIP,) if comment else (),
+        cancel=not comment,
     )
+
+
+def _in_question(context: Context) -> bool:
+    return bool((context.user_data or {}).get(NOTE))
+
+
+async def _refuse(update: Update, context: Context, message: Message, reason: str) -> None:
+    """Answer a press or a typed choice that no longer applies, changing nothing.
+
+    A question in progress stays the last message (the pop-up on the button says it); else the
+    answer is a message. The caller then keeps the conversation where it was: a double tap on
+    a rating must not end the comment question the first tap asked.
+    """
+    query = update.callback_query
+    text = t(_CITIZEN_REASONS.get(reason, reason))
+    if query is not None and _in_question(context):
+        await query.answer(text)
+        return
+    if query is not None:
+        await query.answer()
+    await message.reply_text(text)
+
+
+def _typed_choices(ref: str) -> tuple[Option, ...]:
+    """The choices of a citizen's notice or look-up that typing may answer, by the ref of their
+    buttons: the rating, and "✍️ Trả lời" under an officer's question."""
+    if parse_case_ref(ref, RATE_REF) is not None:
+        return rating_options()
+    if parse_case_ref(ref, REPLY_REF) is not None:
+        return answer_options()
+    return ()
+
+
+def asked(context: Context, ref: str) -> None:
+    """A question with typed choices was just asked in this chat (a look-up of a resolved
+    case): until the citizen's next message, a typed "2" or its words answer it."""
+    if context.user_data is not None:
+        context.user_data[LATEST] = {"ref": ref, "fresh": True}
+
+
+def notice_shown(app: App, chat_id: int, notice: Notice) -> None:
+    """A notice was delivered to `chat_id`: one with typed choices (a result to rate, an
+    officer's question) is the latest question until the citizen's next message; a notice
+    with other choices replaces it."""
+    if notice.options and _typed_choices(notice.ref):
+        app.user_data[chat_id][LATEST] = {"ref": notice.ref, "fresh": False}
+    elif notice.options and chat_id in app.user_data and LATEST in app.user_data[chat_id]:
+        app.user_data[chat_id].pop(LATEST)
+    else:
+        return  # officers' cards, announcements: no conversation data to touch
+    app.mark_data_for_update_persistence(user_ids=[chat_id])
+
+
+async def forget_latest_question(update: Update, context: Context) -> None:
+    """After each update: the notice's question stops being the latest once the citizen did
+    anything else (their next message got its own answer), unless this update asked it."""
+    latest = (context.user_data or {}).get(LATEST)
+    if context.user_data is None or not isinstance(latest, dict):
+        return
+    if latest.get("fresh"):
+        context.user_data[LATEST] = {**latest, "fresh": False}
+    else:
+        context.user_data.pop(LATEST, None)
+
+
+def _latest_ref(data: object) -> str:
+    latest = data.get(LATEST) if isinstance(data, dict) else None
+    ref = latest.get("ref") if isinstance(latest, dict) else None
+    return ref if isinstance(ref, str) else ""
+
+
+class TypedChoice(filters.MessageFilter):
+    """A typed number or words picking a choice of the latest question ("2", "chua hai long",
+    "tra loi"), which the main menu would otherwise take."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(name="TypedChoice")
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or not message.text or user.id not in self._app.user_data:
+            return False
+        choices = _typed_choices(_latest_ref(self._app.user_data[user.id]))
+        return bool(choices) and match_option(message.text, choices) is not None
 
 
 async def begin_note(update: Update, context: Context) -> str | int | None:
@@ -72,14 +174,21 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
         await query.answer(t("error.button"))
         return None
     ticket_id = parse_case_ref(choice.ref, REPLY_REF) or parse_case_ref(choice.ref, ADD_REF)
-    await query.answer()
+    return await _begin_note(update, context, message, citizen, ticket_id or 0)
+
+
+async def _begin_note(
+    update: Update, context: Context, message: Message, citizen: Person, ticket_id: int
+) -> str | None:
     try:
         ticket = await citizen_replies.case_of_citizen(
-            context.services.db, context.services.config, citizen, ticket_id or 0
+            context.services.db, context.services.config, citizen, ticket_id
         )
     except CaseworkError as error:
-        await message.reply_text(t(error.reason))
-        return END
+        await _refuse(update, context, message, error.reason)
+        return None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     if context.user_data is not None:
         context.user_data[NOTE] = {
             "ticket": ticket.id,
@@ -91,6 +200,7 @@ async def begin_note(update: Update, context: Context) -> str | int | None:
 
 
 async def rating_button(update: Update, context: Context) -> str | int | None:
+    """ "👍 Hài lòng" or "👎 Chưa hài lòng" under a result notice or a looked-up case."""
     query = update.callback_query
     choice = parse_button(query.data if query else None)
     message = reply_target(update)
@@ -101,23 +211,45 @@ async def rating_button(update: Update, context: Context) -> str | int | None:
     if choice is None or message is None or citizen is None or ticket_id is None:
         await query.answer(t("error.button"))
         return None
-    await query.answer()
-    if choice.key not in ("satisfied", "unsatisfied"):
-        await message.reply_text(t("error.button"))
-        return END
+    option = next((o for o in rating_options() if o.key == choice.key), None)
+    if option is None:
+        await _refuse(update, context, message, "error.button")
+        return None
+    return await _rate(update, context, message, citizen, ticket_id, option.key)
+
+
+async def typed_choice(update: Update, context: Context) -> str | int | None:
+    """A choice of the latest question typed: the rating ("2", "chưa hài lòng") or "trả lời"."""
+    message = update.effective_message
+    citizen = await _citizen(update, context)
+    ref = _latest_ref(context.user_data)
+    option = match_option(message.text or "", _typed_choices(ref)) if message else None
+    if message is None or citizen is None or option is None:
+        return None
+    if context.user_data is not None:
+        context.user_data.pop(LATEST, None)
+    rated = parse_case_ref(ref, RATE_REF)
+    if rated is not None:
+        return await _rate(update, context, message, citizen, rated, option.key)
+    return await _begin_note(update, context, message, citizen, parse_case_ref(ref, REPLY_REF) or 0)
+
+
+async def _rate(
+    update: Update, context: Context, message: Message, citizen: Person, ticket_id: int, key: str
+) -> str | None:
+    """One rating, by button or typed: one acknowledgement, then the comment question last."""
     services = context.services
+    if context.user_data is not None:
+        context.user_data.pop(LATEST, None)
     try:
         ticket = await citizen_replies.rate(
-            services.db,
-            services.clock,
-            services.config,
-            citizen,
-            ticket_id,
-            choice.key == "satisfied",
+            services.db, services.clock, services.config, citizen, ticket_id, key == "satisfied"
         )
     except CaseworkError as error:
-        await message.reply_text(t(error.reason))
-        return END
+        await _refuse(update, context, message, error.reason)
+        return None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     await retire_buttons(update)
     if context.user_data is not None:
         context.user_data[NOTE] = {
@@ -125,8 +257,8 @@ async def rating_button(update: Update, context: Context) -> str | int | None:
             "purpose": Purpose.COMMENT.value,
             "code": ticket.code,
         }
-    await message.reply_text(t(f"citizen.note.thanks_{choice.key}", code=ticket.code))
-    await send_prompt(message, _note_prompt(Purpose.COMMENT, ticket.code))
+    thanks = t(f"citizen.note.thanks_{key}", code=ticket.code)
+    await send_prompt(message, _note_prompt(Purpose.COMMENT, ticket.code), notice=thanks)
     return Purpose.COMMENT.value
 
 
@@ -179,7 +311,7 @@ def _end(context: Context) -> int:
     return END
 
 
-def conversation() -> ConversationHandler[Context]:
+def conversation(app: App) -> ConversationHandler[Context]:
     notes: list[BaseHandler[Update, Context, object]] = [
         CallbackQueryHandler(on_note, pattern=r"^note\|"),
         MessageHandler(filters.ALL & ~filters.COMMAND, on_note),
@@ -188,6 +320,7 @@ def conversation() -> ConversationHandler[Context]:
         entry_points=[
             CallbackQueryHandler(begin_note, pattern=rf"^({REPLY_REF}|{ADD_REF})\.\d+\|"),
             CallbackQueryHandler(rating_button, pattern=rf"^{RATE_REF}\.\d+\|"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & TypedChoice(app), typed_choice),
         ],
         states={p.value: notes for p in Purpose},
         fallbacks=[CommandHandler("huy", on_note)],

@@ -6,16 +6,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 
 from bot.dialogs.base import chunks, parse_number
-from bot.dialogs.notices import ADD_REF, case_ref
+from bot.dialogs.notices import ADD_REF, case_ref, rating_prompt
 from bot.dialogs.summary import case_detail, case_line
 from bot.domain.people import Person
-from bot.domain.tickets import format_code, parse_code
+from bot.domain.tickets import Status, format_code, parse_code
 from bot.domain.workflow import CLOSED
 from bot.services.lookup import my_case, my_cases
 from bot.texts import t
 from handlers.accounts import citizen_of
+from handlers.citizen_case import asked
 from handlers.context import Context
-from handlers.render import button_data, parse_button, reply_target
+from handlers.render import button_data, parse_button, reply_target, send_prompt
 
 LOOKUP_REF = "lookup"
 _PAGE = "p"
@@ -57,7 +58,10 @@ async def show_list(message: Message, citizen: Person, context: Context, page: i
 
 
 async def show_case(message: Message, citizen: Person, context: Context, typed: str) -> None:
-    """One case, only if it is this citizen's; another person's code is simply not found."""
+    """One case, only if it is this citizen's; another person's code is simply not found.
+
+    A resolved case not rated yet ends with the rating question.
+    """
     services = context.services
     code = parse_code(typed)
     if code is None:
@@ -78,6 +82,12 @@ async def show_case(message: Message, citizen: Person, context: Context, typed: 
     for part in head:
         await message.reply_text(part)
     await message.reply_text(last, reply_markup=markup)
+    if ticket.status is Status.RESOLVED and ticket.rating is None:
+        # The result notice may never have arrived, or be long scrolled away: the rating is
+        # asked here too, and a typed "2" answers it like the notice's buttons.
+        prompt = rating_prompt(ticket)
+        await send_prompt(message, prompt)
+        asked(context, prompt.ref)
 
 
 async def lookup_command(update: Update, context: Context) -> None:

@@ -45,8 +45,12 @@ async def _finish(send: Callable[[], Awaitable[object]]) -> None:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    """`shown` hears of each text notice delivered, so a choice it asks can be answered by
+    typing (handlers.citizen_case.notice_shown)."""
+
+    def __init__(self, bot: Bot, shown: Callable[[int, Notice], None] | None = None) -> None:
         self._bot = bot
+        self._shown = shown
 
     async def send(self, recipient: str, notice: Notice) -> None:
         chat_id = int(recipient)
@@ -66,6 +70,8 @@ class TelegramSender:
                     await _finish(
                         partial(self._bot.send_message, chat_id, part, reply_markup=keyboard)
                     )
+                if self._shown is not None:
+                    self._shown(chat_id, notice)
         except Forbidden as error:  # blocked by the user, deactivated, never started
             raise UndeliverableError(error.message) from error
         except RetryAfter as error:

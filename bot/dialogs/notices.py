@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.config import Config
-from bot.dialogs.base import Notice, parse_number
+from bot.dialogs.base import Notice, Prompt, parse_number
 from bot.dialogs.summary import category_label, kind_label, shorten, status_label
 from bot.domain.choices import Option
 from bot.domain.routing import sent_up
@@ -141,18 +141,37 @@ def officer_update(ticket: Ticket, key: str, **values: object) -> Notice:
     )
 
 
+def answer_options() -> tuple[Option, ...]:
+    """ "✍️ Trả lời" under an officer's question."""
+    return (Option("answer", t("citizen.answer_button")),)
+
+
+def rating_options() -> tuple[Option, ...]:
+    """The rating's choices, in the order of the result notice's buttons (1 then 2)."""
+    return (
+        Option("satisfied", t("citizen.satisfied")),
+        Option("unsatisfied", t("citizen.unsatisfied"), ("khong hai long",)),
+    )
+
+
+def rating_prompt(ticket: Ticket) -> Prompt:
+    """The rating asked again where the citizen looks the case up, with the notice's buttons."""
+    return Prompt(
+        text=t("citizen.rate_ask", code=ticket.code),
+        ref=case_ref(RATE_REF, ticket),
+        options=rating_options(),
+    )
+
+
 def citizen_notice(ticket: Ticket, key: str, **values: object) -> Notice:
     options: tuple[Option, ...] = ()
     ref = ""
     if key == "citizen.question":
         ref = case_ref(REPLY_REF, ticket)
-        options = (Option("answer", t("citizen.answer_button")),)
+        options = answer_options()
     elif key == "citizen.resolved":
         ref = case_ref(RATE_REF, ticket)
-        options = (
-            Option("satisfied", t("citizen.satisfied")),
-            Option("unsatisfied", t("citizen.unsatisfied")),
-        )
+        options = rating_options()
     return Notice(text=t(key, code=ticket.code, **values), ref=ref, options=options)
 
 

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.dialogs.notices import citizen_notice, officer_update
+from bot.dialogs.notices import officer_update
 from bot.domain.people import Person
 from bot.domain.tickets import Status, Ticket
 from bot.domain.workflow import CLOSED, Action, Actor, next_status
@@ -48,7 +48,11 @@ async def citizen_writes(
 async def rate(
     db: Database, clock: Clock, config: Config, citizen: Person, ticket_id: int, satisfied: bool
 ) -> Ticket:
-    """Hài lòng closes the loop; Chưa hài lòng reopens the case and alerts the leaders."""
+    """Hài lòng closes the loop; Chưa hài lòng reopens the case and alerts the leaders.
+
+    The citizen is answered in the chat where they rated, right before the comment question;
+    a notice of the reopening would arrive after that question and bury it.
+    """
     value = "satisfied" if satisfied else "unsatisfied"
     async with db.transaction() as conn:
         filer = await acting_as(conn, config, citizen, await tickets.get(conn, ticket_id))
@@ -87,15 +91,16 @@ async def rate(
                 title_key="card.reopened",
                 keep_assignee=True,
             )
-            await tell(
-                conn,
-                clock,
-                again.citizen_id,
-                citizen_notice(again, "citizen.reopened"),
-                f"{key}:reopen",
-            )
 
-    return await act(db, clock, config, Actor(filer), ticket_id, Action.RATE, change)
+    try:
+        return await act(db, clock, config, Actor(filer), ticket_id, Action.RATE, change)
+    except CaseworkError as error:
+        # "Chưa hài lòng" reopens the case, so a second press finds it no longer resolved: that
+        # is a repeat (a double tap, a late press, a notice delivered twice), not a wrong step.
+        rated = await tickets.get(db.reader, ticket_id)
+        if error.reason == "case.not_now" and rated is not None and rated.rating is not None:
+            raise CaseworkError("case.already_rated") from None
+        raise
 
 
 async def comment_rating(

@@ -8,7 +8,7 @@ from pathlib import Path
 import aiosqlite
 
 from localapi import BotApiEmulator
-from tests.e2e.harness import BotProcess, Phone, shown_log
+from tests.e2e.harness import BotProcess, Phone, handled, press, shown_log
 
 CITIZEN = 515151
 ECONOMY = 100000003  # the example config's officer of Phòng Kinh tế
@@ -61,3 +61,51 @@ async def test_citizen_officer_citizen(
     # Neither side saw the other's account: the officer's messages never name the citizen's id.
     assert all(str(CITIZEN) not in m.get("text", "") for m in emulator.messages_to(ECONOMY))
     assert all(str(ECONOMY) not in m.get("text", "") for m in emulator.messages_to(CITIZEN))
+
+
+async def test_a_double_tap_on_unsatisfied_keeps_the_comment(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    """Two presses queued together, as from an elderly citizen's slow phone: the second is
+    answered kindly and the comment typed next still reaches the officer."""
+    log = tmp_path / "bot.log"
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    bot = BotProcess(config_file, log)
+    citizen = Phone(emulator, db_path, CITIZEN)
+    officer = Phone(emulator, db_path, ECONOMY)
+    with shown_log(log):
+        await bot.start()
+        await officer.says("/start")
+        _, code = await citizen.files_feedback(
+            "Môi trường", "Rác đổ trộm ở đầu ngõ 3, thôn Đông.", "Ngõ 3, thôn Đông"
+        )
+        await officer.receives(f"Hồ sơ mới {code}")
+        await officer.taps("Tiếp nhận")
+        await officer.taps("Giải quyết")
+        await officer.says("Đã nhắc nhở hộ gia đình liên quan.")
+        await officer.taps("Gửi kết quả")
+        await citizen.receives("Kết quả: Đã nhắc nhở")
+        first = press(emulator, CITIZEN, "Chưa hài lòng")
+        second = press(emulator, CITIZEN, "Chưa hài lòng")
+        await handled(db_path, first["update_id"])
+        await handled(db_path, second["update_id"])
+        thanks = await citizen.says("Rác vẫn còn, chưa ai đến dọn.")
+        assert "Cảm ơn ông/bà đã góp ý" in thanks
+        await officer.receives("Rác vẫn còn, chưa ai đến dọn.")
+        assert await bot.stop() == 0
+
+    [answer] = [
+        a
+        for a in emulator.callback_answers
+        if a["callback_query_id"] == second["callback_query"]["id"]
+    ]
+    assert "đã đánh giá" in str(answer["text"])
+    said = [m.get("text", "") for m in emulator.messages_to(CITIZEN)]
+    assert not any("/hoso" in text or "chưa hiểu" in text for text in said)
+    async with (
+        aiosqlite.connect(db_path) as conn,
+        conn.execute("SELECT rating, rating_comment, status FROM tickets") as cursor,
+    ):
+        assert [tuple(row) async for row in cursor] == [
+            ("unsatisfied", "Rác vẫn còn, chưa ai đến dọn.", "reopened")
+        ]

@@ -104,9 +104,163 @@ async def test_unsatisfied_reopens_and_alerts_the_leader(chats: Chats, config: C
     await chats.tap(ECONOMY, "Gửi kết quả")
     await chats.tap(CITIZEN, "Chưa hài lòng")
     assert any(f"Hồ sơ {code} được mở lại" in text for text in texts(chats, CHAIRMAN))
-    assert "xem xét lại" in " ".join(texts(chats, CITIZEN)[-3:])
+    assert "được mở lại" in " ".join(texts(chats, CITIZEN)[-2:])
     [(status,)] = await rows(config, "SELECT status FROM tickets")
     assert status == "reopened"
+
+
+async def resolved(chats: Chats) -> str:
+    """A filed case, accepted and resolved: the citizen's last message is the rating question."""
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã nhắc nhở hộ gia đình liên quan.")
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    return code
+
+
+def toasts(chats: Chats) -> list[str]:
+    """What the small pop-ups on pressed buttons said (Telegram's answerCallbackQuery)."""
+    calls = [c for c in chats.request.calls if c.method == "answerCallbackQuery"]
+    return [str(c.params.get("text") or "") for c in calls]
+
+
+async def test_unsatisfied_is_acknowledged_once_and_the_question_comes_last(
+    chats: Chats,
+) -> None:
+    code = await resolved(chats)
+    got = await chats.tap(CITIZEN, "Chưa hài lòng")
+    said = [str(c.params["text"]) for c in got]
+    assert len(said) == 2, said
+    assert "ghi nhận" in said[0]
+    assert code in said[0]
+    assert "góp ý thêm" in said[-1]
+
+
+async def test_a_double_tap_on_unsatisfied_keeps_the_comment(chats: Chats, config: Config) -> None:
+    await resolved(chats)
+    [_, unsatisfied] = [data for _, data in buttons(chats.sent(CITIZEN)[-1])]
+    await chats.press(CITIZEN, unsatisfied)
+    asked = chats.last_text(CITIZEN)
+    second = await chats.press(CITIZEN, unsatisfied)
+    assert not second, "the question stays the last message"
+    assert "đã đánh giá" in toasts(chats)[-1]
+    assert chats.last_text(CITIZEN) == asked
+    await chats.say(CITIZEN, "Rác vẫn còn ở đầu ngõ.")
+    assert "Cảm ơn ông/bà đã góp ý" in chats.last_text(CITIZEN)
+    assert "Rác vẫn còn ở đầu ngõ." in texts(chats, ECONOMY)[-1]
+    assert "/hoso" not in " ".join(texts(chats, CITIZEN))
+    assert await rows(config, "SELECT rating, rating_comment, status FROM tickets") == [
+        ("unsatisfied", "Rác vẫn còn ở đầu ngõ.", "reopened")
+    ]
+    assert await rows(config, "SELECT count(*) FROM ticket_events WHERE action = 'rate'") == [(1,)]
+
+
+async def test_a_late_press_of_a_rating_button_is_answered_kindly(
+    chats: Chats, config: Config
+) -> None:
+    await resolved(chats)
+    [satisfied, unsatisfied] = [data for _, data in buttons(chats.sent(CITIZEN)[-1])]
+    await chats.press(CITIZEN, unsatisfied)
+    await chats.tap(CITIZEN, "Bỏ qua")
+    for data in (satisfied, unsatisfied):
+        late = await chats.press(CITIZEN, data)
+        assert "đã đánh giá" in str(late[-1].params["text"])
+    assert "/hoso" not in " ".join(texts(chats, CITIZEN))
+    assert await rows(config, "SELECT rating, status FROM tickets") == [("unsatisfied", "reopened")]
+
+
+async def test_an_old_answer_button_does_not_end_the_comment_question(
+    chats: Chats, config: Config
+) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Rác ở bên trái hay bên phải cổng?")
+    [(_, answer)] = buttons(chats.sent(CITIZEN)[-1])
+    await chats.tap(CITIZEN, "Trả lời")
+    await chats.say(CITIZEN, "Bên phải.")
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã thu gom.")
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    await chats.tap(CITIZEN, "Hài lòng")
+    refused = await chats.press(CITIZEN, answer)
+    assert not refused, "the comment question stays the last message"
+    assert "đã kết thúc" in toasts(chats)[-1]
+    await chats.say(CITIZEN, "Cán bộ làm nhanh, cảm ơn.")
+    assert "Cảm ơn ông/bà đã góp ý" in chats.last_text(CITIZEN)
+    assert await rows(config, "SELECT rating_comment FROM tickets") == [
+        ("Cán bộ làm nhanh, cảm ơn.",)
+    ]
+
+
+async def test_the_rating_can_be_typed_by_number(chats: Chats, config: Config) -> None:
+    await resolved(chats)
+    got = await chats.say(CITIZEN, "2")
+    assert "góp ý thêm" in str(got[-1].params["text"])
+    await chats.say(CITIZEN, "Vẫn còn rác.")
+    assert await rows(config, "SELECT rating, rating_comment, status FROM tickets") == [
+        ("unsatisfied", "Vẫn còn rác.", "reopened")
+    ]
+
+
+async def test_the_rating_can_be_typed_in_words_without_diacritics(
+    chats: Chats, config: Config
+) -> None:
+    await resolved(chats)
+    await chats.say(CITIZEN, "chua hai long")
+    assert "góp ý thêm" in chats.last_text(CITIZEN)
+    assert await rows(config, "SELECT rating, status FROM tickets") == [("unsatisfied", "reopened")]
+
+
+async def test_an_officers_question_takes_its_typed_number(chats: Chats) -> None:
+    """ "1. ✍️ Trả lời" under the officer's question: a typed "1" is that button, not the
+    main menu's "1" (a new case)."""
+    await filed(chats)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Rác ở bên trái hay bên phải cổng?")
+    asked = await chats.say(CITIZEN, "1")
+    assert "gõ nội dung gửi cán bộ" in str(asked[-1].params["text"])
+    await chats.say(CITIZEN, "Bên phải.")
+    assert "Bên phải." in texts(chats, ECONOMY)[-1]
+
+
+async def test_a_number_goes_to_the_menu_once_the_menu_is_the_latest_question(
+    chats: Chats, config: Config
+) -> None:
+    await resolved(chats)
+    await chats.say(CITIZEN, "/start")
+    listed = await chats.say(CITIZEN, "2")
+    assert "Các hồ sơ của ông/bà" in str(listed[-1].params["text"])
+    assert await rows(config, "SELECT rating, status FROM tickets") == [(None, "resolved")]
+
+
+async def test_tracuu_shows_the_result_and_takes_the_rating(chats: Chats, config: Config) -> None:
+    code = await resolved(chats)
+    await chats.say(CITIZEN, "/start")
+    shown = await chats.say(CITIZEN, f"/tracuu {code}")
+    assert "Đã nhắc nhở hộ gia đình liên quan." in " ".join(str(c.params["text"]) for c in shown)
+    labels = [label for label, _ in buttons(shown[-1])]
+    assert labels == ["1. 👍 Hài lòng", "2. 👎 Chưa hài lòng"]
+    await chats.say(CITIZEN, "2")
+    assert "góp ý thêm" in chats.last_text(CITIZEN)
+    await chats.say(CITIZEN, "Rác vẫn đổ trộm ban đêm.")
+    assert "Rác vẫn đổ trộm ban đêm." in texts(chats, ECONOMY)[-1]
+    assert await rows(config, "SELECT rating, rating_comment FROM tickets") == [
+        ("unsatisfied", "Rác vẫn đổ trộm ban đêm.")
+    ]
+    again = await chats.say(CITIZEN, f"/tracuu {code}")
+    assert not any(buttons(c) for c in again if "Hài lòng" in str(buttons(c)))
+
+
+async def test_a_typed_code_offers_the_rating_as_buttons_too(chats: Chats, config: Config) -> None:
+    code = await resolved(chats)
+    shown = await chats.say(CITIZEN, code)
+    assert [label for label, _ in buttons(shown[-1])] == ["1. 👍 Hài lòng", "2. 👎 Chưa hài lòng"]
+    await chats.tap(CITIZEN, "Hài lòng")
+    await chats.tap(CITIZEN, "Bỏ qua")
+    assert await rows(config, "SELECT rating FROM tickets") == [("satisfied",)]
 
 
 async def test_typed_answer_reaches_the_officer(chats: Chats) -> None:

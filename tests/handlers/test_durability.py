@@ -12,6 +12,8 @@ from bot.config import Config
 from bot.services import Services
 from storage.database import Database
 from tests.conftest import TOKEN
+from tests.handlers.test_casework_flow import CITIZEN as CITIZEN_OF_CASEWORK
+from tests.handlers.test_casework_flow import resolved
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
@@ -127,3 +129,21 @@ async def test_database_error_gets_an_apology(chats: Chats, config: Config) -> N
     assert "hệ thống đang bận" in str(failed[-1].params["text"])
     [(data,)] = await rows(config, "SELECT data FROM conversation_data")
     assert '"step": "confirm"' in opened(config, data)
+
+
+async def test_a_rating_asked_before_a_restart_is_answered_by_a_typed_number(
+    chats: Chats, config: Config, clock: FixedClock
+) -> None:
+    code = await resolved(chats)
+    await chats.say(CITIZEN_OF_CASEWORK, f"/tracuu {code}")
+    db = await Database.open(config.storage.path)
+    request = OfflineRequest()
+    app = build_application(Services(config=config, db=db, clock=clock), request=request)
+    try:
+        async with app:
+            again = Chats(app, request)
+            asked = await again.say(CITIZEN_OF_CASEWORK, "2")
+            assert "góp ý thêm" in str(asked[-1].params["text"])
+    finally:
+        await db.close()
+    assert await rows(config, "SELECT rating, status FROM tickets") == [("unsatisfied", "reopened")]

@@ -85,6 +85,19 @@ async def test_booking_reaches_the_host_the_evening_before(
     assert "Hỏi về việc cấp giấy chứng nhận quyền sử dụng đất." in lists[0]
 
 
+async def test_a_stale_booking_button_does_not_end_the_topic_question(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/lich")
+    await chats.tap(CITIZEN, "Đăng ký gặp: 03/12")
+    await chats.press(CITIZEN, "rcpb|2020-01-01-gone")
+    assert "không còn" in texts(chats, CITIZEN)[-1]
+    await chats.press(CITIZEN, "rcux|2020-01-01-gone")
+    done = await chats.say(CITIZEN, "Hỏi về việc cấp giấy chứng nhận quyền sử dụng đất.")
+    assert "Đã đăng ký gặp tại buổi Thứ Năm 03/12/2026" in str(done[-1].params["text"])
+
+
 async def test_leader_cancels_and_adds_sessions(
     chats: Chats, services: Services, clock: FixedClock
 ) -> None:

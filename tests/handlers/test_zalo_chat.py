@@ -144,6 +144,59 @@ async def test_a_zalo_citizen_files_by_numbers_and_a_telegram_officer_resolves(
     assert not [c for c in chats.request.calls if c.params.get("chat_id") == local]
 
 
+async def resolved_on_zalo(chats: Chats, phone: ZaloPhone) -> str:
+    """A case filed by the Zalo citizen, accepted and resolved by the Telegram officer."""
+    await opens_form(phone, "Phản ánh")
+    await phone.says("moi truong")
+    await phone.says("Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.")
+    await phone.picks("Không có ảnh")
+    await phone.says("Bờ kênh thôn Đông")
+    await phone.picks("Không cần")
+    code = await sends(phone)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã thu dọn bãi rác.")
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    return code
+
+
+async def test_a_zalo_citizen_sending_2_twice_keeps_the_comment_question(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    await resolved_on_zalo(chats, phone)
+    first = await phone.says("2")
+    assert len(first) == 2, "one acknowledgement, then the question"
+    assert "góp ý thêm" in first[-1].text
+    await phone.says("2")
+    await phone.says("Bãi rác vẫn còn một nửa.")
+    assert "Cảm ơn ông/bà đã góp ý" in phone.last()
+    assert await rows(zalo_config, "SELECT rating, rating_comment, status FROM tickets") == [
+        ("unsatisfied", "Bãi rác vẫn còn một nửa.", "reopened")
+    ]
+
+
+async def test_a_zalo_citizen_rates_in_words_from_tracuu(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    chats, phone = world
+    code = await resolved_on_zalo(chats, phone)
+    await phone.says("/start")
+    shown = await phone.says(f"/tracuu {code}")
+    said = "\n".join(sent.text for sent in shown)
+    assert "Đã thu dọn bãi rác." in said
+    assert "1. 👍 Hài lòng" in shown[-1].text
+    assert "2. 👎 Chưa hài lòng" in shown[-1].text
+    await phone.says("chua hai long")
+    assert "góp ý thêm" in phone.last()
+    await phone.says("Bỏ qua")
+    again = await phone.says(f"/tracuu {code}")
+    assert "Hài lòng" not in again[-1].text
+    assert await rows(zalo_config, "SELECT rating, status FROM tickets") == [
+        ("unsatisfied", "reopened")
+    ]
+
+
 async def test_a_redelivered_update_is_handled_once(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:
