@@ -21,14 +21,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Config
 from bot.dialogs import intake
 from bot.dialogs.intake import Outcome, Turn
 from bot.dialogs.menu import MENU_REF, MenuItem, menu_prompt
-from bot.dialogs.notices import day
+from bot.dialogs.notices import day, holder_label
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
-from bot.services.intake import may_file, submit_case
+from bot.services.intake import holder, may_file, submit_case
 from bot.texts import t
 from handlers.accounts import citizen_of
 from handlers.context import Context
@@ -161,17 +160,13 @@ async def _submit(update: Update, context: Context, message: Message, turn: Turn
         return _drop(context)
     ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)
     await retire_buttons(update)
-    await send_prompt(message, menu_prompt(_receipt(ticket, services.config)))
+    holding = holder_label(await holder(services.db, ticket), services.config)
+    await send_prompt(message, menu_prompt(_receipt(ticket, holding)))
     return _drop(context)
 
 
-def _receipt(ticket: Ticket, config: Config) -> str:
-    text = t(
-        "intake.submitted",
-        code=ticket.code,
-        department=config.department_name(ticket.department_id),
-        due=day(ticket.due_on),
-    )
+def _receipt(ticket: Ticket, holding: str) -> str:
+    text = t("intake.submitted", code=ticket.code, department=holding, due=day(ticket.due_on))
     if ticket.kind.needs_identity:
         text += "\n" + t("intake.submitted_sign", kind=t(f"kind.{ticket.kind.value}.label").lower())
     return text

@@ -33,6 +33,11 @@ CARD_ACTIONS = (
 )
 
 
+def holder_label(department_id: str | None, config: Config) -> str:
+    """Who holds a case, as a citizen reads it: a department, or the commune's leaders."""
+    return config.department_name(department_id) if department_id else t("citizen.leaders")
+
+
 def case_ref(prefix: str, ticket: Ticket) -> str:
     """A button's reference to a case: its number only; authority is checked on each press."""
     return f"{prefix}.{ticket.id}"

@@ -6,16 +6,15 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, deadline_rules, work_calendar
-from bot.dialogs.notices import citizen_notice, day
+from bot.dialogs.notices import citizen_notice, day, holder_label
 from bot.domain.deadlines import due_for_resolution, due_on_acceptance
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to
-from bot.services.assignment import assign, tell
+from bot.services.assignment import assign, holder_of, tell
 from bot.services.case_actions import After, Change, act
 from bot.services.officers import actor
 from bot.services.refusal import CaseworkError, clean_note
-from bot.texts import t
 from storage.database import Database
 
 
@@ -186,11 +185,7 @@ async def reassign(
             subject_id=subject_id,
             exclude=frozenset({officer.person_id}),
         )
-        department = (
-            config.department_name(moved.department_id)
-            if moved.department_id
-            else t("citizen.leaders")
-        )
+        department = holder_label(await holder_of(conn, moved), config)
         await tell(
             conn,
             clock,

@@ -11,7 +11,7 @@ from bot.domain.draft import Draft, missing
 from bot.domain.limits import may_open_case
 from bot.domain.people import Person
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket, format_code
-from bot.services.assignment import assign
+from bot.services.assignment import assign, holder_of
 from bot.services.denouncers import filer_ids, pseudonym_for, seals
 from bot.services.reminders import replan_case
 from storage import events, tickets
@@ -101,3 +101,8 @@ async def submit_case(
         assigned = await assign(conn, clock, config, filed, key=f"event:{event_id}")
         await replan_case(conn, config, assigned, now)
         return assigned
+
+
+async def holder(db: Database, ticket: Ticket) -> str | None:
+    """Whose desk the filed case is on, for its receipt (None: the leaders)."""
+    return await holder_of(db.reader, ticket)

@@ -197,3 +197,45 @@ async def test_draft_is_stored_as_json(chats: Chats, config: Config) -> None:
     assert json.loads(opened(config, data))["draft"]["kind"] == "denunciation"
     [(state,)] = await rows(config, "SELECT state FROM conversation_states")
     assert json.loads(str(state)) == "category"
+
+
+async def file_by_typing(chats: Chats, user: int, kind: str, category: str) -> str:
+    """A case typed step by step without contact details (a complaint asks for them); returns
+    the receipt."""
+    await chats.say(user, "/guidon")
+    await chats.say(user, kind)
+    await chats.say(user, category)
+    await chats.say(user, "Cán bộ một cửa hẹn tôi ba lần mà không trả kết quả hồ sơ.")
+    await chats.say(user, "xong")
+    await chats.say(user, "bo qua")
+    if kind == "khieu nai":
+        await chats.say(user, "Nguyễn Văn Bình")
+        await chats.say(user, "0912345678")
+        await chats.say(user, "Thôn Đông, xã Sơn Ninh")
+    else:
+        await chats.say(user, "khong can")
+    receipt = await chats.say(user, "gui")
+    return "\n".join(str(c.params["text"]) for c in receipt)
+
+
+async def test_a_complaint_receipt_names_the_office_whose_officer_holds_it(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    receipt = await file_by_typing(chats, CITIZEN, "khieu nai", "dat dai")
+    [(assignee,)] = await rows(
+        config,
+        "SELECT o.department_id FROM tickets t JOIN officers o ON o.person_id = t.assignee_id",
+    )
+    assert assignee == "van-phong"
+    assert "chuyển đến Văn phòng HĐND và UBND" in receipt
+    assert "Phòng Kinh tế" not in receipt
+
+
+async def test_a_conduct_receipt_names_the_leaders_never_an_empty_department(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    receipt = await file_by_typing(chats, CITIZEN, "phan anh", "thai do")
+    assert "chuyển đến lãnh đạo UBND xã" in receipt
+    assert "chưa có bộ phận" not in receipt
