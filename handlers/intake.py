@@ -27,7 +27,7 @@ from bot.dialogs.menu import MENU_REF, MenuItem, menu_prompt
 from bot.dialogs.notices import day, holder_label
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
-from bot.services.intake import holder, may_file, submit_case
+from bot.services.intake import filed, holder, may_file, submit_case
 from bot.texts import t
 from handlers.accounts import citizen_of
 from handlers.context import Context
@@ -157,6 +157,12 @@ async def _submit(update: Update, context: Context, message: Message, turn: Turn
     services = context.services
     citizen = await citizen_of(update, context)
     if citizen is None:
+        return _drop(context)
+    earlier = await filed(services.db, turn.draft)
+    if earlier is not None:
+        # Answered once already: the code again, not a second receipt read as a second case.
+        await retire_buttons(update)
+        await send_prompt(message, menu_prompt(t("intake.already_sent", code=earlier.code)))
         return _drop(context)
     ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)
     await retire_buttons(update)

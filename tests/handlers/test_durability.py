@@ -6,6 +6,8 @@ import logging
 
 import aiosqlite
 import pytest
+from telegram import Update
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Config
@@ -13,7 +15,7 @@ from bot.services import Services
 from storage.database import Database
 from tests.conftest import TOKEN
 from tests.handlers.test_citizen_flow import agree, rows
-from tests.support.chat import Chats
+from tests.support.chat import Chats, buttons
 from tests.support.clock import FixedClock
 from tests.support.drafts import opened
 from tests.support.offline import OfflineRequest
@@ -127,3 +129,38 @@ async def test_database_error_gets_an_apology(chats: Chats, config: Config) -> N
     assert "hệ thống đang bận" in str(failed[-1].params["text"])
     [(data,)] = await rows(config, "SELECT data FROM conversation_data")
     assert '"step": "confirm"' in opened(config, data)
+
+
+async def test_a_send_repeated_after_a_crash_is_answered_without_a_second_receipt(
+    chats: Chats, config: Config, clock: FixedClock
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    for step in ("Phản ánh", "Môi trường"):
+        await chats.tap(CITIZEN, step)
+    await chats.say(CITIZEN, "Khói đốt rơm rạ bay vào khu dân cư mỗi chiều.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    summary = await chats.say(CITIZEN, "không cần")
+    send = next(data for label, data in buttons(summary[-1]) if "Gửi" in label)
+    press = chats.press_update(CITIZEN, send)
+    # The first process files the case and answers, then is killed before it records the
+    # update as handled (and the draft as gone): PTB's own handling, without that record.
+    update = Update.de_json({"update_id": 778, **press}, chats.app.bot)
+    await Application.process_update(chats.app, update)
+    assert "Mã hồ sơ: SN-2026-00001" in chats.last_text(CITIZEN)
+    cards = await rows(config, "SELECT count(*) FROM outbox")
+    db = await Database.open(config.storage.path)
+    request = OfflineRequest()
+    app = build_application(Services(config=config, db=db, clock=clock), request=request)
+    try:
+        async with app:
+            again = await Chats(app, request).deliver(press, update_id=778)
+    finally:
+        await db.close()
+    said = "\n".join(str(c.params["text"]) for c in again)
+    assert "Đơn này đã được gửi, mã hồ sơ SN-2026-00001" in said
+    assert "Mã hồ sơ:" not in said
+    assert await rows(config, "SELECT code FROM tickets") == [("SN-2026-00001",)]
+    assert await rows(config, "SELECT count(*) FROM outbox") == cards
+    assert await rows(config, "SELECT * FROM conversation_data") == []
