@@ -147,9 +147,9 @@ async def on_answer(update: Update, context: Context) -> str | int:
         return await _submit(update, context, message, turn)
     lead = t("intake.cancelled") if turn.outcome is Outcome.CANCELLED else None
     if had_keyboard:
-        await send_text(message, lead or t("common.noted"), had_keyboard=True)
-        lead = None
-    await send_prompt(message, menu_prompt(lead))
+        await send_prompt(message, menu_prompt(), notice=lead, had_keyboard=True)
+    else:
+        await send_prompt(message, menu_prompt(lead))
     return _drop(context)
 
 
