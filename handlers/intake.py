@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.dialogs import intake
 from bot.dialogs.intake import Outcome, Turn
-from bot.dialogs.menu import MENU_REF, MenuItem, menu_prompt
+from bot.dialogs.menu import MENU_REF, LinkTarget, MenuItem, WaitingLinks, menu_prompt
 from bot.dialogs.notices import day, holder_label
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
@@ -31,6 +31,7 @@ from bot.services.intake import filed, holder, may_file, submit_case
 from bot.texts import t
 from handlers.accounts import citizen_of
 from handlers.context import Context
+from handlers.links import AgreedToOpenForm, OpensLink
 from handlers.render import (
     event_of,
     reply_target,
@@ -73,10 +74,20 @@ def _asks_device(draft: Draft, context: Context) -> bool:
 
 async def begin(update: Update, context: Context) -> str | int:
     """Start a new case, or pick up the one left half-way."""
-    message = reply_target(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await retire_buttons(update)
+    return await _open(update, context)
+
+
+async def open_after_consent(update: Update, context: Context) -> str | int:
+    """A new-case link's form, once its person agreed to the privacy notice; the consent gate
+    has answered the press and taken its buttons away (Telegram takes one answer)."""
+    return await _open(update, context)
+
+
+async def _open(update: Update, context: Context) -> str | int:
+    message = reply_target(update)
     draft = _draft(context)
     if draft is None and not await _may_file(update, context):
         if message is not None:
@@ -178,15 +189,21 @@ def _receipt(ticket: Ticket, holding: str) -> str:
     return text
 
 
-def conversation(send_typed: filters.BaseFilter) -> ConversationHandler[Context]:
-    """The intake conversation; `send_typed` recognises the menu's "send" typed as text."""
+def conversation(
+    send_typed: filters.BaseFilter, links: WaitingLinks
+) -> ConversationHandler[Context]:
+    """The intake conversation; `send_typed` recognises the menu's "send" typed as text, and
+    `links` the agreement to the privacy notice that a new-case link waited for."""
     answers: list[BaseHandler[Update, Context, object]] = [
         CallbackQueryHandler(on_answer, pattern=r"^in\."),
         MessageHandler(filters.ALL & ~filters.COMMAND, on_answer),
     ]
+    new_case_link = OpensLink(LinkTarget.NEW_CASE)
     return ConversationHandler(
         entry_points=[
+            AgreedToOpenForm(links, open_after_consent),
             CommandHandler("guidon", begin),
+            CommandHandler("start", begin, filters=new_case_link),
             CallbackQueryHandler(begin, pattern=rf"^{MENU_REF}\|{MenuItem.SEND.value}$"),
             MessageHandler(filters.TEXT & ~filters.COMMAND & send_typed, begin),
         ],
@@ -194,6 +211,7 @@ def conversation(send_typed: filters.BaseFilter) -> ConversationHandler[Context]
         fallbacks=[
             CommandHandler("huy", cancel),
             CommandHandler("guidon", resume),
+            CommandHandler("start", resume, filters=new_case_link),
             CallbackQueryHandler(resume),
         ],
         name="intake",
