@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.dialogs.menu import MENU_REF, MenuItem
+from bot.dialogs.menu import MENU_REF, LinkTarget, MenuItem
 from bot.dialogs.notices import CASE_REF, IDENTITY_KEY
 from bot.dialogs.supervision import OPEN_KEY, WATCH_REF
 from bot.services.privacy import ERASE_REF
@@ -27,6 +27,7 @@ from handlers import (
     consent,
     intake,
     limits,
+    links,
     lookup,
     menu,
     officer,
@@ -59,7 +60,11 @@ def register(app: App) -> None:
 
     # Order matters below: in one group only the first matching handler runs.
     # 1. What works at any time, also half-way through something, without touching a draft.
-    app.add_handler(CommandHandler("start", menu.start))
+    # A /start sent by a link to a new case is the intake conversation's, below.
+    new_case_link = links.OpensLink(LinkTarget.NEW_CASE)
+    app.add_handler(
+        CommandHandler("start", menu.start, filters.UpdateType.MESSAGES & ~new_case_link)
+    )
     app.add_handler(CommandHandler("id", admin.my_id))
     app.add_handler(CommandHandler("tracuu", lookup.lookup_command))
     app.add_handler(CommandHandler("lich", reception.show_schedule))
@@ -101,7 +106,7 @@ def register(app: App) -> None:
     # Before intake: a period typed as "1" must not start a new case.
     app.add_handler(reports.conversation())
     app.add_handler(announcements.conversation())
-    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND)))
+    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
     # 3. Everything else at the top level gets a helpful answer and the menu.
     app.add_handler(
         MessageHandler(

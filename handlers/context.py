@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.dialogs.menu import WaitingLinks
 from bot.domain.chats import Account
 from bot.domain.limits import RateLimiter
 from bot.services import Services
@@ -27,6 +28,7 @@ class BotData:
         self._deliverer: Deliverer | None = None
         self._limiter: RateLimiter | None = None
         self.zalo: ZaloChannel | None = None  # None unless [zalo] is enabled
+        self.links = WaitingLinks()  # /start links waiting for their person's consent
 
     @property
     def services(self) -> Services:

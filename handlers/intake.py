@@ -21,17 +21,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Config
 from bot.dialogs import intake
 from bot.dialogs.intake import Outcome, Turn
-from bot.dialogs.menu import MENU_REF, MenuItem, menu_prompt
-from bot.dialogs.notices import day
+from bot.dialogs.menu import MENU_REF, LinkTarget, MenuItem, WaitingLinks, menu_prompt
+from bot.dialogs.notices import day, holder_label
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
-from bot.services.intake import may_file, submit_case
+from bot.services.assignment import holder_now
+from bot.services.intake import filed, may_file, submit_case
 from bot.texts import t
 from handlers.accounts import citizen_of
 from handlers.context import Context
+from handlers.links import AgreedToOpenForm, OpensLink
 from handlers.render import (
     event_of,
     reply_target,
@@ -74,10 +75,20 @@ def _asks_device(draft: Draft, context: Context) -> bool:
 
 async def begin(update: Update, context: Context) -> str | int:
     """Start a new case, or pick up the one left half-way."""
-    message = reply_target(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await retire_buttons(update)
+    return await _open(update, context)
+
+
+async def open_after_consent(update: Update, context: Context) -> str | int:
+    """A new-case link's form, once its person agreed to the privacy notice; the consent gate
+    has answered the press and taken its buttons away (Telegram takes one answer)."""
+    return await _open(update, context)
+
+
+async def _open(update: Update, context: Context) -> str | int:
+    message = reply_target(update)
     draft = _draft(context)
     if draft is None and not await _may_file(update, context):
         if message is not None:
@@ -148,9 +159,9 @@ async def on_answer(update: Update, context: Context) -> str | int:
         return await _submit(update, context, message, turn)
     lead = t("intake.cancelled") if turn.outcome is Outcome.CANCELLED else None
     if had_keyboard:
-        await send_text(message, lead or t("common.noted"), had_keyboard=True)
-        lead = None
-    await send_prompt(message, menu_prompt(lead))
+        await send_prompt(message, menu_prompt(), notice=lead, had_keyboard=True)
+    else:
+        await send_prompt(message, menu_prompt(lead))
     return _drop(context)
 
 
@@ -159,33 +170,41 @@ async def _submit(update: Update, context: Context, message: Message, turn: Turn
     citizen = await citizen_of(update, context)
     if citizen is None:
         return _drop(context)
+    earlier = await filed(services.db, turn.draft)
+    if earlier is not None:
+        # Answered once already: the code again, not a second receipt read as a second case.
+        await retire_buttons(update)
+        await send_prompt(message, menu_prompt(t("intake.already_sent", code=earlier.code)))
+        return _drop(context)
     ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)
     await retire_buttons(update)
-    await send_prompt(message, menu_prompt(_receipt(ticket, services.config)))
+    holding = holder_label(await holder_now(services.db, ticket), services.config)
+    await send_prompt(message, menu_prompt(_receipt(ticket, holding)))
     return _drop(context)
 
 
-def _receipt(ticket: Ticket, config: Config) -> str:
-    text = t(
-        "intake.submitted",
-        code=ticket.code,
-        department=config.department_name(ticket.department_id),
-        due=day(ticket.due_on),
-    )
+def _receipt(ticket: Ticket, holding: str) -> str:
+    text = t("intake.submitted", code=ticket.code, department=holding, due=day(ticket.due_on))
     if ticket.kind.needs_identity:
         text += "\n" + t("intake.submitted_sign", kind=t(f"kind.{ticket.kind.value}.label").lower())
     return text
 
 
-def conversation(send_typed: filters.BaseFilter) -> ConversationHandler[Context]:
-    """The intake conversation; `send_typed` recognises the menu's "send" typed as text."""
+def conversation(
+    send_typed: filters.BaseFilter, links: WaitingLinks
+) -> ConversationHandler[Context]:
+    """The intake conversation; `send_typed` recognises the menu's "send" typed as text, and
+    `links` the agreement to the privacy notice that a new-case link waited for."""
     answers: list[BaseHandler[Update, Context, object]] = [
         CallbackQueryHandler(on_answer, pattern=r"^in\."),
         MessageHandler(filters.ALL & ~filters.COMMAND, on_answer),
     ]
+    new_case_link = OpensLink(LinkTarget.NEW_CASE)
     return ConversationHandler(
         entry_points=[
+            AgreedToOpenForm(links, open_after_consent),
             CommandHandler("guidon", begin),
+            CommandHandler("start", begin, filters=new_case_link),
             CallbackQueryHandler(begin, pattern=rf"^{MENU_REF}\|{MenuItem.SEND.value}$"),
             MessageHandler(filters.TEXT & ~filters.COMMAND & send_typed, begin),
         ],
@@ -193,6 +212,7 @@ def conversation(send_typed: filters.BaseFilter) -> ConversationHandler[Context]
         fallbacks=[
             CommandHandler("huy", cancel),
             CommandHandler("guidon", resume),
+            CommandHandler("start", resume, filters=new_case_link),
             CallbackQueryHandler(resume),
         ],
         name="intake",

@@ -19,6 +19,7 @@ from handlers import announcements, reception, staff_menus
 from handlers.accounts import citizen_of
 from handlers.context import Context
 from handlers.intake import DRAFT_KEY
+from handlers.links import follow, link_in
 from handlers.lookup import show_case, show_list
 from handlers.officer import current_officer
 from handlers.render import (
@@ -58,6 +59,11 @@ async def start(update: Update, context: Context) -> None:
         await message.reply_text("\n\n".join([*parts, staff_help(officer, triage)]))
         # Their menu could not be set before they first opened the bot: set it now.
         await staff_menus.show(context.bot, officer, triage)
+        return
+    link = link_in(message.text)
+    if link is not None:
+        # A link to a new case is the intake conversation's (registered before this).
+        await follow(update, context, message, link)
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
     if context.user_data and DRAFT_KEY in context.user_data:

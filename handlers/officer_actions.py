@@ -20,12 +20,13 @@ from telegram.ext import (
 )
 
 from bot.dialogs.base import Prompt, Text
-from bot.dialogs.notices import CASE_REF, day, holder, parse_case_ref
+from bot.dialogs.notices import CASE_REF, day, holder_label, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, IllegalTransitionError, next_status
 from bot.services import case_views, casework
+from bot.services.assignment import holder_now
 from bot.services.casework import CONDUCT
 from bot.services.officers import actor, all_officers
 from bot.services.refusal import CaseworkError
@@ -328,7 +329,7 @@ async def _tell_passed(message: Message, officer: Officer, done: Ticket, context
     names = {o.person_id: o.name for o in await all_officers(context.services.db)}
     name = names.get(done.assignee_id or 0)
     key = "officer.done.reassign" if name else "officer.done.reassign_waiting"
-    department = holder(done, context.services.config)
+    department = holder_label(await holder_now(context.services.db, done), context.services.config)
     await tell_officer(message, officer, done, key, department=department, name=name)
 
 

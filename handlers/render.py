@@ -68,13 +68,17 @@ def inline_keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
 
 
 def _reply_keyboard(prompt: Prompt) -> ReplyKeyboardMarkup:
-    """Telegram lets a phone share its location or number only from a reply keyboard."""
+    """Telegram lets a phone share its location or number only from a reply keyboard.
+
+    Its own button cannot be typed, so it has no number; the choices under it are numbered
+    from 1, as on every other step, and a pressed one sends its label with the number."""
     request = KeyboardButton(
         t(f"request.{prompt.request}"),
         request_location=prompt.request is Request.LOCATION,
         request_contact=prompt.request is Request.CONTACT,
     )
-    rows = [[request], *([KeyboardButton(o.label)] for o in prompt.options)]
+    numbered = (KeyboardButton(f"{n}. {o.label}") for n, o in enumerate(prompt.options, start=1))
+    rows = [[request], *([button] for button in numbered)]
     rows.append([KeyboardButton(t(f"nav.{n.value}")) for n in (Nav.BACK, Nav.CANCEL)])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=False)
 
@@ -82,11 +86,15 @@ def _reply_keyboard(prompt: Prompt) -> ReplyKeyboardMarkup:
 async def send_prompt(
     message: Message, prompt: Prompt, *, notice: str | None = None, had_keyboard: bool = False
 ) -> None:
-    """Send the notice (if any) and the question, removing a reply keyboard that is done."""
-    if had_keyboard and prompt.request is None:
-        await message.reply_text(notice or t("common.noted"), reply_markup=ReplyKeyboardRemove())
-    elif notice:
-        await message.reply_text(notice)
+    """Send the notice (if any) and the question, removing a reply keyboard that is done.
+
+    Only a message can take a reply keyboard away, so the notice carries it: leaving a step
+    that had one, the dialog always says what was recorded."""
+    removing = had_keyboard and prompt.request is None
+    if removing and not notice:
+        raise ValueError("a reply keyboard is taken away only with a notice that says something")
+    if notice:
+        await message.reply_text(notice, reply_markup=ReplyKeyboardRemove() if removing else None)
     markup = _reply_keyboard(prompt) if prompt.request else inline_keyboard(prompt)
     *head, last = chunks(prompt.text, MessageLimit.MAX_TEXT_LENGTH)
     for part in head:

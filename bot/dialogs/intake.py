@@ -6,6 +6,7 @@ wrong input by saying what is expected and asking again, never by dropping the d
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -93,8 +94,9 @@ def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
         return (done, clear) if draft.photos else (none,)
     if step is Step.LOCATION:
         skip = Option("skip", t("intake.location.skip"), ("bo qua", "khong"))
+        # "Bỏ qua" stays 1 whatever else is offered: the question says to type 1 to skip.
         has_place = draft.latitude is not None or draft.place is not None
-        return (KEEP, skip) if has_place else (skip,)
+        return (skip, KEEP) if has_place else (skip,)
     if step is Step.CONTACT:
         return (
             Option("yes", t("intake.contact.yes"), ("co", "dong y")),
@@ -124,9 +126,12 @@ def _current_value(step: Step, draft: Draft) -> str | None:
     }.get(step)
 
 
+_REQUESTS = {Step.LOCATION: Request.LOCATION, Step.PHONE: Request.CONTACT}
+
+
 def prompt(draft: Draft, config: Config) -> Prompt:
     step = draft.step
-    request = {Step.LOCATION: Request.LOCATION, Step.PHONE: Request.CONTACT}.get(step)
+    request = _REQUESTS.get(step)
     if step is Step.CONFIRM:
         text = summary(draft, config)
     elif step is Step.PHOTOS:
@@ -152,6 +157,36 @@ def prompt(draft: Draft, config: Config) -> Prompt:
 
 def answer(draft: Draft, event: Event, config: Config) -> Turn:
     """Apply one answer to the draft; the draft itself is never modified in place."""
+    return _said_on_leaving(draft, _answer(draft, event, config))
+
+
+def _said_on_leaving(draft: Draft, turn: Turn) -> Turn:
+    """Leaving a step that asked for the phone's location or number, say what was recorded.
+
+    The channel shows such a step with a keyboard of its own, which only a message can take
+    away again; that message tells the citizen what the commune will receive (or that they
+    went back, losing nothing), never a bare "noted".
+    """
+    step, after = draft.step, turn.draft.step
+    leaves = step in _REQUESTS and after not in _REQUESTS and after is not step
+    if not leaves or turn.outcome is not Outcome.CONTINUE or turn.notice is not None:
+        return turn
+    if after is previous_step(draft, step):
+        return dataclasses.replace(turn, notice=t("intake.went_back"))
+    return dataclasses.replace(turn, notice=_recorded(step, turn.draft))
+
+
+def _recorded(step: Step, draft: Draft) -> str:
+    if step is Step.PHONE:
+        return t("intake.phone.received", phone=draft.contact_phone)
+    if draft.latitude is not None:
+        return t("intake.location.received")
+    if draft.place is not None:
+        return t("intake.location.place", place=shorten(draft.place, 300))
+    return t("intake.location.skipped")
+
+
+def _answer(draft: Draft, event: Event, config: Config) -> Turn:
     step = draft.step
     if isinstance(event, Choice) and event.ref != ref(step):
         return Turn(draft, notice=t("intake.stale_button"))
@@ -272,7 +307,7 @@ def _on_photos(draft: Draft, event: Event, option: Option | None, config: Config
 def _on_location(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
     if isinstance(event, LocationSent):
         changes = {"latitude": event.latitude, "longitude": event.longitude, "place": None}
-        return _advance(draft, changes, t("intake.location.received"))
+        return _advance(draft, changes)
     if option is not None:
         return _advance(draft, {"latitude": None, "longitude": None, "place": None})
     if isinstance(event, Text):
@@ -307,7 +342,7 @@ def _on_phone(draft: Draft, event: Event, option: Option | None, config: Config)
     phone = clean_phone(raw) if raw else None
     if phone is None:
         return _stay(draft, "intake.phone.invalid")
-    return _advance(draft, {"contact_phone": phone}, t("intake.phone.received", phone=phone))
+    return _advance(draft, {"contact_phone": phone})
 
 
 def _on_address(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:

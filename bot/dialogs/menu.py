@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Config
 from bot.dialogs.base import Prompt
 from bot.domain.choices import Option, match_option
-from bot.domain.tickets import format_code
+from bot.domain.tickets import format_code, parse_code
 from bot.texts import t
 
 CONSENT_REF = "consent"
@@ -81,3 +83,59 @@ def read_menu(text: str) -> MenuItem | None:
 def help_text(config: Config, year: int) -> str:
     example = format_code(config.commune.code, year, 42)
     return t("help.text", example=example, office=_office(config))
+
+
+class LinkTarget(StrEnum):
+    """What a link the commune prints opens: t.me/<bot>?start=guidon, ?start=lich, or
+    ?start=<case code>."""
+
+    NEW_CASE = "guidon"
+    SCHEDULE = "lich"
+    CASE = "case"
+
+
+@dataclass(frozen=True, slots=True)
+class StartLink:
+    target: LinkTarget
+    code: str | None = None  # the case's, for LinkTarget.CASE
+
+
+def read_start_link(payload: str) -> StartLink | None:
+    """The link /start was opened with, or None for no payload or one this bot never prints."""
+    word = payload.strip()
+    if word.lower() in (LinkTarget.NEW_CASE, LinkTarget.SCHEDULE):
+        return StartLink(LinkTarget(word.lower()))
+    code = parse_code(word) if word else None
+    return StartLink(LinkTarget.CASE, code) if code else None
+
+
+class WaitingLinks:
+    """Links opened before their person agreed to the privacy notice, followed once they do.
+
+    Kept in memory only, since nothing about a person is stored before they agree; a restart
+    in between forgets the link, and the citizen gets the menu instead. The oldest are dropped
+    beyond `limit`, so strangers opening links cannot grow it without end.
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._limit = limit
+        self._waiting: OrderedDict[int, StartLink] = OrderedDict()
+        self._opening: OrderedDict[int, None] = OrderedDict()
+
+    def wait(self, person: int, link: StartLink) -> None:
+        self._waiting.pop(person, None)
+        self._waiting[person] = link
+        while len(self._waiting) > self._limit:
+            self._waiting.popitem(last=False)
+
+    def take(self, person: int) -> StartLink | None:
+        return self._waiting.pop(person, None)
+
+    def open_form(self, update_id: int) -> None:
+        """The update agreeing to the notice goes on to open the form the link asked for."""
+        self._opening[update_id] = None
+        while len(self._opening) > self._limit:
+            self._opening.popitem(last=False)
+
+    def opens_form(self, update_id: int) -> bool:
+        return update_id in self._opening

@@ -34,6 +34,11 @@ CARD_ACTIONS = (
 )
 
 
+def holder_label(department_id: str | None, config: Config) -> str:
+    """Who holds a case, as a citizen reads it: a department, or the commune's leaders."""
+    return config.department_name(department_id) if department_id else t("citizen.leaders")
+
+
 def case_ref(prefix: str, ticket: Ticket) -> str:
     """A button's reference to a case: its number only; authority is checked on each press."""
     return f"{prefix}.{ticket.id}"
@@ -74,15 +79,6 @@ def _sender(ticket: Ticket, show_identity: bool) -> str:
         return t("summary.no_contact")
     parts = (ticket.contact_name, ticket.contact_phone, ticket.contact_address)
     return ", ".join(p for p in parts if p)
-
-
-def holder(ticket: Ticket, config: Config) -> str:
-    """Who holds a case, in the words everyone told of it reads: its department, or the leaders
-    for a case about an officer's conduct, which sits in no department's queue. One wording for
-    the citizen, the officer who passed it on and the card, so they all tell the same story."""
-    if ticket.department_id:
-        return config.department_name(ticket.department_id)
-    return t("citizen.leaders")
 
 
 def card_text(ticket: Ticket, config: Config, *, show_identity: bool, title_key: str) -> str:

@@ -25,6 +25,8 @@ _NAV_WORDS = {
     Nav.CANCEL: ("huy", "huy bo", "thoi", "cancel", "huy don"),
 }
 _NUMBER = re.compile(r"^(?:so|chon|muc)?\s*(\d{1,2})$")
+# A reply-keyboard button sends its label, number included: "1. Bỏ qua".
+_NUMBERED_LABEL = re.compile(r"^\s*(\d{1,2})\.\s+(\S.*)$", re.DOTALL)
 
 
 def normalize(text: str) -> str:
@@ -55,12 +57,18 @@ def match_nav(text: str) -> Nav | None:
 def match_option(text: str, options: tuple[Option, ...]) -> Option | None:
     """The option a typed answer means, or None when it is unclear.
 
-    A number picks by position; otherwise an exact word wins, then the single option whose
-    words contain what was typed. An answer that fits two options picks neither.
+    A number picks by position, and so does a pressed reply button's "number. label" when
+    both agree; otherwise an exact word wins, then the single option whose words contain what
+    was typed. An answer that fits two options picks neither.
     """
     said = normalize(text)
     if not said:
         return None
+    labelled = _NUMBERED_LABEL.match(text)
+    if labelled:
+        index, rest = int(labelled.group(1)), normalize(labelled.group(2))
+        if 1 <= index <= len(options) and rest in options[index - 1].words():
+            return options[index - 1]
     number = _NUMBER.match(said)
     if number:
         index = int(number.group(1))

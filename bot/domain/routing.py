@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from bot.domain.people import Role
+from bot.domain.people import Officer, Role
 from bot.domain.tickets import Kind
 
 DEFAULT_KIND_ROLES: Mapping[Kind, Role] = MappingProxyType(
@@ -183,8 +183,8 @@ def route(
 
     `department_only` is for a case deliberately sent to `category_department` (passed on, or
     reopened where it was): the kind's own role is skipped, and the case stays in that queue even
-    when a triage officer has to take it, so the department's officers find it there and the
-    citizen is told the department that was chosen. The conduct rule still comes first, always.
+    when a triage officer has to take it, so the department's officers find it there (the
+    citizen is told who holds it: `holder`). The conduct rule still comes first, always.
     """
     conduct = rules.conduct_category is not None and category_id == rules.conduct_category
     if conduct or subject_id is not None:
@@ -207,3 +207,18 @@ def route(
         frozenset(),
         "triage",
     )
+
+
+def holder(department_id: str | None, assignee: Officer | None) -> str | None:
+    """The department a citizen is told holds their case; None for the commune's leaders.
+
+    The case's queue is not always where it sits: a complaint keeps its category's queue while
+    the reception officer of the Office holds it, and a case about an officer's conduct is in no
+    queue at all. The citizen is told whose desk it is on: the holder's department, the leaders
+    when a leader without a department holds it, and the queue while nobody does.
+    """
+    if assignee is not None and assignee.department_id is not None:
+        return assignee.department_id
+    if assignee is not None and assignee.has(Role.LEADER):
+        return None
+    return department_id

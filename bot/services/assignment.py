@@ -14,12 +14,13 @@ from bot.dialogs.notices import officer_card
 from bot.dialogs.supervision import watch_notice
 from bot.domain.people import Officer, Role
 from bot.domain.reminders import quiet_until
-from bot.domain.routing import Candidate, Route, route
+from bot.domain.routing import Candidate, Route, holder, route
 from bot.domain.tickets import Kind, Ticket
 from bot.domain.workflow import Action, CaseAccess, may, sees_identity
 from bot.services.officers import actor
 from bot.services.outbox import notify
 from storage import officers, people, tickets
+from storage.database import Database
 
 
 def access(ticket: Ticket) -> CaseAccess:
@@ -66,6 +67,17 @@ async def send_card(
         officer_card(ticket, config, show_identity=show, title_key=title_key)
     ):
         await notify(conn, person, notice, f"{key}:{officer.person_id}:{n}", clock)
+
+
+async def holder_of(conn: aiosqlite.Connection, ticket: Ticket) -> str | None:
+    """The department the citizen is told holds the case (None: the leaders); see `holder`."""
+    assignee = await officers.by_person(conn, ticket.assignee_id) if ticket.assignee_id else None
+    return holder(ticket.department_id, assignee)
+
+
+async def holder_now(db: Database, ticket: Ticket) -> str | None:
+    """`holder_of` outside a transaction: for the answer to whoever filed or passed the case."""
+    return await holder_of(db.reader, ticket)
 
 
 async def assign(

@@ -6,12 +6,12 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, deadline_rules, work_calendar
-from bot.dialogs.notices import citizen_notice, day, holder
+from bot.dialogs.notices import citizen_notice, day, holder_label
 from bot.domain.deadlines import due_for_resolution, due_on_acceptance
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to
-from bot.services.assignment import assign, tell
+from bot.services.assignment import assign, holder_of, tell
 from bot.services.case_actions import After, Change, act
 from bot.services.officers import actor
 from bot.services.refusal import CaseworkError, clean_note
@@ -188,11 +188,12 @@ async def reassign(
             exclude=frozenset({officer.person_id}),
         )
         landed.append(moved)
+        department = holder_label(await holder_of(conn, moved), config)
         await tell(
             conn,
             clock,
             moved.citizen_id,
-            citizen_notice(moved, "citizen.reassigned", department=holder(moved, config)),
+            citizen_notice(moved, "citizen.reassigned", department=department),
             key,
         )
 

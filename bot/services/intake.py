@@ -28,6 +28,12 @@ async def may_file(db: Database, clock: Clock, config: Config, citizen: Person) 
     return may_open_case(filed, config.limits.cases_per_day)
 
 
+async def filed(db: Database, draft: Draft) -> Ticket | None:
+    """The case this draft already became, if any: "Gửi" handled by a process killed before it
+    recorded the update arrives again after the restart, and its citizen already has a code."""
+    return await tickets.find_by_draft(db.reader, draft.draft_id)
+
+
 class IncompleteDraftError(ValueError):
     """The draft lacks an answer the case needs; the dialog should have asked for it."""
 

@@ -15,7 +15,7 @@ from bot.domain.chats import Keyboard, ShownOptions
 from bot.domain.choices import Option, match_option
 from bot.texts import t
 
-# Inline buttons already carry their number ("1. Môi trường"); it is written once, in order.
+# Buttons already carry their number ("1. Môi trường"); it is written once, in order.
 _NUMBERED = re.compile(r"^\d{1,2}\.\s+")
 
 
@@ -38,7 +38,7 @@ def options_of(markup: Any) -> tuple[Keyboard, tuple[tuple[str, str], ...]] | No
         return (Keyboard.INLINE, tuple(found)) if found else None
     if isinstance(markup.get("keyboard"), list):
         typed = [
-            (str(button.get("text", "")), str(button.get("text", "")))
+            (_label(str(button.get("text", ""))), str(button.get("text", "")))
             for row in markup["keyboard"]
             if isinstance(row, list)
             for button in row

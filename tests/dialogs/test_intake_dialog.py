@@ -630,7 +630,8 @@ def test_edit_location_can_keep_or_skip(config: Config, way: Way) -> None:
     d = feedback(config)
     d = go(d, choose(d, config, "edit", way), config, Step.EDIT)
     d = go(d, choose(d, config, "location", way), config, Step.LOCATION)
-    assert [o.key for o in prompt(d, config).options] == [KEEP.key, "skip"]
+    # "Bỏ qua" is always 1, as the question says; keeping comes after it.
+    assert [o.key for o in prompt(d, config).options] == ["skip", KEEP.key]
     kept = go(d, choose(d, config, "keep", way), config, Step.CONFIRM)
     assert kept.place == PLACE
     skipped = go(d, choose(d, config, "skip", way), config, Step.CONFIRM)
@@ -816,3 +817,33 @@ def test_new_drafts_are_distinct() -> None:
     first, second = new_draft(), new_draft()
     assert first.draft_id != second.draft_id
     assert first.step is Step.KIND
+
+
+DEVICE_EXITS: list[tuple[str, Step, Event]] = [
+    ("map", Step.LOCATION, LocationSent(21.0, 105.8)),
+    ("place", Step.LOCATION, Text(PLACE)),
+    ("skip", Step.LOCATION, Text("1")),
+    ("keep place", Step.LOCATION, Text("2")),
+    ("back from location", Step.LOCATION, Text("quay lại")),
+    ("phone", Step.PHONE, Text("0912345678")),
+    ("contact", Step.PHONE, ContactSent("+84912345678", is_own=True)),
+    ("keep phone", Step.PHONE, Text("giữ nguyên")),
+    ("back from phone", Step.PHONE, Choice(ref(Step.PHONE), Nav.BACK.value)),
+]
+
+
+@pytest.mark.parametrize(("name", "step", "event"), DEVICE_EXITS, ids=[e[0] for e in DEVICE_EXITS])
+def test_leaving_a_step_that_asked_the_phone_says_what_was_recorded(
+    config: Config, name: str, step: Step, event: Event
+) -> None:
+    """The channel takes the phone's keyboard away with that message: never an empty one."""
+    d = at(complaint(config), step)
+    turn = answer(d, event, config)
+    assert turn.draft.step is not step
+    assert prompt(turn.draft, config).request is None
+    assert turn.notice
+    assert turn.notice != "Đã ghi nhận."
+    if name == "place":
+        assert turn.notice == t("intake.location.place", place=PLACE)
+    if name == "skip":
+        assert turn.notice == t("intake.location.skipped")

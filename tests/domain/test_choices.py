@@ -181,3 +181,20 @@ def test_match_nav_other_text_is_none(text: str) -> None:
 def test_match_nav_does_not_read_dung_meaning_correct_as_cancel(text: str) -> None:
     # Without diacritics "đúng" (right, yes) and "dừng" (stop) are the same word.
     assert match_nav(text) is None
+
+
+SKIP_OR_KEEP = (Option("skip", "Bỏ qua", ("bo qua",)), Option("keep", "Giữ nguyên"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. Bỏ qua", "skip"),  # a pressed reply button: its number and its label
+        ("2. Giữ nguyên", "keep"),
+        ("2. Bỏ qua", None),  # number and label disagree: neither is guessed
+        ("12. Lê Lợi", None),  # a place that starts with a number
+    ],
+)
+def test_a_pressed_numbered_reply_button_picks_its_option(text: str, expected: str | None) -> None:
+    option = match_option(text, SKIP_OR_KEEP)
+    assert (option.key if option else None) == expected

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.people import Role
+from bot.domain.people import Officer, Role
 from bot.domain.routing import (
     DEFAULT_KIND_ROLES,
     Candidate,
     Route,
     RoutingRules,
+    holder,
     pick,
     route,
 )
@@ -420,3 +421,27 @@ def test_values_are_frozen() -> None:
         chosen.assignee_id = 99  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         ECONOMY.open_cases = 3  # type: ignore[misc]
+
+
+def staff(department_id: str | None, *roles: Role) -> Officer:
+    return Officer(7, "telegram", "7", "Cán bộ", "", department_id, frozenset(roles))
+
+
+@pytest.mark.parametrize(
+    ("queue", "assignee", "told"),
+    [
+        # A complaint stays in its category's queue while reception of the Office holds it.
+        ("kinh-te", staff("van-phong", Role.OFFICER, Role.RECEPTION), "van-phong"),
+        ("kinh-te", staff("kinh-te", Role.OFFICER), "kinh-te"),
+        # A conduct case is in no queue; a leader without a department holds it.
+        (None, staff(None, Role.LEADER), None),
+        ("kinh-te", staff(None, Role.LEADER), None),
+        # Nobody holds it yet: the queue it waits in, or the leaders for a conduct case.
+        ("kinh-te", None, "kinh-te"),
+        (None, None, None),
+    ],
+)
+def test_the_citizen_is_told_who_really_holds_the_case(
+    queue: str | None, assignee: Officer | None, told: str | None
+) -> None:
+    assert holder(queue, assignee) == told

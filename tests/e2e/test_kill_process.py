@@ -121,7 +121,10 @@ async def play(world: Crashing, steps: list[tuple[int, str, str]], kills: set[in
 
 
 def codes_in(texts: list[str]) -> list[str]:
-    return [code for text in texts for code in re.findall(r"Mã hồ sơ: (SN-\d{4}-\d{5})", text)]
+    """Codes given in a receipt, or in the short answer to a "Gửi" repeated after a kill (the
+    receipt itself may not have gone out before it)."""
+    found = r"(?:Mã hồ sơ:|đã được gửi, mã hồ sơ) (SN-\d{4}-\d{5})"
+    return [code for text in texts for code in re.findall(found, text)]
 
 
 async def case_codes(db_path: Path) -> list[str]:

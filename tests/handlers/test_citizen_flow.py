@@ -9,6 +9,7 @@ import aiosqlite
 from bot.config import Config
 from tests.support.chat import Chats, buttons, reply_keyboard
 from tests.support.drafts import opened
+from tests.support.offline import Call
 
 CITIZEN = 5001
 NEIGHBOUR = 5002
@@ -197,3 +198,131 @@ async def test_draft_is_stored_as_json(chats: Chats, config: Config) -> None:
     assert json.loads(opened(config, data))["draft"]["kind"] == "denunciation"
     [(state,)] = await rows(config, "SELECT state FROM conversation_states")
     assert json.loads(str(state)) == "category"
+
+
+async def file_by_typing(chats: Chats, user: int, kind: str, category: str) -> str:
+    """A case typed step by step without contact details (a complaint asks for them); returns
+    the receipt."""
+    await chats.say(user, "/guidon")
+    await chats.say(user, kind)
+    await chats.say(user, category)
+    await chats.say(user, "Cán bộ một cửa hẹn tôi ba lần mà không trả kết quả hồ sơ.")
+    await chats.say(user, "xong")
+    await chats.say(user, "bo qua")
+    if kind == "khieu nai":
+        await chats.say(user, "Nguyễn Văn Bình")
+        await chats.say(user, "0912345678")
+        await chats.say(user, "Thôn Đông, xã Sơn Ninh")
+    else:
+        await chats.say(user, "khong can")
+    receipt = await chats.say(user, "gui")
+    return "\n".join(str(c.params["text"]) for c in receipt)
+
+
+async def test_a_complaint_receipt_names_the_office_whose_officer_holds_it(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    receipt = await file_by_typing(chats, CITIZEN, "khieu nai", "dat dai")
+    [(assignee,)] = await rows(
+        config,
+        "SELECT o.department_id FROM tickets t JOIN officers o ON o.person_id = t.assignee_id",
+    )
+    assert assignee == "van-phong"
+    assert "chuyển đến Văn phòng HĐND và UBND" in receipt
+    assert "Phòng Kinh tế" not in receipt
+
+
+async def test_a_conduct_receipt_names_the_leaders_never_an_empty_department(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    receipt = await file_by_typing(chats, CITIZEN, "phan anh", "thai do")
+    assert "chuyển đến lãnh đạo UBND xã" in receipt
+    assert "chưa có bộ phận" not in receipt
+
+
+async def to_location(chats: Chats, user: int) -> list[Call]:
+    """A feedback by buttons up to the location step; what asked for the place."""
+    await chats.tap(user, "Gửi phản ánh")
+    await chats.tap(user, "Phản ánh")
+    await chats.tap(user, "Môi trường")
+    await chats.say(user, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông đã một tuần.")
+    return await chats.tap(user, "Không có ảnh")
+
+
+NOISE = ("Đã ghi nhận.",)
+
+
+def said(calls: list[Call]) -> list[str]:
+    return [str(c.params["text"]) for c in calls]
+
+
+async def test_the_location_step_numbers_what_can_be_typed_and_says_so(chats: Chats) -> None:
+    await agree(chats, CITIZEN)
+    asked = await to_location(chats, CITIZEN)
+    labels = [b["text"] for b in reply_keyboard(asked[-1])]
+    assert labels == ["📍 Gửi vị trí hiện tại", "1. Bỏ qua", "↩️ Quay lại", "✖️ Hủy"]
+    assert "gõ 1" in said(asked)[-1]
+    # "1" is "Bỏ qua", as its button says, and no message that says nothing comes first.
+    skipped = await chats.say(CITIZEN, "1")
+    assert "để lại họ tên" in said(skipped)[-1]
+    assert not set(said(skipped)) & set(NOISE)
+    assert any("remove_keyboard" in str(c.params.get("reply_markup")) for c in skipped)
+
+
+async def test_a_pressed_numbered_reply_button_and_a_typed_place_are_understood(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    await to_location(chats, CITIZEN)
+    back = await chats.say(CITIZEN, "↩️ Quay lại")
+    assert not set(said(back)) & set(NOISE)
+    assert "Ông/bà có ảnh" in said(back)[-1]
+    await chats.tap(CITIZEN, "Không có ảnh")
+    typed = await chats.say(CITIZEN, "Ngõ 3, thôn Đông")
+    assert "Ngõ 3, thôn Đông" in said(typed)[0]
+    assert not set(said(typed)) & set(NOISE)
+    await chats.tap(CITIZEN, "Không cần")
+    await chats.tap(CITIZEN, "Sửa")
+    await chats.tap(CITIZEN, "Vị trí")
+    # Editing offers to keep the place: "Bỏ qua" stays 1, "Giữ nguyên" is 2.
+    asked = chats.sent(CITIZEN)[-1]
+    labels = [b["text"] for b in reply_keyboard(asked)]
+    assert labels[1:3] == ["1. Bỏ qua", "2. Giữ nguyên"]
+    kept = await chats.say(CITIZEN, "2. Giữ nguyên")
+    assert "Ngõ 3, thôn Đông" in said(kept)[-1]
+    assert not set(said(kept)) & set(NOISE)
+    await chats.tap(CITIZEN, "Sửa")
+    await chats.tap(CITIZEN, "Vị trí")
+    await chats.say(CITIZEN, "1. Bỏ qua")
+    await chats.tap(CITIZEN, "Gửi")
+    assert await rows(config, "SELECT place, latitude FROM tickets") == [(None, None)]
+
+
+async def test_the_phone_step_numbers_keeping_the_number_and_leaves_without_noise(
+    chats: Chats,
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.say(CITIZEN, "khieu nai")
+    await chats.say(CITIZEN, "dat dai")
+    await chats.say(CITIZEN, "Tôi không đồng ý với quyết định thu hồi đất số 12 của xã.")
+    await chats.say(CITIZEN, "xong")
+    await chats.say(CITIZEN, "1")
+    await chats.say(CITIZEN, "Nguyễn Văn Bình")
+    back = await chats.say(CITIZEN, "quay lai")
+    assert not set(said(back)) & set(NOISE)
+    await chats.say(CITIZEN, "giu nguyen")
+    await chats.say(CITIZEN, "0912345678")
+    await chats.say(CITIZEN, "Thôn Đông, xã Sơn Ninh")
+    await chats.tap(CITIZEN, "Sửa")
+    asked = await chats.tap(CITIZEN, "Thông tin liên hệ")
+    assert "Nguyễn Văn Bình" in said(asked)[-1]
+    asked = await chats.say(CITIZEN, "1")
+    labels = [b["text"] for b in reply_keyboard(asked[-1])]
+    assert labels[:2] == ["📱 Gửi số điện thoại của tôi", "1. Giữ nguyên"]
+    kept = await chats.say(CITIZEN, "1")
+    assert "0912345678" in said(kept)[0]
+    assert not set(said(kept)) & set(NOISE)
+    assert "Xin cho biết địa chỉ" in said(kept)[-1]

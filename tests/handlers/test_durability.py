@@ -6,6 +6,8 @@ import logging
 
 import aiosqlite
 import pytest
+from telegram import Update
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Config
@@ -15,7 +17,7 @@ from tests.conftest import TOKEN
 from tests.handlers.test_casework_flow import CITIZEN as CITIZEN_OF_CASEWORK
 from tests.handlers.test_casework_flow import resolved
 from tests.handlers.test_citizen_flow import agree, rows
-from tests.support.chat import Chats
+from tests.support.chat import Chats, buttons
 from tests.support.clock import FixedClock
 from tests.support.drafts import opened
 from tests.support.offline import OfflineRequest
@@ -147,3 +149,38 @@ async def test_a_rating_asked_before_a_restart_is_answered_by_a_typed_number(
     finally:
         await db.close()
     assert await rows(config, "SELECT rating, status FROM tickets") == [("unsatisfied", "reopened")]
+
+
+async def test_a_send_repeated_after_a_crash_is_answered_without_a_second_receipt(
+    chats: Chats, config: Config, clock: FixedClock
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    for step in ("Phản ánh", "Môi trường"):
+        await chats.tap(CITIZEN, step)
+    await chats.say(CITIZEN, "Khói đốt rơm rạ bay vào khu dân cư mỗi chiều.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    summary = await chats.say(CITIZEN, "không cần")
+    send = next(data for label, data in buttons(summary[-1]) if "Gửi" in label)
+    press = chats.press_update(CITIZEN, send)
+    # The first process files the case and answers, then is killed before it records the
+    # update as handled (and the draft as gone): PTB's own handling, without that record.
+    update = Update.de_json({"update_id": 778, **press}, chats.app.bot)
+    await Application.process_update(chats.app, update)
+    assert "Mã hồ sơ: SN-2026-00001" in chats.last_text(CITIZEN)
+    cards = await rows(config, "SELECT count(*) FROM outbox")
+    db = await Database.open(config.storage.path)
+    request = OfflineRequest()
+    app = build_application(Services(config=config, db=db, clock=clock), request=request)
+    try:
+        async with app:
+            again = await Chats(app, request).deliver(press, update_id=778)
+    finally:
+        await db.close()
+    said = "\n".join(str(c.params["text"]) for c in again)
+    assert "Đơn này đã được gửi, mã hồ sơ SN-2026-00001" in said
+    assert "Mã hồ sơ:" not in said
+    assert await rows(config, "SELECT code FROM tickets") == [("SN-2026-00001",)]
+    assert await rows(config, "SELECT count(*) FROM outbox") == cards
+    assert await rows(config, "SELECT * FROM conversation_data") == []

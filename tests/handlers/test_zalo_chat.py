@@ -485,3 +485,21 @@ async def test_a_zalo_citizen_books_and_cancels_by_numbers(
     ) == [(0,)]
     on = await phone.says("bat nhac lich")
     assert "Đã bật nhắc lịch" in on[-1].text
+
+
+async def test_zalo_shows_and_takes_the_numbers_of_the_location_step(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    _, phone = world
+    await opens_form(phone, "Phản ánh")
+    await phone.says("moi truong")
+    await phone.says("Cống thoát nước trước chợ bị tắc, nước tràn lên đường.")
+    asked = (await phone.picks("Không có ảnh"))[-1].text
+    assert "1. Bỏ qua\n2. ↩️ Quay lại\n3. ✖️ Hủy" in asked
+    assert "gõ 1" in asked
+    skipped = [sent.text for sent in await phone.says("1")]
+    assert "Đã ghi nhận." not in skipped
+    assert "để lại họ tên" in skipped[-1]
+    await phone.picks("Không cần")
+    await sends(phone)
+    assert await rows(zalo_config, "SELECT place FROM tickets") == [(None,)]

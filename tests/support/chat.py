@@ -96,6 +96,9 @@ class Chats:
         return await self.deliver(self.text_update(user_id, text))
 
     async def press(self, user_id: int, data: str, message_id: int = 1) -> list[Call]:
+        return await self.deliver(self.press_update(user_id, data, message_id))
+
+    def press_update(self, user_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
         message = {
             "message_id": message_id,
             "date": int(time.time()),
@@ -110,7 +113,7 @@ class Chats:
             "message": message,
             "data": data,
         }
-        return await self.deliver({"callback_query": query})
+        return {"callback_query": query}
 
     async def tap(self, user_id: int, label: str) -> list[Call]:
         """Press the button whose label contains `label` on the last message with buttons."""

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from handlers.context import App
+from handlers.links import AgreedToOpenForm
 from tests.support.offline import BOT_USER
 
 MAX_CALLBACK_BYTES = 64  # Telegram never delivers longer callback data
@@ -80,6 +81,8 @@ def routes(app: App) -> Routes:
                     patterns.add(pattern)
                 elif pattern is not None:
                     raise TypeError(f"teach tests/support/junk.py the pattern {pattern!r}")
+            elif isinstance(handler, AgreedToOpenForm):
+                continue  # reached by agreeing to the notice after "/start guidon"
             elif not isinstance(handler, MessageHandler | TypeHandler):
                 raise TypeError(f"teach tests/support/junk.py to reach {type(handler).__name__}")
     return Routes(tuple(sorted(commands)), tuple(sorted(patterns)), walked)
