@@ -167,9 +167,19 @@ async def test_the_zalo_webhook_refuses_a_wrong_secret(
             for headers in ({}, {"X-Bot-Api-Secret-Token": "not-the-secret"}):
                 async with session.post(url, json=forged, headers=headers) as response:
                     assert response.status == 403
+            # With the secret, a body that is not JSON is set aside and answered, not retried.
+            headers = {"X-Bot-Api-Secret-Token": SECRET}
+            async with session.post(url, data=b"{not json", headers=headers) as response:
+                assert response.status == 200
+        zalo_emulator.queue_raw_event({"event_name": "user.follow"})  # pushed by the emulator
         assert "Ông/bà có đồng ý không?" in await citizen.says("/start")
         assert await bot.stop() == 0
     assert await rows(db_path, "SELECT event_key FROM inbox WHERE event_key LIKE '%forged%'") == []
+    assert [row[2] for row in await quarantined(db_path)] == [
+        json.dumps("{not json"),
+        json.dumps({"event_name": "user.follow"}),
+    ]
+    assert zalo_emulator.webhook.failed == []
     assert SECRET not in log.read_text(encoding="utf-8")
 
 
