@@ -113,14 +113,20 @@ async def test_a_post_that_cannot_be_read_is_set_aside_and_answered(
         bad = emulator.queue_raw_update("message", unreadable_message(unreadable))
         real = emulator.user_sends_text(CITIZEN, "/start")
         assert await post(url, bad, SECRET) == 200
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=b"{not json", headers={HEADER: SECRET}) as response,
+        ):
+            assert response.status == 200
         assert await post(url, real, SECRET) == 200
         await handled(db_path, real["update_id"])
         assert await bot.stop() == 0
 
     assert "Ông/bà có đồng ý không?" in emulator.messages_to(CITIZEN)[0]["text"]
     assert emulator.messages_to(unreadable) == []
-    [(channel, update_id, raw, error)] = await quarantined(db_path)
+    [(channel, update_id, raw, error), not_json] = await quarantined(db_path)
     assert (channel, update_id) == ("telegram", bad["update_id"])
     assert json.loads(raw) == bad
     assert error.startswith("TypeError")
+    assert not_json[1:3] == (None, json.dumps("{not json"))
     assert bad["update_id"] not in await processed(db_path)
