@@ -71,7 +71,10 @@ class QuarantiningBot(ExtBot[None]):
         )
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
+        # PTB reads the readable ones again (~0.1 ms each): a poll's cost, not a handler's.
+        readable = [item for item in result if await self.read(item) is not None]
+        # Moved only once all are read or set aside: were the database to fail meanwhile,
+        # the batch must come again rather than be skipped.
         ids = [item.get("update_id") for item in result if isinstance(item, dict)]
         self._past = max([self._past, *(i + 1 for i in ids if isinstance(i, int))])
-        # PTB reads the readable ones again (~0.1 ms each): a poll's cost, not a handler's.
-        return [item for item in result if await self.read(item) is not None]
+        return readable
