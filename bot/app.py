@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
@@ -24,7 +23,6 @@ from telegram.ext import (
     Defaults,
     ExtBot,
     JobQueue,
-    Updater,
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -38,6 +36,7 @@ from bot.services.denouncers import SealedSender
 from bot.services.officers import all_officers, retired_officers, sync_from_config
 from bot.services.outbox import Deliverer, Limits, Sender, Timer
 from bot.services.privacy import apply_retention
+from bot.services.quarantine import forget_old as forget_quarantined
 from bot.services.reminders import fire_due, plan_ahead
 from bot.services.updates import UpdateLog, forget_old
 from bot.texts import t
@@ -48,6 +47,7 @@ from handlers.citizen_case import notice_shown
 from handlers.context import App, BotData, ChatData, Context, UserData
 from handlers.errors import log_disk_full
 from handlers.persistence import SqlitePersistence
+from handlers.quarantine import QuarantiningBot
 from handlers.sender import TelegramSender
 from handlers.update_order import (
     ConfirmAfterHandled,
@@ -55,6 +55,7 @@ from handlers.update_order import (
     OnePersonAtATime,
     person_of,
 )
+from handlers.webhook import TelegramWebhook
 from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.channel import ZaloChannel, bot_user
 from handlers.zalo.inbound import CHANNEL as ZALO_CHANNEL
@@ -206,30 +207,6 @@ def build_application(
         raise ValueError("a bot token is required to build the application")
     base = config.telegram.base_url
     queue = HandledBeforeConfirmed(answer_after_handled=config.telegram.mode == "webhook")
-    builder = (
-        ApplicationBuilder()
-        .application_class(DurableApplication)
-        .context_types(ContextTypes(context=Context, bot_data=BotData))
-        .token(token.get_secret_value())
-        .base_url(f"{base}/bot")
-        .base_file_url(f"{base}/file/bot")
-        .defaults(
-            Defaults(
-                tzinfo=config.commune.zone,
-                do_quote=False,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .persistence(SqlitePersistence(services.db, sealer(services.config)))
-        .update_queue(queue)
-        .concurrent_updates(OnePersonAtATime())
-        # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
-        # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
-        # holding every other request) and retrying; the outbox must hear the 429 instead, to
-        # postpone the message in the database and pause itself (RetryLaterError). So none: a
-        # reply that meets flood control fails like a reply that meets a network error.
-        .rate_limiter(rate_limiter or Limiter(max_retries=0))
-    )
     zalo = config.zalo
     api = (
         ZaloApi(zalo.base_url, zalo.token.get_secret_value())
@@ -237,15 +214,38 @@ def build_application(
         else None
     )
     outlet = Outlet(api, services.db, services.clock, lambda: bot_user(app)) if api else None
+    calls = request or HTTPXRequest(connection_pool_size=256)
     polls = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
-    builder = builder.get_updates_request(ConfirmAfterHandled(polls, queue))
-    if outlet is not None:
+    bot = QuarantiningBot(
+        token.get_secret_value(),
+        db=services.db,
+        clock=services.clock,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        defaults=Defaults(
+            tzinfo=config.commune.zone,
+            do_quote=False,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
         # Every call for a Zalo chat goes to Zalo; the rest to Telegram as before.
-        builder = builder.request(
-            ZaloRoute(request or HTTPXRequest(connection_pool_size=256), outlet)
-        )
-    elif request is not None:
-        builder = builder.request(request)
+        request=ZaloRoute(calls, outlet) if outlet is not None else calls,
+        get_updates_request=ConfirmAfterHandled(polls, queue),
+        # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
+        # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
+        # holding every other request) and retrying; the outbox must hear the 429 instead, to
+        # postpone the message in the database and pause itself (RetryLaterError). So none: a
+        # reply that meets flood control fails like a reply that meets a network error.
+        rate_limiter=rate_limiter or Limiter(max_retries=0),
+    )
+    builder = (
+        ApplicationBuilder()
+        .application_class(DurableApplication)
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .bot(bot)
+        .persistence(SqlitePersistence(services.db, sealer(services.config)))
+        .update_queue(queue)
+        .concurrent_updates(OnePersonAtATime())
+    )
     app: App = builder.build()  # type: ignore[assignment]
     if api is not None and outlet is not None:
         app.bot_data.zalo = ZaloChannel(
@@ -307,6 +307,7 @@ async def _remind(context: Context) -> None:
 async def _retain(context: Context) -> None:
     services = context.services
     await apply_retention(services.db, services.clock, services.config)
+    await forget_quarantined(services.db, services.clock, services.config)
 
 
 async def _announce_progress(context: Context) -> None:
@@ -319,29 +320,31 @@ def _polling_failed(error: TelegramError) -> None:
     _LOGGER.warning("Telegram unreachable while polling (%s); retrying", error)
 
 
-async def _receive_updates(app: App, telegram: TelegramConfig) -> Updater:
-    """Poll, or serve a webhook: PTB's server answers 403 to a post without the secret token,
-    so only Telegram can hand the bot updates."""
-    updater = app.updater
-    if updater is None:
-        raise RuntimeError("the application was built without an updater")
+async def _receive_updates(
+    app: App, telegram: TelegramConfig
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Poll, or serve a webhook that answers 403 to a post without the secret token, so only
+    Telegram can hand the bot updates; returns what stops it."""
     if telegram.mode == "polling":
+        updater = app.updater
+        if updater is None:
+            raise RuntimeError("the application was built without an updater")
         await updater.start_polling(
             allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed, bootstrap_retries=-1
         )
-        return updater
+        return updater.stop
     if telegram.webhook_url is None or telegram.secret_token is None:
         raise ValueError("webhook mode needs webhook_url and secret_token (checked in config)")
-    await updater.start_webhook(
+    webhook = TelegramWebhook(
+        cast(QuarantiningBot, app.bot),
+        app.update_queue,
+        url=telegram.webhook_url,
+        secret=telegram.secret_token.get_secret_value(),
         listen=telegram.listen,
         port=telegram.port,
-        url_path=urlsplit(telegram.webhook_url).path.lstrip("/"),
-        webhook_url=telegram.webhook_url,
-        secret_token=telegram.secret_token.get_secret_value(),
-        allowed_updates=Update.ALL_TYPES,
     )
-    _LOGGER.info("webhook listening on %s:%s", telegram.listen, telegram.port)
-    return updater
+    await webhook.start()
+    return webhook.stop
 
 
 def freeze_start_up_heap() -> None:
@@ -457,13 +460,13 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                     _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
                 )
             await app.start()
-            updater = await _receive_updates(app, config.telegram)
+            stop_telegram = await _receive_updates(app, config.telegram)
             stop_zalo = await _receive_zalo(app, config.zalo, stop)
             freeze_start_up_heap()
             _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
             await stop.wait()
             await stop_zalo()
-            await updater.stop()
+            await stop_telegram()
             await app.stop()
         if app.bot_data.zalo is not None:
             await app.bot_data.zalo.api.close()

@@ -360,6 +360,11 @@ class BotApiEmulator:
         self.people.reply_button(user_id, text)
         return self.people.sends_text(user_id, text)
 
+    def queue_raw_update(self, kind: str, payload: JSON) -> JSON:
+        """Queue an update exactly as given, however malformed: what a newer Bot API, or a
+        self-hosted server with its quirks, may send that the bot's library cannot read."""
+        return self.updates.add(kind, payload)
+
     def redeliver(self, update_id: int) -> None:
         """Queue an already delivered update again, once, as Telegram sometimes does."""
         self.updates.redeliver(update_id)

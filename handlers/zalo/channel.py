@@ -18,10 +18,10 @@ from typing import Any
 from telegram import Update
 
 from bot.clock import Clock
-from bot.services import chats
+from bot.services import chats, quarantine
 from handlers.context import App
 from handlers.zalo.api import ZaloApi
-from handlers.zalo.inbound import CHANNEL, ZaloEvent, parse_event, telegram_update
+from handlers.zalo.inbound import CHANNEL, ZaloEvent, parse_event, telegram_update, unreadable
 from handlers.zalo.outbound import Outlet
 from storage.database import Database
 
@@ -45,7 +45,11 @@ class ZaloChannel:
     async def receive(self, raw: Any) -> None:
         event = parse_event(raw)
         if event is None:
-            _LOGGER.warning("a Zalo update without a sender or message was ignored")
+            if error := unreadable(raw):
+                text = json.dumps(raw, ensure_ascii=False)
+                await quarantine.set_aside(self._db, self._clock, CHANNEL, None, text, error)
+            else:
+                _LOGGER.info("a Zalo update from a bot or a group was ignored")
             return
         payload = json.dumps(raw, ensure_ascii=False)
         arrival = await chats.arrive(self._db, self._clock, CHANNEL, event.key, payload)

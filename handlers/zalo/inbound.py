@@ -65,23 +65,46 @@ def _kind(event_name: str, message: dict[str, Any]) -> tuple[Kind, str, str]:
     return Kind.OTHER, "", ""
 
 
-def parse_event(raw: object) -> ZaloEvent | None:
-    """The event, or None when it names no sender or no message to answer (not from Zalo)."""
+class UnreadableEventError(ValueError):
+    """An update naming no sender or no message: not what Zalo sends, so it is set aside."""
+
+
+def _named(raw: object) -> tuple[dict[str, Any], str, str, str] | None:
+    """The message, event name, message id and sender id, when the update names them all."""
     if not isinstance(raw, dict) or not isinstance(raw.get("message"), dict):
         return None
     message: dict[str, Any] = raw["message"]
     event_name = raw.get("event_name")
     sender = message.get("from")
-    chat = message.get("chat")
     message_id = _string(message.get("message_id"))
     sender_id = _string(sender.get("id")) if isinstance(sender, dict) else None
     if not isinstance(event_name, str) or message_id is None or sender_id is None:
         return None
-    if isinstance(sender, dict) and sender.get("is_bot") is True:
+    return message, event_name, message_id, sender_id
+
+
+def unreadable(raw: object) -> UnreadableEventError | None:
+    """Why the update cannot be read; None for one that names a sender and a message, even
+    one not answered (a bot's, a group's)."""
+    if _named(raw) is None:
+        return UnreadableEventError("no event name, message id or sender")
+    return None
+
+
+def parse_event(raw: object) -> ZaloEvent | None:
+    """The event, or None when it names no sender or no message to answer (not from Zalo),
+    or is a bot's or a group's."""
+    named = _named(raw)
+    if named is None:
+        return None
+    message, event_name, message_id, sender_id = named
+    sender = message["from"]
+    chat = message.get("chat")
+    if sender.get("is_bot") is True:
         return None
     if isinstance(chat, dict) and chat.get("chat_type") not in (None, "PRIVATE"):
         return None
-    name = sender.get("display_name") if isinstance(sender, dict) else None
+    name = sender.get("display_name")
     name = name.strip()[:64] if isinstance(name, str) and name.strip() else sender_id
     date = message.get("date")
     seconds = date // 1000 if isinstance(date, int) and not isinstance(date, bool) else 0

@@ -2,12 +2,14 @@
 
 Every request must carry the configured secret in X-Bot-Api-Secret-Token, compared in constant
 time; anything else gets 403 and is not read, so only Zalo can hand the bot updates. An update
-is answered once it is handled, as PTB's webhook does for Telegram.
+is answered once it is handled, or set aside when it cannot be read (handlers.zalo.channel),
+so Zalo does not post it again.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -44,10 +46,11 @@ class ZaloWebhook:
         if not hmac.compare_digest(given, self._secret):
             _LOGGER.warning("a Zalo webhook request without the right secret was refused")
             return web.Response(status=403)
+        body = (await request.read()).decode(errors="replace")
         try:
-            update = await request.json()
+            update: object = json.loads(body)
         except ValueError:
-            return web.Response(status=400)
+            update = body  # unreadable: set aside as the text it is, and answered
         await self._receive(update)
         return web.json_response({"ok": True})
 

@@ -307,6 +307,10 @@ class ZaloApiEmulator:
         """A voice note, file or location: Zalo tells the bot only that something came."""
         return self._user_event("unsupported", user_id, {})
 
+    def queue_raw_event(self, event: JSON) -> None:
+        """Queue an event exactly as given, however malformed (never redelivered)."""
+        self.events.put(event)
+
     def redeliver_last(self, user_id: str) -> str:
         """Queue the user's last event again, same message_id, as a platform retry would."""
         for event in reversed(self.events.history):

@@ -117,6 +117,17 @@ async def handled(db_path: Path, update_id: int) -> None:
     raise AssertionError(f"update {update_id} was not handled in 20 s")
 
 
+async def quarantined(db_path: Path) -> list[tuple[str, int | None, str, str]]:
+    """The updates set aside as unreadable: (channel, update id, raw JSON, error), oldest first."""
+    async with (
+        aiosqlite.connect(db_path) as conn,
+        conn.execute(
+            "SELECT channel, update_id, raw, error FROM quarantined_updates ORDER BY id"
+        ) as cursor,
+    ):
+        return [(row[0], row[1], row[2], row[3]) async for row in cursor]
+
+
 def press(emu: BotApiEmulator, user: int, label: str) -> dict[str, Any]:
     """Press the button labelled `label` on the newest message to `user` that has it."""
     for message in reversed(emu.messages_to(user)):

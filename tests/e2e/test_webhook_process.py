@@ -1,10 +1,12 @@
 """The real `nghe-dan run` process in webhook mode: it registers its address and secret with
 the (emulated) Bot API, answers an update posted with the secret, and refuses with 403 posts
-without it or with a wrong one, which then change nothing."""
+without it or with a wrong one, which then change nothing; a post it cannot read is set aside
+and answered 200, so Telegram does not post it again and again."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,8 @@ import aiohttp
 import aiosqlite
 
 from localapi import BotApiEmulator
-from tests.e2e.harness import BotProcess, handled, shown_log
+from tests.e2e.harness import BotProcess, handled, quarantined, shown_log
+from tests.e2e.test_quarantine_process import unreadable_message
 
 CITIZEN = 646401
 SECRET = "xa-Son_Ninh-2026-webhook"
@@ -91,3 +94,39 @@ async def test_webhook_answers_telegram_and_refuses_everyone_else(
     assert wrong["update_id"] not in await processed(db_path)
     assert "getUpdates" not in {method for method, _ in emulator.calls}
     assert SECRET not in log.read_text(encoding="utf-8")
+
+
+async def test_a_post_that_cannot_be_read_is_set_aside_and_answered(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    url = webhook_mode(config_file, free_port())
+    log = tmp_path / "bot.log"
+    bot = BotProcess(config_file, log)
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    unreadable = CITIZEN + 1
+    with shown_log(log):
+        await bot.start()
+        for _ in range(400):
+            if emulator.webhook_url:
+                break
+            await asyncio.sleep(0.05)
+        bad = emulator.queue_raw_update("message", unreadable_message(unreadable))
+        real = emulator.user_sends_text(CITIZEN, "/start")
+        assert await post(url, bad, SECRET) == 200
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=b"{not json", headers={HEADER: SECRET}) as response,
+        ):
+            assert response.status == 200
+        assert await post(url, real, SECRET) == 200
+        await handled(db_path, real["update_id"])
+        assert await bot.stop() == 0
+
+    assert "Ông/bà có đồng ý không?" in emulator.messages_to(CITIZEN)[0]["text"]
+    assert emulator.messages_to(unreadable) == []
+    [(channel, update_id, raw, error), not_json] = await quarantined(db_path)
+    assert (channel, update_id) == ("telegram", bad["update_id"])
+    assert json.loads(raw) == bad
+    assert error.startswith("TypeError")
+    assert not_json[1:3] == (None, json.dumps("{not json"))
+    assert bad["update_id"] not in await processed(db_path)

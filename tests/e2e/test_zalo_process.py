@@ -6,6 +6,7 @@ posts without its secret."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,7 +19,14 @@ from bot.config import ZALO_SECRET_ENV, ZALO_TOKEN_ENV
 from localapi import BotApiEmulator
 from localapi.zalo import ZaloApiEmulator
 from localapi.zalo.media import TINY_JPEG
-from tests.e2e.harness import BotProcess, Phone, ZaloPhone, shown_log, zalo_handled
+from tests.e2e.harness import (
+    BotProcess,
+    Phone,
+    ZaloPhone,
+    quarantined,
+    shown_log,
+    zalo_handled,
+)
 from tests.handlers.test_zalo_chat import telegram_words
 
 ZALO_TOKEN = "123:zalo-test"
@@ -159,7 +167,42 @@ async def test_the_zalo_webhook_refuses_a_wrong_secret(
             for headers in ({}, {"X-Bot-Api-Secret-Token": "not-the-secret"}):
                 async with session.post(url, json=forged, headers=headers) as response:
                     assert response.status == 403
+            # With the secret, a body that is not JSON is set aside and answered, not retried.
+            headers = {"X-Bot-Api-Secret-Token": SECRET}
+            async with session.post(url, data=b"{not json", headers=headers) as response:
+                assert response.status == 200
+        zalo_emulator.queue_raw_event({"event_name": "user.follow"})  # pushed by the emulator
         assert "Ông/bà có đồng ý không?" in await citizen.says("/start")
         assert await bot.stop() == 0
     assert await rows(db_path, "SELECT event_key FROM inbox WHERE event_key LIKE '%forged%'") == []
+    assert [row[2] for row in await quarantined(db_path)] == [
+        json.dumps("{not json"),
+        json.dumps({"event_name": "user.follow"}),
+    ]
+    assert zalo_emulator.webhook.failed == []
     assert SECRET not in log.read_text(encoding="utf-8")
+
+
+async def test_a_zalo_event_that_cannot_be_read_is_set_aside(
+    emulator: BotApiEmulator, zalo_emulator: ZaloApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    with_zalo(config_file, zalo_emulator)
+    log = tmp_path / "bot.log"
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    bot = BotProcess(config_file, log, environ={ZALO_TOKEN_ENV: ZALO_TOKEN})
+    citizen = ZaloPhone(zalo_emulator, db_path, CITIZEN)
+    # No sender and no message id: nobody to answer and nothing to tell it apart by.
+    bad = {"event_name": "message.text.received", "message": {"text": "Đèn đường hỏng"}}
+    with shown_log(log):
+        await bot.start()
+        zalo_emulator.queue_raw_event(bad)
+        assert "Ông/bà có đồng ý không?" in await citizen.says("/start")
+        assert await bot.stop() == 0
+
+    [(channel, update_id, raw, error)] = await quarantined(db_path)
+    assert (channel, update_id) == ("zalo", None)
+    assert json.loads(raw) == bad
+    assert error
+    assert all(
+        "Đèn đường hỏng" not in line for line in log.read_text(encoding="utf-8").splitlines()
+    )

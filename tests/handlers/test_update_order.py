@@ -7,12 +7,17 @@ import asyncio
 from typing import Any
 
 from telegram import Update
+from telegram.ext import TypeHandler
 from telegram.request import RequestData
 
 from bot.app import build_application
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
+from bot.services.updates import already_handled
+from bot.texts import t
+from handlers import BAN_GROUP
+from handlers.context import Context
 from handlers.update_order import HandledBeforeConfirmed
 from storage.rows import first
 from tests.support.chat import Chats
@@ -126,3 +131,33 @@ async def test_the_next_poll_waits_until_the_last_batch_is_handled(services: Ser
         finally:
             request.release.set()
             await app.stop()
+
+
+async def test_an_update_whose_handler_fails_holds_up_no_one(services: Services) -> None:
+    """A handler that raises on every update (a bug) goes to the error handler: the update is
+    marked handled, the person is told, and neither the next poll nor their next update waits."""
+    await sync_from_config(services.db, services.clock, services.config, TELEGRAM_CHANNEL)
+    request, polls = OfflineRequest(), OfflineRequest()
+    app = build_application(services, request=request, get_updates_request=polls, timer=FakeTimer())
+    chats = Chats(app, request)
+
+    async def broken(update: Update, context: Context) -> None:
+        if update.effective_user is not None and update.effective_user.id == SLOW:
+            raise RuntimeError("a handler's bug")
+
+    app.add_handler(TypeHandler(Update, broken), group=BAN_GROUP - 1)  # before every other handler
+    async with app:
+        await app.start()
+        try:
+            for update_id, text in ((70, "/start"), (71, "/start")):
+                update = Update.de_json(
+                    {"update_id": update_id, **chats.text_update(SLOW, text)}, app.bot
+                )
+                await app.update_queue.put(update)
+                assert await asyncio.wait_for(app.bot.get_updates(offset=update_id + 1), 5) == ()
+        finally:
+            await app.stop()
+
+    assert texts_to(request, SLOW).count(t("error.busy")) == 2
+    for update_id in (70, 71):
+        assert await already_handled(services.db, TELEGRAM_CHANNEL, update_id)

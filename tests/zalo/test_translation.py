@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.chats import LOCAL_ID_BASE, Keyboard, ShownOptions
 from bot.texts import catalog, t
-from handlers.zalo.inbound import Kind, parse_event, telegram_update
+from handlers.zalo.inbound import Kind, parse_event, telegram_update, unreadable
 from handlers.zalo.numbered import numbered, options_of, picked, removes_keyboard
 from handlers.zalo.outbound import local_chat
 from handlers.zalo.wording import reworded
@@ -195,6 +195,24 @@ def test_other_messages_reach_the_handlers_as_media_they_do_not_take(
 )
 def test_an_update_naming_no_one_to_answer_is_not_taken(raw: object) -> None:
     assert parse_event(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "readable"),
+    [
+        (None, False),
+        ({"event_name": "message.text.received", "message": {"text": "hi"}}, False),
+        (zalo(**{"from": {"display_name": "x"}}), False),
+        ({"event_name": 3, "message": zalo()["message"]}, False),
+        (zalo(), True),
+        (zalo(**{"from": {"id": "zu1", "is_bot": True}}), True),  # not answered, not broken
+        (zalo(chat={"id": "g1", "chat_type": "GROUP"}), True),
+    ],
+)
+def test_only_an_update_naming_no_sender_or_message_is_unreadable(
+    raw: object, readable: bool
+) -> None:
+    assert (unreadable(raw) is None) is readable
 
 
 def test_only_local_ids_are_carried_to_zalo() -> None:

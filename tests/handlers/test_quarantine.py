@@ -1,0 +1,65 @@
+"""The bot's getUpdates (handlers.quarantine) with the real Application: an unreadable update
+is set aside and polled past, and a batch is never skipped when setting one aside fails."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+
+from bot.app import build_application
+from bot.services import Services
+from storage.rows import first
+from tests.support.chat import Chats
+from tests.support.clock import FakeTimer
+from tests.support.disk import fill_the_disk, free_the_disk
+from tests.support.offline import OfflineRequest
+
+CITIZEN = 6201
+
+
+class Pending(OfflineRequest):
+    """getUpdates as on Telegram: the updates given, from the offset asked for on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.updates: list[dict[str, Any]] = []
+
+    def _result(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            return [u for u in self.updates if u["update_id"] >= offset]
+        return super()._result(name, params)
+
+
+def offsets(polls: Pending) -> list[int]:
+    return [int(call.params.get("offset") or 0) for call in polls.calls]
+
+
+async def kept(services: Services, update_id: int) -> bool:
+    row = await first(
+        services.db.reader, "SELECT 1 FROM quarantined_updates WHERE update_id = ?", (update_id,)
+    )
+    return row is not None
+
+
+async def test_a_batch_is_polled_again_when_setting_aside_fails(services: Services) -> None:
+    request, polls = OfflineRequest(), Pending()
+    app = build_application(services, request=request, get_updates_request=polls, timer=FakeTimer())
+    chats = Chats(app, request)
+    good = {"update_id": 90, **chats.text_update(CITIZEN, "/start")}
+    # Longer than a database page, so keeping it needs new pages.
+    message = chats.text_update(CITIZEN, "Đèn đường thôn Bắc hỏng. " * 200)["message"]
+    bad = {"update_id": 91, "message": {**message, "date": "hôm qua"}}
+    polls.updates = [good, bad]
+    async with app:
+        await fill_the_disk(services.db)
+        with pytest.raises(sqlite3.OperationalError):
+            await app.bot.get_updates(offset=0)
+        await free_the_disk(services.db)
+        [update] = await app.bot.get_updates(offset=0)  # the same batch, nothing skipped
+        assert update.update_id == good["update_id"]
+        assert await kept(services, bad["update_id"])
+        assert await app.bot.get_updates(offset=update.update_id + 1) == ()
+    assert offsets(polls) == [0, 0, 92], "the last poll asks from past the unreadable update"
