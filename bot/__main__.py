@@ -11,15 +11,22 @@ import logging
 import os
 import sqlite3
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.config import Config, ConfigError, load_config, sealer
+from bot.config import (
+    Config,
+    ConfigError,
+    ReceptionConfig,
+    load_config,
+    sealer,
+    staffing_warnings,
+)
 from bot.dialogs.audit import audit_json, audit_text
 from bot.dialogs.report import summary_text
 from bot.domain.audit import CaseRecord
+from bot.domain.reception import Rule
 from bot.domain.reports import Period, PeriodError, Report
 from bot.domain.tickets import parse_code
 from bot.logs import SECRETS, setup_logging
@@ -86,9 +93,52 @@ def _zalo(config: Config) -> str:
     )
 
 
+def _officers(config: Config) -> list[str]:
+    """Each officer with the department their cases come from, the easiest thing to get wrong."""
+    lines = []
+    for officer in config.officers:
+        title = f", {officer.title}" if officer.title else ""
+        roles = ", ".join(role.value for role in officer.roles)
+        department = (
+            config.department_name(officer.department)
+            if officer.department is not None
+            else t("config.summary.no_department")
+        )
+        lines.append(f"    {officer.telegram_id} {officer.name}{title}: {roles} · {department}")
+    return lines
+
+
+def _when(session: ReceptionConfig) -> str:
+    if session.rule is Rule.WEEKLY:
+        return t("config.summary.weekly", weekday=t(f"reception.weekday.{session.weekday}"))
+    if session.rule is Rule.MONTHLY:
+        return t("config.summary.monthly", day=session.day)
+    if session.rule is Rule.ONCE and session.on is not None:
+        return t("config.summary.once", date=session.on.strftime("%d/%m/%Y"))
+    return t("config.summary.workdays")
+
+
+def _reception(config: Config) -> list[str]:
+    """The sessions as citizens will read them, so a weekday off by one shows here first."""
+    names = {officer.telegram_id: officer.name for officer in config.officers}
+    lines = [t("config.summary.reception", count=len(config.reception))]
+    for session in config.reception:
+        line = t(
+            "config.summary.session",
+            id=session.id,
+            title=session.title,
+            when=_when(session),
+            start=session.start.strftime("%H:%M"),
+            end=session.end.strftime("%H:%M"),
+            place=session.place,
+        )
+        host = names.get(session.host) if session.host is not None else None
+        lines.append(f"    {line}{t('config.summary.host', name=host) if host else ''}")
+    return lines
+
+
 def summary(config: Config) -> str:
     """One screen that lets the IT officer see the file was read as they meant."""
-    roles = Counter(role.value for officer in config.officers for role in officer.roles)
     lines = [
         t("config.summary.commune", name=config.commune.name, code=config.commune.code),
         t("config.summary.timezone", value=config.commune.timezone),
@@ -106,7 +156,8 @@ def summary(config: Config) -> str:
         t("config.summary.categories", count=len(config.categories)),
         *(f"    {c.id}: {c.name} → {c.department}" for c in config.categories),
         t("config.summary.officers", count=len(config.officers)),
-        *(f"    {role}: {count}" for role, count in sorted(roles.items())),
+        *_officers(config),
+        *_reception(config),
         t(
             "config.summary.routing",
             complaint=config.routing.complaint.value,
@@ -142,6 +193,8 @@ def _check_config(args: argparse.Namespace) -> int:
         return 1
     print(t("config.valid", path=args.config))
     print(summary(config))
+    for warning in staffing_warnings(config):
+        print(warning, file=sys.stderr)
     if sealer(config) is None:
         print(t("config.no_key_warning"), file=sys.stderr)
     return 0

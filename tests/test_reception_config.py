@@ -157,15 +157,24 @@ def test_a_host_is_optional(tmp_path: Path) -> None:
     assert reception_rules(config)[1].host is None
 
 
-def test_a_bad_officers_section_skips_only_the_host_check(tmp_path: Path) -> None:
+def test_a_broken_officer_hides_no_host_problem(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         ('roles = ["supervisor"]', 'roles = ["chief"]'),
         ("host = 100000002", "host = 199999999"),
         ('end = "16:30"', 'end = "14:00"'),
     )
-    # The officers cannot be read, so whether 199999999 is one is unknown; the rest is still told.
-    assert [p.path for p in problems(path)] == ["officers[3].roles[0]", "reception[1].start"]
+    # One officer cannot be read, but the others can: 199999999 is none of them, told at once.
+    assert [p.path for p in problems(path)] == [
+        "officers[3].roles[0]",
+        "reception[1].start",
+        "reception[1].host",
+    ]
+
+
+def test_a_broken_officer_is_still_a_known_host(tmp_path: Path) -> None:
+    path = write(tmp_path, ('roles = ["officer", "reception"]', 'roles = ["officer", "chief"]'))
+    assert [p.path for p in problems(path)] == ["officers[1].roles[1]"]
 
 
 # --- problems found field by field --------------------------------------------------------------
