@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.config import (
+    TOKEN_ENV,
     Config,
     ConfigError,
     ReceptionConfig,
@@ -201,33 +202,33 @@ def _check_config(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """With --demo-without-token (`make run`), a missing file or token means the demo."""
+    """With --demo-without-token (`make run`), a missing file or token means the demo: on the
+    example without a file, on the commune's own file without a token. A file with problems
+    stops here, listed, as without the flag."""
     if args.demo_without_token and not args.config.exists():
-        return _demo_instead(args)
+        print(t("demo.no_config", path=args.config))
+        print(t("demo.no_config_en", path=args.config))
+        return _demo(args)
     config = _load(args.config, need_token=not args.demo_without_token)
     if config is None:
         return 1
     if config.telegram.token is None:
-        return _demo_instead(args)
+        print(t("demo.no_token", path=args.config, env=TOKEN_ENV))
+        print(t("demo.no_token_en", path=args.config, env=TOKEN_ENV))
+        return _demo(args, config)
     from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
     asyncio.run(serve(config))
     return 0
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo(args: argparse.Namespace, own: Config | None = None) -> int:
     from localapi.demo import run_demo  # noqa: PLC0415 - the local server loads only for the demo
 
     try:
-        return run_demo(args.dir, args.port, lambda line: print(line, flush=True))
+        return run_demo(args.dir, args.port, lambda line: print(line, flush=True), own)
     except KeyboardInterrupt:  # Ctrl-C before the demo could take over the signal
         return 0
-
-
-def _demo_instead(args: argparse.Namespace) -> int:
-    print(t("demo.no_token"))
-    print(t("demo.no_token_en"))
-    return _demo(args)
 
 
 async def _read_record(config: Config, code: str) -> CaseRecord | None:

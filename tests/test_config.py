@@ -548,3 +548,15 @@ def test_check_config_warns_when_nobody_works_in_the_triage_department(
     assert main(["check-config", "--config", str(write(tmp_path, edited(moved)))]) == 0
     err = capsys.readouterr().err
     assert t("config.warning.triage_unstaffed", triage="Văn phòng HĐND và UBND") in err
+
+
+@pytest.mark.usefixtures("no_network")
+def test_make_run_with_a_bad_file_lists_its_problems_and_runs_no_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    path = write(tmp_path, edited(('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Nowhere"')))
+    assert main(["run", "--demo-without-token", "--config", str(path), "--port", "0"]) == 1
+    out, err = capsys.readouterr()
+    assert "commune.timezone" in err
+    assert out == ""
