@@ -63,10 +63,8 @@ def test_without_reception_entries_there_is_no_schedule(tmp_path: Path) -> None:
 def test_monthly_and_once_rules(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        (
-            'rule = "weekly"\n# Thứ Năm hằng tuần. Every Thursday.\nweekday = 4',
-            'rule = "monthly"\nday = 31',
-        ),
+        ('rule = "weekly"', 'rule = "monthly"'),
+        ("weekday = 4", "day = 31"),
         ('rule = "workdays"', 'rule = "once"\ndate = 2026-05-05'),
     )
     rules = reception_rules(load_config(path, environ=ENV))
@@ -238,3 +236,18 @@ def test_field_problems_in_one_entry_do_not_hide_other_sections(tmp_path: Path) 
         "reception[0].weekday",
         "calendar.extra_working_days[0]",
     ]
+
+
+def test_the_example_spells_out_the_weekday_numbers_as_the_code_counts_them(
+    tmp_path: Path,
+) -> None:
+    """ "thứ 4" is Wednesday (3), not Thursday: the one comment by `weekday` says so in full."""
+    lines = EXAMPLE.splitlines()
+    comment = lines[lines.index("weekday = 4") - 2]
+    for number in range(1, 8):
+        name = t(f"reception.weekday.{number}").lower()
+        assert f"{number} = {name}" in comment.lower()
+    assert "thứ 4" in comment
+    config = load_config(write(tmp_path), environ=ENV)
+    chairman = next(rule for rule in reception_rules(config) if rule.id == "chu-tich")
+    assert (chairman.weekday, comment.startswith("# Thứ Năm")) == (4, True)
