@@ -11,23 +11,15 @@ import logging
 import os
 import sqlite3
 import sys
-from datetime import date
 from pathlib import Path
 
+from bot.cli_args import build_parser
 from bot.clock import SystemClock
-from bot.config import (
-    TOKEN_ENV,
-    Config,
-    ConfigError,
-    ReceptionConfig,
-    load_config,
-    sealer,
-    staffing_warnings,
-)
+from bot.config import TOKEN_ENV, Config, ConfigError, load_config, sealer, staffing_warnings
 from bot.dialogs.audit import audit_json, audit_text
+from bot.dialogs.config_summary import summary
 from bot.dialogs.report import summary_text
 from bot.domain.audit import CaseRecord
-from bot.domain.reception import Rule
 from bot.domain.reports import Period, PeriodError, Report
 from bot.domain.tickets import parse_code
 from bot.logs import SECRETS, setup_logging
@@ -39,8 +31,6 @@ from bot.services.reports import build_report
 from bot.texts import t
 from storage.backup import BackupError, backup
 from storage.database import Database, NewerDatabaseError
-
-DEFAULT_CONFIG = Path("config.toml")
 
 
 def _load(path: Path, *, need_token: bool) -> Config | None:
@@ -61,131 +51,6 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
     )
     SECRETS.add(*(secret.get_secret_value() for secret in secrets if secret is not None))
     return config
-
-
-def _receiving(config: Config) -> str:
-    telegram = config.telegram
-    if telegram.mode == "polling":
-        return t("config.summary.polling")
-    return t(
-        "config.summary.webhook",
-        url=telegram.webhook_url,
-        listen=telegram.listen,
-        port=telegram.port,
-        secret=t("config.summary.token_set"),
-    )
-
-
-def _zalo(config: Config) -> str:
-    zalo = config.zalo
-    if not zalo.enabled:
-        return t("config.summary.zalo_off")
-    token = t("config.summary.token_set")
-    if zalo.mode == "polling":
-        return t("config.summary.zalo_polling", server=zalo.base_url, token=token)
-    return t(
-        "config.summary.zalo_webhook",
-        server=zalo.base_url,
-        token=token,
-        url=zalo.webhook_url,
-        listen=zalo.listen,
-        port=zalo.port,
-        secret=token,
-    )
-
-
-def _officers(config: Config) -> list[str]:
-    """Each officer with the department their cases come from, the easiest thing to get wrong."""
-    lines = []
-    for officer in config.officers:
-        title = f", {officer.title}" if officer.title else ""
-        roles = ", ".join(role.value for role in officer.roles)
-        department = (
-            config.department_name(officer.department)
-            if officer.department is not None
-            else t("config.summary.no_department")
-        )
-        lines.append(f"    {officer.telegram_id} {officer.name}{title}: {roles} · {department}")
-    return lines
-
-
-def _when(session: ReceptionConfig) -> str:
-    if session.rule is Rule.WEEKLY:
-        return t("config.summary.weekly", weekday=t(f"reception.weekday.{session.weekday}"))
-    if session.rule is Rule.MONTHLY:
-        return t("config.summary.monthly", day=session.day)
-    if session.rule is Rule.ONCE and session.on is not None:
-        return t("config.summary.once", date=session.on.strftime("%d/%m/%Y"))
-    return t("config.summary.workdays")
-
-
-def _reception(config: Config) -> list[str]:
-    """The sessions as citizens will read them, so a weekday off by one shows here first."""
-    names = {officer.telegram_id: officer.name for officer in config.officers}
-    lines = [t("config.summary.reception", count=len(config.reception))]
-    for session in config.reception:
-        line = t(
-            "config.summary.session",
-            id=session.id,
-            title=session.title,
-            when=_when(session),
-            start=session.start.strftime("%H:%M"),
-            end=session.end.strftime("%H:%M"),
-            place=session.place,
-        )
-        host = names.get(session.host) if session.host is not None else None
-        lines.append(f"    {line}{t('config.summary.host', name=host) if host else ''}")
-    return lines
-
-
-def summary(config: Config) -> str:
-    """One screen that lets the IT officer see the file was read as they meant."""
-    lines = [
-        t("config.summary.commune", name=config.commune.name, code=config.commune.code),
-        t("config.summary.timezone", value=config.commune.timezone),
-        t("config.summary.server", value=config.telegram.base_url),
-        t("config.summary.token", value=t("config.summary.token_set")),
-        _receiving(config),
-        _zalo(config),
-        t("config.summary.storage", value=config.storage.path),
-        t(
-            "config.summary.key",
-            value=t("config.summary.key_set" if sealer(config) else "config.summary.key_missing"),
-        ),
-        t("config.summary.departments", count=len(config.departments)),
-        *(f"    {d.id}: {d.name}" for d in config.departments),
-        t("config.summary.categories", count=len(config.categories)),
-        *(f"    {c.id}: {c.name} → {c.department}" for c in config.categories),
-        t("config.summary.officers", count=len(config.officers)),
-        *_officers(config),
-        *_reception(config),
-        t(
-            "config.summary.routing",
-            complaint=config.routing.complaint.value,
-            denunciation=config.routing.denunciation.value,
-            triage=config.routing.triage_department,
-        ),
-        t(
-            "config.summary.calendar",
-            off=len(config.calendar.extra_days_off),
-            working=len(config.calendar.extra_working_days),
-            remote=t("config.summary.yes" if config.deadlines.remote_area else "config.summary.no"),
-        ),
-        t(
-            "config.summary.limits",
-            messages=config.limits.messages_per_minute,
-            cases=config.limits.cases_per_day,
-            photos=config.intake.max_photos,
-            content=config.intake.content_max,
-            note=config.limits.note_max,
-        ),
-        t(
-            "config.summary.privacy",
-            erasure=config.privacy.erasure_days,
-            retention=config.privacy.retention_days,
-        ),
-    ]
-    return "\n".join(lines)
 
 
 def _check_config(args: argparse.Namespace) -> int:
@@ -257,13 +122,6 @@ def _export_audit(args: argparse.Namespace) -> int:
     else:
         print(audit_text(record, config, show_identity=True))
     return 0
-
-
-def _iso_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("report.cli.bad_date", value=text)) from None
 
 
 async def _build_report(config: Config, period: Period) -> Report:
@@ -345,46 +203,17 @@ def _gen_key(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nghe-dan", description="Nghe Dân")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, handler, text in (
-        ("run", _run, "run the bot"),
-        ("check-config", _check_config, "check a config file and print a summary"),
-    ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-        command.set_defaults(handler=handler)
-    run = commands.choices["run"]
-    run.add_argument(
-        "--demo-without-token",
-        action="store_true",
-        help="run the local demo instead when there is no config file or no token",
+    parser = build_parser(
+        {
+            "run": _run,
+            "check-config": _check_config,
+            "demo": _demo,
+            "export-audit": _export_audit,
+            "report": _report,
+            "backup": _backup,
+            "gen-key": _gen_key,
+        }
     )
-    demo = commands.add_parser("demo", help="run the bot on a local server with a web chat")
-    for command in (run, demo):
-        command.add_argument("--port", type=int, default=8765, help="the demo's web chat port")
-        command.add_argument("--dir", type=Path, help="keep the demo's files here (default: temp)")
-    demo.set_defaults(handler=_demo)
-    audit = commands.add_parser("export-audit", help="print one case and its full history")
-    audit.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    audit.add_argument("--code", required=True, help="the case code, e.g. SN-2026-00042")
-    audit.add_argument("--json", action="store_true", help="machine-readable output")
-    audit.set_defaults(handler=_export_audit)
-    report = commands.add_parser("report", help="write a period's report as Excel (and chart)")
-    report.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    report.add_argument("--from", dest="start", type=_iso_day, required=True, help="2026-01-01")
-    report.add_argument("--to", dest="end", type=_iso_day, required=True, help="2026-03-31")
-    report.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
-    report.add_argument("--chart", type=Path, help="also draw the weekly chart as a .png file")
-    report.set_defaults(handler=_report)
-    copy = commands.add_parser("backup", help="copy the database safely, even while the bot runs")
-    copy.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    copy.add_argument("--out", type=Path, required=True, help="the backup file to write")
-    copy.set_defaults(handler=_backup)
-    gen_key = commands.add_parser("gen-key", help="make a key that seals denouncers' identities")
-    gen_key.add_argument("--out", type=Path, help="write it to this new file (mode 600)")
-    gen_key.set_defaults(handler=_gen_key)
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
