@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The browser tests drive Debian's Chromium; Playwright downloads no browser of its own.
+# The browser tests drive Debian's Chromium; Playwright downloads no browser of its own. A bare
+# Debian has no colour emoji font, so the pages' emoji (📷, ✅, 📍) would show as empty boxes.
 CHROMIUM := /usr/bin/chromium
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint typecheck format clean
@@ -25,12 +27,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-$(CHROMIUM):
-	@echo "Cài Chromium cho kiểm thử trình duyệt / installing Chromium for the browser tests"
+# One recipe for both (&:), run once when either is missing.
+$(CHROMIUM) $(EMOJI_FONT) &:
+	@echo "Cài Chromium và phông emoji cho kiểm thử trình duyệt / installing Chromium and an emoji font for the browser tests"
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
 
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) $(EMOJI_FONT)
 	$(BIN)/pytest
 
 # About 10 minutes: 1,000,000 cases are generated, 10,000 notices delivered at 30 a second.
