@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Without config.toml or without a token, `nghe-dan` says so and runs the local demo instead.
+# Without config.toml or without a token, `nghe-dan` says so and runs the local demo instead, on
+# config.toml's own settings when there is one; a config.toml with problems lists them and stops.
 run: $(STAMP)
 	$(BIN)/nghe-dan run --config config.toml --demo-without-token
 
