@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
-# The browser tests drive Debian's Chromium; Playwright downloads no browser of its own.
+# The browser tests drive Debian's Chromium; Playwright downloads no browser of its own. A bare
+# Debian has no colour emoji font, so the pages' emoji (📷, ✅, 📍) would show as empty boxes.
 CHROMIUM := /usr/bin/chromium
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint format clean lock
@@ -23,7 +25,8 @@ $(STAMP): $(RUNTIME)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-# Without config.toml or without a token, `nghe-dan` says so and runs the local demo instead.
+# Without config.toml or without a token, `nghe-dan` says so and runs the local demo instead, on
+# config.toml's own settings when there is one; a config.toml with problems lists them and stops.
 run: $(RUNTIME)
 	$(BIN)/nghe-dan run --config config.toml --demo-without-token
 
@@ -32,12 +35,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-$(CHROMIUM):
-	@echo "Cài Chromium cho kiểm thử trình duyệt / installing Chromium for the browser tests"
+# One recipe for both (&:), run once when either is missing.
+$(CHROMIUM) $(EMOJI_FONT) &:
+	@echo "Cài Chromium và phông emoji cho kiểm thử trình duyệt / installing Chromium and an emoji font for the browser tests"
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
 
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) $(EMOJI_FONT)
 	$(BIN)/pytest
 
 # About 10 minutes: 1,000,000 cases are generated, 10,000 notices delivered at 30 a second.

@@ -11,13 +11,13 @@ import logging
 import os
 import sqlite3
 import sys
-from collections import Counter
-from datetime import date
 from pathlib import Path
 
+from bot.cli_args import build_parser
 from bot.clock import SystemClock
-from bot.config import Config, ConfigError, load_config, sealer
+from bot.config import TOKEN_ENV, Config, ConfigError, load_config, sealer, staffing_warnings
 from bot.dialogs.audit import audit_json, audit_text
+from bot.dialogs.config_summary import summary
 from bot.dialogs.report import summary_text
 from bot.domain.audit import CaseRecord
 from bot.domain.reports import Period, PeriodError, Report
@@ -31,8 +31,6 @@ from bot.services.reports import build_report
 from bot.texts import t
 from storage.backup import BackupError, backup
 from storage.database import Database, NewerDatabaseError
-
-DEFAULT_CONFIG = Path("config.toml")
 
 
 def _load(path: Path, *, need_token: bool) -> Config | None:
@@ -55,126 +53,47 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
     return config
 
 
-def _receiving(config: Config) -> str:
-    telegram = config.telegram
-    if telegram.mode == "polling":
-        return t("config.summary.polling")
-    return t(
-        "config.summary.webhook",
-        url=telegram.webhook_url,
-        listen=telegram.listen,
-        port=telegram.port,
-        secret=t("config.summary.token_set"),
-    )
-
-
-def _zalo(config: Config) -> str:
-    zalo = config.zalo
-    if not zalo.enabled:
-        return t("config.summary.zalo_off")
-    token = t("config.summary.token_set")
-    if zalo.mode == "polling":
-        return t("config.summary.zalo_polling", server=zalo.base_url, token=token)
-    return t(
-        "config.summary.zalo_webhook",
-        server=zalo.base_url,
-        token=token,
-        url=zalo.webhook_url,
-        listen=zalo.listen,
-        port=zalo.port,
-        secret=token,
-    )
-
-
-def summary(config: Config) -> str:
-    """One screen that lets the IT officer see the file was read as they meant."""
-    roles = Counter(role.value for officer in config.officers for role in officer.roles)
-    lines = [
-        t("config.summary.commune", name=config.commune.name, code=config.commune.code),
-        t("config.summary.timezone", value=config.commune.timezone),
-        t("config.summary.server", value=config.telegram.base_url),
-        t("config.summary.token", value=t("config.summary.token_set")),
-        _receiving(config),
-        _zalo(config),
-        t("config.summary.storage", value=config.storage.path),
-        t(
-            "config.summary.key",
-            value=t("config.summary.key_set" if sealer(config) else "config.summary.key_missing"),
-        ),
-        t("config.summary.departments", count=len(config.departments)),
-        *(f"    {d.id}: {d.name}" for d in config.departments),
-        t("config.summary.categories", count=len(config.categories)),
-        *(f"    {c.id}: {c.name} → {c.department}" for c in config.categories),
-        t("config.summary.officers", count=len(config.officers)),
-        *(f"    {role}: {count}" for role, count in sorted(roles.items())),
-        t(
-            "config.summary.routing",
-            complaint=config.routing.complaint.value,
-            denunciation=config.routing.denunciation.value,
-            triage=config.routing.triage_department,
-        ),
-        t(
-            "config.summary.calendar",
-            off=len(config.calendar.extra_days_off),
-            working=len(config.calendar.extra_working_days),
-            remote=t("config.summary.yes" if config.deadlines.remote_area else "config.summary.no"),
-        ),
-        t(
-            "config.summary.limits",
-            messages=config.limits.messages_per_minute,
-            cases=config.limits.cases_per_day,
-            photos=config.intake.max_photos,
-            content=config.intake.content_max,
-            note=config.limits.note_max,
-        ),
-        t(
-            "config.summary.privacy",
-            erasure=config.privacy.erasure_days,
-            retention=config.privacy.retention_days,
-        ),
-    ]
-    return "\n".join(lines)
-
-
 def _check_config(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=True)
     if config is None:
         return 1
     print(t("config.valid", path=args.config))
     print(summary(config))
+    for warning in staffing_warnings(config):
+        print(warning, file=sys.stderr)
     if sealer(config) is None:
         print(t("config.no_key_warning"), file=sys.stderr)
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    """With --demo-without-token (`make run`), a missing file or token means the demo."""
+    """With --demo-without-token (`make run`), a missing file or token means the demo: on the
+    example without a file, on the commune's own file without a token. A file with problems
+    stops here, listed, as without the flag."""
     if args.demo_without_token and not args.config.exists():
-        return _demo_instead(args)
+        print(t("demo.no_config", path=args.config))
+        print(t("demo.no_config_en", path=args.config))
+        return _demo(args)
     config = _load(args.config, need_token=not args.demo_without_token)
     if config is None:
         return 1
     if config.telegram.token is None:
-        return _demo_instead(args)
+        print(t("demo.no_token", path=args.config, env=TOKEN_ENV))
+        print(t("demo.no_token_en", path=args.config, env=TOKEN_ENV))
+        return _demo(args, config)
     from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
     asyncio.run(serve(config))
     return 0
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo(args: argparse.Namespace, own: Config | None = None) -> int:
     from localapi.demo import run_demo  # noqa: PLC0415 - the local server loads only for the demo
 
     try:
-        return run_demo(args.dir, args.port, lambda line: print(line, flush=True))
+        return run_demo(args.dir, args.port, lambda line: print(line, flush=True), own)
     except KeyboardInterrupt:  # Ctrl-C before the demo could take over the signal
         return 0
-
-
-def _demo_instead(args: argparse.Namespace) -> int:
-    print(t("demo.no_token"))
-    print(t("demo.no_token_en"))
-    return _demo(args)
 
 
 async def _read_record(config: Config, code: str) -> CaseRecord | None:
@@ -203,13 +122,6 @@ def _export_audit(args: argparse.Namespace) -> int:
     else:
         print(audit_text(record, config, show_identity=True))
     return 0
-
-
-def _iso_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("report.cli.bad_date", value=text)) from None
 
 
 async def _build_report(config: Config, period: Period) -> Report:
@@ -291,46 +203,17 @@ def _gen_key(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nghe-dan", description="Nghe Dân")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, handler, text in (
-        ("run", _run, "run the bot"),
-        ("check-config", _check_config, "check a config file and print a summary"),
-    ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-        command.set_defaults(handler=handler)
-    run = commands.choices["run"]
-    run.add_argument(
-        "--demo-without-token",
-        action="store_true",
-        help="run the local demo instead when there is no config file or no token",
+    parser = build_parser(
+        {
+            "run": _run,
+            "check-config": _check_config,
+            "demo": _demo,
+            "export-audit": _export_audit,
+            "report": _report,
+            "backup": _backup,
+            "gen-key": _gen_key,
+        }
     )
-    demo = commands.add_parser("demo", help="run the bot on a local server with a web chat")
-    for command in (run, demo):
-        command.add_argument("--port", type=int, default=8765, help="the demo's web chat port")
-        command.add_argument("--dir", type=Path, help="keep the demo's files here (default: temp)")
-    demo.set_defaults(handler=_demo)
-    audit = commands.add_parser("export-audit", help="print one case and its full history")
-    audit.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    audit.add_argument("--code", required=True, help="the case code, e.g. SN-2026-00042")
-    audit.add_argument("--json", action="store_true", help="machine-readable output")
-    audit.set_defaults(handler=_export_audit)
-    report = commands.add_parser("report", help="write a period's report as Excel (and chart)")
-    report.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    report.add_argument("--from", dest="start", type=_iso_day, required=True, help="2026-01-01")
-    report.add_argument("--to", dest="end", type=_iso_day, required=True, help="2026-03-31")
-    report.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
-    report.add_argument("--chart", type=Path, help="also draw the weekly chart as a .png file")
-    report.set_defaults(handler=_report)
-    copy = commands.add_parser("backup", help="copy the database safely, even while the bot runs")
-    copy.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    copy.add_argument("--out", type=Path, required=True, help="the backup file to write")
-    copy.set_defaults(handler=_backup)
-    gen_key = commands.add_parser("gen-key", help="make a key that seals denouncers' identities")
-    gen_key.add_argument("--out", type=Path, help="write it to this new file (mode 600)")
-    gen_key.set_defaults(handler=_gen_key)
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:

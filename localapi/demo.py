@@ -2,8 +2,9 @@
 
 The real bot runs against the local Bot API server through `[telegram] base_url`, and against
 the local Zalo API through `[zalo] base_url`, with a configuration derived from
-config.example.toml and a fresh database; the web chat lets one person play the citizen on
-Telegram, a citizen on Zalo, and every officer.
+config.example.toml (or, from `make run` without a token, from the commune's own config.toml)
+and a fresh database; the web chat lets one person play the citizen on Telegram, a citizen on
+Zalo, and every officer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
-from bot.config import Config, load_config
+from pydantic import SecretStr
+
+from bot.config import (
+    Config,
+    Officer,
+    StorageConfig,
+    TelegramConfig,
+    ZaloConfig,
+    load_config,
+)
 from bot.domain.people import Role
 from bot.sealing import generate_key
 from bot.texts import t
@@ -31,6 +41,7 @@ ZALO_CITIZEN_ID = "zd3f8a1c5e"  # Zalo ids are strings
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 DATABASE = "nghe-dan.sqlite3"
 KEY_FILE = "secret.key"  # the demo's own key, so a tố cáo can be tried with its identity sealed
+STAND_IN_IDS = 190000001  # the first telegram_id of the officers the demo adds to a commune's file
 
 
 def _replaced(text: str, old: str, new: str) -> str:
@@ -59,6 +70,41 @@ def config_text(example: str, base_url: str, zalo_url: str) -> str:
     text = _replaced(text, f'# key_file = "{KEY_FILE}"', f'key_file = "{KEY_FILE}"')
     extra = (files("localapi") / "demo_officers.toml").read_text(encoding="utf-8")
     return f"{text.rstrip()}\n\n{extra}"
+
+
+def _stand_ins(config: Config) -> list[Officer]:
+    """An officer for each department that owns categories and has none, so that every case
+    filed in the demo reaches a pane of its own department, as in the example's demo."""
+    staffed = {o.department for o in config.officers if Role.OFFICER in o.roles}
+    owners = dict.fromkeys(c.department for c in config.categories)
+    taken = {o.telegram_id for o in config.officers}
+    free = (n for n in range(STAND_IN_IDS, STAND_IN_IDS + 10_000) if n not in taken)
+    return [
+        Officer(
+            telegram_id=next(free),
+            name=t("demo.stand_in_name", department=config.department_name(department)),
+            title=t("demo.stand_in_title"),
+            department=department,
+            roles=[Role.OFFICER],
+        )
+        for department in owners
+        if department not in staffed
+    ]
+
+
+def own_config(config: Config, base_url: str, zalo_url: str, folder: Path, key: str) -> Config:
+    """The commune's own settings (name, departments, categories, officers, schedule, limits)
+    with everything that reaches the outside replaced: the local servers and their tokens,
+    polling, the demo's database and key. The commune's file itself is only read."""
+    return config.model_copy(
+        update={
+            "telegram": TelegramConfig(token=SecretStr(TOKEN), base_url=base_url),
+            "zalo": ZaloConfig(enabled=True, token=SecretStr(ZALO_TOKEN), base_url=zalo_url),
+            "storage": StorageConfig(path=folder / DATABASE),
+            "privacy": config.privacy.model_copy(update={"key_file": None, "key": SecretStr(key)}),
+            "officers": [*config.officers, *_stand_ins(config)],
+        }
+    )
 
 
 def zalo_people() -> list[Person]:
@@ -91,7 +137,7 @@ async def _wait_for_polling(server: BotApiEmulator, bot: asyncio.Task[None]) -> 
     polled.cancel()
 
 
-async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
+async def _demo(folder: Path, port: int, say: Callable[[str], None], own: Config | None) -> int:
     from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
     stop = asyncio.Event()
@@ -106,16 +152,20 @@ async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
         await server.start()  # the usual port is taken: any free one will do
     await zalo.start()  # the page reaches Zalo's users through the server: any port will do
     try:
-        config_file = folder / "config.toml"
-        example = EXAMPLE.read_text(encoding="utf-8")
-        text = config_text(example, server.base_url, zalo.base_url)
-        config_file.write_text(text, encoding="utf-8")
         key_file = folder / KEY_FILE
         if not key_file.exists():
             key_file.write_text(generate_key() + "\n", encoding="ascii")
         for suffix in ("", "-wal", "-shm"):  # a fresh database: nothing of the last run's
             (folder / f"{DATABASE}{suffix}").unlink(missing_ok=True)
-        config = load_config(config_file, environ={})
+        if own is None:
+            config_file = folder / "config.toml"
+            example = EXAMPLE.read_text(encoding="utf-8")
+            text = config_text(example, server.base_url, zalo.base_url)
+            config_file.write_text(text, encoding="utf-8")
+            config = load_config(config_file, environ={})
+        else:
+            key = key_file.read_text(encoding="ascii").strip()
+            config = own_config(own, server.base_url, zalo.base_url, folder, key)
         citizen, *staff = people(config)
         server.add_people([citizen])  # the two citizens first, side by side
         server.add_zalo_people(zalo, zalo_people())
@@ -132,16 +182,19 @@ async def _demo(folder: Path, port: int, say: Callable[[str], None]) -> int:
     return 0
 
 
-def run_demo(folder: Path | None, port: int, say: Callable[[str], None]) -> int:
-    """Run until Ctrl-C; a temporary folder (the default) is removed afterwards."""
-    if not EXAMPLE.exists():  # installed without the source tree the demo's config comes from
+def run_demo(
+    folder: Path | None, port: int, say: Callable[[str], None], own: Config | None = None
+) -> int:
+    """Run until Ctrl-C, on the commune's `own` settings if given, else on the example's; a
+    temporary folder (the default) is removed afterwards."""
+    if own is None and not EXAMPLE.exists():  # installed without the example's source tree
         say(t("demo.no_example", path=EXAMPLE))
         return 1
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-        return asyncio.run(_demo(folder, port, say))
+        return asyncio.run(_demo(folder, port, say, own))
     temporary = Path(tempfile.mkdtemp(prefix="nghe-dan-demo-"))
     try:
-        return asyncio.run(_demo(temporary, port, say))
+        return asyncio.run(_demo(temporary, port, say, own))
     finally:
         shutil.rmtree(temporary, ignore_errors=True)

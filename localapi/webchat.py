@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 from collections.abc import AsyncGenerator
 from dataclasses import asdict, dataclass
 from importlib.resources import files
@@ -70,8 +71,46 @@ def _static_file(name: str) -> web.Response:
     return web.Response(body=body, content_type=_STATIC_TYPES[name], charset="utf-8")
 
 
+def _pane_key(person: Person) -> str:
+    """What the page and its event stream call a pane: the Telegram id, or "zalo:" and the
+    Zalo id."""
+    return f"zalo:{person.user_id}" if person.channel == "zalo" else str(person.user_id)
+
+
+def _page_html(people: list[Person]) -> str:
+    """The page with its tabs and panes already in it, the first one shown: a phone shows one
+    pane at a time (chat.css), so a page drawn by its script alone stays blank until the script
+    has run. The panes are drawn from the page's own <template>, which chat.js then brings to
+    life; each carries the address of its chat."""
+    page = (_STATIC / "index.html").read_text(encoding="utf-8")
+    template = page.split('<template id="pane">', 1)[1].split("</template>", 1)[0].strip()
+    tabs, panes = [], []
+    for index, person in enumerate(people):
+        key = html.escape(_pane_key(person))
+        name, role = html.escape(person.name), html.escape(person.role)
+        active = "active" if index == 0 else ""
+        base = (
+            f"/chat/zalo/{quote(str(person.user_id), safe='')}"
+            if person.channel == "zalo"
+            else f"/chat/{person.user_id}"
+        )
+        classes = " ".join(["pane", *(["zalo"] if person.channel == "zalo" else []), active])
+        tabs.append(f'<button type="button" class="{active}" data-user="{key}">{name}</button>')
+        panes.append(
+            template.replace(
+                '<section class="pane">',
+                f'<section class="{classes.strip()}" data-user="{key}" data-base="{base}">',
+            )
+            .replace('<strong class="name"></strong>', f'<strong class="name">{name}</strong>')
+            .replace('<small class="role"></small>', f'<small class="role">{role}</small>')
+        )
+    page = page.replace("<!-- tabs -->", "".join(tabs))
+    return page.replace("<!-- panes -->", "\n".join(panes))
+
+
 async def _page(request: web.Request) -> web.Response:
-    return _static_file("index.html")
+    body = _page_html(request.app[_SERVER].web_people)
+    return web.Response(text=body, content_type="text/html", charset="utf-8")
 
 
 async def _static(request: web.Request) -> web.Response:

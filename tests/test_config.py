@@ -300,6 +300,56 @@ def test_field_and_cross_section_problems_come_together(tmp_path: Path) -> None:
     assert set(paths) == {"commune.timezone", f"categories[{index}].department", "telegram.token"}
 
 
+def test_a_broken_entry_hides_no_duplicate_nor_unknown_department(tmp_path: Path) -> None:
+    """A typo in one officer or category used to hide the cross checks of its whole list until
+    it was fixed; the IT officer then met the rest one run later."""
+    path = write(
+        tmp_path,
+        edited(
+            ('roles = ["supervisor"]', 'roles = ["supervisr"]'),
+            ("telegram_id = 100000003", "telegram_id = 100000002"),
+            ('department = "kinh-te"\nroles', 'department = "kinh-te-xa"\nroles'),
+            ('name = "Môi trường"', 'name = ""'),
+            ('department = "cong-an"', 'department = "cong-an-xa"'),
+        ),
+    )
+    supervisor = index_of("officers", roles=["supervisor"])
+    office = index_of("officers", telegram_id=100000002)
+    economy = index_of("officers", telegram_id=100000003)
+    police = index_of("categories", department="cong-an")
+    assert set(paths_of(path)) == {
+        f"officers[{supervisor}].roles[0]",
+        f"officers[{office}].telegram_id",
+        f"officers[{economy}].telegram_id",
+        f"officers[{economy}].department",
+        f"categories[{index_of('categories', id='moi-truong')}].name",
+        f"categories[{police}].department",
+    }
+
+
+def test_a_broken_entry_is_still_known_to_the_entries_that_name_it(tmp_path: Path) -> None:
+    """A department with a bad name still has its id: its categories are not reported as
+    pointing nowhere, and a duplicate of its id is still caught."""
+    path = write(
+        tmp_path,
+        edited(
+            ('name = "Công an xã"', 'name = ""'),
+            ('id = "hanh-chinh-cong"', 'id = "cong-an"'),
+        ),
+    )
+    police = index_of("departments", id="cong-an")
+    service = index_of("departments", id="hanh-chinh-cong")
+    service_category = index_of("categories", department="hanh-chinh-cong")
+    assert sorted(paths_of(path)) == sorted(
+        [
+            f"departments[{police}].name",
+            f"departments[{police}].id",
+            f"departments[{service}].id",
+            f"categories[{service_category}].department",
+        ]
+    )
+
+
 @pytest.mark.parametrize(
     "environ", [{}, {TOKEN_ENV: ""}, {"OTHER": TOKEN}], ids=["absent", "empty", "other"]
 )
@@ -410,7 +460,7 @@ def test_check_config_summarises_a_good_file(
     code = main(["check-config", "--config", str(config_path)])
     out, err = capsys.readouterr()
     assert code == 0
-    assert err == ""
+    assert t("config.no_key_warning") not in err
     assert t("config.valid", path=config_path) in out
     assert t("config.summary.commune", name="UBND xã Sơn Ninh", code="SN") in out
     assert t("config.summary.token", value=t("config.summary.token_set")) in out
@@ -419,9 +469,44 @@ def test_check_config_summarises_a_good_file(
     assert t("config.summary.officers", count=len(PARSED["officers"])) in out
     assert str(config_path.parent / "data" / "nghe-dan.sqlite3") in out
     assert "    an-ninh: An ninh, trật tự → cong-an" in out
-    assert "    officer: 2" in out
     assert TOKEN not in out
     assert TOKEN.split(":")[1] not in out
+
+
+def test_check_config_shows_each_officer_and_the_reception_schedule(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    assert main(["check-config", "--config", str(config_path)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    economy = next(line for line in lines if "Lê Văn Cường" in line)
+    assert "100000003" in economy
+    assert "Phòng Kinh tế" in economy
+    chairman = next(line for line in lines if "Nguyễn Văn An" in line)
+    assert "leader, admin" in chairman
+    assert t("config.summary.no_department") in chairman
+    assert t("config.summary.reception", count=2) in out
+    weekly = next(line for line in lines if "chu-tich:" in line)
+    assert t("config.summary.weekly", weekday=t("reception.weekday.4")) in weekly
+    assert "07:30–11:00" in weekly
+    assert "Nguyễn Văn An" in weekly
+    daily = next(line for line in lines if "thuong-xuyen:" in line)
+    assert t("config.summary.workdays") in daily
+
+
+def test_check_config_warns_of_departments_whose_cases_nobody_takes(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example names officers for two of its five departments: the other three own
+    categories whose cases would all land at the Office."""
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    assert main(["check-config", "--config", str(config_path)]) == 0
+    err = capsys.readouterr().err
+    office = "Văn phòng HĐND và UBND"
+    for name in ("Phòng Văn hóa – Xã hội", "Trung tâm Phục vụ hành chính công", "Công an xã"):
+        assert t("config.warning.unstaffed", department=name, triage=office) in err
+    assert "Phòng Kinh tế" not in err
 
 
 @pytest.mark.usefixtures("no_network")
@@ -450,3 +535,28 @@ def test_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
         main([])
     assert caught.value.code == 2
     capsys.readouterr()
+
+
+def test_check_config_warns_when_nobody_works_in_the_triage_department(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    moved = (
+        'department = "van-phong"\nroles = ["officer", "reception"]',
+        'department = "kinh-te"\nroles = ["officer", "reception"]',
+    )
+    assert main(["check-config", "--config", str(write(tmp_path, edited(moved)))]) == 0
+    err = capsys.readouterr().err
+    assert t("config.warning.triage_unstaffed", triage="Văn phòng HĐND và UBND") in err
+
+
+@pytest.mark.usefixtures("no_network")
+def test_make_run_with_a_bad_file_lists_its_problems_and_runs_no_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    path = write(tmp_path, edited(('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Nowhere"')))
+    assert main(["run", "--demo-without-token", "--config", str(path), "--port", "0"]) == 1
+    out, err = capsys.readouterr()
+    assert "commune.timezone" in err
+    assert out == ""

@@ -63,10 +63,8 @@ def test_without_reception_entries_there_is_no_schedule(tmp_path: Path) -> None:
 def test_monthly_and_once_rules(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        (
-            'rule = "weekly"\n# Thứ Năm hằng tuần. Every Thursday.\nweekday = 4',
-            'rule = "monthly"\nday = 31',
-        ),
+        ('rule = "weekly"', 'rule = "monthly"'),
+        ("weekday = 4", "day = 31"),
         ('rule = "workdays"', 'rule = "once"\ndate = 2026-05-05'),
     )
     rules = reception_rules(load_config(path, environ=ENV))
@@ -157,15 +155,24 @@ def test_a_host_is_optional(tmp_path: Path) -> None:
     assert reception_rules(config)[1].host is None
 
 
-def test_a_bad_officers_section_skips_only_the_host_check(tmp_path: Path) -> None:
+def test_a_broken_officer_hides_no_host_problem(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         ('roles = ["supervisor"]', 'roles = ["chief"]'),
         ("host = 100000002", "host = 199999999"),
         ('end = "16:30"', 'end = "14:00"'),
     )
-    # The officers cannot be read, so whether 199999999 is one is unknown; the rest is still told.
-    assert [p.path for p in problems(path)] == ["officers[3].roles[0]", "reception[1].start"]
+    # One officer cannot be read, but the others can: 199999999 is none of them, told at once.
+    assert [p.path for p in problems(path)] == [
+        "officers[3].roles[0]",
+        "reception[1].start",
+        "reception[1].host",
+    ]
+
+
+def test_a_broken_officer_is_still_a_known_host(tmp_path: Path) -> None:
+    path = write(tmp_path, ('roles = ["officer", "reception"]', 'roles = ["officer", "chief"]'))
+    assert [p.path for p in problems(path)] == ["officers[1].roles[1]"]
 
 
 # --- problems found field by field --------------------------------------------------------------
@@ -229,3 +236,18 @@ def test_field_problems_in_one_entry_do_not_hide_other_sections(tmp_path: Path) 
         "reception[0].weekday",
         "calendar.extra_working_days[0]",
     ]
+
+
+def test_the_example_spells_out_the_weekday_numbers_as_the_code_counts_them(
+    tmp_path: Path,
+) -> None:
+    """ "thứ 4" is Wednesday (3), not Thursday: the one comment by `weekday` says so in full."""
+    lines = EXAMPLE.splitlines()
+    comment = lines[lines.index("weekday = 4") - 2]
+    for number in range(1, 8):
+        name = t(f"reception.weekday.{number}").lower()
+        assert f"{number} = {name}" in comment.lower()
+    assert "thứ 4" in comment
+    config = load_config(write(tmp_path), environ=ENV)
+    chairman = next(rule for rule in reception_rules(config) if rule.id == "chu-tich")
+    assert (chairman.weekday, comment.startswith("# Thứ Năm")) == (4, True)

@@ -9,6 +9,7 @@ from bot.config.checks import (
     ZALO_TOKEN_ENV,
     Problem,
     cross_check,
+    staffing_warnings,
 )
 from bot.config.derived import (
     deadline_rules,
@@ -72,6 +73,7 @@ __all__ = [
     "reception_rules",
     "routing_rules",
     "sealer",
+    "staffing_warnings",
     "takes_denunciations",
     "work_calendar",
 ]

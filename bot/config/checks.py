@@ -1,21 +1,24 @@
 """What no section can tell on its own: references between sections, duplicates, the token.
 
 Each check names the sections it reads, so a section that failed validation skips only the
-checks that need it and every other problem is still reported in the same run.
+checks that need it and every other problem is still reported in the same run. A list section
+with a broken entry is not skipped: its valid entries are checked under their own numbers (see
+`Kept`), so a typo in one officer hides no duplicate and no unknown department of the others.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.config.sections import CalendarConfig, Config, ReceptionConfig
 from bot.domain.calendar import WorkCalendar
 from bot.domain.people import Role
 from bot.domain.reception import Rule
+from bot.domain.routing import TRIAGE_ROLES
 from bot.texts import t
 
 TOKEN_ENV = "NGHE_DAN_TELEGRAM_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -25,6 +28,9 @@ ZALO_SECRET_ENV = "NGHE_DAN_ZALO_SECRET"  # noqa: S105 - the variable's name
 SECRET_KEY_ENV = "NGHE_DAN_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SATURDAY = 5
+# The field that names each entry of a list section, which other entries refer to.
+LIST_KEYS = {"departments": "id", "categories": "id", "officers": "telegram_id", "reception": "id"}
+_Entry = TypeVar("_Entry")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,35 +42,71 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-def _duplicates(items: list[Any], attribute: str, section: str) -> list[Problem]:
-    counts = Counter(getattr(item, attribute) for item in items)
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A list section some of whose entries failed validation: the place in the file of each
+    entry that passed, in order, and the key (`LIST_KEYS`) of each failed entry whose key was
+    itself valid, by place. A failed entry's key still counts as known, so an entry naming it
+    is not reported, and as taken, so a duplicate of it is."""
+
+    places: tuple[int, ...]
+    failed_keys: Mapping[int, object]
+
+
+def _placed(items: Sequence[_Entry], kept: Kept | None) -> list[tuple[int, _Entry]]:
+    """Each valid entry with its place in the file, which the problem's path must name."""
+    places = kept.places if kept is not None else range(len(items))
+    return list(zip(places, items, strict=True))
+
+
+def _keys(items: Sequence[Any], section: str, kept: Kept | None) -> list[tuple[int, object]]:
+    """The key of every entry that has a valid one, failed or not, in the file's order."""
+    attribute = LIST_KEYS[section]
+    found = [(place, getattr(item, attribute)) for place, item in _placed(items, kept)]
+    failed = kept.failed_keys.items() if kept is not None else ()
+    return sorted([*found, *failed], key=lambda pair: pair[0])
+
+
+def _known(items: Sequence[Any], section: str, kept: Kept | None) -> set[object]:
+    return {key for _, key in _keys(items, section, kept)}
+
+
+def _duplicates(items: Sequence[Any], section: str, kept: Kept | None) -> list[Problem]:
+    keys = _keys(items, section, kept)
+    counts = Counter(key for _, key in keys)
+    attribute = LIST_KEYS[section]
     return [
-        Problem(f"{section}[{index}].{attribute}", t("config.duplicate", value=value))
-        for index, item in enumerate(items)
-        if counts[(value := getattr(item, attribute))] > 1
+        Problem(f"{section}[{place}].{attribute}", t("config.duplicate", value=key))
+        for place, key in keys
+        if counts[key] > 1
     ]
 
 
-def _category_departments(config: Config) -> list[Problem]:
-    department_ids = {d.id for d in config.departments}
+Partial = Mapping[str, Kept]
+
+
+def _category_departments(config: Config, partial: Partial) -> list[Problem]:
+    department_ids = _known(config.departments, "departments", partial.get("departments"))
     return [
         Problem(f"categories[{i}].department", t("config.unknown_department", value=c.department))
-        for i, c in enumerate(config.categories)
+        for i, c in _placed(config.categories, partial.get("categories"))
         if c.department not in department_ids
     ]
 
 
-def _officer_departments(config: Config) -> list[Problem]:
-    department_ids = {d.id for d in config.departments}
+def _officer_departments(config: Config, partial: Partial) -> list[Problem]:
+    department_ids = _known(config.departments, "departments", partial.get("departments"))
     return [
         Problem(f"officers[{i}].department", t("config.unknown_department", value=o.department))
-        for i, o in enumerate(config.officers)
+        for i, o in _placed(config.officers, partial.get("officers"))
         if o.department is not None and o.department not in department_ids
     ]
 
 
-def _routing_problems(config: Config) -> list[Problem]:
-    department_ids = {d.id for d in config.departments}
+def _routing_problems(config: Config, partial: Partial) -> list[Problem]:
+    department_ids = _known(config.departments, "departments", partial.get("departments"))
+    category_ids = _known(config.categories, "categories", partial.get("categories"))
+    officer_ids = _known(config.officers, "officers", partial.get("officers"))
     routing = config.routing
     problems = []
     if routing.triage_department not in department_ids:
@@ -74,7 +116,7 @@ def _routing_problems(config: Config) -> list[Problem]:
                 t("config.unknown_department", value=routing.triage_department),
             )
         )
-    if routing.conduct_category and config.category(routing.conduct_category) is None:
+    if routing.conduct_category and routing.conduct_category not in category_ids:
         problems.append(
             Problem(
                 "routing.conduct_category",
@@ -83,13 +125,13 @@ def _routing_problems(config: Config) -> list[Problem]:
         )
     if routing.chairman:
         chairman = next((o for o in config.officers if o.telegram_id == routing.chairman), None)
-        if chairman is None:
+        if routing.chairman not in officer_ids:
             problems.append(
                 Problem(
                     "routing.chairman", t("config.chairman_not_officer", value=routing.chairman)
                 )
             )
-        elif Role.LEADER not in chairman.roles:
+        elif chairman is not None and Role.LEADER not in chairman.roles:
             problems.append(
                 Problem("routing.chairman", t("config.chairman_not_leader", value=routing.chairman))
             )
@@ -116,11 +158,11 @@ def _calendar_problems(calendar: CalendarConfig) -> list[Problem]:
 _RULE_FIELDS = {Rule.WEEKLY: "weekday", Rule.MONTHLY: "day", Rule.ONCE: "date"}
 
 
-def _reception_problems(entries: list[ReceptionConfig]) -> list[Problem]:
+def _reception_problems(entries: list[tuple[int, ReceptionConfig]]) -> list[Problem]:
     """Each session names the day its rule needs and no other (a `day` on a weekly session is a
     sign the rule was meant to be monthly), and starts before it ends."""
     problems = []
-    for index, entry in enumerate(entries):
+    for index, entry in entries:
         path = f"reception[{index}]"
         given = {"weekday": entry.weekday, "day": entry.day, "date": entry.on}
         needed = _RULE_FIELDS.get(entry.rule)
@@ -140,11 +182,11 @@ def _reception_problems(entries: list[ReceptionConfig]) -> list[Problem]:
     return problems
 
 
-def _reception_hosts(config: Config) -> list[Problem]:
-    officer_ids = {o.telegram_id for o in config.officers}
+def _reception_hosts(config: Config, partial: Partial) -> list[Problem]:
+    officer_ids = _known(config.officers, "officers", partial.get("officers"))
     return [
         Problem(f"reception[{i}].host", t("config.host_not_officer", value=r.host))
-        for i, r in enumerate(config.reception)
+        for i, r in _placed(config.reception, partial.get("reception"))
         if r.host is not None and r.host not in officer_ids
     ]
 
@@ -207,22 +249,63 @@ def _zalo_problems(config: Config, *, need_token: bool) -> list[Problem]:
     return problems
 
 
+def staffing_warnings(config: Config) -> list[str]:
+    """What is allowed but probably not meant: a department that owns categories and has no
+    officer, so its cases all land at the triage department (the Office); and a triage
+    department nobody works in, so such cases are assigned to no one. Routing does the same
+    (bot.domain.routing); saying it before the first case lets the commune name the officer."""
+    triage = config.routing.triage_department
+    staffed = {
+        o.department
+        for o in config.officers
+        if Role.OFFICER in o.roles or (o.department == triage and TRIAGE_ROLES & set(o.roles))
+    }
+    owners = dict.fromkeys(c.department for c in config.categories if c.department != triage)
+    warnings = [
+        t(
+            "config.warning.unstaffed",
+            department=config.department_name(department),
+            triage=config.department_name(triage),
+        )
+        for department in owners
+        if department not in staffed
+    ]
+    if triage not in staffed:
+        warnings.append(t("config.warning.triage_unstaffed", triage=config.department_name(triage)))
+    return warnings
+
+
 def cross_check(
-    config: Config, *, need_token: bool, unavailable: Collection[str] = ()
+    config: Config,
+    *,
+    need_token: bool,
+    unavailable: Collection[str] = (),
+    partial: Partial | None = None,
 ) -> list[Problem]:
-    """Every problem between sections, skipping checks that need an `unavailable` section."""
+    """Every problem between sections, skipping checks that need an `unavailable` section; a
+    list section in `partial` holds only its valid entries, placed as `Kept` says."""
+    kept = partial or {}
     checks: list[tuple[set[str], Callable[[Config], list[Problem]]]] = [
-        ({"departments"}, lambda c: _duplicates(c.departments, "id", "departments")),
-        ({"categories"}, lambda c: _duplicates(c.categories, "id", "categories")),
-        ({"officers"}, lambda c: _duplicates(c.officers, "telegram_id", "officers")),
-        ({"categories", "departments"}, _category_departments),
-        ({"officers", "departments"}, _officer_departments),
-        ({"routing", "departments", "categories", "officers"}, _routing_problems),
+        (
+            {"departments"},
+            lambda c: _duplicates(c.departments, "departments", kept.get("departments")),
+        ),
+        ({"categories"}, lambda c: _duplicates(c.categories, "categories", kept.get("categories"))),
+        ({"officers"}, lambda c: _duplicates(c.officers, "officers", kept.get("officers"))),
+        ({"categories", "departments"}, lambda c: _category_departments(c, kept)),
+        ({"officers", "departments"}, lambda c: _officer_departments(c, kept)),
+        (
+            {"routing", "departments", "categories", "officers"},
+            lambda c: _routing_problems(c, kept),
+        ),
         ({"calendar"}, lambda c: _calendar_problems(c.calendar)),
         ({"intake"}, _intake_problems),
-        ({"reception"}, lambda c: _duplicates(c.reception, "id", "reception")),
-        ({"reception"}, lambda c: _reception_problems(c.reception)),
-        ({"reception", "officers"}, _reception_hosts),
+        ({"reception"}, lambda c: _duplicates(c.reception, "reception", kept.get("reception"))),
+        (
+            {"reception"},
+            lambda c: _reception_problems(_placed(c.reception, kept.get("reception"))),
+        ),
+        ({"reception", "officers"}, lambda c: _reception_hosts(c, kept)),
         ({"telegram"}, lambda c: _token_problems(c, need_token=need_token)),
         ({"telegram"}, lambda c: _webhook_problems(c, need_token=need_token)),
         ({"telegram", "zalo"}, lambda c: _zalo_problems(c, need_token=need_token)),

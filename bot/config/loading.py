@@ -10,16 +10,18 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import SecretStr, TypeAdapter, ValidationError
 
 from bot.config.checks import (
+    LIST_KEYS,
     SECRET_KEY_ENV,
     TOKEN_ENV,
     WEBHOOK_SECRET_ENV,
     ZALO_SECRET_ENV,
     ZALO_TOKEN_ENV,
+    Kept,
     Problem,
     cross_check,
 )
@@ -60,9 +62,41 @@ def _message(error: Any) -> str:
     return t("config.bad_value", detail=error["msg"])
 
 
-def _sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-    """Each top-level section validated on its own, so one bad section hides no other problem."""
+def _adapter(field: Any) -> TypeAdapter[Any]:
+    """A validator of one model field alone, with its type and constraints."""
+    annotated: Any = Annotated[field.annotation, field]
+    return TypeAdapter(annotated)
+
+
+def _kept_entries(name: str, raw: object, errors: list[Any]) -> tuple[list[Any], Kept] | None:
+    """The valid entries of a list section whose problems are all inside entries, so the checks
+    across sections can still run on them; None when the list as a whole is wrong."""
+    if name not in LIST_KEYS or not isinstance(raw, list):
+        return None
+    if any(not e["loc"] or not isinstance(e["loc"][0], int) for e in errors):
+        return None
+    broken = {e["loc"][0] for e in errors}
+    (model,) = get_args(Config.model_fields[name].annotation)
+    key_field = model.model_fields[LIST_KEYS[name]]
+    entries, places, failed_keys = [], [], {}
+    for place, entry in enumerate(raw):
+        if place not in broken:
+            entries.append(TypeAdapter(model).validate_python(entry))
+            places.append(place)
+            continue
+        key = entry.get(LIST_KEYS[name]) if isinstance(entry, dict) else None
+        try:
+            failed_keys[place] = _adapter(key_field).validate_python(key)
+        except ValidationError:
+            continue
+    return entries, Kept(tuple(places), failed_keys)
+
+
+def _sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem], dict[str, Kept]]:
+    """Each top-level section validated on its own, so one bad section hides no other problem;
+    a list section keeps its valid entries, so one bad entry hides no problem of the others."""
     values: dict[str, Any] = {}
+    partial: dict[str, Kept] = {}
     problems = [
         Problem(name, t("config.unknown_field")) for name in raw if name not in Config.model_fields
     ]
@@ -71,13 +105,14 @@ def _sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
             if field.is_required():
                 problems.append(Problem(name, t("config.missing")))
             continue
-        annotated: Any = Annotated[field.annotation, field]  # the field's type and constraints
-        adapter: TypeAdapter[Any] = TypeAdapter(annotated)
         try:
-            values[name] = adapter.validate_python(raw[name])
+            values[name] = _adapter(field).validate_python(raw[name])
         except ValidationError as error:
             problems += [Problem(_path((name, *e["loc"])), _message(e)) for e in error.errors()]
-    return values, problems
+            kept = _kept_entries(name, raw[name], error.errors())
+            if kept is not None:
+                values[name], partial[name] = kept
+    return values, problems, partial
 
 
 def _key_text(
@@ -133,7 +168,7 @@ def load_config(
             if isinstance(raw[section], dict):
                 raw[section][field] = env[variable]
     key, key_problems = _key_text(raw, env, path.parent)
-    values, problems = _sections(raw)
+    values, problems, partial = _sections(raw)
     problems += key_problems
     if key is not None:
         privacy = values.get("privacy", PrivacyConfig())
@@ -143,7 +178,7 @@ def load_config(
         name for name, f in Config.model_fields.items() if f.is_required() and name not in raw
     }
     config = Config.model_construct(**values)
-    problems += cross_check(config, need_token=need_token, unavailable=failed)
+    problems += cross_check(config, need_token=need_token, unavailable=failed, partial=partial)
     if problems:
         raise ConfigError(problems)
     if not config.storage.path.is_absolute():

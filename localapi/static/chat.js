@@ -1,13 +1,11 @@
 // The web chat: one pane per person, each a Telegram user of the local Bot API server, or a
-// Zalo user of the local Zalo API. A pane's key is the Telegram id, or "zalo:" and the Zalo id:
-// the event stream names changed chats by that key.
+// Zalo user of the local Zalo API. The server draws the panes and tabs into the page (the first
+// one shown, so a phone sees it before this script runs); this script brings them to life. A
+// pane's key (data-user) is the Telegram id, or "zalo:" and the Zalo id: the event stream names
+// changed chats by that key.
 "use strict";
 
-const panes = new Map(); // key -> {person, base, root, tab, unread}
-
-function paneKey(person) {
-  return person.channel === "zalo" ? `zalo:${person.user_id}` : String(person.user_id);
-}
+const panes = new Map(); // key -> {base, root, tab, unread, asked}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -133,14 +131,8 @@ function show(user) {
   panes.get(user).root.scrollIntoView({ behavior: "smooth", inline: "nearest", block: "nearest" });
 }
 
-function buildPane(person) {
-  const template = document.getElementById("pane");
-  const root = template.content.firstElementChild.cloneNode(true);
-  const key = paneKey(person);
-  root.dataset.user = key;
-  if (person.channel === "zalo") root.classList.add("zalo");
-  root.querySelector(".name").textContent = person.name;
-  root.querySelector(".role").textContent = person.role;
+function wirePane(root, tab) {
+  const key = root.dataset.user;
   const form = root.querySelector(".composer");
   const input = root.querySelector(".text");
   form.addEventListener("submit", (event) => {
@@ -160,20 +152,16 @@ function buildPane(person) {
     post(key, "photo", body);
   });
   root.addEventListener("click", () => show(key));
-  const tab = el("button", { type: "button", onclick: () => show(key) }, person.name);
-  document.getElementById("tabs").append(tab);
-  document.getElementById("panes").append(root);
-  const base = person.channel === "zalo"
-    ? `/chat/zalo/${encodeURIComponent(person.user_id)}`
-    : `/chat/${person.user_id}`;
-  panes.set(key, { person, base, root, tab, unread: 0, asked: 0 });
+  tab.addEventListener("click", () => show(key));
+  panes.set(key, { base: root.dataset.base, root, tab, unread: 0, asked: 0 });
 }
 
 async function main() {
-  const people = await (await fetch("/chat/people")).json();
-  people.forEach(buildPane);
-  await Promise.all(people.map((person) => refresh(paneKey(person))));
-  if (people.length) show(paneKey(people[0]));
+  const tabs = document.querySelectorAll("#tabs button");
+  document.querySelectorAll("#panes .pane").forEach((root, index) => wirePane(root, tabs[index]));
+  await Promise.all([...panes.keys()].map((user) => refresh(user)));
+  const first = panes.keys().next();
+  if (!first.done) show(first.value);
   const events = new EventSource("/chat/events");
   events.onmessage = (event) => {
     if (panes.has(event.data)) refresh(event.data);

@@ -111,6 +111,49 @@ async def test_a_citizen_files_a_case_and_sees_the_officers_result(
     await expect(citizen).to_be_hidden()
 
 
+async def test_a_phone_sees_the_first_pane_before_any_script_runs(
+    browser: Browser, demo_url: str, tmp_path: Path
+) -> None:
+    """On a cheap phone the script may come late: the citizen's pane, not a blank grey page,
+    must show from the page alone."""
+    context = await browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = await context.new_page()
+    await page.goto(demo_url)
+    citizen = page.locator(f'section.pane[data-user="{CITIZEN}"]')
+    await expect(citizen).to_be_visible()
+    await expect(citizen.locator(".name")).to_have_text("Hoàng Thị Mai")
+    await expect(citizen.locator("input.text")).to_be_visible()
+    await expect(page.locator(f'section.pane[data-user="{ECONOMY}"]')).to_be_hidden()
+    await expect(page.locator("#tabs button.active")).to_have_text("Hoàng Thị Mai")
+    await page.screenshot(path=tmp_path / "phone-without-script.png")
+    await context.close()
+
+
+# Draws 📷 as the pages do and looks for colour: an emoji font draws it in colour, while a
+# machine without one draws an empty box in the text's own black (make test installs the font).
+_EMOJI_IN_COLOUR = """() => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const pen = canvas.getContext("2d");
+  pen.font = "48px system-ui, sans-serif";
+  pen.fillStyle = "#000";
+  pen.fillText("\\u{1F4F7}", 4, 52);
+  const pixels = pen.getImageData(0, 0, 64, 64).data;
+  for (let i = 0; i < pixels.length; i += 4) {
+    const [r, g, b] = [pixels[i], pixels[i + 1], pixels[i + 2]];
+    if (pixels[i + 3] && Math.max(r, g, b) - Math.min(r, g, b) > 60) return true;
+  }
+  return false;
+}"""
+
+
+async def test_emoji_are_drawn_in_colour_not_as_empty_boxes(browser: Browser) -> None:
+    page = await browser.new_page()
+    assert await page.evaluate(_EMOJI_IN_COLOUR)
+
+
 async def _pick(pane: Locator, label: str) -> None:
     """Zalo has no buttons: type the number the newest message gives the option `label`."""
     option = re.compile(rf"^(\d+)\. {re.escape(label)}$", re.MULTILINE)

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from bot.config import load_config
+from bot.texts import t
 from localapi.demo import config_text
 from tests.e2e.harness import interrupt, start_demo
 
@@ -66,20 +67,64 @@ async def test_demo_serves_the_web_chat_and_stops_cleanly_on_ctrl_c(tmp_path: Pa
     assert roles[-2:] == ["Chủ tịch UBND xã", "Chủ tịch UBMTTQ xã"]
 
 
-async def test_run_without_a_token_says_so_and_runs_the_demo(tmp_path: Path) -> None:
+async def _greeting(url: str) -> str:
+    """What the demo's citizen is told on /start."""
+    async with aiohttp.ClientSession(url) as web:
+        async with web.post(f"/chat/{CITIZEN}/text", json={"text": "/start"}):
+            pass
+        for _ in range(200):
+            async with web.get(f"/chat/{CITIZEN}") as response:
+                messages = (await response.json())["messages"]
+            if len(messages) > 1:
+                return str(messages[1]["text"])
+            await asyncio.sleep(0.05)
+    raise AssertionError("the demo's bot never greeted the citizen")
+
+
+async def test_run_without_a_config_file_says_to_copy_the_example(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    log = tmp_path / "missing.log"
+    process, lines, url = await start_demo(
+        log, "run", "--demo-without-token", "--config", str(config), "--port", "0"
+    )
+    try:
+        assert "cp config.example.toml" in lines[0]
+        assert "copy config.example.toml" in lines[1]
+        assert "UBND xã Sơn Ninh" in await _greeting(url)
+    finally:
+        assert await interrupt(process) == 0
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+async def test_run_without_a_token_runs_the_demo_on_the_users_own_config(tmp_path: Path) -> None:
+    """The commune's own file, not the example: its name, its officers, and no advice to copy
+    a file that is already there, only where the token goes."""
     example = EXAMPLE.read_text("utf-8")
     assert tomllib.loads(example)["telegram"]["token"] == ""
-    for config in (tmp_path / "missing.toml", tmp_path / "config.toml"):
-        if config.name == "config.toml":
-            config.write_text(example, encoding="utf-8")
-        log = tmp_path / f"{config.stem}.log"
-        process, lines, _ = await start_demo(
-            log, "run", "--demo-without-token", "--config", str(config), "--port", "0"
-        )
+    own = example.replace("UBND xã Sơn Ninh", "UBND xã Thạch Kim").replace(
+        "Lê Văn Cường", "Đặng Văn Khoa"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(own, encoding="utf-8")
+    log = tmp_path / "own.log"
+    process, lines, url = await start_demo(
+        log, "run", "--demo-without-token", "--config", str(config), "--port", "0"
+    )
+    try:
+        assert "cp config.example.toml" not in lines[0]
+        assert "[telegram] token" in lines[0]
+        assert str(config) in lines[0]
+        assert "NGHE_DAN_TELEGRAM_TOKEN" in lines[1]
+        assert "UBND xã Thạch Kim" in await _greeting(url)
+        async with aiohttp.ClientSession(url) as web, web.get("/chat/people") as response:
+            names = [person["name"] for person in await response.json()]
+        assert "Đặng Văn Khoa" in names
+        assert "Lê Văn Cường" not in names
+        assert t("demo.stand_in_name", department="Công an xã") in names  # it had no officer
+    finally:
         assert await interrupt(process) == 0
-        assert "Chưa có token Telegram" in lines[0]
-        assert "No Telegram token" in lines[1]
-        assert "Traceback" not in log.read_text(encoding="utf-8")
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+    assert config.read_text(encoding="utf-8") == own  # the user's file is only read
 
 
 def test_the_demo_config_refuses_an_example_it_cannot_redirect() -> None:

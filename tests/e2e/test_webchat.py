@@ -7,6 +7,7 @@ updates PTB parses, and what the bot sends is checked to show up in the pane.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -78,6 +79,24 @@ async def test_the_page_and_its_people_are_served(web: aiohttp.ClientSession) ->
                 "channel": "telegram",
             },
         ]
+
+
+async def test_the_page_comes_with_its_panes_the_first_one_shown(
+    emu: BotApiEmulator, web: aiohttp.ClientSession
+) -> None:
+    """A phone shows one pane at a time: the first must be there before any script runs, not a
+    blank page until chat.js has asked who the people are."""
+    emu.add_people([Person(3100003, "<b>Bà Tư</b> & con", "Người dân")])
+    async with web.get("/") as response:
+        page = await response.text()
+    panes = re.findall(r'<section class="([^"]*)" data-user="([^"]+)"', page)
+    assert panes == [("pane active", "3100001"), ("pane", "3100002"), ("pane", "3100003")]
+    tabs = re.findall(r'<button type="button" class="([^"]*)" data-user="([^"]+)">', page)
+    assert tabs == [("active", "3100001"), ("", "3100002"), ("", "3100003")]
+    assert '<strong class="name">Hoàng Thị Mai</strong>' in page
+    assert '<small class="role">Công chức</small>' in page
+    assert "&lt;b&gt;Bà Tư&lt;/b&gt; &amp; con" in page
+    assert "<b>Bà Tư</b>" not in page
 
 
 async def test_the_bot_may_write_to_the_people_before_they_write(bot: Bot) -> None:

@@ -1,0 +1,104 @@
+"""The `nghe-dan` command line's commands and options, apart from what each command does.
+
+A commune's IT person may read Vietnamese or English, so every help text, heading and argparse
+error says it in Vietnamese first with English beside it, as the README does; the words live in
+the message catalog (`[cli]` in bot/texts/vi.toml) like every other sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from bot.texts import t
+
+DEFAULT_CONFIG = Path("config.toml")
+DEFAULT_PORT = 8765
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own words ("usage:", "options") in both languages."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        # argparse itself asks with prefix "" for the commands' own names: leave those alone.
+        shown = t("cli.usage") if prefix is None else prefix
+        super().add_usage(usage, actions, groups, prefix=shown)
+
+    def start_section(self, heading: str | None) -> None:
+        headings = {"options": t("cli.options"), "positional arguments": t("cli.positionals")}
+        super().start_section(headings.get(heading or "", heading))
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every parser, the commands' too (argparse makes them of the same class), with the
+    bilingual formatter, `-h` and errors."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self.add_argument("-h", "--help", action="help", help=t("cli.help"))
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        error = t("cli.error", prog=self.prog, detail=message)
+        self.exit(2, f"{error}\n{t('cli.see_help', prog=self.prog)}\n")
+
+
+def iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("report.cli.bad_date", value=text)) from None
+
+
+def _config_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help=t("cli.config"))
+
+
+def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
+    """The parser; each command's `handler` default is taken from `handlers` by its name."""
+    parser = _Parser(prog="nghe-dan", description=t("cli.description"))
+    parser.add_argument("-v", "--verbose", action="store_true", help=t("cli.verbose"))
+    commands = parser.add_subparsers(dest="command", required=True, title=t("cli.commands"))
+
+    def command(name: str, key: str) -> argparse.ArgumentParser:
+        text = t(f"cli.{key}")
+        added: argparse.ArgumentParser = commands.add_parser(name, help=text, description=text)
+        added.set_defaults(handler=handlers.get(name))
+        return added
+
+    run = command("run", "run")
+    _config_option(run)
+    run.add_argument("--demo-without-token", action="store_true", help=t("cli.demo_without_token"))
+    check = command("check-config", "check_config")
+    _config_option(check)
+    demo = command("demo", "demo")
+    for shown in (run, demo):
+        shown.add_argument("--port", type=int, default=DEFAULT_PORT, help=t("cli.port"))
+        shown.add_argument("--dir", type=Path, help=t("cli.dir"))
+    audit = command("export-audit", "export_audit")
+    _config_option(audit)
+    audit.add_argument("--code", required=True, help=t("cli.code"))
+    audit.add_argument("--json", action="store_true", help=t("cli.json"))
+    report = command("report", "report")
+    _config_option(report)
+    report.add_argument("--from", dest="start", type=iso_day, required=True, help=t("cli.from"))
+    report.add_argument("--to", dest="end", type=iso_day, required=True, help=t("cli.to"))
+    report.add_argument("--out", type=Path, required=True, help=t("cli.report_out"))
+    report.add_argument("--chart", type=Path, help=t("cli.chart"))
+    backup = command("backup", "backup")
+    _config_option(backup)
+    backup.add_argument("--out", type=Path, required=True, help=t("cli.backup_out"))
+    gen_key = command("gen-key", "gen_key")
+    gen_key.add_argument("--out", type=Path, help=t("cli.key_out"))
+    return parser
