@@ -13,12 +13,20 @@ from localapi import BotApiEmulator
 from tests.e2e.harness import BotProcess, Phone, shown_log
 
 CITIZEN = 616161
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def minute_after(moment: datetime) -> datetime:
+    """The first whole minute after `moment`: schedules are in HH:MM, and waiting for the
+    nearest one that leaves room for the test's own steps keeps the wait under two minutes."""
+    return (moment + timedelta(minutes=1)).replace(second=0, microsecond=0)
 
 
 def with_session_soon(config_file: Path) -> str:
-    """Add a one-off session starting in about three minutes, reminded a minute before; let the
-    bot look for due reminders every second with no quiet hours."""
-    soon = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(minutes=3)
+    """Add a one-off session reminded a minute before it starts, the reminder due at the first
+    whole minute at least 30 s away (time to subscribe first); let the bot look for due
+    reminders every second with no quiet hours."""
+    soon = minute_after(datetime.now(ZONE) + timedelta(seconds=30)) + timedelta(minutes=1)
     start = soon.strftime("%H:%M")
     if start >= "23:59":
         pytest.skip("no room for a session before midnight")
@@ -77,10 +85,11 @@ NEIGHBOUR = 616162
 
 
 def with_list_soon(config_file: Path) -> None:
-    """A session tomorrow hosted by the chairman, whose list of bookings goes out in about two
-    minutes; the bot looks for due reminders every second, with no quiet hours."""
-    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
-    soon = now + timedelta(minutes=2)
+    """A session tomorrow hosted by the chairman, whose list of bookings goes out at the first
+    whole minute at least 40 s away (time to book and cancel first); the bot looks for due
+    reminders every second, with no quiet hours."""
+    now = datetime.now(ZONE)
+    soon = minute_after(now + timedelta(seconds=40))
     if soon.date() != now.date():
         pytest.skip("no room for the evening list before midnight")
     tomorrow = now.date() + timedelta(days=1)
