@@ -346,7 +346,12 @@ class Deliverer:
             async with self._db.transaction() as conn:
                 await outbox.mark_failed(conn, message.id, now, f"no channel {message.channel}")
             return _Outcome.DONE
-        notice = Notice.from_json(message.payload)
+        try:
+            notice = Notice.from_json(message.payload)
+        except (ValueError, KeyError, TypeError) as error:  # a row nobody can read
+            _LOGGER.exception("outbox %s could not be read", message.id)
+            await self._retry(message, f"{type(error).__name__}: {error}")
+            return _Outcome.DONE
         if message.interrupted and not _send_again(message, notice):
             _LOGGER.warning(
                 "outbox %s was being sent when the bot stopped; not sent again", message.id

@@ -482,3 +482,24 @@ async def test_a_notice_that_kills_the_bot_every_time_is_given_up_after_max_atte
     assert stored["failed_at"] is not None
     assert stored["last_error"] == INTERRUPTED
     assert stored["attempts"] == MAX_ATTEMPTS
+
+
+async def test_a_row_nobody_can_read_does_not_block_the_others(
+    db: Database, clock: FixedClock
+) -> None:
+    channel = FakeChannel()
+    deliverer = Deliverer(db, clock, {CHANNEL: channel})
+    who = await person(db, clock, "604")
+    await queue(db, clock, who, notice("Tin hỏng"), "broken")
+    await queue(db, clock, who, notice("Tin bình thường"), "fine")
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET payload = '{\"text\": 1' WHERE dedupe_key = 'broken'")
+
+    for _ in range(MAX_ATTEMPTS):
+        await deliverer.deliver_due()
+        clock.advance(timedelta(minutes=10))
+
+    assert channel.delivered == [("604", notice("Tin bình thường"))]
+    broken = await row(db, "broken")
+    assert broken["failed_at"] is not None
+    assert "JSONDecodeError" in broken["last_error"]
