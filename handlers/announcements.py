@@ -376,6 +376,9 @@ async def _send(update: Update, context: Context, message: Message, pending: dic
     if await announcements.already_published(services.db, draft_id) is not None:
         await message.reply_text(t("announce.already_sent"))
         return _drop(context)
+    held = announcements.held_until(services.clock, services.config)
+    if held is not None:  # the read-back may have come before the quiet hours began
+        await message.reply_text(t("announce.held", at=held))
     text = starting_text(await announcements.subscriber_count(services.db))
     shown = await message.reply_text(text)
     progress = ProgressMessage(str(shown.chat_id), shown.message_id, text)

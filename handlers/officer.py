@@ -109,8 +109,9 @@ async def my_work(update: Update, context: Context) -> None:
         return
     officer, message = desk
     work = await case_views.work_of(context.services.db, officer)
+    unreached = await case_views.unreached_of(context.services.db, officer)
     if not work.total:
-        await message.reply_text(t("officer.no_work"))
+        await message.reply_text("\n".join([t("officer.no_work"), *_calls(officer, unreached)]))
         return
     lines = [t("officer.work_title", count=work.total)]
     lines += [
@@ -127,7 +128,23 @@ async def my_work(update: Update, context: Context) -> None:
         [InlineKeyboardButton(c.code, callback_data=f"{case_ref(CASE_REF, c)}|open")]
         for c in work.urgent
     ]
+    lines += _calls(officer, unreached)
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+
+
+def _calls(officer: Officer, unreached: case_views.Unreached) -> list[str]:
+    """/viec's last section: results that never reached the citizen, with the phone they left
+    where this officer may see it, so someone calls them."""
+    if not unreached.total:
+        return []
+    lines = ["", t("officer.unreached_title", count=unreached.total)]
+    for ticket in unreached.latest:
+        shown = sees_identity(actor(officer), access(ticket)) and ticket.contact_phone
+        if shown:
+            lines.append(t("officer.unreached_line", code=ticket.code, phone=ticket.contact_phone))
+        else:
+            lines.append(t("officer.unreached_no_phone", code=ticket.code))
+    return lines
 
 
 async def case_command(update: Update, context: Context) -> None:

@@ -79,8 +79,12 @@ async def due_except(
     return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
 
-async def mark_in_flight(conn: aiosqlite.Connection, message_id: int) -> None:
-    await conn.execute("UPDATE outbox SET last_error = ? WHERE id = ?", (IN_FLIGHT, message_id))
+async def mark_in_flight(conn: aiosqlite.Connection, message_id: int, *, again: bool) -> None:
+    """`again`: it was in flight already when the bot stopped; that cut-short try counts."""
+    await conn.execute(
+        "UPDATE outbox SET last_error = ?, attempts = attempts + ? WHERE id = ?",
+        (IN_FLIGHT, int(again), message_id),
+    )
 
 
 async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:

@@ -292,3 +292,38 @@ async def count_clear_denunciations(conn: aiosqlite.Connection) -> int:
         (Kind.DENUNCIATION.value,),
     ) as cursor:
         return int((await one(cursor))[0])
+
+
+async def unreached_results(
+    conn: aiosqlite.Connection, viewer_id: int, assignee_id: int | None, limit: int
+) -> tuple[int, list[Ticket]]:
+    """Closed, unrated cases whose latest result (resolve or refuse) the outbox gave up
+    delivering to the citizen (blocked bot, deleted account): how many, and the `limit`
+    latest closed. Only `assignee_id`'s, or every case but those about `viewer_id` when None.
+
+    The citizen's notice of a case event is keyed `event:<event id>:<citizen id>`
+    (bot.services.case_actions, then assignment.tell), so it is found through the unique key.
+    """
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT t.*, count(*) OVER () AS unreached FROM tickets t "
+            "JOIN outbox o ON o.dedupe_key = 'event:' || (SELECT max(e.id) FROM ticket_events e "
+            "WHERE e.ticket_id = t.id AND e.action IN (?, ?)) || ':' || t.citizen_id "
+            "WHERE t.status IN (?, ?) AND t.rating IS NULL AND t.erased_at IS NULL "
+            "AND o.failed_at IS NOT NULL AND o.sent_at IS NULL "
+            "AND (? IS NULL OR t.assignee_id = ?) AND t.subject_id IS NOT ? "
+            "ORDER BY t.closed_at DESC, t.id DESC LIMIT ?",
+            (
+                Action.RESOLVE.value,
+                Action.REFUSE.value,
+                Status.RESOLVED.value,
+                Status.REFUSED.value,
+                assignee_id,
+                assignee_id,
+                viewer_id,
+                limit,
+            ),
+        )
+    )
+    cases = [_ticket(row) for row in rows]
+    return (rows[0]["unreached"] if cases else 0), cases

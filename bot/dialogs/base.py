@@ -98,13 +98,28 @@ class Unsupported:
 Event = Choice | Text | PhotoSent | LocationSent | ContactSent | Unsupported
 
 
+class Delivery(StrEnum):
+    """What the outbox promises when the bot dies while a notice is being sent.
+
+    A chat platform takes no idempotency key, so a notice handed to it at a crash may have
+    arrived or not, and the bot cannot ask which. AT_LEAST_ONCE sends it again after the
+    restart: someone is waiting for it (a case's result, the officer's new case), and a rare
+    second copy is better than a result never learned. AT_MOST_ONCE does not: a second copy of
+    an announcement to two thousand people, or of a reminder, is noise, and the next reminder
+    or the list of announcements covers a lost one.
+    """
+
+    AT_MOST_ONCE = "at-most-once"
+    AT_LEAST_ONCE = "at-least-once"
+
+
 @dataclass(frozen=True, slots=True)
 class Notice:
     """A message the commune sends on its own initiative: a new case, a status change.
 
     It is stored as JSON in the outbox and delivered later, so it carries only plain values:
     the text, buttons as (ref, options), and channel file ids (a photo or a document) or a
-    map point.
+    map point; and its `delivery` promise, which the outbox reads when a send was cut short.
     """
 
     text: str
@@ -114,6 +129,7 @@ class Notice:
     latitude: float | None = None
     longitude: float | None = None
     document: str | None = None
+    delivery: Delivery = Delivery.AT_MOST_ONCE
 
     def to_json(self) -> str:
         return json.dumps(
@@ -125,6 +141,7 @@ class Notice:
                 "latitude": self.latitude,
                 "longitude": self.longitude,
                 "document": self.document,
+                "delivery": self.delivery.value,
             },
             ensure_ascii=False,
         )
@@ -140,4 +157,6 @@ class Notice:
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
             document=data.get("document"),
+            # Rows queued before the promise was recorded keep the one they were queued with.
+            delivery=Delivery(data.get("delivery", Delivery.AT_MOST_ONCE)),
         )

@@ -6,10 +6,11 @@ words with the case code. A denouncer's identity appears only in notices built f
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot.config import Config
-from bot.dialogs.base import Notice, Prompt, parse_number
+from bot.dialogs.base import Delivery, Notice, Prompt, parse_number
 from bot.dialogs.summary import category_label, kind_label, shorten, status_label
 from bot.domain.choices import Option
 from bot.domain.routing import sent_up
@@ -115,25 +116,35 @@ def action_options(ticket: Ticket, *, show_identity: bool = False) -> tuple[Opti
 def officer_card(
     ticket: Ticket, config: Config, *, show_identity: bool, title_key: str = "card.new"
 ) -> list[Notice]:
-    """The case card, then its photos and map point as separate messages."""
+    """The case card, then its photos and map point as separate messages; the officer waits
+    for each of them (Delivery)."""
     text = card_text(ticket, config, show_identity=show_identity, title_key=title_key)
     options = action_options(ticket, show_identity=show_identity)
-    notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options)]
+    waited = Delivery.AT_LEAST_ONCE
+    notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options, delivery=waited)]
     notices += [
-        Notice(text=t("card.photo_caption", code=ticket.code, n=n), photo=a.file_id)
+        Notice(
+            text=t("card.photo_caption", code=ticket.code, n=n),
+            photo=a.file_id,
+            delivery=waited,
+        )
         for n, a in enumerate(ticket.attachments, start=1)
     ]
     if ticket.latitude is not None and ticket.longitude is not None:
-        notices.append(Notice(text="", latitude=ticket.latitude, longitude=ticket.longitude))
+        notices.append(
+            Notice(text="", latitude=ticket.latitude, longitude=ticket.longitude, delivery=waited)
+        )
     return notices
 
 
 def officer_update(ticket: Ticket, key: str, **values: object) -> Notice:
-    """A short line for the officer, with what they may do next."""
+    """A short line for the officer, with what they may do next: a step of the case they wait
+    for (a citizen's answer, a rating); a reminder made of it is `reminder_of` it."""
     return Notice(
         text=t(key, code=ticket.code, **values),
         ref=case_ref(CASE_REF, ticket),
         options=action_options(ticket),
+        delivery=Delivery.AT_LEAST_ONCE,
     )
 
 
@@ -159,7 +170,14 @@ def rating_prompt(ticket: Ticket) -> Prompt:
     )
 
 
+def reminder_of(notice: Notice) -> Notice:
+    """A reminder is sent at most once: the next one, or the morning digest, covers a lost one
+    (Delivery)."""
+    return replace(notice, delivery=Delivery.AT_MOST_ONCE)
+
+
 def citizen_notice(ticket: Ticket, key: str, **values: object) -> Notice:
+    """A step of the citizen's own case: they wait for every one (Delivery.AT_LEAST_ONCE)."""
     options: tuple[Option, ...] = ()
     ref = ""
     if key == "citizen.question":
@@ -168,7 +186,12 @@ def citizen_notice(ticket: Ticket, key: str, **values: object) -> Notice:
     elif key == "citizen.resolved":
         ref = case_ref(RATE_REF, ticket)
         options = rating_options()
-    return Notice(text=t(key, code=ticket.code, **values), ref=ref, options=options)
+    return Notice(
+        text=t(key, code=ticket.code, **values),
+        ref=ref,
+        options=options,
+        delivery=Delivery.AT_LEAST_ONCE,
+    )
 
 
 def identity_text(ticket: Ticket, identity: Identity) -> str:

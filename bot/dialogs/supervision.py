@@ -14,7 +14,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.dialogs.base import Notice
+from bot.dialogs.base import Delivery, Notice
 from bot.dialogs.history import history_lines
 from bot.dialogs.notices import CASE_REF, case_ref, day
 from bot.dialogs.summary import category_label, kind_label, local_date, shorten, status_label
@@ -115,7 +115,8 @@ def watch_notice(ticket: Ticket, config: Config) -> Notice:
             code=ticket.code,
             received=local_date(ticket.created_at, config.commune.zone),
             due=day(ticket.due_on),
-        )
+        ),
+        delivery=Delivery.AT_LEAST_ONCE,  # their card of the case
     )
 
 
@@ -184,4 +185,5 @@ def recommendation_notice(ticket: Ticket, supervisor: Officer, text: str) -> Not
         ),
         ref=case_ref(CASE_REF, ticket),
         options=(Option(OPEN_KEY, t("supervision.open_case")),),
+        delivery=Delivery.AT_LEAST_ONCE,  # a step of the case, like the officer's updates
     )

@@ -4,17 +4,21 @@ A message is queued in the transaction of the change that causes it, so a change
 without its message, nor a message without its change. Its key makes it one row however often
 the change is replayed: a notice queued again with the same key is the same notice.
 
-Nobody receives a notice twice because the bot crashed. A chat platform takes no idempotency
-key, so after a crash (`kill -9`, power loss) the bot cannot ask whether the message it was
-sending arrived; it chooses not to send it again:
+What a crash (`kill -9`, power loss) may cost depends on the notice (`Notice.delivery`). A
+chat platform takes no idempotency key, so after a crash the bot cannot ask whether the message
+it was sending arrived:
 
 * each message is marked "in flight" in its own small transaction just before it is handed to
   the platform, and marked sent in another right after the platform accepted it, before the
   next message is sent;
 * a message found still in flight on a later run was being sent at the crash: it may have
-  arrived or not. It is not sent again; it is marked failed with that reason and logged, so at
-  most that one message per crash is missing rather than doubled (a case notice is still seen
-  in /viec and /tracuu; an announcement counts it as not delivered);
+  arrived or not. One someone waits for (AT_LEAST_ONCE: a case's result, a question, the
+  officer's new case) is sent again, the same text with the same buttons, so at most that one
+  message per crash may arrive twice and none is lost; the cut-short try counts as an
+  attempt, so a message that kills the bot at every send is given up after MAX_ATTEMPTS.
+  Any other (AT_MOST_ONCE: an announcement, a reminder) is not sent again: it is marked
+  failed with that reason and logged, so at most that one message per crash is missing rather
+  than doubled (an announcement counts it as not delivered);
 * a send that ends in a network error (a time-out after the platform got the request, say) may
   have reached the person; it is retried, so that one message may arrive twice;
 * a send the database cannot record (a full disk) is remembered as sent in memory, and nothing
@@ -57,7 +61,7 @@ from typing import Protocol
 import aiosqlite
 
 from bot.clock import Clock
-from bot.dialogs.base import Notice
+from bot.dialogs.base import Delivery, Notice
 from bot.domain.people import ERASED_CHANNEL, Person
 from storage import outbox
 from storage.database import Database
@@ -76,6 +80,12 @@ INTERRUPTED = "interrupted while being sent; not sent again, so that it never ar
 
 def _chat(message: outbox.Pending) -> _Chat:
     return (message.channel, message.recipient)
+
+
+def _send_again(message: outbox.Pending, notice: Notice) -> bool:
+    """Whether a message found in flight goes again: only one someone waits for, and not
+    once it has cut MAX_ATTEMPTS runs short (a message that kills the bot at every send)."""
+    return notice.delivery is Delivery.AT_LEAST_ONCE and message.attempts + 1 < MAX_ATTEMPTS
 
 
 class UndeliverableError(Exception):
@@ -336,7 +346,13 @@ class Deliverer:
             async with self._db.transaction() as conn:
                 await outbox.mark_failed(conn, message.id, now, f"no channel {message.channel}")
             return _Outcome.DONE
-        if message.interrupted:
+        try:
+            notice = Notice.from_json(message.payload)
+        except (ValueError, KeyError, TypeError) as error:  # a row nobody can read
+            _LOGGER.exception("outbox %s could not be read", message.id)
+            await self._retry(message, f"{type(error).__name__}: {error}")
+            return _Outcome.DONE
+        if message.interrupted and not _send_again(message, notice):
             _LOGGER.warning(
                 "outbox %s was being sent when the bot stopped; not sent again", message.id
             )
@@ -345,10 +361,14 @@ class Deliverer:
             return _Outcome.DONE
         if not await self._pace.slot(_chat(message)):
             return _Outcome.PAUSED
+        if message.interrupted:
+            _LOGGER.warning(
+                "outbox %s was being sent when the bot stopped; sending it again", message.id
+            )
         async with self._db.transaction() as conn:
-            await outbox.mark_in_flight(conn, message.id)
+            await outbox.mark_in_flight(conn, message.id, again=message.interrupted)
         try:
-            await sender.send(message.recipient, Notice.from_json(message.payload))
+            await sender.send(message.recipient, notice)
         except UndeliverableError as error:
             _LOGGER.warning("outbox %s undeliverable: %s", message.id, error)
             async with self._db.transaction() as conn:

@@ -22,7 +22,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.dialogs.base import Notice, parse_number
+from bot.dialogs.base import Delivery, Notice, parse_number
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Person, Role
 from bot.domain.privacy import (
@@ -90,7 +90,11 @@ async def _office(conn: aiosqlite.Connection, config: Config) -> list[Officer]:
     return [o for o in await officers.active(conn) if handles_erasure(o, config)]
 
 
-def _request_notice(request: ErasureRequest, config: Config, key: str) -> Notice:
+def _request_notice(
+    request: ErasureRequest, config: Config, key: str, delivery: Delivery
+) -> Notice:
+    """The request to the Office: the first one is a task with a legal window, delivered at
+    least once; the reminder before the window ends is a reminder, at most once."""
     zone = config.commune.zone
     return Notice(
         t(
@@ -102,6 +106,7 @@ def _request_notice(request: ErasureRequest, config: Config, key: str) -> Notice
         ),
         ref=ERASE_REF,
         options=(Option(str(request.id), t("privacy.complete_button")),),
+        delivery=delivery,
     )
 
 
@@ -121,7 +126,7 @@ async def request_erasure(
             conn, at=now, actor_id=person.id, action="erasure_requested", note=f"#{request.id}"
         )
         await reminders.plan(conn, f"{ERASURE}:{request.id}", ERASURE, reminder_at(now, due), None)
-        notice = _request_notice(request, config, "privacy.office_new")
+        notice = _request_notice(request, config, "privacy.office_new", Delivery.AT_LEAST_ONCE)
         for officer in await _office(conn, config):
             await tell(conn, clock, officer.person_id, notice, f"erasure:{request.id}:new")
     return request, True
@@ -133,7 +138,7 @@ async def remind(conn: aiosqlite.Connection, config: Config, reminder_key: str, 
     request = await privacy.get_request(conn, request_id) if request_id is not None else None
     if request is None or request.completed_at is not None:
         return
-    notice = _request_notice(request, config, "privacy.office_reminder")
+    notice = _request_notice(request, config, "privacy.office_reminder", Delivery.AT_MOST_ONCE)
     for officer in await _office(conn, config):
         await say(officer.person_id, notice, f"reminder:{reminder_key}")
 
@@ -222,7 +227,7 @@ async def complete_erasure(
         )
         # Addressed to the account captured before it was forgotten; the message itself is
         # removed once delivered (see forget_delivered).
-        done = Notice(t("privacy.citizen_done", cases=len(cases)))
+        done = Notice(t("privacy.citizen_done", cases=len(cases)), delivery=Delivery.AT_LEAST_ONCE)
         await notify(conn, person, done, f"{DONE_KEY}:{request.id}", clock)
     db.purge_wal_soon()
     _LOGGER.info("erasure request %s completed by %s", request.id, officer.person_id)

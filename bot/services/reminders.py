@@ -16,7 +16,7 @@ import aiosqlite
 from bot.clock import Clock
 from bot.config import Config, work_calendar
 from bot.dialogs.base import Notice
-from bot.dialogs.notices import day, officer_update
+from bot.dialogs.notices import day, officer_update, reminder_of
 from bot.domain.people import Officer, Role
 from bot.domain.privacy import ERASURE
 from bot.domain.reminders import (
@@ -121,13 +121,17 @@ async def _fire(
         return
     if reminder.kind == DUE_SOON and ticket.due_on is not None:
         left = (ticket.due_on - clock.now().astimezone(config.commune.zone).date()).days
-        notice = officer_update(ticket, "reminder.due_soon", due=day(ticket.due_on), days=left)
+        notice = reminder_of(
+            officer_update(ticket, "reminder.due_soon", due=day(ticket.due_on), days=left)
+        )
         await say(ticket.assignee_id, notice, key)
     elif reminder.kind == OVERDUE:
         staff = await officers.active(conn)
         assignee = next((o.name for o in staff if o.person_id == ticket.assignee_id), None)
-        notice = officer_update(
-            ticket, "reminder.overdue", due=day(ticket.due_on), officer=assignee or "—"
+        notice = reminder_of(
+            officer_update(
+                ticket, "reminder.overdue", due=day(ticket.due_on), officer=assignee or "—"
+            )
         )
         told = {o.person_id for o in staff if o.has(Role.LEADER)} | {ticket.assignee_id or 0}
         for person_id in told - {0, ticket.subject_id or 0}:

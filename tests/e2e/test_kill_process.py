@@ -3,14 +3,18 @@
 Each test kills the bot with SIGKILL a few milliseconds after a seeded random choice of the
 updates people send (or while an announcement goes out), starts it again and lets everyone
 carry on. Afterwards: every case a citizen was given a code for exists once, the codes have no
-gaps, and no notice reached anyone twice. A notice being handed to Telegram at the very moment
-of a kill is not repeated (it may have arrived); it is recorded as interrupted, so each notice
-either arrived exactly once or is on record as interrupted.
+gaps, and no notice reached anyone twice unless it was sent again on purpose. A notice being
+handed to Telegram at the very moment of a kill may have arrived: one someone waits for (a
+case's notices, the officer's card) is sent again, so it may show twice, and its row's attempts
+say so; an announcement is not repeated but recorded as interrupted, so it either arrived
+exactly once or is on record as interrupted. test_delivery_kill_process aims kills at that
+moment.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 from collections import Counter
@@ -93,6 +97,17 @@ class Crashing:
             await asyncio.sleep(0.05)
         raise AssertionError(f"the outbox never emptied: {await self.outbox()}")
 
+    async def resent(self) -> set[str]:
+        """The texts of notices tried more than once (sent again after a kill cut a send short,
+        being awaited): these alone may show twice."""
+        async with (
+            aiosqlite.connect(self.db_path) as conn,
+            conn.execute(
+                "SELECT payload FROM outbox WHERE attempts > 0 AND sent_at IS NOT NULL"
+            ) as cursor,
+        ):
+            return {json.loads(row[0])["text"] async for row in cursor}
+
     def texts(self, user: int) -> list[str]:
         return [m.get("text") or m.get("caption", "") for m in self.emu.messages_to(user)]
 
@@ -135,13 +150,21 @@ async def case_codes(db_path: Path) -> list[str]:
         return [str(row[0]) async for row in cursor]
 
 
-def notices_once(world: Crashing, rows: list[tuple[str, str, str | None, str | None]]) -> None:
-    """No logical notice reached its chat twice; each arrived or is on record as interrupted."""
+async def notices_once(
+    world: Crashing, rows: list[tuple[str, str, str | None, str | None]]
+) -> None:
+    """No logical notice reached its chat twice but one sent again after a cut-short send;
+    each arrived or is on record as interrupted."""
+    resent = await world.resent()
     for _, key, sent, error in rows:
         assert sent or error == INTERRUPTED, (key, error)
     for user in {int(r) for r, *_ in rows}:
         counts = Counter(world.texts(user))
-        repeated = {text: n for text, n in counts.items() if n > 1 and not _asked(text)}
+        repeated = {
+            text: n
+            for text, n in counts.items()
+            if n > 1 and not _asked(text) and not (n == 2 and text in resent)
+        }
         assert not repeated, f"{user} got twice: {repeated}"
 
 
@@ -167,11 +190,14 @@ async def test_kill_while_filing_loses_no_case(
     stored = await case_codes(world.db_path)
     assert sorted(set(confirmed)) == stored, "every confirmed case exists, once"
     assert stored == [f"SN-{stored[0][3:7]}-{n:05d}" for n in range(1, len(CITIZENS) + 1)]
+    resent = await world.resent()
     cards = Counter(
-        code for text in world.texts(ECONOMY) for code in re.findall(r"Hồ sơ mới (SN-\S+)", text)
+        (code, text in resent)
+        for text in world.texts(ECONOMY)
+        for code in re.findall(r"Hồ sơ mới (SN-\S+)", text)
     )
-    assert all(n == 1 for n in cards.values()), cards
-    notices_once(world, await world.outbox())
+    assert all(n == 1 or (again and n == 2) for (_, again), n in cards.items()), cards
+    await notices_once(world, await world.outbox())
 
 
 def resolving_steps(citizen: int, n: int) -> list[tuple[int, str, str]]:
@@ -221,11 +247,13 @@ async def test_kill_while_resolving_acts_once_and_notifies_once(
             "citizen_reply",
             "resolve",
         ], events
+    resent = await world.resent()
     for n, citizen in enumerate(citizens, start=1):
         got = world.texts(citizen)
         for words in ("đã được thụ lý", f"Bãi rác số {n} ở đầu", f"Đã thu dọn bãi rác số {n}"):
-            assert sum(words in text for text in got) <= 1, (words, got)
-    notices_once(world, await world.outbox())
+            shown = [text for text in got if words in text]
+            assert len(shown) <= 1 + bool(set(shown) & resent), (words, got)
+    await notices_once(world, await world.outbox())
 
 
 def slowly(config_file: Path) -> None:
@@ -260,7 +288,7 @@ async def test_kill_while_broadcasting_sends_no_one_anything_twice(
         assert await world.stop() == 0
     assert world.kills == KILLS
     rows = await world.outbox()
-    notices_once(world, rows)
+    await notices_once(world, rows)
     for n in range(KILLS):
         words = f"Thông báo số {n}:"
         reached = [r for r in readers if any(words in text for text in world.texts(r))]

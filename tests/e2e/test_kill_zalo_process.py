@@ -140,11 +140,12 @@ async def test_kill_while_zalo_citizens_file_loses_nothing_and_repeats_nothing(
             text: n for text, n in Counter(world.texts(user)).items() if n > 1 and not _asked(text)
         }
         assert not repeated, f"{user} got twice: {repeated}"
-    # Each acceptance notice reached its Zalo chat once, or is on record as cut short by the
-    # kill (it may have arrived); none was sent twice.
-    accepted = [sum("đã được thụ lý" in text for text in world.texts(user)) for user in CITIZENS]
-    interrupted = await rows(
-        world.db_path, f"SELECT 1 FROM outbox WHERE last_error = '{INTERRUPTED}'"
+    # Each acceptance notice reached its Zalo chat at least once (the citizen waits for it);
+    # twice only if a kill cut its send short and it was sent again.
+    sent_again = await rows(
+        world.db_path,
+        "SELECT recipient FROM outbox WHERE attempts > 0 AND payload LIKE '%đã được thụ lý%'",
     )
-    assert all(n <= 1 for n in accepted), accepted
-    assert sum(accepted) + len(interrupted) >= len(CITIZENS)
+    for user in CITIZENS:
+        accepted = sum("đã được thụ lý" in text for text in world.texts(user))
+        assert 1 <= accepted <= 1 + ((user,) in sent_again), (user, accepted)

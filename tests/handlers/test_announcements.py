@@ -375,3 +375,20 @@ async def test_the_list_during_a_draft_keeps_the_draft(chats: Chats, config: Con
     assert await draft(config) == before
     resumed = await chats.say(READER, "/guidon")
     assert "Xin ông/bà viết nội dung" in str(resumed[-1].params["text"])
+
+
+async def test_sent_after_the_quiet_hours_began_the_leader_is_told_when_it_goes(
+    chats: Chats, clock: FixedClock
+) -> None:
+    """Read back at 20:59, nothing held; "Gửi" pressed at 21:01: the leader learns the
+    messages wait for 06:30, in a message the progress edits do not replace."""
+    await audience(chats)
+    clock.current = datetime(2026, 11, 28, 13, 59, tzinfo=UTC)  # 20:59 in the commune
+    await chats.say(CHAIRMAN, "/thongbao")
+    preview = await chats.say(CHAIRMAN, TEXT)
+    assert "giờ yên lặng" not in str(preview[-1].params["text"])
+    clock.current = datetime(2026, 11, 28, 14, 1, tzinfo=UTC)  # 21:01
+    sent = await chats.tap(CHAIRMAN, "Gửi")
+    told = [str(c.params.get("text")) for c in sent if c.method == "sendMessage"]
+    assert any("tin nhắn sẽ bắt đầu đi lúc 06:30 29/11/2026" in text for text in told), told
+    assert received(chats, READER, TEXT) == []

@@ -9,6 +9,7 @@ from bot.app import announce_commands
 from bot.config import Config
 from bot.services.case_views import WORK_SHOWN
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
+from tests.handlers.test_supervision import file
 from tests.support.chat import Chats, buttons
 from tests.support.offline import Call
 
@@ -625,3 +626,37 @@ async def test_staff_menus_follow_every_change_of_an_officer(chats: Chats) -> No
     assert menus(chats, "setMyCommands", ECONOMY) == [every, every]
     assert menus(chats, "setMyCommands", 9999) == [every, leader]
     assert menus(chats, "deleteMyCommands", 9999) == [set(), set()]
+
+
+async def test_a_result_that_never_reached_the_citizen_is_listed_for_a_call(
+    chats: Chats, config: Config
+) -> None:
+    """The citizen blocked the bot before the result went: the officer's and the leaders'
+    /viec list the case with the phone the citizen left, so someone can call; not other
+    officers'. Rated or reopened, it leaves the list."""
+    code = await file(
+        chats,
+        CITIZEN,
+        "Phản ánh",
+        "Môi trường",
+        "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông.",
+        ("Nguyễn Văn Nam", "0912 345 678", "Thôn Đông"),
+    )
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    chats.request.blocked.add(CITIZEN)
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã thu gom rác.")
+    await chats.tap(ECONOMY, "Gửi kết quả")
+    await chats.app.bot_data.deliverer.deliver_due()
+
+    for staff in (ECONOMY, CHAIRMAN):
+        work = str((await chats.say(staff, "/viec"))[-1].params["text"])
+        assert "chưa đến được người dân" in work, work
+        assert f"{code}: 0912345678" in work, work
+    other = str((await chats.say(OFFICE, "/viec"))[-1].params["text"])
+    assert code not in other
+
+    chats.request.blocked.discard(CITIZEN)
+    await chats.press(CITIZEN, "rate.1|satisfied")
+    work = str((await chats.say(ECONOMY, "/viec"))[-1].params["text"])
+    assert code not in work

@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
-from bot.dialogs.base import Notice
+from bot.dialogs.base import Delivery, Notice
 from bot.domain.choices import Option
 from bot.domain.people import Person
 from bot.services.citizens import give_consent
 from bot.services.outbox import (
+    INTERRUPTED,
     LONGEST_WAIT_BACKOFF,
     MAX_ATTEMPTS,
     Deliverer,
@@ -403,3 +404,102 @@ async def test_a_message_sent_but_not_recorded_is_not_sent_again(
     ]
     assert (await row(db, "first"))["sent_at"] is not None
     assert (await row(db, "second"))["sent_at"] is not None
+
+
+async def crash_while_sending(db: Database, clock: FixedClock) -> list[tuple[str, Notice]]:
+    """A run is cut off (the process dies) while the platform holds the message's send: the
+    row stays in flight. Returns what the platform was asked to send."""
+    channel = FakeChannel(gate=asyncio.Event())
+    run = asyncio.create_task(Deliverer(db, clock, {CHANNEL: channel}).deliver_due())
+    entered = asyncio.create_task(channel.entered.wait())
+    await asyncio.wait((run, entered), return_when=asyncio.FIRST_COMPLETED)
+    entered.cancel()
+    run.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await run
+    return channel.attempts
+
+
+def result_notice() -> Notice:
+    return Notice(
+        text="Hồ sơ SN-2026-00009 đã được giải quyết: đã thu dọn. Ông/bà có hài lòng không?",
+        ref="rate.9",
+        options=(Option("satisfied", "😊 Hài lòng"), Option("unsatisfied", "😞 Chưa hài lòng")),
+        delivery=Delivery.AT_LEAST_ONCE,
+    )
+
+
+async def test_a_notice_someone_waits_for_is_sent_again_after_a_crash_mid_send(
+    db: Database, clock: FixedClock
+) -> None:
+    """The case result was being sent when the bot died: it may or may not have arrived, so
+    it goes again after the restart, the same text with the same buttons."""
+    who = await person(db, clock, "601")
+    await queue(db, clock, who, result_notice(), "event:9:601")
+    assert await crash_while_sending(db, clock) == [("601", result_notice())]
+
+    channel = FakeChannel()
+    assert await Deliverer(db, clock, {CHANNEL: channel}).deliver_due() == 1
+
+    assert channel.delivered == [("601", result_notice())]
+    stored = await row(db, "event:9:601")
+    assert stored["sent_at"] is not None
+    assert stored["failed_at"] is None
+    assert stored["attempts"] == 1, "the interrupted try is counted"
+
+
+async def test_an_announcement_interrupted_mid_send_is_not_sent_again(
+    db: Database, clock: FixedClock
+) -> None:
+    who = await person(db, clock, "602")
+    await queue(db, clock, who, Notice("Lịch cắt điện thứ Hai"), "announcement:3:602")
+    await crash_while_sending(db, clock)
+
+    channel = FakeChannel()
+    assert await Deliverer(db, clock, {CHANNEL: channel}).deliver_due() == 0
+
+    assert channel.attempts == []
+    stored = await row(db, "announcement:3:602")
+    assert stored["last_error"] == INTERRUPTED
+    assert stored["failed_at"] is not None
+
+
+async def test_a_notice_that_kills_the_bot_every_time_is_given_up_after_max_attempts(
+    db: Database, clock: FixedClock
+) -> None:
+    """At least once, but not forever: a notice whose send crashes the bot each time would
+    otherwise take it down at every start."""
+    who = await person(db, clock, "603")
+    await queue(db, clock, who, result_notice(), "event:9:603")
+    for _ in range(MAX_ATTEMPTS):
+        await crash_while_sending(db, clock)
+
+    channel = FakeChannel()
+    assert await Deliverer(db, clock, {CHANNEL: channel}).deliver_due() == 0
+
+    assert channel.attempts == []
+    stored = await row(db, "event:9:603")
+    assert stored["failed_at"] is not None
+    assert stored["last_error"] == INTERRUPTED
+    assert stored["attempts"] == MAX_ATTEMPTS
+
+
+async def test_a_row_nobody_can_read_does_not_block_the_others(
+    db: Database, clock: FixedClock
+) -> None:
+    channel = FakeChannel()
+    deliverer = Deliverer(db, clock, {CHANNEL: channel})
+    who = await person(db, clock, "604")
+    await queue(db, clock, who, notice("Tin hỏng"), "broken")
+    await queue(db, clock, who, notice("Tin bình thường"), "fine")
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET payload = '{\"text\": 1' WHERE dedupe_key = 'broken'")
+
+    for _ in range(MAX_ATTEMPTS):
+        await deliverer.deliver_due()
+        clock.advance(timedelta(minutes=10))
+
+    assert channel.delivered == [("604", notice("Tin bình thường"))]
+    broken = await row(db, "broken")
+    assert broken["failed_at"] is not None
+    assert "JSONDecodeError" in broken["last_error"]
