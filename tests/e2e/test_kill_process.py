@@ -25,6 +25,7 @@ from typing import Any
 import aiosqlite
 
 from bot.services.outbox import INTERRUPTED
+from bot.texts import t
 from localapi import BotApiEmulator
 from tests.e2e.harness import BotProcess, handled, press, shown_log
 from tests.e2e.test_announcement_process import without_quiet_hours
@@ -169,8 +170,9 @@ async def notices_once(
 
 
 def _asked(text: str) -> bool:
-    """Replies that a redelivered update may rightly repeat: a question asked again."""
-    return text.endswith("?") or "không còn dùng được" in text
+    """Replies that a redelivered update may rightly repeat: a question asked again (on Zalo,
+    a numbered question ends with the hint on typing a number)."""
+    return text.endswith(("?", t("zalo.hint"))) or "không còn dùng được" in text
 
 
 async def test_kill_while_filing_loses_no_case(
