@@ -89,7 +89,9 @@ async def require_consent(update: Update, context: Context) -> None:
         await send_text(message, t("start.declined_again" if again else "start.declined"))
     elif is_command(update, "start") or (person is not None and person.has_consented):
         _remember(update, links, user.id)
-        changed = t("start.notice_changed") if person is not None else None
+        # A record is not an agreement: an officer's, kept after they retire, never had one.
+        agreed_before = person is not None and person.has_consented
+        changed = t("start.notice_changed") if agreed_before else None
         await send_prompt(message, consent_prompt(services.config), notice=changed)
     else:
         await send_prompt(message, reminder_prompt())

@@ -14,6 +14,7 @@ CITIZEN = 7001
 NEIGHBOUR = 7002
 OFFICE = 100000002
 ECONOMY = 100000003
+CHAIRMAN = 100000001
 
 
 def texts(chats: Chats, user: int) -> list[str]:
@@ -86,6 +87,17 @@ async def test_a_new_notice_version_asks_again(chats: Chats, services: Services)
         services.db, "SELECT consent_notice FROM people WHERE external_id = ?", (str(CITIZEN),)
     )
     assert row[0] == "2026-11-29"
+
+
+async def test_a_retired_officer_is_asked_to_agree_without_being_told_of_a_change(
+    chats: Chats,
+) -> None:
+    """An officer never agreed to the citizens' notice: once retired, it is their first."""
+    await chats.say(ECONOMY, "/start")
+    await chats.say(CHAIRMAN, f"/canbo xoa {ECONOMY}")
+    asked = " ".join(str(c.params["text"]) for c in await chats.say(ECONOMY, "/start"))
+    assert "Đồng ý" in asked or "đồng ý" in asked
+    assert "đã thay đổi" not in asked
 
 
 async def test_long_data_comes_in_parts_and_a_decliner_of_a_new_notice_still_sees_it(
