@@ -140,7 +140,10 @@ def _calls(officer: Officer, unreached: case_views.Unreached) -> list[str]:
     lines = ["", t("officer.unreached_title", count=unreached.total)]
     for ticket in unreached.latest:
         shown = sees_identity(actor(officer), access(ticket)) and ticket.contact_phone
-        if shown:
+        if ticket.sealed:
+            # The phone is there, sealed: only a leader's opening on the case shows it.
+            lines.append(t("officer.unreached_sealed", code=ticket.code))
+        elif shown:
             lines.append(t("officer.unreached_line", code=ticket.code, phone=ticket.contact_phone))
         else:
             lines.append(t("officer.unreached_no_phone", code=ticket.code))

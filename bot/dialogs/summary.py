@@ -44,6 +44,13 @@ def _identity(name: str | None, phone: str | None, address: str | None) -> str:
     return ", ".join(part for part in (name, phone, address) if part)
 
 
+def _own_identity(ticket: Ticket) -> str:
+    """A denouncer's details are sealed, and stay so even in their own view of the case."""
+    if ticket.sealed:
+        return t("summary.sealed_contact")
+    return _identity(ticket.contact_name, ticket.contact_phone, ticket.contact_address)
+
+
 def summary(draft: Draft, config: Config) -> str:
     """The read-back before sending: exactly what the commune will receive."""
     none = t("summary.none")
@@ -90,10 +97,7 @@ def case_detail(ticket: Ticket, config: Config) -> str:
         t("summary.content", value=shorten(ticket.content, 1500)),
         t("summary.photos", count=len(ticket.attachments)),
         t("summary.place", value=_place(ticket.latitude, ticket.place)),
-        t(
-            "summary.sender",
-            value=_identity(ticket.contact_name, ticket.contact_phone, ticket.contact_address),
-        ),
+        t("summary.sender", value=_own_identity(ticket)),
     ]
     if ticket.result:
         lines.append(t("citizen.result", value=ticket.result))

@@ -195,3 +195,26 @@ def test_check_config_warns_without_a_key(
     assert main(["check-config", "--config", str(config_path)]) == 0
     out, err = capsys.readouterr()
     assert SECRET_KEY not in out + err
+
+
+async def test_a_sealed_result_that_never_arrived_is_listed_as_sealed_not_as_no_phone(
+    chats: Chats,
+) -> None:
+    """The leader who must call is told the phone is sealed and where to open it; the
+    denouncer's own view says their contact details are kept sealed, never opened there."""
+    code = await denounce(chats)
+    await chats.tap(CHAIRMAN, "Tiếp nhận")
+    own = str((await chats.say(DENOUNCER, f"/tracuu {code}"))[-1].params["text"])
+    assert "không để lại thông tin liên hệ" not in own
+    assert "bảo mật" in own
+    assert PHONE not in own and NAME not in own
+    chats.request.blocked.add(DENOUNCER)
+    await chats.tap(CHAIRMAN, "Giải quyết")
+    await chats.say(CHAIRMAN, "Đã kiểm tra, trưởng thôn đã nộp đủ tiền về xã.")
+    await chats.tap(CHAIRMAN, "Gửi kết quả")
+    await chats.app.bot_data.deliverer.deliver_due()
+    work = str((await chats.say(CHAIRMAN, "/viec"))[-1].params["text"])
+    assert code in work
+    assert "không để lại số điện thoại" not in work
+    assert "bảo mật" in work and f"/hoso {code}" in work and "Xem danh tính" in work
+    assert PHONE not in work
