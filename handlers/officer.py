@@ -22,7 +22,7 @@ from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, may, sees_identity
 from bot.services import case_views, denouncers
-from bot.services.assignment import access
+from bot.services.assignment import access, holder_now
 from bot.services.audit import leaders_record
 from bot.services.officers import actor, all_officers
 from bot.services.refusal import CaseworkError
@@ -62,7 +62,8 @@ async def tell_officer(
 async def show_card(message: Message, officer: Officer, ticket: Ticket, context: Context) -> None:
     config = context.services.config
     show = sees_identity(actor(officer), access(ticket))
-    text = card_text(ticket, config, show_identity=show, title_key="card.view")
+    held_by = await holder_now(context.services.db, ticket)
+    text = card_text(ticket, config, holder=held_by, show_identity=show, title_key="card.view")
     options = action_options(ticket, show_identity=show)
     await send_prompt(message, Prompt(text=text, ref=case_ref(CASE_REF, ticket), options=options))
 

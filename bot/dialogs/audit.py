@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.dialogs.history import history_text
-from bot.dialogs.notices import day
+from bot.dialogs.notices import day, holder_label
 from bot.dialogs.summary import category_label, kind_label, status_label
 from bot.domain.audit import CaseRecord
 from bot.texts import t
@@ -87,7 +87,7 @@ def audit_text(record: CaseRecord, config: Config, *, show_identity: bool) -> st
         t(
             "card.status",
             status=status_label(ticket.status),
-            department=config.department_name(ticket.department_id),
+            department=holder_label(ticket.department_id, config),
         ),
         t("audit.assignee", value=_officer(record.staff, ticket.assignee_id)),
     ]

@@ -82,8 +82,11 @@ def _sender(ticket: Ticket, show_identity: bool) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def card_text(ticket: Ticket, config: Config, *, show_identity: bool, title_key: str) -> str:
-    department = config.department_name(ticket.department_id)
+def card_text(
+    ticket: Ticket, config: Config, *, holder: str | None, show_identity: bool, title_key: str
+) -> str:
+    """`holder` is who the citizen is told holds the case (`assignment.holder_of`), so the
+    card and the citizen's receipt tell one story."""
     lines = [
         t(title_key, code=ticket.code),
         t(
@@ -91,7 +94,11 @@ def card_text(ticket: Ticket, config: Config, *, show_identity: bool, title_key:
             kind=kind_label(ticket.kind),
             category=category_label(ticket.category_id, config),
         ),
-        t("card.status", status=status_label(ticket.status), department=department),
+        t(
+            "card.status",
+            status=status_label(ticket.status),
+            department=holder_label(holder, config),
+        ),
         t("card.due", due=day(ticket.due_on)),
         t("card.sender", value=_sender(ticket, show_identity)),
     ]
@@ -114,11 +121,18 @@ def action_options(ticket: Ticket, *, show_identity: bool = False) -> tuple[Opti
 
 
 def officer_card(
-    ticket: Ticket, config: Config, *, show_identity: bool, title_key: str = "card.new"
+    ticket: Ticket,
+    config: Config,
+    *,
+    holder: str | None,
+    show_identity: bool,
+    title_key: str = "card.new",
 ) -> list[Notice]:
     """The case card, then its photos and map point as separate messages; the officer waits
     for each of them (Delivery)."""
-    text = card_text(ticket, config, show_identity=show_identity, title_key=title_key)
+    text = card_text(
+        ticket, config, holder=holder, show_identity=show_identity, title_key=title_key
+    )
     options = action_options(ticket, show_identity=show_identity)
     waited = Delivery.AT_LEAST_ONCE
     notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options, delivery=waited)]

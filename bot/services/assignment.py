@@ -63,8 +63,9 @@ async def send_card(
     if person is None:
         return
     show = sees_identity(actor(officer), access(ticket))
+    held_by = await holder_of(conn, ticket)
     for n, notice in enumerate(
-        officer_card(ticket, config, show_identity=show, title_key=title_key)
+        officer_card(ticket, config, holder=held_by, show_identity=show, title_key=title_key)
     ):
         await notify(conn, person, notice, f"{key}:{officer.person_id}:{n}", clock)
 

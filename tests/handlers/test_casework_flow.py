@@ -660,3 +660,34 @@ async def test_a_result_that_never_reached_the_citizen_is_listed_for_a_call(
     await chats.press(CITIZEN, "rate.1|satisfied")
     work = str((await chats.say(ECONOMY, "/viec"))[-1].params["text"])
     assert code not in work
+
+
+async def test_the_card_names_the_holder_the_citizen_is_told(chats: Chats) -> None:
+    await file_with_identity(
+        chats,
+        "Khiếu nại",
+        "Tôi khiếu nại việc xã cấp sổ đỏ chồng lấn lên thửa đất của gia đình.",
+        "Phạm Văn Lâm",
+        "0911222333",
+        "Thôn Nam, xã Sơn Ninh",
+    )
+    assert "Văn phòng HĐND và UBND" in texts(chats, CITIZEN)[-1]
+    for staff in (OFFICE, CHAIRMAN):
+        card = next(text for text in texts(chats, staff) if "Hồ sơ mới" in text)
+        assert "Bộ phận: Văn phòng HĐND và UBND" in card, card
+        assert "Phòng Kinh tế" not in card
+    viewed = str((await chats.tap(OFFICE, "Tiếp nhận"))[-1].params["text"])
+    assert "Phòng Kinh tế" not in viewed
+
+
+async def test_a_conduct_card_names_the_leaders(chats: Chats) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "thái độ, tác phong")
+    await chats.tap(ECONOMY, "Trần Thị Bình")
+    await chats.say(ECONOMY, "Người dân phản ánh cán bộ văn phòng gây phiền hà khi làm thủ tục.")
+    card = next(text for text in texts(chats, CHAIRMAN) if f"Hồ sơ {code} được chuyển" in text)
+    assert "chưa có bộ phận" not in card
+    assert "lãnh đạo UBND xã" in card
+    opened = str((await chats.say(CHAIRMAN, f"/hoso {code}"))[-1].params["text"])
+    assert "chưa có bộ phận" not in opened
