@@ -30,9 +30,10 @@ from bot.domain.tickets import Ticket
 from bot.services.assignment import holder_now
 from bot.services.intake import filed, may_file, submit_case
 from bot.texts import t
-from handlers.accounts import citizen_of
+from handlers.accounts import citizen_of, officer_of
 from handlers.context import Context
 from handlers.links import AgreedToOpenForm, OpensLink
+from handlers.officer import answer_staff
 from handlers.render import (
     event_of,
     reply_target,
@@ -79,6 +80,17 @@ async def begin(update: Update, context: Context) -> str | int:
         await update.callback_query.answer()
         await retire_buttons(update)
     return await _open(update, context)
+
+
+async def begin_typed(update: Update, context: Context) -> str | int:
+    """The menu's "send" typed: an officer's typed number is not the citizens' menu (their
+    form opens by /guidon), so they get their commands."""
+    officer = await officer_of(update, context)
+    message = update.effective_message
+    if officer is not None and message is not None:
+        await answer_staff(message, officer, context, t("staff.not_understood"))
+        return END
+    return await begin(update, context)
 
 
 async def open_after_consent(update: Update, context: Context) -> str | int:
@@ -206,7 +218,7 @@ def conversation(
             CommandHandler("guidon", begin),
             CommandHandler("start", begin, filters=new_case_link),
             CallbackQueryHandler(begin, pattern=rf"^{MENU_REF}\|{MenuItem.SEND.value}$"),
-            MessageHandler(filters.TEXT & ~filters.COMMAND & send_typed, begin),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & send_typed, begin_typed),
         ],
         states={step.value: answers for step in Step},
         fallbacks=[

@@ -21,7 +21,7 @@ from handlers.context import Context
 from handlers.intake import DRAFT_KEY
 from handlers.links import follow, link_in
 from handlers.lookup import show_case, show_list
-from handlers.officer import current_officer
+from handlers.officer import answer_staff, current_officer
 from handlers.render import (
     event_of,
     parse_button,
@@ -115,6 +115,10 @@ async def anything_else(update: Update, context: Context) -> None:
     if message is None:
         return
     event = event_of(update)
+    officer = await current_officer(update, context)
+    if officer is not None:
+        await _staff_top_level(message, officer, context, event)
+        return
     if isinstance(event, Text):
         if match_nav(event.text) is Nav.CANCEL:
             await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
@@ -134,6 +138,16 @@ async def anything_else(update: Update, context: Context) -> None:
         await send_prompt(message, menu_prompt(t(f"unsupported.{event.what}")))
     else:
         await send_prompt(message, menu_prompt(t(f"unsupported.{_outside_flow(event)}")))
+
+
+async def _staff_top_level(
+    message: Message, officer: Officer, context: Context, event: Event | None
+) -> None:
+    """An officer's words and numbers outside an action get their commands, never the citizens'
+    menu: an officer who is also a citizen reaches it by its commands (/guidon, /tracuu)."""
+    cancel = isinstance(event, Text) and match_nav(event.text) is Nav.CANCEL
+    lead = t("intake.nothing_to_cancel") if cancel else t("staff.not_understood")
+    await answer_staff(message, officer, context, lead)
 
 
 async def _answered_question(
@@ -171,15 +185,9 @@ async def nothing_to_cancel(update: Update, context: Context) -> None:
         return
     officer = await current_officer(update, context)
     if officer is not None:
-        await _staff_answer(message, officer, context, t("intake.nothing_to_cancel"))
+        await answer_staff(message, officer, context, t("intake.nothing_to_cancel"))
         return
     await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
-
-
-async def _staff_answer(message: Message, officer: Officer, context: Context, lead: str) -> None:
-    """What an officer reads where a citizen would get the menu: the lead, then their commands."""
-    triage = context.services.config.routing.triage_department
-    await message.reply_text(f"{lead}\n{staff_help(officer, triage)}")
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -191,7 +199,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     if officer is None:
         await send_prompt(message, menu_prompt(t("unsupported.command")))
         return
-    await _staff_answer(message, officer, context, t("unsupported.staff_command"))
+    await answer_staff(message, officer, context, t("unsupported.staff_command"))
 
 
 async def unknown_button(update: Update, context: Context) -> None:
@@ -206,7 +214,7 @@ async def unknown_button(update: Update, context: Context) -> None:
         # A step of an officer's action that is over: their words and their commands.
         await query.answer(t("staff.stale_button"))
         if message is not None:
-            await _staff_answer(message, officer, context, t("staff.stale_button"))
+            await answer_staff(message, officer, context, t("staff.stale_button"))
         return
     await query.answer(t("error.button"))
     if message is not None:

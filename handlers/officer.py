@@ -18,6 +18,7 @@ from bot.dialogs.notices import (
     officer_update,
     parse_case_ref,
 )
+from bot.dialogs.staff import staff_help
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, may, sees_identity
@@ -36,6 +37,12 @@ _LOGGER = logging.getLogger(__name__)
 
 async def current_officer(update: Update, context: Context) -> Officer | None:
     return await officer_of(update, context)
+
+
+async def answer_staff(message: Message, officer: Officer, context: Context, lead: str) -> None:
+    """What an officer reads where a citizen would get the menu: the lead, then their commands."""
+    triage = context.services.config.routing.triage_department
+    await message.reply_text(f"{lead}\n{staff_help(officer, triage)}")
 
 
 async def refuse_press(update: Update, reason: str) -> None:

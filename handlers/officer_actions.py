@@ -114,10 +114,14 @@ async def card_button(update: Update, context: Context) -> str | int | None:
         await tell_officer(message, officer, done, "officer.accepted")
         return None
     if context.user_data is not None:
-        context.user_data[PENDING] = {"action": action.value, "ticket": ticket.id}
+        context.user_data[PENDING] = {
+            "action": action.value,
+            "ticket": ticket.id,
+            "code": ticket.code,
+        }
     await retire_buttons(update)
     if action is Action.REASSIGN:
-        await send_prompt(message, _targets(context, ticket))
+        await send_prompt(message, _targets(context, ticket.code))
         return Step.TARGET.value
     await send_prompt(message, _write_prompt(action, ticket))
     return Step.WRITE.value
@@ -137,9 +141,9 @@ def _target_options(context: Context) -> tuple[Option, ...]:
     return (*departments, Option(CONDUCT, t("officer.conduct"), ("thai do", "tac phong")))
 
 
-def _targets(context: Context, ticket: Ticket) -> Prompt:
+def _targets(context: Context, code: str) -> Prompt:
     return Prompt(
-        text=t("officer.target", code=ticket.code),
+        text=t("officer.target", code=code),
         ref="officer.target",
         options=_target_options(context),
         cancel=True,
@@ -154,6 +158,11 @@ async def _subject_options(context: Context, officer: Officer) -> tuple[Option, 
         if o.person_id != officer.person_id
     )
     return (*named, Option(UNKNOWN, t("officer.subject_unknown")))
+
+
+async def _subjects(context: Context, officer: Officer) -> Prompt:
+    options = await _subject_options(context, officer)
+    return Prompt(t("officer.subject"), "officer.subject", options, cancel=True)
 
 
 def _pending(context: Context) -> dict[str, object]:
@@ -193,16 +202,14 @@ async def on_target(update: Update, context: Context) -> str | int:
     if message is None:
         return Step.TARGET.value
     if target is None:
-        await message.reply_text(t("intake.not_understood"))
+        code = str(_pending(context).get("code", ""))
+        await send_prompt(message, _targets(context, code), notice=t("staff.pick_again"))
         return Step.TARGET.value
     _remember(context, department=target.key)
     await retire_buttons(update)
     officer = await current_officer(update, context)
     if target.key == CONDUCT and officer is not None:
-        options = await _subject_options(context, officer)
-        await send_prompt(
-            message, Prompt(t("officer.subject"), "officer.subject", options, cancel=True)
-        )
+        await send_prompt(message, await _subjects(context, officer))
         return Step.SUBJECT.value
     await _ask_reason(message, target.label)
     return Step.WRITE.value
@@ -218,9 +225,10 @@ async def on_subject(update: Update, context: Context) -> str | int:
         await update.callback_query.answer()
     if message is None or officer is None:
         return await _end(context)
-    subject = chosen(event_of(update), await _subject_options(context, officer))
+    subjects = await _subjects(context, officer)
+    subject = chosen(event_of(update), subjects.options)
     if subject is None:
-        await message.reply_text(t("intake.not_understood"))
+        await send_prompt(message, subjects, notice=t("staff.pick_again"))
         return Step.SUBJECT.value
     _remember(context, subject=None if subject.key == UNKNOWN else int(subject.key))
     await retire_buttons(update)
@@ -256,8 +264,7 @@ async def on_words(update: Update, context: Context) -> str | int:
     pending["text"] = event.text.strip()
     if pending.get("action") == Action.RESOLVE.value:
         _remember(context, text=pending["text"])
-        text = t("officer.confirm.text", result=pending["text"])
-        await send_prompt(message, Prompt(text, "officer.confirm", CONFIRM_OPTIONS, cancel=True))
+        await send_prompt(message, _confirm_prompt(str(pending["text"])))
         return Step.CONFIRM.value
     return await _carry_out(update, context, message, pending)
 
@@ -272,7 +279,8 @@ async def on_confirm(update: Update, context: Context) -> str | int:
     if message is None:
         return Step.CONFIRM.value
     if answer is None:
-        await message.reply_text(t("intake.not_understood"))
+        result = str(_pending(context).get("text", ""))
+        await send_prompt(message, _confirm_prompt(result), notice=t("staff.pick_again"))
         return Step.CONFIRM.value
     await retire_buttons(update)
     if answer.key == "edit":
@@ -280,6 +288,11 @@ async def on_confirm(update: Update, context: Context) -> str | int:
         await send_prompt(message, prompt)
         return Step.WRITE.value
     return await _carry_out(update, context, message, _pending(context))
+
+
+def _confirm_prompt(result: str) -> Prompt:
+    text = t("officer.confirm.text", result=result)
+    return Prompt(text, "officer.confirm", CONFIRM_OPTIONS, cancel=True)
 
 
 async def _carry_out(

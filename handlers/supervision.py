@@ -266,7 +266,9 @@ async def on_confirm(update: Update, context: Context) -> str | int:
     if message is None or officer is None or not isinstance(ticket_id, int):
         return await _end(context)
     if answer is None:
-        await message.reply_text(t("intake.not_understood"))
+        preview = preview_text(str(pending.get("code", "")), str(pending.get("text", "")))
+        prompt = Prompt(preview, PREVIEW_REF, PREVIEW_OPTIONS, cancel=True)
+        await send_prompt(message, prompt, notice=t("staff.pick_again"))
         return Step.CONFIRM.value
     await retire_buttons(update)
     if answer.key == "edit":

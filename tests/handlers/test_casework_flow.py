@@ -691,3 +691,47 @@ async def test_a_conduct_card_names_the_leaders(chats: Chats) -> None:
     assert "lãnh đạo UBND xã" in card
     opened = str((await chats.say(CHAIRMAN, f"/hoso {code}"))[-1].params["text"])
     assert "chưa có bộ phận" not in opened
+
+
+def officer_words(text: str) -> None:
+    """What an officer reads: their own words and commands, never the citizen's menu."""
+    for citizen_words in ("Ông/bà", "ông/bà", "Gửi phản ánh"):
+        assert citizen_words not in text, text
+
+
+async def test_an_officers_free_text_and_numbers_get_their_commands(chats: Chats) -> None:
+    for typed in ("hello", "2", "1", "9"):
+        said = " ".join(str(c.params["text"]) for c in await chats.say(ECONOMY, typed))
+        assert "/viec" in said, said
+        officer_words(said)
+    await filed(chats)
+    await chats.tap(ECONOMY, "Từ chối")
+    await chats.say(ECONOMY, "Việc này thuộc thẩm quyền của Công ty Điện lực.")
+    after = " ".join(str(c.params["text"]) for c in await chats.say(ECONOMY, "1"))
+    assert "loại đơn" not in after
+    assert "/viec" in after
+    officer_words(after)
+    # The citizen's menu is still theirs by its commands.
+    form = await chats.say(ECONOMY, "/guidon")
+    assert "loại đơn" in str(form[-1].params["text"])
+
+
+async def test_text_at_an_officers_list_asks_the_list_again(chats: Chats, config: Config) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    again = await chats.say(ECONOMY, "gửi cho anh Tuấn")
+    said = " ".join(str(c.params["text"]) for c in again)
+    officer_words(said)
+    assert "bộ phận nào" in str(again[-1].params["text"])
+    assert any("Công an" in label for label, _ in buttons(again[-1]))
+    await chats.say(ECONOMY, "thai do tac phong")
+    subject = await chats.say(ECONOMY, "ai đó")
+    officer_words(" ".join(str(c.params["text"]) for c in subject))
+    assert "cán bộ nào" in str(subject[-1].params["text"])
+    assert any("Trần Thị Bình" in label for label, _ in buttons(subject[-1]))
+    await chats.say(ECONOMY, "tran thi binh")
+    await chats.say(ECONOMY, "Người dân phản ánh cán bộ văn phòng gây phiền hà.")
+    [(subject_id,)] = await rows(
+        config, "SELECT s.external_id FROM tickets t JOIN people s ON s.id = t.subject_id"
+    )
+    assert subject_id == str(OFFICE)

@@ -357,6 +357,10 @@ async def test_a_recommendation_can_be_edited_or_cancelled(
     await chats.sticker(SUPERVISOR)
     assert "bằng chữ" in chats.last_text(SUPERVISOR)
     await chats.say(SUPERVISOR, "Bản nháp thứ nhất.")
+    again = await chats.say(SUPERVISOR, "ừ")
+    said = " ".join(str(c.params["text"]) for c in again)
+    assert "ông/bà" not in said.lower(), "officer words"
+    assert "Bản nháp thứ nhất." in str(again[-1].params["text"]), "the read-back again"
     await chats.tap(SUPERVISOR, "Sửa")
     await chats.say(SUPERVISOR, "Đề nghị thụ lý khiếu nại đúng hạn luật định.")
     await chats.say(SUPERVISOR, "gửi")
