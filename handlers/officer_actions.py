@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot.dialogs.base import Prompt, Text
 from bot.dialogs.notices import CASE_REF, day, holder_label, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav
-from bot.domain.people import Officer
+from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, IllegalTransitionError, next_status
 from bot.services import case_views, casework
@@ -47,6 +47,7 @@ _LOGGER = logging.getLogger(__name__)
 PENDING = "pending"
 END = ConversationHandler.END
 UNKNOWN = "unknown"
+COMMUNE_ROLES = frozenset({Role.OFFICER, Role.RECEPTION, Role.LEADER})
 CONFIRM_OPTIONS = (
     Option("send", t("officer.confirm.send"), ("gui", "dong y")),
     Option("edit", t("officer.confirm.edit"), ("sua",)),
@@ -118,10 +119,11 @@ async def card_button(update: Update, context: Context) -> str | int | None:
             "action": action.value,
             "ticket": ticket.id,
             "code": ticket.code,
+            "held": await holder_now(context.services.db, ticket),
         }
     await retire_buttons(update)
     if action is Action.REASSIGN:
-        await send_prompt(message, _targets(context, ticket.code))
+        await send_prompt(message, _targets(context))
         return Step.TARGET.value
     await send_prompt(message, _write_prompt(action, ticket))
     return Step.WRITE.value
@@ -134,16 +136,18 @@ def _write_prompt(action: Action, ticket: Ticket) -> Prompt:
 
 
 def _target_options(context: Context) -> tuple[Option, ...]:
+    """Where the case may go: never the department that already holds it."""
     config = context.services.config
-    departments = tuple(Option(d.id, d.name) for d in config.departments)
+    held = _pending(context).get("held")
+    departments = tuple(Option(d.id, d.name) for d in config.departments if d.id != held)
     if not config.routing.conduct_category:
         return departments
     return (*departments, Option(CONDUCT, t("officer.conduct"), ("thai do", "tac phong")))
 
 
-def _targets(context: Context, code: str) -> Prompt:
+def _targets(context: Context) -> Prompt:
     return Prompt(
-        text=t("officer.target", code=code),
+        text=t("officer.target", code=str(_pending(context).get("code", ""))),
         ref="officer.target",
         options=_target_options(context),
         cancel=True,
@@ -152,10 +156,11 @@ def _targets(context: Context, code: str) -> Prompt:
 
 async def _subject_options(context: Context, officer: Officer) -> tuple[Option, ...]:
     staff = await all_officers(context.services.db)
+    # The Front's supervisors watch the commune; they are not its officers.
     named = tuple(
         Option(str(o.person_id), f"{o.name} · {o.title}" if o.title else o.name)
         for o in staff
-        if o.person_id != officer.person_id
+        if o.person_id != officer.person_id and o.roles & COMMUNE_ROLES
     )
     return (*named, Option(UNKNOWN, t("officer.subject_unknown")))
 
@@ -202,8 +207,7 @@ async def on_target(update: Update, context: Context) -> str | int:
     if message is None:
         return Step.TARGET.value
     if target is None:
-        code = str(_pending(context).get("code", ""))
-        await send_prompt(message, _targets(context, code), notice=t("staff.pick_again"))
+        await send_prompt(message, _targets(context), notice=t("staff.pick_again"))
         return Step.TARGET.value
     _remember(context, department=target.key)
     await retire_buttons(update)
@@ -211,7 +215,7 @@ async def on_target(update: Update, context: Context) -> str | int:
     if target.key == CONDUCT and officer is not None:
         await send_prompt(message, await _subjects(context, officer))
         return Step.SUBJECT.value
-    await _ask_reason(message, target.label)
+    await _ask_reason(message, t("officer.write.reassign", department=target.label))
     return Step.WRITE.value
 
 
@@ -232,7 +236,7 @@ async def on_subject(update: Update, context: Context) -> str | int:
         return Step.SUBJECT.value
     _remember(context, subject=None if subject.key == UNKNOWN else int(subject.key))
     await retire_buttons(update)
-    await _ask_reason(message, t("officer.conduct"))
+    await _ask_reason(message, t("officer.write.reassign_conduct"))
     return Step.WRITE.value
 
 
@@ -241,8 +245,7 @@ def _remember(context: Context, **values: object) -> None:
         context.user_data[PENDING] = {**_pending(context), **values}
 
 
-async def _ask_reason(message: Message, target: str) -> None:
-    text = t("officer.write.reassign", department=target)
+async def _ask_reason(message: Message, text: str) -> None:
     await send_prompt(message, Prompt(text=text, ref="officer.write", cancel=True))
 
 

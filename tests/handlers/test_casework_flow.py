@@ -735,3 +735,52 @@ async def test_text_at_an_officers_list_asks_the_list_again(chats: Chats, config
         config, "SELECT s.external_id FROM tickets t JOIN people s ON s.id = t.subject_id"
     )
     assert subject_id == str(OFFICE)
+
+
+async def about_the_chairman(chats: Chats) -> str:
+    """A feedback passed as a case about the chairman: the Office holds it, sealed from him."""
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "thái độ, tác phong")
+    subjects = [label for label, _ in buttons(chats.sent(ECONOMY)[-1])]
+    assert not any("Phạm Thị Dung" in label for label in subjects), "not a commune officer"
+    asked = await chats.tap(ECONOMY, "Nguyễn Văn An")
+    prompt = str(asked[-1].params["text"])
+    assert "Chuyển đến Phản ánh" not in prompt
+    assert "lý do" in prompt
+    await chats.say(ECONOMY, "Người dân phản ánh Chủ tịch xã hứa rồi không làm.")
+    return code
+
+
+async def test_passing_a_case_where_it_already_is_changes_nothing_and_tells_nobody(
+    chats: Chats, config: Config
+) -> None:
+    await about_the_chairman(chats)
+    listed = await chats.tap(OFFICE, "Chuyển")
+    labels = [label for label, _ in buttons(listed[-1])]
+    assert not any("Văn phòng" in label for label in labels), "not where it already is"
+    assert any("Phòng Kinh tế" in label for label in labels)
+    told = {who: len(chats.sent(who)) for who in (CITIZEN, SUPERVISOR, CHAIRMAN)}
+    await chats.tap(OFFICE, "thái độ, tác phong")
+    await chats.tap(OFFICE, "Nguyễn Văn An")
+    kept = await chats.say(OFFICE, "Chuyển lại cho đúng người.")
+    assert "đã ở" in str(kept[-1].params["text"])
+    assert {who: len(chats.sent(who)) for who in told} == told, "nobody is told again"
+    assert await rows(config, "SELECT count(*) FROM ticket_events WHERE action = 'reassign'") == [
+        (1,)
+    ]
+
+
+async def test_unsatisfied_about_the_only_leader_is_not_promised_to_the_leaders(
+    chats: Chats,
+) -> None:
+    await about_the_chairman(chats)
+    await chats.tap(OFFICE, "Tiếp nhận")
+    await chats.tap(OFFICE, "Giải quyết")
+    await chats.say(OFFICE, "Đã chuyển đơn lên UBND huyện và báo ông/bà kết quả.")
+    await chats.tap(OFFICE, "Gửi kết quả")
+    before = len(chats.sent(CHAIRMAN))
+    thanks = " ".join(str(c.params["text"]) for c in await chats.tap(CITIZEN, "Chưa hài lòng"))
+    assert "mở lại" in thanks
+    assert "lãnh đạo" not in thanks
+    assert len(chats.sent(CHAIRMAN)) == before
