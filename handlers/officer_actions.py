@@ -136,10 +136,15 @@ def _write_prompt(action: Action, ticket: Ticket) -> Prompt:
 
 
 def _target_options(context: Context) -> tuple[Option, ...]:
-    """Where the case may go: never the department that already holds it."""
+    """Where the case may go; the department holding it means a colleague there."""
     config = context.services.config
     held = _pending(context).get("held")
-    departments = tuple(Option(d.id, d.name) for d in config.departments if d.id != held)
+    departments = tuple(
+        Option(d.id, t("officer.target_colleague", department=d.name), (d.name,))
+        if d.id == held
+        else Option(d.id, d.name)
+        for d in config.departments
+    )
     if not config.routing.conduct_category:
         return departments
     return (*departments, Option(CONDUCT, t("officer.conduct"), ("thai do", "tac phong")))
@@ -330,6 +335,10 @@ async def _carry_out(
             )
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
+        if error.reason == "case.already_there":
+            # Nothing moved: the card again, with what the officer may still do.
+            kept = await case_views.case_by_id(services.db, actor(officer), ticket_id)
+            await show_card(message, officer, kept, context)
         return await _end(context)
     if action is Action.REASSIGN:
         await _tell_passed(message, officer, done, context)

@@ -11,11 +11,10 @@ from bot.domain.deadlines import due_for_resolution, due_on_acceptance
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to
-from bot.services.assignment import assign, holder_now, holder_of, tell
+from bot.services.assignment import assign, holder_of, tell
 from bot.services.case_actions import After, Change, act
 from bot.services.officers import actor
 from bot.services.refusal import CaseworkError, clean_note
-from storage import tickets
 from storage.database import Database
 
 
@@ -173,12 +172,11 @@ async def reassign(
     if not conduct and target not in {d.id for d in config.departments}:
         raise CaseworkError("case.unknown_department")
     fields: dict[str, object] = {"category_id": config.routing.conduct_category} if conduct else {}
-    before = await tickets.get(db.reader, ticket_id)
-    held = await holder_now(db, before) if before is not None else None
     # The case as routing left it: the one passing it on hears where it went, not where it was.
     landed: list[Ticket] = []
 
     async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
+        held = (ticket.assignee_id, await holder_of(conn, ticket))
         moved = await assign(
             conn,
             clock,
@@ -190,6 +188,10 @@ async def reassign(
             subject_id=subject_id,
             exclude=frozenset({officer.person_id}),
         )
+        if (moved.assignee_id, await holder_of(conn, moved)) == held:
+            # Routed back where it was (the only one who may hold it passed it): a move that did
+            # not happen must not tell the citizen and the Front again; the transaction undoes it.
+            raise CaseworkError("case.already_there")
         landed.append(moved)
         department = holder_label(await holder_of(conn, moved), config)
         await tell(
@@ -200,17 +202,6 @@ async def reassign(
             key,
         )
 
-    def change(ticket: Ticket) -> Change:
-        # Checked once the officer may pass it on: a case passed where it already is would
-        # tell the citizen and the Front again of a move that did not happen.
-        again = conduct and (ticket.category_id, ticket.subject_id) == (
-            config.routing.conduct_category,
-            subject_id,
-        )
-        if again or (not conduct and target == held):
-            raise CaseworkError("case.already_there")
-        return Change(fields, text, after)
-
     passed = await act(
         db,
         clock,
@@ -218,6 +209,6 @@ async def reassign(
         actor(officer),
         ticket_id,
         Action.REASSIGN,
-        change,
+        lambda _: Change(fields, text, after),
     )
     return landed[-1] if landed else passed

@@ -756,15 +756,18 @@ async def test_passing_a_case_where_it_already_is_changes_nothing_and_tells_nobo
     chats: Chats, config: Config
 ) -> None:
     await about_the_chairman(chats)
+    told = {who: len(chats.sent(who)) for who in (CITIZEN, SUPERVISOR, CHAIRMAN)}
     listed = await chats.tap(OFFICE, "Chuyển")
     labels = [label for label, _ in buttons(listed[-1])]
-    assert not any("Văn phòng" in label for label in labels), "not where it already is"
-    assert any("Phòng Kinh tế" in label for label in labels)
-    told = {who: len(chats.sent(who)) for who in (CITIZEN, SUPERVISOR, CHAIRMAN)}
+    assert any("Văn phòng HĐND và UBND (cán bộ khác)" in label for label in labels)
     await chats.tap(OFFICE, "thái độ, tác phong")
     await chats.tap(OFFICE, "Nguyễn Văn An")
     kept = await chats.say(OFFICE, "Chuyển lại cho đúng người.")
-    assert "đã ở" in str(kept[-1].params["text"])
+    assert "đã ở" in str(kept[-2].params["text"])
+    await chats.tap(OFFICE, "Chuyển")
+    await chats.say(OFFICE, "van phong")
+    kept = await chats.say(OFFICE, "Chuyển cho cán bộ khác của Văn phòng.")
+    assert "đã ở" in str(kept[-2].params["text"])
     assert {who: len(chats.sent(who)) for who in told} == told, "nobody is told again"
     assert await rows(config, "SELECT count(*) FROM ticket_events WHERE action = 'reassign'") == [
         (1,)
