@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from bot.domain.chats import Keyboard, ShownOptions
-from bot.domain.choices import Option, match_option
+from bot.domain.choices import Option, match_nav, match_option, normalize
 from bot.texts import t
 
 # Buttons already carry their number ("1. Môi trường"); it is written once, in order.
@@ -65,5 +65,11 @@ def picked(text: str, shown: ShownOptions | None) -> str | None:
     if shown is None or text.lstrip().startswith("/"):
         return None
     options = tuple(Option(str(n), label) for n, (label, _) in enumerate(shown.options))
-    option = match_option(text, options)
+    if match_nav(text) is not None:
+        # "hủy" is a word of its own: it presses "✖️ Hủy" where one is shown, never the
+        # "Hủy đăng ký" it is part of; otherwise the step reads it as typed.
+        said = normalize(text)
+        option = next((o for o in options if said in o.words()), None)
+    else:
+        option = match_option(text, options)
     return shown.options[int(option.key)][1] if option else None

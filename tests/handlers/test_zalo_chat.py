@@ -487,6 +487,31 @@ async def test_a_zalo_citizen_books_and_cancels_by_numbers(
     assert "Đã bật nhắc lịch" in on[-1].text
 
 
+async def test_a_typed_huy_at_the_zalo_cancel_question_keeps_the_booking_and_asks_again(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    _, phone = world
+    await agree(phone)
+    await phone.says("/dangky")
+    await phone.says("4")
+    await phone.says("Hỏi về việc cấp sổ đỏ.")
+    asked = (await phone.says("/huydangky"))[-1].text
+    assert "1. Hủy đăng ký\n2. Giữ lại đăng ký\n3. ↩️ Quay lại\n" in asked
+    assert "✖️ Hủy" not in asked
+    for typed in ("hủy", "huy", "Hủy"):
+        again = (await phone.says(typed))[-1].text
+        assert "1 để hủy đăng ký gặp" in again
+        assert "2 để giữ lại đăng ký" in again
+    assert await rows(
+        zalo_config, "SELECT count(*) FROM reception_bookings WHERE cancelled_at IS NULL"
+    ) == [(1,)]
+    kept = (await phone.says("2"))[-1].text
+    assert "vẫn giữ nguyên" in kept
+    assert await rows(
+        zalo_config, "SELECT count(*) FROM reception_bookings WHERE cancelled_at IS NULL"
+    ) == [(1,)]
+
+
 async def test_zalo_shows_and_takes_the_numbers_of_the_location_step(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:
