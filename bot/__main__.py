@@ -38,7 +38,9 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
     try:
         config = load_config(path, need_token=need_token)
     except ConfigError as error:
-        print(t("config.invalid", path=path, count=len(error.problems)), file=sys.stderr)
+        count = len(error.problems)
+        heading = "config.invalid_one" if count == 1 else "config.invalid"
+        print(t(heading, path=path, count=count), file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return None

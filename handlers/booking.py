@@ -2,8 +2,10 @@
 cancels a booking (/huydangky, or "Hủy đăng ký" under /lich).
 
 Every step takes a button, its number or its words; "↩️ Quay lại" goes one step back and
-"✖️ Hủy" (or /huy) leaves with nothing changed. A pressed button only names a session: that the
-session is still coming and the booking still stands is checked again on every press.
+"✖️ Hủy" (or /huy) leaves with nothing changed. The question "Hủy đăng ký gặp…?" has no
+"✖️ Hủy": its answers are "Hủy đăng ký" and "Giữ lại đăng ký", and a bare "hủy" is neither.
+A pressed button only names a session: that the session is still coming and the booking
+still stands is checked again on every press.
 """
 
 from __future__ import annotations
@@ -324,8 +326,9 @@ async def on_confirm(update: Update, context: Context) -> str | int:
     nav = _nav(event)
     if nav is Nav.BACK:
         return await _list(update, context, citizen)
-    option = chosen(event, confirm_options())
-    if nav is Nav.CANCEL or (option is not None and option.key == Confirm.KEEP):
+    # A bare "hủy" (or an old "✖️ Hủy") could mean either answer here: it is asked again.
+    option = None if nav is Nav.CANCEL else chosen(event, confirm_options())
+    if option is not None and option.key == Confirm.KEEP:
         await _say(update, "reception.kept")
         return _end(context)
     if option is None:

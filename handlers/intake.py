@@ -36,6 +36,7 @@ from handlers.links import AgreedToOpenForm, OpensLink
 from handlers.officer import answer_staff
 from handlers.render import (
     event_of,
+    parse_button,
     reply_target,
     retire_buttons,
     send_prompt,
@@ -44,6 +45,7 @@ from handlers.render import (
 
 _LOGGER = logging.getLogger(__name__)
 DRAFT_KEY = "draft"
+FILED_KEY = "filed"  # the code of the case the last draft became
 END = ConversationHandler.END
 
 
@@ -102,6 +104,8 @@ async def open_after_consent(update: Update, context: Context) -> str | int:
 async def _open(update: Update, context: Context) -> str | int:
     message = reply_target(update)
     draft = _draft(context)
+    if context.user_data is not None:
+        context.user_data.pop(FILED_KEY, None)
     if draft is None and not await _may_file(update, context):
         if message is not None:
             limit = context.services.config.limits.cases_per_day
@@ -187,12 +191,34 @@ async def _submit(update: Update, context: Context, message: Message, turn: Turn
         # Answered once already: the code again, not a second receipt read as a second case.
         await retire_buttons(update)
         await send_prompt(message, menu_prompt(t("intake.already_sent", code=earlier.code)))
-        return _drop(context)
+        return _filed(context, earlier.code)
     ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)
     await retire_buttons(update)
     holding = holder_label(await holder_now(services.db, ticket), services.config)
     await send_prompt(message, menu_prompt(_receipt(ticket, holding)))
+    return _filed(context, ticket.code)
+
+
+def _filed(context: Context, code: str) -> int:
+    if context.user_data is not None:
+        context.user_data[FILED_KEY] = code
     return _drop(context)
+
+
+async def late_press(update: Update, context: Context) -> bool:
+    """A draft's button pressed after the draft became a case (a double tap on "✅ Gửi"):
+    that step is done and its receipt is on screen, so only the pop-up answers, with the code;
+    a new message there would bury the receipt. False for any other press."""
+    query = update.callback_query
+    stored = context.user_data or {}
+    code = stored.get(FILED_KEY)
+    choice = parse_button(query.data if query else None)
+    if query is None or choice is None or not isinstance(code, str) or DRAFT_KEY in stored:
+        return False
+    if not choice.ref.startswith(intake.REF_PREFIX):
+        return False
+    await query.answer(t("intake.already_sent", code=code))
+    return True
 
 
 def _receipt(ticket: Ticket, holding: str) -> str:

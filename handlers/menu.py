@@ -15,7 +15,7 @@ from bot.domain.people import Officer, Person
 from bot.domain.tickets import parse_code
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers import announcements, reception, staff_menus
+from handlers import announcements, intake, reception, staff_menus
 from handlers.accounts import citizen_of
 from handlers.context import Context
 from handlers.intake import DRAFT_KEY
@@ -208,14 +208,15 @@ async def unknown_button(update: Update, context: Context) -> None:
     if query is None:
         return
     _LOGGER.info("unknown button %r from %s", (query.data or "")[:80], query.from_user.id)
-    message = reply_target(update)
     officer = await current_officer(update, context)
     if officer is not None:
-        # A step of an officer's action that is over: their words and their commands.
+        # A step of an officer's action that is over (a double tap on "✅ Gửi kết quả"): the
+        # pop-up in their words; a message with their commands would bury what was done.
         await query.answer(t("staff.stale_button"))
-        if message is not None:
-            await answer_staff(message, officer, context, t("staff.stale_button"))
         return
+    if await intake.late_press(update, context):
+        return
+    message = reply_target(update)
     await query.answer(t("error.button"))
     if message is not None:
         await send_prompt(message, menu_prompt())

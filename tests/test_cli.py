@@ -71,7 +71,36 @@ def test_a_wrong_command_line_is_explained_in_both_languages(
     "key",
     [
         "config.invalid",
+        "config.invalid_one",
         "config.valid",
+        "config.no_file",
+        "config.not_toml",
+        "config.missing",
+        "config.unknown_field",
+        "config.bad_format",
+        "config.too_short",
+        "config.too_long",
+        "config.bad_value",
+        "config.too_big",
+        "config.too_small",
+        "config.not_above",
+        "config.not_below",
+        "config.not_text",
+        "config.not_whole_number",
+        "config.not_number",
+        "config.not_true_false",
+        "config.not_list",
+        "config.not_table",
+        "config.not_date",
+        "config.not_one_of",
+        "config.duplicate",
+        "config.unknown_department",
+        "config.unknown_category",
+        "config.missing_token",
+        "config.bad_timezone",
+        "config.bad_token",
+        "config.bad_time",
+        "config.chairman_not_officer",
         "audit.no_database",
         "audit.not_found",
         "report.cli.bad_date",
@@ -99,4 +128,6 @@ def test_a_problem_list_is_headed_in_both_languages(
 ) -> None:
     missing = tmp_path / "config.toml"
     assert main(["check-config", "--config", str(missing)]) == 1
-    assert f"{missing} has 1 problems:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"Tệp cấu hình {missing} có 1 lỗi / {missing} has 1 problem:" in err
+    assert "1 problems" not in err

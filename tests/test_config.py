@@ -208,14 +208,47 @@ def test_bad_timezone(tmp_path: Path) -> None:
     assert problem.message == t("config.bad_timezone", value="Asia/Hanoi_City")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "where", "key", "values"),
+    [
+        ("cases_per_day = 5", "cases_per_day = 500", "limits.cases_per_day", "too_big", 100),
+        ("cases_per_day = 5", "cases_per_day = 0", "limits.cases_per_day", "too_small", 1),
+        (
+            "cases_per_day = 5",
+            'cases_per_day = "năm"',
+            "limits.cases_per_day",
+            "not_whole_number",
+            None,
+        ),
+        (
+            "cases_per_day = 5",
+            "cases_per_day = 2.5",
+            "limits.cases_per_day",
+            "not_whole_number",
+            None,
+        ),
+        ('name = "UBND xã Sơn Ninh"', "name = 5", "commune.name", "not_text", None),
+        ("weekday = 4", "weekday = 8", "reception[0].weekday", "too_big", 7),
+    ],
+)
+def test_a_bad_value_is_told_in_both_languages_never_in_pydantic_words(
+    tmp_path: Path, old: str, new: str, where: str, key: str, values: int | None
+) -> None:
+    [problem] = problems_of(write(tmp_path, edited((old, new))))
+    assert problem.path == where
+    assert problem.message == t(f"config.{key}", limit=values)
+    assert "Input should" not in problem.message
+
+
 def test_unknown_role(tmp_path: Path) -> None:
     path = write(tmp_path, edited(('roles = ["officer"]', 'roles = ["officer", "chief"]')))
     index = index_of("officers", roles=["officer"])
     [problem] = problems_of(path)
     assert problem.path == f"officers[{index}].roles[1]"
     # The message names the roles that do exist.
-    assert problem.message.startswith(t("config.bad_value", detail="").removesuffix(")"))
+    assert problem.message.startswith(t("config.not_one_of", expected="").split(":")[0])
     assert all(role in problem.message for role in ("officer", "reception", "leader"))
+    assert " or " not in problem.message.split(" / ")[0]
 
 
 def test_misspelt_field(tmp_path: Path) -> None:

@@ -43,23 +43,59 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return text
 
 
+# Pydantic's error types, told in the catalog's words (Vietnamese, English beside): its own
+# messages are English only and speak of "Input", which a commune's IT person did not write.
 _PYDANTIC_MESSAGES = {
     "missing": "config.missing",
     "extra_forbidden": "config.unknown_field",
     "string_pattern_mismatch": "config.bad_format",
+    "url_parsing": "config.bad_format",
+    "url_scheme": "config.bad_format",
     "too_short": "config.too_short",
     "string_too_short": "config.too_short",
+    "too_long": "config.too_long",
     "string_too_long": "config.too_long",
+    "string_type": "config.not_text",
+    "int_type": "config.not_whole_number",
+    "int_parsing": "config.not_whole_number",
+    "int_from_float": "config.not_whole_number",
+    "float_type": "config.not_number",
+    "float_parsing": "config.not_number",
+    "bool_type": "config.not_true_false",
+    "bool_parsing": "config.not_true_false",
+    "list_type": "config.not_list",
+    "dict_type": "config.not_table",
+    "model_type": "config.not_table",
+    "model_attributes_type": "config.not_table",
+    "date_type": "config.not_date",
+    "date_parsing": "config.not_date",
+    "date_from_datetime_parsing": "config.not_date",
+    "date_from_datetime_inexact": "config.not_date",
+}
+_LIMITS = {
+    "less_than_equal": ("config.too_big", "le"),
+    "greater_than_equal": ("config.too_small", "ge"),
+    "greater_than": ("config.not_above", "gt"),
+    "less_than": ("config.not_below", "lt"),
 }
 
 
 def _message(error: Any) -> str:
-    key = _PYDANTIC_MESSAGES.get(error["type"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    key = _PYDANTIC_MESSAGES.get(kind)
     if key:
         return t(key)
-    if error["type"] == "value_error":
-        return str(error["ctx"]["error"])
-    return t("config.bad_value", detail=error["msg"])
+    if kind in _LIMITS:
+        key, bound = _LIMITS[kind]
+        return t(key, limit=ctx.get(bound))
+    if kind in ("enum", "literal_error"):
+        # "'officer', 'reception' or 'admin'": the allowed values, without the English "or".
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return t("config.not_one_of", expected=expected)
+    if kind == "value_error":
+        return str(ctx["error"])
+    return t("config.bad_value")
 
 
 def _adapter(field: Any) -> TypeAdapter[Any]:

@@ -69,10 +69,11 @@ def confirm_options() -> tuple[Option, ...]:
 
 
 def confirm_prompt(booked: Booked) -> Prompt:
-    """One step, read back: which session, and the topic the citizen gave."""
+    """One step, read back: which session, and the topic the citizen gave. No "✖️ Hủy" here:
+    next to "Hủy đăng ký" it would read as the opposite of what it does."""
     session = booked.session
     text = t("reception.confirm", when=when(session), title=session.title, topic=booked.topic)
-    return Prompt(text, CONFIRM_REF, options=confirm_options(), back=True, cancel=True)
+    return Prompt(text, CONFIRM_REF, options=confirm_options(), back=True)
 
 
 def read_reminder_switch(text: str) -> bool | None:

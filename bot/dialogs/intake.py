@@ -58,9 +58,12 @@ class Turn:
     notice: str | None = None
 
 
+REF_PREFIX = "in."
+
+
 def ref(step: Step) -> str:
     """The reference a button of this step carries, so an old button is recognised as old."""
-    return f"in.{step.value}"
+    return f"{REF_PREFIX}{step.value}"
 
 
 def new_draft() -> Draft:

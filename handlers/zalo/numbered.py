@@ -9,14 +9,16 @@ asks the phone for its location or number is left out: on Zalo the citizen types
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from bot.domain.chats import Keyboard, ShownOptions
-from bot.domain.choices import Option, match_option
+from bot.domain.choices import Option, match_nav, match_option, normalize
 from bot.texts import t
 
 # Buttons already carry their number ("1. Môi trường"); it is written once, in order.
 _NUMBERED = re.compile(r"^\d{1,2}\.\s+")
+_LEADING_SIGNS = re.compile(r"^\W+")  # "↩️ " before "Quay lại"
 
 
 def _label(text: str) -> str:
@@ -54,8 +56,25 @@ def removes_keyboard(markup: Any) -> bool:
     return isinstance(markup, dict) and bool(markup.get("remove_keyboard"))
 
 
+def only_navigation(options: tuple[tuple[str, str], ...]) -> bool:
+    """Whether the choices are only "↩️ Quay lại" / "✖️ Hủy": a step that waits for words."""
+    return all(match_nav(label) is not None for label, _ in options)
+
+
+def navigation_hint(labels: Sequence[str]) -> str:
+    """The words to type for "↩️ Quay lại" / "✖️ Hủy", without their emoji."""
+    words = " hoặc ".join(f"“{_LEADING_SIGNS.sub('', label).lower()}”" for label in labels)
+    return t("zalo.nav_hint", words=words)
+
+
 def numbered(options: tuple[tuple[str, str], ...]) -> str:
-    """The lines shown under the text: every choice with its number, then the hint."""
+    """The lines shown under the text: every choice with its number, then the hint.
+
+    At a step that waits for words (a name, an address, the content) the only choices are
+    "↩️ Quay lại" and "✖️ Hủy": they are not numbered there, so a "2" meant as an answer
+    (a house number, a short reply) never throws the draft away; their words still work."""
+    if only_navigation(options):
+        return navigation_hint([label for label, _ in options])
     lines = [f"{n}. {label}" for n, (label, _) in enumerate(options, start=1)]
     return "\n".join([*lines, t("zalo.hint")])
 
@@ -65,5 +84,12 @@ def picked(text: str, shown: ShownOptions | None) -> str | None:
     if shown is None or text.lstrip().startswith("/"):
         return None
     options = tuple(Option(str(n), label) for n, (label, _) in enumerate(shown.options))
-    option = match_option(text, options)
+    if match_nav(text) is not None or only_navigation(shown.options):
+        # Whole words only: "hủy" presses "✖️ Hủy" where one is shown, never the
+        # "Hủy đăng ký" it is part of, and unnumbered choices take no number; anything
+        # else is left for the step to read as typed.
+        said = normalize(text)
+        option = next((o for o in options if said in o.words()), None)
+    else:
+        option = match_option(text, options)
     return shown.options[int(option.key)][1] if option else None

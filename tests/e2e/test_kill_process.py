@@ -171,8 +171,10 @@ async def notices_once(
 
 def _asked(text: str) -> bool:
     """Replies that a redelivered update may rightly repeat: a question asked again (on Zalo,
-    a numbered question ends with the hint on typing a number)."""
-    return text.endswith(("?", t("zalo.hint"))) or "không còn dùng được" in text
+    a numbered question ends with the hint on typing a number, a question waiting for words
+    with the words for going back or cancelling)."""
+    ends = ("?", t("zalo.hint"), t("zalo.nav_hint", words="“quay lại” hoặc “hủy”"))
+    return text.endswith(ends) or "không còn dùng được" in text
 
 
 async def test_kill_while_filing_loses_no_case(

@@ -157,6 +157,42 @@ async def test_a_double_tap_on_unsatisfied_keeps_the_comment(chats: Chats, confi
     assert await rows(config, "SELECT count(*) FROM ticket_events WHERE action = 'rate'") == [(1,)]
 
 
+async def test_a_double_tap_on_send_files_once_and_answers_in_the_popup(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    for label in ("Gửi phản ánh", "Phản ánh", "Môi trường"):
+        await chats.tap(CITIZEN, label)
+    await chats.say(CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông.")
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "Bỏ qua")
+    read_back = await chats.tap(CITIZEN, "Không cần")
+    send = next(data for label, data in buttons(read_back[-1]) if "Gửi" in label)
+    await chats.press(CITIZEN, send)
+    code = chats.last_text(CITIZEN).split("Mã hồ sơ: ")[1].split(maxsplit=1)[0]
+    second = await chats.press(CITIZEN, send)
+    assert not second, "the receipt stays the last message"
+    assert f"Đơn này đã được gửi, mã hồ sơ {code}" in toasts(chats)[-1]
+    assert await rows(config, "SELECT count(*) FROM tickets") == [(1,)]
+
+
+async def test_a_double_tap_on_send_result_answers_in_the_popup(
+    chats: Chats, config: Config
+) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Giải quyết")
+    read_back = await chats.say(ECONOMY, "Đã nhắc nhở hộ gia đình liên quan.")
+    send = next(data for label, data in buttons(read_back[-1]) if "Gửi kết quả" in label)
+    await chats.press(ECONOMY, send)
+    second = await chats.press(ECONOMY, send)
+    assert not second, "no message and no command list for a press already done"
+    assert "không còn dùng được" in toasts(chats)[-1]
+    assert await rows(config, "SELECT count(*) FROM ticket_events WHERE action = 'resolve'") == [
+        (1,)
+    ]
+
+
 async def test_a_late_press_of_a_rating_button_is_answered_kindly(
     chats: Chats, config: Config
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import aiosqlite
@@ -183,4 +184,5 @@ async def test_a_send_repeated_after_a_crash_is_answered_without_a_second_receip
     assert "Mã hồ sơ:" not in said
     assert await rows(config, "SELECT code FROM tickets") == [("SN-2026-00001",)]
     assert await rows(config, "SELECT count(*) FROM outbox") == cards
-    assert await rows(config, "SELECT * FROM conversation_data") == []
+    [(data,)] = await rows(config, "SELECT data FROM conversation_data")
+    assert json.loads(opened(config, data)) == {"filed": "SN-2026-00001"}, "no draft is left"

@@ -225,7 +225,7 @@ async def test_huydangky_cancels_a_booking_after_one_confirmation(
     text = str(asked[-1].params["text"])
     assert "Hủy đăng ký gặp buổi Thứ Năm 03/12/2026, 07:30–11:00" in text
     labels = [label for label, _ in buttons(asked[-1])]
-    assert labels == ["1. Hủy đăng ký", "2. Giữ lại", "↩️ Quay lại", "✖️ Hủy"]
+    assert labels == ["1. Hủy đăng ký", "2. Giữ lại đăng ký", "↩️ Quay lại"]
     kept = await chats.say(CITIZEN, "giu lai")
     assert "vẫn giữ" in str(kept[-1].params["text"])
     await chats.say(CITIZEN, "/huydangky")
@@ -254,6 +254,28 @@ async def test_huydangky_cancels_a_booking_after_one_confirmation(
     assert "Xin xác nhận hộ nghèo." in listed
     assert "sổ đỏ" not in listed
     assert not any("hủy đăng ký" in t for t in texts(chats, CHAIRMAN))
+
+
+async def test_a_bare_huy_at_the_cancel_question_is_asked_again(
+    chats: Chats, config: Config
+) -> None:
+    """Next to "1. Hủy đăng ký", a typed "hủy" or an old "✖️ Hủy" button could mean either
+    answer: neither is done, the question stays and names both choices."""
+    await agree(chats, CITIZEN)
+    await books_thursday(chats, CITIZEN, "Hỏi về việc cấp sổ đỏ.")
+    await chats.say(CITIZEN, "/huydangky")
+    for typed in ("hủy", "huy"):
+        again = await chats.say(CITIZEN, typed)
+        text = str(again[-1].params["text"])
+        assert "1 để hủy đăng ký gặp" in text
+        assert "2 để giữ lại đăng ký" in text
+    await chats.press(CITIZEN, "rcbc|cancel")
+    assert "2 để giữ lại đăng ký" in chats.last_text(CITIZEN)
+    assert await rows(
+        config, "SELECT count(*) FROM reception_bookings WHERE cancelled_at IS NULL"
+    ) == [(1,)]
+    done = await chats.say(CITIZEN, "1")
+    assert "Đã hủy đăng ký gặp buổi Thứ Năm 03/12/2026" in str(done[-1].params["text"])
 
 
 async def test_cancel_from_the_schedule_after_the_list_tells_the_host(

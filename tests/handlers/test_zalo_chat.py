@@ -487,6 +487,59 @@ async def test_a_zalo_citizen_books_and_cancels_by_numbers(
     assert "Đã bật nhắc lịch" in on[-1].text
 
 
+async def test_a_typed_huy_at_the_zalo_cancel_question_keeps_the_booking_and_asks_again(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    _, phone = world
+    await agree(phone)
+    await phone.says("/dangky")
+    await phone.says("4")
+    await phone.says("Hỏi về việc cấp sổ đỏ.")
+    asked = (await phone.says("/huydangky"))[-1].text
+    assert "1. Hủy đăng ký\n2. Giữ lại đăng ký\n3. ↩️ Quay lại\n" in asked
+    assert "✖️ Hủy" not in asked
+    for typed in ("hủy", "huy", "Hủy"):
+        again = (await phone.says(typed))[-1].text
+        assert "1 để hủy đăng ký gặp" in again
+        assert "2 để giữ lại đăng ký" in again
+    assert await rows(
+        zalo_config, "SELECT count(*) FROM reception_bookings WHERE cancelled_at IS NULL"
+    ) == [(1,)]
+    kept = (await phone.says("2"))[-1].text
+    assert "vẫn giữ nguyên" in kept
+    assert await rows(
+        zalo_config, "SELECT count(*) FROM reception_bookings WHERE cancelled_at IS NULL"
+    ) == [(1,)]
+
+
+async def test_a_number_typed_at_a_zalo_free_text_step_never_drops_the_draft(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    """Where the only choices are "↩️ Quay lại" and "✖️ Hủy", they are not numbered: a "2"
+    meant as content (or a house number) must not throw the whole draft away."""
+    _, phone = world
+    await opens_form(phone, "Phản ánh")
+    asked = (await phone.says("moi truong"))[-1].text
+    assert "viết nội dung" in asked
+    assert "2. ✖️ Hủy" not in asked
+    assert "“quay lại” hoặc “hủy”" in asked
+    kept = [sent.text for sent in await phone.says("2")]
+    assert t("intake.cancelled") not in kept
+    assert "viết nội dung" in kept[-1]
+    back = (await phone.says("quay lại"))[-1].text
+    assert "2. Môi trường" in back
+    await phone.says("moi truong")
+    await phone.says("Cống thoát nước trước chợ bị tắc, nước tràn lên đường.")
+    await phone.picks("Không có ảnh")
+    await phone.picks("Bỏ qua")
+    await phone.picks("Có, để lại thông tin")
+    named = [sent.text for sent in await phone.says("2")]
+    assert t("intake.cancelled") not in named
+    left = (await phone.says("hủy"))[-1].text
+    assert t("intake.cancelled") in left
+    assert await rows(zalo_config, "SELECT count(*) FROM tickets") == [(0,)]
+
+
 async def test_zalo_shows_and_takes_the_numbers_of_the_location_step(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:

@@ -96,6 +96,46 @@ def test_a_typed_answer_picks_the_button_it_means(typed: str, data: str | None) 
     assert picked(typed, shown(INLINE)) == data
 
 
+NAVIGATION = {
+    "inline_keyboard": [
+        [
+            {"text": "↩️ Quay lại", "callback_data": "in.content|back"},
+            {"text": "✖️ Hủy", "callback_data": "in.content|cancel"},
+        ]
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "data"),
+    [
+        ("1", None),
+        ("2", None),
+        ("số 2", None),
+        ("quay lai", "in.content|back"),
+        ("Hủy", "in.content|cancel"),
+        ("Hủy sạch rác ở đầu ngõ", None),
+    ],
+)
+def test_a_step_waiting_for_words_takes_no_number(typed: str, data: str | None) -> None:
+    """Quay lại and Hủy alone are written as words to type, not as numbers: a "2" meant as
+    an answer stays an answer."""
+    _, options = options_of(NAVIGATION) or (None, ())
+    assert numbered(options) == t("zalo.nav_hint", words="“quay lại” hoặc “hủy”")
+    assert picked(typed, shown(NAVIGATION)) == data
+
+
+def test_a_typed_navigation_word_never_picks_a_longer_label() -> None:
+    markup = {
+        "inline_keyboard": [
+            [{"text": "1. Hủy đăng ký", "callback_data": "rcbc|drop"}],
+            [{"text": "2. Giữ lại đăng ký", "callback_data": "rcbc|keep"}],
+        ]
+    }
+    assert picked("hủy", shown(markup)) is None
+    assert picked("huy dang ky", shown(markup)) == "rcbc|drop"
+
+
 def test_nothing_is_picked_without_shown_choices() -> None:
     assert picked("1", None) is None
 
