@@ -81,7 +81,7 @@ def _run(args: argparse.Namespace) -> int:
         print(t("demo.no_token", path=args.config, env=TOKEN_ENV))
         print(t("demo.no_token_en", path=args.config, env=TOKEN_ENV))
         return _demo(args, config)
-    from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
+    from handlers.wiring.serving import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
     asyncio.run(serve(config))
     return 0

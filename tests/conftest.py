@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from bot.app import build_application
 from bot.config import SECRET_KEY_ENV, TOKEN_ENV, Config, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock

@@ -20,6 +20,9 @@ TOPIC_REF = "rcbt"
 PICK_REF = "rcbp"
 CONFIRM_REF = "rcbc"
 
+BOOK_REF = "rcpb"  # a session's "📝 Đăng ký gặp" button under /lich
+UNBOOK_REF = "rcux"  # a booked session's "✖️ Hủy đăng ký" button under /lich
+
 
 class Confirm(StrEnum):
     CANCEL_BOOKING = "drop"

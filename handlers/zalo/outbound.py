@@ -38,7 +38,7 @@ from bot.domain.chats import Keyboard, ShownOptions, is_local_id
 from bot.domain.choices import normalize
 from bot.services import chats
 from bot.texts import t
-from handlers.passing_request import PassingRequest
+from handlers.telegram.passing_request import PassingRequest
 from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.inbound import CALLBACK_PREFIX
 from handlers.zalo.numbered import numbered, options_of, removes_keyboard

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from bot.app import announce_commands
 from bot.config import Config
 from bot.services.case_views import WORK_SHOWN
+from handlers.telegram.menus import announce_commands
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.handlers.test_supervision import file
 from tests.support.chat import Chats, buttons

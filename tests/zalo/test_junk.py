@@ -17,13 +17,13 @@ import aiosqlite
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import build_application
 from bot.config import ZALO_TOKEN_ENV, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from bot.texts import t
-from handlers.context import App
+from handlers.telegram.context import App
+from handlers.wiring.application import build_application
 from handlers.zalo.channel import ZaloChannel
 from handlers.zalo.inbound import parse_event
 from localapi.zalo import ZaloApiEmulator

@@ -1,0 +1,363 @@
+"""Acting on a case card: accept at once; ask, resolve, refuse or pass on after a few words.
+
+Actions that need words go through a small persistent conversation; the case is checked when
+the button is pressed and again when the words arrive, because it may have moved in between.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from telegram import Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.dialogs.base import Prompt, Text
+from bot.dialogs.notices import CASE_REF, day, holder_label, parse_case_ref
+from bot.domain.choices import Nav, Option, match_nav
+from bot.domain.people import Officer
+from bot.domain.tickets import Ticket
+from bot.domain.workflow import Action, IllegalTransitionError, next_status
+from bot.services import case_views, casework
+from bot.services.assignment import holder_now
+from bot.services.casework import CONDUCT
+from bot.services.officers import actor, all_officers
+from bot.services.refusal import CaseworkError
+from bot.texts import t
+from handlers.officer.desk import current_officer, refuse_press, show_card, tell_officer
+from handlers.telegram.context import Context
+from handlers.telegram.render import (
+    chosen,
+    event_of,
+    parse_button,
+    refuse_long,
+    reply_target,
+    retire_buttons,
+    send_prompt,
+)
+
+_LOGGER = logging.getLogger(__name__)
+PENDING = "pending"
+END = ConversationHandler.END
+UNKNOWN = "unknown"
+CONFIRM_OPTIONS = (
+    Option("send", t("officer.confirm.send"), ("gui", "dong y")),
+    Option("edit", t("officer.confirm.edit"), ("sua",)),
+)
+
+
+class Step(StrEnum):
+    TARGET = "target"  # reassign: which department
+    SUBJECT = "subject"  # reassign as a conduct case: about which officer
+    WRITE = "write"  # the question, result or reason
+    CONFIRM = "confirm"  # resolve: read back before it goes to the citizen
+
+
+async def _checked(update: Update, context: Context) -> tuple[Officer, Ticket, Action] | None:
+    """The officer, case and action a card button names, if all three hold right now."""
+    query = update.callback_query
+    choice = parse_button(query.data if query else None)
+    officer = await current_officer(update, context)
+    ticket_id = parse_case_ref(choice.ref, CASE_REF) if choice else None
+    action = next((a for a in Action if choice and a.value == choice.key), None)
+    if officer is None or ticket_id is None or (action is None and choice and choice.key != "open"):
+        _LOGGER.warning(
+            "refused: bad case button %r from %s",
+            query.data if query else None,
+            update.effective_user.id if update.effective_user else None,
+        )
+        await refuse_press(update, "case.not_allowed")
+        return None
+    try:
+        ticket = await case_views.case_by_id(context.services.db, actor(officer), ticket_id)
+    except CaseworkError as error:
+        await refuse_press(update, error.reason)
+        return None
+    if action is None:
+        return officer, ticket, Action.VIEW
+    try:
+        next_status(ticket.status, action, accepted=ticket.accepted)
+    except IllegalTransitionError:
+        await refuse_press(update, "case.not_now")
+        return None
+    return officer, ticket, action
+
+
+async def card_button(update: Update, context: Context) -> str | int | None:
+    """A press on a case card: accept or open at once; the others ask for words first."""
+    checked = await _checked(update, context)
+    message = reply_target(update)
+    if checked is None or message is None or update.callback_query is None:
+        return None
+    officer, ticket, action = checked
+    await update.callback_query.answer()
+    if action is Action.VIEW:
+        await show_card(message, officer, ticket, context)
+        return None
+    if action is Action.ACCEPT:
+        services = context.services
+        try:
+            done = await casework.accept(
+                services.db, services.clock, services.config, officer, ticket.id
+            )
+        except CaseworkError as error:
+            await message.reply_text(t(error.reason))
+            return None
+        await retire_buttons(update)
+        await tell_officer(message, officer, done, "officer.accepted")
+        return None
+    if context.user_data is not None:
+        context.user_data[PENDING] = {"action": action.value, "ticket": ticket.id}
+    await retire_buttons(update)
+    if action is Action.REASSIGN:
+        await send_prompt(message, _targets(context, ticket))
+        return Step.TARGET.value
+    await send_prompt(message, _write_prompt(action, ticket))
+    return Step.WRITE.value
+
+
+def _write_prompt(action: Action, ticket: Ticket) -> Prompt:
+    return Prompt(
+        text=t(f"officer.write.{action.value}", code=ticket.code), ref="officer.write", cancel=True
+    )
+
+
+def _target_options(context: Context) -> tuple[Option, ...]:
+    config = context.services.config
+    departments = tuple(Option(d.id, d.name) for d in config.departments)
+    if not config.routing.conduct_category:
+        return departments
+    return (*departments, Option(CONDUCT, t("officer.conduct"), ("thai do", "tac phong")))
+
+
+def _targets(context: Context, ticket: Ticket) -> Prompt:
+    return Prompt(
+        text=t("officer.target", code=ticket.code),
+        ref="officer.target",
+        options=_target_options(context),
+        cancel=True,
+    )
+
+
+async def _subject_options(context: Context, officer: Officer) -> tuple[Option, ...]:
+    staff = await all_officers(context.services.db)
+    named = tuple(
+        Option(str(o.person_id), f"{o.name} · {o.title}" if o.title else o.name)
+        for o in staff
+        if o.person_id != officer.person_id
+    )
+    return (*named, Option(UNKNOWN, t("officer.subject_unknown")))
+
+
+def _pending(context: Context) -> dict[str, object]:
+    data = (context.user_data or {}).get(PENDING)
+    return data if isinstance(data, dict) else {}
+
+
+async def _end(context: Context) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(PENDING, None)
+    return END
+
+
+async def _cancelled(update: Update, context: Context) -> int:
+    message = reply_target(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if message is not None:
+        await message.reply_text(t("officer.cancelled"))
+    return await _end(context)
+
+
+def _wants_cancel(update: Update) -> bool:
+    event = event_of(update)
+    if isinstance(event, Text):
+        return match_nav(event.text) is Nav.CANCEL
+    return event is not None and getattr(event, "key", None) == Nav.CANCEL.value
+
+
+async def on_target(update: Update, context: Context) -> str | int:
+    if _wants_cancel(update):
+        return await _cancelled(update, context)
+    message = reply_target(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    target = chosen(event_of(update), _target_options(context))
+    if message is None:
+        return Step.TARGET.value
+    if target is None:
+        await message.reply_text(t("intake.not_understood"))
+        return Step.TARGET.value
+    _remember(context, department=target.key)
+    await retire_buttons(update)
+    officer = await current_officer(update, context)
+    if target.key == CONDUCT and officer is not None:
+        options = await _subject_options(context, officer)
+        await send_prompt(
+            message, Prompt(t("officer.subject"), "officer.subject", options, cancel=True)
+        )
+        return Step.SUBJECT.value
+    await _ask_reason(message, target.label)
+    return Step.WRITE.value
+
+
+async def on_subject(update: Update, context: Context) -> str | int:
+    """Which officer a conduct case is about, so routing keeps it away from them."""
+    if _wants_cancel(update):
+        return await _cancelled(update, context)
+    message = reply_target(update)
+    officer = await current_officer(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if message is None or officer is None:
+        return await _end(context)
+    subject = chosen(event_of(update), await _subject_options(context, officer))
+    if subject is None:
+        await message.reply_text(t("intake.not_understood"))
+        return Step.SUBJECT.value
+    _remember(context, subject=None if subject.key == UNKNOWN else int(subject.key))
+    await retire_buttons(update)
+    await _ask_reason(message, t("officer.conduct"))
+    return Step.WRITE.value
+
+
+def _remember(context: Context, **values: object) -> None:
+    if context.user_data is not None:
+        context.user_data[PENDING] = {**_pending(context), **values}
+
+
+async def _ask_reason(message: Message, target: str) -> None:
+    text = t("officer.write.reassign", department=target)
+    await send_prompt(message, Prompt(text=text, ref="officer.write", cancel=True))
+
+
+async def on_words(update: Update, context: Context) -> str | int:
+    if _wants_cancel(update):
+        return await _cancelled(update, context)
+    message = reply_target(update)
+    pending = _pending(context)
+    event = event_of(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if message is None or not pending:
+        return await _end(context)
+    if not isinstance(event, Text) or len(event.text.strip()) < 2:
+        await message.reply_text(t("officer.need_words"))
+        return Step.WRITE.value
+    if await refuse_long(message, event.text, context.services.config.limits.note_max, staff=True):
+        return Step.WRITE.value
+    pending["text"] = event.text.strip()
+    if pending.get("action") == Action.RESOLVE.value:
+        _remember(context, text=pending["text"])
+        text = t("officer.confirm.text", result=pending["text"])
+        await send_prompt(message, Prompt(text, "officer.confirm", CONFIRM_OPTIONS, cancel=True))
+        return Step.CONFIRM.value
+    return await _carry_out(update, context, message, pending)
+
+
+async def on_confirm(update: Update, context: Context) -> str | int:
+    if _wants_cancel(update):
+        return await _cancelled(update, context)
+    message = reply_target(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    answer = chosen(event_of(update), CONFIRM_OPTIONS)
+    if message is None:
+        return Step.CONFIRM.value
+    if answer is None:
+        await message.reply_text(t("intake.not_understood"))
+        return Step.CONFIRM.value
+    await retire_buttons(update)
+    if answer.key == "edit":
+        prompt = Prompt(t("officer.write.resolve_again"), "officer.write", cancel=True)
+        await send_prompt(message, prompt)
+        return Step.WRITE.value
+    return await _carry_out(update, context, message, _pending(context))
+
+
+async def _carry_out(
+    update: Update, context: Context, message: Message, pending: dict[str, object]
+) -> int:
+    services = context.services
+    officer = await current_officer(update, context)
+    ticket_id = pending.get("ticket")
+    text = str(pending.get("text", ""))
+    if officer is None or not isinstance(ticket_id, int):
+        return await _end(context)
+    action = Action(str(pending.get("action")))
+    args = (services.db, services.clock, services.config, officer, ticket_id)
+    try:
+        if action is Action.ASK:
+            done = await casework.ask(*args, text)
+        elif action is Action.COMPLEX:
+            done = await casework.mark_complex(*args, text)
+        elif action is Action.EXTEND:
+            done = await casework.extend(*args, text)
+        elif action is Action.RESOLVE:
+            done = await casework.resolve(*args, text)
+        elif action is Action.REFUSE:
+            done = await casework.refuse(*args, text)
+        else:
+            subject = pending.get("subject")
+            done = await casework.reassign(
+                *args,
+                str(pending.get("department")),
+                text,
+                subject_id=subject if isinstance(subject, int) else None,
+            )
+    except CaseworkError as error:
+        await message.reply_text(t(error.reason))
+        return await _end(context)
+    if action is Action.REASSIGN:
+        await _tell_passed(message, officer, done, context)
+    else:
+        await tell_officer(
+            message, officer, done, f"officer.done.{action.value}", due=day(done.due_on)
+        )
+    return await _end(context)
+
+
+async def _tell_passed(message: Message, officer: Officer, done: Ticket, context: Context) -> None:
+    """Where the case went and who holds it now, as the citizen was told."""
+    names = {o.person_id: o.name for o in await all_officers(context.services.db)}
+    name = names.get(done.assignee_id or 0)
+    key = "officer.done.reassign" if name else "officer.done.reassign_waiting"
+    department = holder_label(await holder_now(context.services.db, done), context.services.config)
+    await tell_officer(message, officer, done, key, department=department, name=name)
+
+
+def conversation() -> ConversationHandler[Context]:
+    """Card buttons, and the words some of them need."""
+    words: list[BaseHandler[Update, Context, object]] = [
+        CallbackQueryHandler(on_words, pattern=r"^officer\.write\|"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, on_words),
+    ]
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(card_button, pattern=rf"^{CASE_REF}\.\d+\|")],
+        states={
+            Step.TARGET.value: [
+                CallbackQueryHandler(on_target, pattern=r"^officer\.target\|"),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, on_target),
+            ],
+            Step.SUBJECT.value: [
+                CallbackQueryHandler(on_subject, pattern=r"^officer\.subject\|"),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, on_subject),
+            ],
+            Step.WRITE.value: words,
+            Step.CONFIRM.value: [
+                CallbackQueryHandler(on_confirm, pattern=r"^officer\.confirm\|"),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, on_confirm),
+            ],
+        },
+        fallbacks=[CommandHandler("huy", _cancelled)],
+        name="officer",
+        persistent=True,
+        allow_reentry=True,
+    )
