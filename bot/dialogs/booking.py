@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from bot.dialogs.base import Prompt
 from bot.domain.choices import Option, normalize
 from bot.domain.reception import Session
+from bot.messages import Prompt
 from bot.services.reception import Booked, when
 from bot.texts import t
 

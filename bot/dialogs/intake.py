@@ -13,17 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Config, takes_denunciations
-from bot.dialogs.base import (
-    Choice,
-    ContactSent,
-    Event,
-    LocationSent,
-    PhotoSent,
-    Prompt,
-    Request,
-    Text,
-    Unsupported,
-)
 from bot.dialogs.summary import kind_label, shorten, summary
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.draft import (
@@ -37,6 +26,17 @@ from bot.domain.draft import (
     previous_step,
 )
 from bot.domain.tickets import Kind
+from bot.messages import (
+    Choice,
+    ContactSent,
+    Event,
+    LocationSent,
+    PhotoSent,
+    Prompt,
+    Request,
+    Text,
+    Unsupported,
+)
 from bot.texts import t
 
 NAME_LIMITS = (2, 100)

@@ -19,7 +19,8 @@ from bot.clock import Clock
 from bot.config import Config, sealer
 from bot.domain.chats import Account
 from bot.domain.people import ERASED_CHANNEL, Officer, Role
-from bot.services.refusal import CaseworkError, clean_note
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
 from storage import bans, events, officers, people, tickets
 from storage.accounts import Known
 from storage.bans import Ban, Listed

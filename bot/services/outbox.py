@@ -61,8 +61,8 @@ from typing import Protocol
 import aiosqlite
 
 from bot.clock import Clock
-from bot.dialogs.base import Delivery, Notice
 from bot.domain.people import ERASED_CHANNEL, Person
+from bot.messages import Delivery, Notice
 from storage import outbox
 from storage.database import Database
 

@@ -10,13 +10,14 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, reception_rules, work_calendar
-from bot.dialogs.base import Notice
 from bot.domain.limits import TOPIC_CEILING
 from bot.domain.people import Officer, Person, Role
 from bot.domain.reception import Session, one_off, sessions_between
 from bot.domain.reminders import BOOKINGS, SESSION, at_local
-from bot.services.assignment import Say, quiet_teller, tell
-from bot.services.refusal import CaseworkError, clean_note
+from bot.messages import Notice
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
+from bot.services.notifications import Say, quiet_teller, tell
 from bot.texts import t
 from storage import events, officers, people, reception, reminders
 from storage.database import Database

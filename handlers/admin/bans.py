@@ -11,7 +11,7 @@ from bot.domain.chats import TELEGRAM_CHANNEL, Account
 from bot.domain.tickets import parse_code
 from bot.services import bans, chats
 from bot.services.bans import Standing
-from bot.services.refusal import CaseworkError
+from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.officer.desk import admin_desk
 from handlers.telegram.accounts import known_of

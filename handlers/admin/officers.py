@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.dialogs.base import parse_number
 from bot.dialogs.staff import sub_command
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import Role
+from bot.messages import parse_number
 from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
 from bot.texts import t
 from handlers.officer.desk import admin_desk, staff_desk

@@ -17,7 +17,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Choice, Event, Text
 from bot.dialogs.booking import (
     BOOK_REF,
     CHOOSE_REF,
@@ -36,8 +35,9 @@ from bot.dialogs.booking import (
 )
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
+from bot.messages import Choice, Event, Text
 from bot.services import reception
-from bot.services.refusal import CaseworkError
+from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context

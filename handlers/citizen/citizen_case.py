@@ -17,7 +17,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Notice, Prompt, Text
 from bot.dialogs.menu import menu_prompt
 from bot.dialogs.notices import (
     ADD_REF,
@@ -29,8 +28,9 @@ from bot.dialogs.notices import (
 )
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
+from bot.messages import Notice, Prompt, Text
 from bot.services import citizen_replies
-from bot.services.refusal import CaseworkError
+from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import App, Context

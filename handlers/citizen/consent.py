@@ -6,7 +6,6 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.dialogs.base import Choice, Text
 from bot.dialogs.menu import (
     CONSENT_REF,
     ConsentAnswer,
@@ -17,6 +16,7 @@ from bot.dialogs.menu import (
     read_consent,
     reminder_prompt,
 )
+from bot.messages import Choice, Text
 from bot.services.citizens import agreed_to_notice, give_consent
 from bot.texts import t
 from handlers.citizen import privacy

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 
-from bot.dialogs.base import chunks, parse_number
 from bot.dialogs.notices import ADD_REF, case_ref, rating_prompt
 from bot.dialogs.summary import case_detail, case_line
 from bot.domain.people import Person
 from bot.domain.tickets import Status, format_code, parse_code
 from bot.domain.workflow import CLOSED
+from bot.messages import chunks, parse_number
 from bot.services.lookup import my_case, my_cases
 from bot.texts import t
 from handlers.citizen.citizen_case import asked

@@ -7,12 +7,12 @@ import logging
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.dialogs.base import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
 from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu
 from bot.dialogs.staff import staff_help
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer, Person
 from bot.domain.tickets import parse_code
+from bot.messages import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
 from bot.services import case_views, citizen_replies
 from bot.texts import t
 from handlers.citizen.intake import DRAFT_KEY

@@ -13,7 +13,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Choice, Text, parse_number
 from bot.dialogs.privacy import (
     CONFIRM_REF,
     Confirm,
@@ -24,6 +23,7 @@ from bot.dialogs.privacy import (
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.domain.privacy import ErasureRequest
+from bot.messages import Choice, Text, parse_number
 from bot.services import privacy
 from bot.texts import t
 from handlers.officer.desk import current_officer, refuse_press

@@ -43,13 +43,13 @@ from bot.dialogs.announcements import (
     switched,
     write_prompt,
 )
-from bot.dialogs.base import Choice, Prompt, parse_number
 from bot.dialogs.menu import menu_prompt
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
+from bot.messages import Choice, Prompt, parse_number
 from bot.services import Services, announcements
 from bot.services.announcements import Content, ProgressMessage, may_publish
-from bot.services.refusal import CaseworkError
+from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.officer.desk import current_officer
 from handlers.telegram.accounts import citizen_of

@@ -16,14 +16,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Text
 from bot.dialogs.booking import BOOK_REF, UNBOOK_REF, read_reminder_switch, short_day
 from bot.dialogs.staff import sub_command
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer
 from bot.domain.reception import Session
+from bot.messages import Text
 from bot.services import reception
-from bot.services.refusal import CaseworkError
+from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.officer.desk import current_officer, staff_desk
 from handlers.telegram.accounts import citizen_of

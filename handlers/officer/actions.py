@@ -19,17 +19,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Prompt, Text
 from bot.dialogs.notices import CASE_REF, day, holder_label, parse_case_ref
 from bot.domain.choices import Nav, Option, match_nav
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, IllegalTransitionError, next_status
+from bot.messages import Prompt, Text
 from bot.services import case_views, casework
 from bot.services.assignment import holder_now
 from bot.services.casework import CONDUCT
+from bot.services.errors import CaseworkError
 from bot.services.officers import actor, all_officers
-from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.officer.desk import current_officer, refuse_press, show_card, tell_officer
 from handlers.telegram.context import Context

@@ -7,7 +7,6 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.dialogs.audit import audit_text
-from bot.dialogs.base import Prompt
 from bot.dialogs.history import history_text
 from bot.dialogs.notices import (
     CASE_REF,
@@ -20,12 +19,12 @@ from bot.dialogs.notices import (
 )
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
-from bot.domain.workflow import Action, may, sees_identity
+from bot.domain.workflow import Action, access, may, sees_identity
+from bot.messages import Prompt
 from bot.services import case_views, denouncers
-from bot.services.assignment import access
 from bot.services.audit import leaders_record
+from bot.services.errors import CaseworkError
 from bot.services.officers import actor, all_officers
-from bot.services.refusal import CaseworkError
 from bot.texts import t
 from handlers.telegram.accounts import officer_of
 from handlers.telegram.context import Context

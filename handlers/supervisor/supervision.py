@@ -19,9 +19,8 @@ from telegram.ext import (
 )
 
 from bot.config import Config
-from bot.dialogs.base import Prompt, Text, chunks
 from bot.dialogs.notices import case_ref, parse_case_ref
-from bot.dialogs.report import summary_text
+from bot.dialogs.report_text import summary_text
 from bot.dialogs.supervision import (
     OPEN_KEY,
     PREVIEW_OPTIONS,
@@ -36,16 +35,16 @@ from bot.dialogs.supervision import (
     watchlist_text,
 )
 from bot.domain.choices import Nav, match_nav
+from bot.domain.figures import Preset, preset_period
 from bot.domain.people import Officer
-from bot.domain.reports import Preset, preset_period
 from bot.domain.supervision import WatchedCase
 from bot.domain.tickets import parse_code
-from bot.domain.workflow import WATCHERS, Action, may
+from bot.domain.workflow import WATCHERS, Action, access, may
+from bot.messages import Prompt, Text, chunks
 from bot.services import supervision
-from bot.services.assignment import access
+from bot.services.errors import CaseworkError
 from bot.services.officers import actor
-from bot.services.refusal import CaseworkError
-from bot.services.reports import build_report
+from bot.services.reporting import build_report
 from bot.texts import t
 from handlers.officer.desk import current_officer, refuse_press, staff_desk
 from handlers.telegram.context import Context

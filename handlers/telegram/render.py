@@ -16,7 +16,9 @@ from telegram import (
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest
 
-from bot.dialogs.base import (
+from bot.domain.choices import Nav, Option, match_option
+from bot.domain.limits import over_length
+from bot.messages import (
     Choice,
     ContactSent,
     Event,
@@ -28,8 +30,6 @@ from bot.dialogs.base import (
     Unsupported,
     chunks,
 )
-from bot.domain.choices import Nav, Option, match_option
-from bot.domain.limits import over_length
 from bot.texts import t
 
 SEPARATOR = "|"

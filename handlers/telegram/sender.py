@@ -17,7 +17,7 @@ from telegram import Bot
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.dialogs.base import Notice, Prompt, chunks
+from bot.messages import Notice, Prompt, chunks
 from bot.services.outbox import RetryLaterError, UndeliverableError
 from handlers.telegram.render import inline_keyboard
 

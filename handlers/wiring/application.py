@@ -32,8 +32,8 @@ from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.services import Services
-from bot.services.denouncers import SealedSender
 from bot.services.outbox import Deliverer, Limits, Sender, Timer
+from bot.services.sealed_sender import SealedSender
 from bot.services.updates import UpdateLog
 from handlers.citizen.citizen_case import notice_shown
 from handlers.telegram.accounts import update_channel

@@ -33,8 +33,7 @@ from handlers.citizen import (
     menu,
     privacy,
 )
-from handlers.leader import announcements, reception
-from handlers.leader import period_report as reports
+from handlers.leader import announcements, reception, report_command
 from handlers.officer import actions as officer_actions
 from handlers.officer import desk as officer
 from handlers.supervisor import supervision
@@ -106,7 +105,7 @@ def register(app: App) -> None:
     app.add_handler(reception.conversation())
     app.add_handler(booking.conversation())
     # Before intake: a period typed as "1" must not start a new case.
-    app.add_handler(reports.conversation())
+    app.add_handler(report_command.conversation())
     app.add_handler(announcements.conversation())
     app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
     # 3. Everything else at the top level gets a helpful answer and the menu.

@@ -16,8 +16,8 @@ from typing import Any
 from telegram import Bot
 
 from bot.config import TOKEN_ENV, load_config
-from bot.dialogs.base import Notice
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
+from bot.messages import Notice
 from bot.services import Services
 from bot.services.citizens import give_consent
 from bot.services.outbox import Deliverer, Limits, notify

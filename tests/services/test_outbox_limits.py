@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from bot.config import TOKEN_ENV, Config, ConfigError, OutboxConfig, load_config
-from bot.dialogs.base import Notice
 from bot.domain.people import Person
+from bot.messages import Notice
 from bot.services.outbox import (
     INTERRUPTED,
     LONGEST_WAIT_IN_RUN,

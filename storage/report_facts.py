@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.domain.reports import CaseFacts
+from bot.domain.figures import CaseFacts
 from bot.domain.tickets import Kind, Status
 from storage.rows import iso, one
 

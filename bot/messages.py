@@ -1,4 +1,8 @@
-"""The vocabulary shared by every dialog: prompts going out, events coming in."""
+"""The messages the core exchanges with people, whatever the channel: prompts and notices going
+out (with the outbox's delivery promise), events coming in.
+
+Kept apart from bot/dialogs (which words them) so that services can queue a Notice without
+depending on any dialog, and the channels can render them without knowing the use cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Periodic reports (báo cáo định kỳ): the period asked for and the figures about it.
+"""Periodic reports (báo cáo định kỳ), the pure part: the period asked for and the figures about it.
 
 Why the cohort rule: every figure is about the cases *received* in the period, as they stand at
 report time. Counting "resolved in the period" next to "received in the period" would mix two

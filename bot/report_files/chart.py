@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from bot.config import Config
-from bot.dialogs.report import day, group_label
-from bot.domain.reports import Report, StatusGroup
+from bot.dialogs.report_text import day, group_label
+from bot.domain.figures import Report, StatusGroup
 from bot.texts import t
 
 WIDTH_INCHES = 10

@@ -30,14 +30,14 @@ from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperti
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.config import Config
-from bot.dialogs.report import (
+from bot.dialogs.report_text import (
     category_rows,
     day,
     department_rows,
     kind_label,
     status_label,
 )
-from bot.domain.reports import SATISFIED, CaseFacts, Period, Report, Timeliness
+from bot.domain.figures import SATISFIED, CaseFacts, Period, Report, Timeliness
 from bot.domain.tickets import Kind, Status
 from bot.texts import t
 

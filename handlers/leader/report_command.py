@@ -20,8 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.base import Choice, Text
-from bot.dialogs.report import (
+from bot.dialogs.report_text import (
     CUSTOM,
     dates_prompt,
     day,
@@ -30,8 +29,7 @@ from bot.dialogs.report import (
     summary_text,
 )
 from bot.domain.choices import Nav, match_nav
-from bot.domain.people import Officer
-from bot.domain.reports import (
+from bot.domain.figures import (
     Period,
     PeriodError,
     Preset,
@@ -39,9 +37,11 @@ from bot.domain.reports import (
     parse_period,
     preset_period,
 )
-from bot.reports.chart import chart_png
-from bot.reports.excel import file_name, workbook_bytes
-from bot.services.reports import build_report
+from bot.domain.people import Officer
+from bot.messages import Choice, Text
+from bot.report_files.chart import chart_png
+from bot.report_files.excel import file_name, workbook_bytes
+from bot.services.reporting import build_report
 from bot.texts import t
 from handlers.officer.desk import current_officer
 from handlers.telegram.context import Context

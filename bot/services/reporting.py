@@ -7,9 +7,9 @@ from datetime import datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.config import Config, work_calendar
-from bot.domain.reports import Period, Report, figures, weeks
+from bot.domain.figures import Period, Report, figures, weeks
 from bot.services import reception
-from storage import reports
+from storage import report_facts
 from storage.database import Database
 
 
@@ -24,10 +24,10 @@ async def build_report(db: Database, config: Config, clock: Clock, period: Perio
     today = now.astimezone(zone).date()
     start = datetime.combine(period.start, time(), tzinfo=zone)
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
-    cases = tuple(await reports.received_between(db.reader, start, end, zone))
+    cases = tuple(await report_facts.received_between(db.reader, start, end, zone))
     schedule = await reception.schedule_between(db, config, period.start, min(period.end, today))
     held = [s.key for s in schedule if s.ends_at(zone) <= now]
-    bookings = await reports.booking_count(db.reader, held)
+    bookings = await report_facts.booking_count(db.reader, held)
 
     def assemble() -> Report:
         counted = figures(

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from bot.config import Config
-from bot.dialogs.base import Prompt
 from bot.domain.choices import Option
-from bot.domain.reports import Preset, Report, Spread, StatusGroup
+from bot.domain.figures import Preset, Report, Spread, StatusGroup
 from bot.domain.tickets import Kind, Status
+from bot.messages import Prompt
 from bot.texts import t
 
 PERIOD_REF = "report.period"
