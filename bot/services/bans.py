@@ -23,7 +23,8 @@ from bot.services.errors import CaseworkError
 from bot.services.notes import clean_note
 from storage import bans, events, officers, people, tickets
 from storage.accounts import Known
-from storage.bans import Ban, Listed
+from storage.bans import Ban
+from storage.bans import Listed as Listed  # noqa: PLC0414 - re-exported for the ban list
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)

@@ -132,3 +132,9 @@ async def reveal(
             to_status=ticket.status,
         )
     return Revealed(ticket, identity)
+
+
+async def count_clear(db: Database) -> int:
+    """Denunciations filed before identities were sealed that still hold one in clear: the
+    start-up warns about them."""
+    return await tickets.count_clear_denunciations(db.reader)

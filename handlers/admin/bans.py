@@ -10,14 +10,13 @@ from bot.dialogs.staff import sub_command
 from bot.domain.chats import TELEGRAM_CHANNEL, Account
 from bot.domain.tickets import parse_code
 from bot.services import bans, chats
-from bot.services.bans import Standing
+from bot.services.bans import Listed, Standing
 from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.officer.desk import admin_desk
 from handlers.telegram.accounts import known_of
 from handlers.telegram.context import Context
 from handlers.telegram.render import refuse_long, reply_target
-from storage.bans import Listed
 
 LIFT = "bo"
 _LONGEST_ID = 17  # a local id (above 2^52) has 16 digits

@@ -8,12 +8,17 @@ from bot.dialogs.staff import sub_command
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import Role
 from bot.messages import parse_number
-from bot.services.officers import add_officer, all_officers, remove_officer, toggle_night
+from bot.services.officers import (
+    OfficerRecord,
+    add_officer,
+    all_officers,
+    remove_officer,
+    toggle_night,
+)
 from bot.texts import t
 from handlers.officer.desk import admin_desk, staff_desk
 from handlers.telegram import menus
 from handlers.telegram.context import Context
-from storage.officers import OfficerRecord
 
 
 async def my_id(update: Update, context: Context) -> None:

@@ -12,10 +12,10 @@ from telegram import Update
 from bot.domain.chats import TELEGRAM_CHANNEL, Account
 from bot.domain.people import Officer, Person
 from bot.services import accounts, chats
+from bot.services.accounts import Known
 from bot.services.citizens import find_citizen
 from bot.services.officers import find_officer
 from handlers.telegram.context import Context
-from storage.accounts import Known
 from storage.database import Database
 
 

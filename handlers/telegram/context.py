@@ -10,8 +10,8 @@ from bot.dialogs.menu import WaitingLinks
 from bot.domain.chats import Account
 from bot.domain.limits import RateLimiter
 from bot.services import Services
+from bot.services.accounts import Known
 from bot.services.outbox import Deliverer
-from storage.accounts import Known
 
 if TYPE_CHECKING:
     from handlers.zalo.channel import ZaloChannel

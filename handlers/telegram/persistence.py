@@ -18,8 +18,8 @@ import aiosqlite
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.sealing import Sealer
+from bot.services import conversations
 from handlers.telegram.context import BotData, ChatData, UserData
-from storage import conversations
 from storage.database import Database
 
 # The shapes BasePersistence speaks in (python-telegram-bot keeps its aliases private).
@@ -54,7 +54,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         self._stored: set[int] | None = None
 
     async def get_user_data(self) -> dict[int, UserData]:
-        return await conversations.load_user_data(self._db.reader, self._sealer)
+        return await conversations.load_drafts(self._db, self._sealer)
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         return {}
@@ -66,7 +66,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         return None
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        return await conversations.load_states(self._db.reader, name)
+        return await conversations.load_states(self._db, name)
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
@@ -94,11 +94,11 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
 
         async def write(conn: aiosqlite.Connection) -> None:
             if self._stored is None:
-                self._stored = await conversations.stored_users(conn)
+                self._stored = await conversations.people_with_drafts(conn)
             for user_id, data in users.items():
                 if not data and user_id not in self._stored:
                     continue
-                await conversations.save_user_data(conn, user_id, data, self._sealer)
+                await conversations.save_draft(conn, user_id, data, self._sealer)
                 if data:
                     self._stored.add(user_id)
                 else:

@@ -18,7 +18,7 @@ from telegram.error import NetworkError, TelegramError
 from bot.clock import SystemClock
 from bot.config import Config, TelegramConfig, ZaloConfig, takes_denunciations
 from bot.domain.chats import TELEGRAM_CHANNEL
-from bot.services import Services
+from bot.services import Services, denouncers
 from bot.services.officers import sync_from_config
 from bot.services.privacy import apply_retention
 from bot.services.quarantine import forget_old as forget_quarantined
@@ -34,7 +34,6 @@ from handlers.wiring.application import build_application
 from handlers.zalo.api import ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.polling import poll
 from handlers.zalo.webhook import ZaloWebhook
-from storage import tickets
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
@@ -200,7 +199,7 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
         services = Services(config=config, db=db, clock=SystemClock())
         if not takes_denunciations(config):
             _LOGGER.warning(t("config.no_key_warning"))
-        if clear := await tickets.count_clear_denunciations(db.reader):
+        if clear := await denouncers.count_clear(db):
             _LOGGER.warning(t("config.clear_denunciations", count=clear))
         await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)
         await plan_ahead(db, services.clock, config)
