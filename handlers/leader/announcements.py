@@ -44,7 +44,6 @@ from bot.dialogs.announcements import (
     write_prompt,
 )
 from bot.dialogs.menu import menu_prompt
-from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
 from bot.messages import Choice, Prompt, parse_number
 from bot.services import Services, announcements
@@ -54,6 +53,7 @@ from bot.texts import t
 from handlers.officer.desk import current_officer
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context
+from handlers.telegram.pending import END, Pending, wants_cancel
 from handlers.telegram.render import (
     button_data,
     chosen,
@@ -66,8 +66,7 @@ from handlers.telegram.render import (
 from handlers.telegram.sender import TelegramSender
 
 _LOGGER = logging.getLogger(__name__)
-PENDING = "announcement"
-END = ConversationHandler.END
+PENDING = Pending("announcement", "announce.cancelled", retire=True)
 LIST_PATTERN = rf"^{LIST_REF}\|"  # the list's buttons, pressed at any time
 _PAGE = "p"
 _OPEN = "o"
@@ -211,21 +210,13 @@ async def switch_typed(update: Update, context: Context) -> None:
 # -- writing an announcement ----------------------------------------------------------------
 
 
-def _pending(context: Context) -> dict[str, Any]:
-    value = (context.user_data or {}).get(PENDING)
-    return value if isinstance(value, dict) else {}
+def _cancels(update: Update) -> bool:
+    return wants_cancel(update, keys=(Confirm.CANCEL.value,), captions=True)
 
 
 def _keep(context: Context, pending: dict[str, Any], step: Step) -> str:
-    if context.user_data is not None:
-        context.user_data[PENDING] = {**pending, "step": step.value}
+    PENDING.start(context, **{**pending, "step": step.value})
     return step.value
-
-
-def _drop(context: Context) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    return END
 
 
 def _content(pending: dict[str, Any]) -> Content:
@@ -253,7 +244,7 @@ async def begin(update: Update, context: Context) -> str | int:
 
 async def _show_step(message: Message, context: Context, lead: str | None = None) -> str | int:
     """Ask again what the current step needs: the text, or Gửi / Sửa / Hủy."""
-    pending = _pending(context)
+    pending = PENDING.notes(context)
     if pending.get("step") == Step.CONFIRM.value and pending.get("text"):
         return await _preview(message, context, pending, lead)
     await send_prompt(message, write_prompt(lead))
@@ -265,38 +256,19 @@ async def resume(update: Update, context: Context) -> str | int:
     message = update.effective_message
     if message is None:
         return END
-    if not _pending(context):
+    if not PENDING.notes(context):
         return await begin(update, context)
     return await _show_step(message, context, t("announce.resume"))
-
-
-async def cancel(update: Update, context: Context) -> int:
-    message = reply_target(update)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await retire_buttons(update)
-    if message is not None:
-        await message.reply_text(t("announce.cancelled"))
-    return _drop(context)
-
-
-def _cancels(update: Update) -> bool:
-    event = event_of(update)
-    if isinstance(event, Choice):
-        return event.key in (Nav.CANCEL.value, Confirm.CANCEL.value)
-    message = update.effective_message
-    words = message.text or message.caption if message is not None else None
-    return words is not None and match_nav(words) is Nav.CANCEL
 
 
 async def on_write(update: Update, context: Context) -> str | int:
     """The text, a photo or a document (its caption the text), or a file then its text."""
     if _cancels(update):
-        return await cancel(update, context)
+        return await PENDING.cancel(update, context)
     message = reply_target(update)
-    pending = _pending(context)
+    pending = PENDING.notes(context)
     if message is None or not pending:
-        return _drop(context)
+        return PENDING.end(context)
     if update.callback_query is not None:  # a button of another step, or one made up
         await update.callback_query.answer(t("error.button"))
         return await _show_step(message, context)
@@ -337,9 +309,9 @@ async def _preview(
 
 async def on_confirm(update: Update, context: Context) -> str | int:
     message = reply_target(update)
-    pending = _pending(context)
+    pending = PENDING.notes(context)
     if message is None or not pending.get("text"):
-        return _drop(context)
+        return PENDING.end(context)
     query = update.callback_query
     event = event_of(update)
     if isinstance(event, Choice) and event.ref != CONFIRM_REF:
@@ -354,7 +326,7 @@ async def on_confirm(update: Update, context: Context) -> str | int:
         await send_prompt(message, confirm_prompt(count, held, t("announce.choose")))
         return Step.CONFIRM.value
     if answer is Confirm.CANCEL:
-        return await cancel(update, context)
+        return await PENDING.cancel(update, context)
     if query is not None:
         await query.answer()
     await retire_buttons(update)
@@ -372,10 +344,10 @@ async def _send(update: Update, context: Context, message: Message, pending: dic
     draft_id = str(pending["draft_id"])
     if officer is None or not may_publish(officer):
         await message.reply_text(t("announce.not_allowed"))
-        return _drop(context)
+        return PENDING.end(context)
     if await announcements.already_published(services.db, draft_id) is not None:
         await message.reply_text(t("announce.already_sent"))
-        return _drop(context)
+        return PENDING.end(context)
     held = announcements.held_until(services.clock, services.config)
     if held is not None:  # the read-back may have come before the quiet hours began
         await message.reply_text(t("announce.held", at=held))
@@ -394,7 +366,7 @@ async def _send(update: Update, context: Context, message: Message, pending: dic
         )
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
-    return _drop(context)
+    return PENDING.end(context)
 
 
 def conversation() -> ConversationHandler[Context]:
@@ -411,7 +383,7 @@ def conversation() -> ConversationHandler[Context]:
                 MessageHandler(filters.ALL & ~filters.COMMAND, on_confirm),
             ],
         },
-        fallbacks=[CommandHandler("huy", cancel), CommandHandler("thongbao", resume)],
+        fallbacks=[CommandHandler("huy", PENDING.cancel), CommandHandler("thongbao", resume)],
         name="announce",
         persistent=True,
     )

@@ -20,11 +20,11 @@ from telegram.ext import (
 )
 
 from bot.dialogs.notices import CASE_REF, day, holder_label, parse_case_ref
-from bot.domain.choices import Nav, Option, match_nav
+from bot.domain.choices import Option
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, IllegalTransitionError, next_status
-from bot.messages import Prompt, Text
+from bot.messages import Prompt
 from bot.services import case_views, casework
 from bot.services.assignment import holder_now
 from bot.services.casework import CONDUCT
@@ -33,19 +33,18 @@ from bot.services.officers import actor, all_officers
 from bot.texts import t
 from handlers.officer.desk import current_officer, refuse_press, show_card, tell_officer
 from handlers.telegram.context import Context
+from handlers.telegram.pending import Pending, wants_cancel
 from handlers.telegram.render import (
     chosen,
     event_of,
     parse_button,
-    refuse_long,
     reply_target,
     retire_buttons,
     send_prompt,
 )
 
 _LOGGER = logging.getLogger(__name__)
-PENDING = "pending"
-END = ConversationHandler.END
+PENDING = Pending("pending", "officer.cancelled")
 UNKNOWN = "unknown"
 CONFIRM_OPTIONS = (
     Option("send", t("officer.confirm.send"), ("gui", "dong y")),
@@ -113,8 +112,7 @@ async def card_button(update: Update, context: Context) -> str | int | None:
         await retire_buttons(update)
         await tell_officer(message, officer, done, "officer.accepted")
         return None
-    if context.user_data is not None:
-        context.user_data[PENDING] = {"action": action.value, "ticket": ticket.id}
+    PENDING.start(context, action=action.value, ticket=ticket.id)
     await retire_buttons(update)
     if action is Action.REASSIGN:
         await send_prompt(message, _targets(context, ticket))
@@ -156,36 +154,9 @@ async def _subject_options(context: Context, officer: Officer) -> tuple[Option, 
     return (*named, Option(UNKNOWN, t("officer.subject_unknown")))
 
 
-def _pending(context: Context) -> dict[str, object]:
-    data = (context.user_data or {}).get(PENDING)
-    return data if isinstance(data, dict) else {}
-
-
-async def _end(context: Context) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    return END
-
-
-async def _cancelled(update: Update, context: Context) -> int:
-    message = reply_target(update)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if message is not None:
-        await message.reply_text(t("officer.cancelled"))
-    return await _end(context)
-
-
-def _wants_cancel(update: Update) -> bool:
-    event = event_of(update)
-    if isinstance(event, Text):
-        return match_nav(event.text) is Nav.CANCEL
-    return event is not None and getattr(event, "key", None) == Nav.CANCEL.value
-
-
 async def on_target(update: Update, context: Context) -> str | int:
-    if _wants_cancel(update):
-        return await _cancelled(update, context)
+    if wants_cancel(update):
+        return await PENDING.cancel(update, context)
     message = reply_target(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -195,7 +166,7 @@ async def on_target(update: Update, context: Context) -> str | int:
     if target is None:
         await message.reply_text(t("intake.not_understood"))
         return Step.TARGET.value
-    _remember(context, department=target.key)
+    PENDING.add(context, department=target.key)
     await retire_buttons(update)
     officer = await current_officer(update, context)
     if target.key == CONDUCT and officer is not None:
@@ -210,27 +181,22 @@ async def on_target(update: Update, context: Context) -> str | int:
 
 async def on_subject(update: Update, context: Context) -> str | int:
     """Which officer a conduct case is about, so routing keeps it away from them."""
-    if _wants_cancel(update):
-        return await _cancelled(update, context)
+    if wants_cancel(update):
+        return await PENDING.cancel(update, context)
     message = reply_target(update)
     officer = await current_officer(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if message is None or officer is None:
-        return await _end(context)
+        return PENDING.end(context)
     subject = chosen(event_of(update), await _subject_options(context, officer))
     if subject is None:
         await message.reply_text(t("intake.not_understood"))
         return Step.SUBJECT.value
-    _remember(context, subject=None if subject.key == UNKNOWN else int(subject.key))
+    PENDING.add(context, subject=None if subject.key == UNKNOWN else int(subject.key))
     await retire_buttons(update)
     await _ask_reason(message, t("officer.conduct"))
     return Step.WRITE.value
-
-
-def _remember(context: Context, **values: object) -> None:
-    if context.user_data is not None:
-        context.user_data[PENDING] = {**_pending(context), **values}
 
 
 async def _ask_reason(message: Message, target: str) -> None:
@@ -239,23 +205,20 @@ async def _ask_reason(message: Message, target: str) -> None:
 
 
 async def on_words(update: Update, context: Context) -> str | int:
-    if _wants_cancel(update):
-        return await _cancelled(update, context)
+    if wants_cancel(update):
+        return await PENDING.cancel(update, context)
     message = reply_target(update)
-    pending = _pending(context)
-    event = event_of(update)
+    pending = PENDING.notes(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if message is None or not pending:
-        return await _end(context)
-    if not isinstance(event, Text) or len(event.text.strip()) < 2:
-        await message.reply_text(t("officer.need_words"))
+        return PENDING.end(context)
+    words = await PENDING.words(update, context, "officer.need_words")
+    if words is None:
         return Step.WRITE.value
-    if await refuse_long(message, event.text, context.services.config.limits.note_max, staff=True):
-        return Step.WRITE.value
-    pending["text"] = event.text.strip()
+    pending["text"] = words
     if pending.get("action") == Action.RESOLVE.value:
-        _remember(context, text=pending["text"])
+        PENDING.add(context, text=pending["text"])
         text = t("officer.confirm.text", result=pending["text"])
         await send_prompt(message, Prompt(text, "officer.confirm", CONFIRM_OPTIONS, cancel=True))
         return Step.CONFIRM.value
@@ -263,8 +226,8 @@ async def on_words(update: Update, context: Context) -> str | int:
 
 
 async def on_confirm(update: Update, context: Context) -> str | int:
-    if _wants_cancel(update):
-        return await _cancelled(update, context)
+    if wants_cancel(update):
+        return await PENDING.cancel(update, context)
     message = reply_target(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -279,7 +242,7 @@ async def on_confirm(update: Update, context: Context) -> str | int:
         prompt = Prompt(t("officer.write.resolve_again"), "officer.write", cancel=True)
         await send_prompt(message, prompt)
         return Step.WRITE.value
-    return await _carry_out(update, context, message, _pending(context))
+    return await _carry_out(update, context, message, PENDING.notes(context))
 
 
 async def _carry_out(
@@ -290,7 +253,7 @@ async def _carry_out(
     ticket_id = pending.get("ticket")
     text = str(pending.get("text", ""))
     if officer is None or not isinstance(ticket_id, int):
-        return await _end(context)
+        return PENDING.end(context)
     action = Action(str(pending.get("action")))
     args = (services.db, services.clock, services.config, officer, ticket_id)
     try:
@@ -314,14 +277,14 @@ async def _carry_out(
             )
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
-        return await _end(context)
+        return PENDING.end(context)
     if action is Action.REASSIGN:
         await _tell_passed(message, officer, done, context)
     else:
         await tell_officer(
             message, officer, done, f"officer.done.{action.value}", due=day(done.due_on)
         )
-    return await _end(context)
+    return PENDING.end(context)
 
 
 async def _tell_passed(message: Message, officer: Officer, done: Ticket, context: Context) -> None:
@@ -356,7 +319,7 @@ def conversation() -> ConversationHandler[Context]:
                 MessageHandler(filters.TEXT & ~filters.COMMAND, on_confirm),
             ],
         },
-        fallbacks=[CommandHandler("huy", _cancelled)],
+        fallbacks=[CommandHandler("huy", PENDING.cancel)],
         name="officer",
         persistent=True,
         allow_reentry=True,

@@ -34,13 +34,12 @@ from bot.dialogs.supervision import (
     watched_case_text,
     watchlist_text,
 )
-from bot.domain.choices import Nav, match_nav
 from bot.domain.figures import Preset, preset_period
 from bot.domain.people import Officer
 from bot.domain.supervision import WatchedCase
 from bot.domain.tickets import parse_code
 from bot.domain.workflow import WATCHERS, Action, access, may
-from bot.messages import Prompt, Text, chunks
+from bot.messages import Prompt, chunks
 from bot.services import supervision
 from bot.services.errors import CaseworkError
 from bot.services.officers import actor
@@ -48,12 +47,12 @@ from bot.services.reporting import build_report
 from bot.texts import t
 from handlers.officer.desk import current_officer, refuse_press, staff_desk
 from handlers.telegram.context import Context
+from handlers.telegram.pending import Pending, wants_cancel
 from handlers.telegram.render import (
     button_data,
     chosen,
     event_of,
     parse_button,
-    refuse_long,
     reply_target,
     retire_buttons,
     send_prompt,
@@ -61,8 +60,7 @@ from handlers.telegram.render import (
 )
 
 _LOGGER = logging.getLogger(__name__)
-PENDING = "recommendation"
-END = ConversationHandler.END
+PENDING = Pending("recommendation", "supervision.cancelled", retire=True)
 
 
 class Step(StrEnum):
@@ -176,17 +174,6 @@ async def open_case_button(update: Update, context: Context) -> None:
     await show_case(message, officer, watched, services.config)
 
 
-def _pending(context: Context) -> dict[str, object]:
-    data = (context.user_data or {}).get(PENDING)
-    return data if isinstance(data, dict) else {}
-
-
-async def _end(context: Context) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    return END
-
-
 def _write_prompt(key: str, **values: object) -> Prompt:
     return Prompt(text=t(key, **values), ref=WRITE_REF, cancel=True)
 
@@ -204,66 +191,43 @@ async def begin(update: Update, context: Context) -> str | int | None:
         await refuse_press(update, error.reason)
         return None
     await update.callback_query.answer()
-    if context.user_data is not None:
-        context.user_data[PENDING] = {"ticket": ticket.id, "code": ticket.code}
+    PENDING.start(context, ticket=ticket.id, code=ticket.code)
     await retire_buttons(update)
     await send_prompt(message, _write_prompt("supervision.write", code=ticket.code))
     return Step.WRITE.value
 
 
-def _wants_cancel(update: Update) -> bool:
-    event = event_of(update)
-    if isinstance(event, Text):
-        return match_nav(event.text) is Nav.CANCEL
-    return event is not None and getattr(event, "key", None) == Nav.CANCEL.value
-
-
-async def _cancelled(update: Update, context: Context) -> int:
-    message = reply_target(update)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await retire_buttons(update)
-    if message is not None:
-        await message.reply_text(t("supervision.cancelled"))
-    return await _end(context)
-
-
 async def on_words(update: Update, context: Context) -> str | int:
     """The recommendation's words: read back before anything is sent."""
-    if _wants_cancel(update):
-        return await _cancelled(update, context)
+    if wants_cancel(update):
+        return await PENDING.cancel(update, context)
     message = reply_target(update)
-    pending = _pending(context)
-    event = event_of(update)
+    pending = PENDING.notes(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if message is None or not pending:
-        return await _end(context)
-    if not isinstance(event, Text) or len(event.text.strip()) < 2:
-        await message.reply_text(t("supervision.need_words"))
+        return PENDING.end(context)
+    text = await PENDING.words(update, context, "supervision.need_words")
+    if text is None:
         return Step.WRITE.value
-    if await refuse_long(message, event.text, context.services.config.limits.note_max, staff=True):
-        return Step.WRITE.value
-    text = event.text.strip()
-    if context.user_data is not None:
-        context.user_data[PENDING] = {**pending, "text": text}
+    PENDING.add(context, text=text)
     preview = preview_text(str(pending.get("code", "")), text)
     await send_prompt(message, Prompt(preview, PREVIEW_REF, PREVIEW_OPTIONS, cancel=True))
     return Step.CONFIRM.value
 
 
 async def on_confirm(update: Update, context: Context) -> str | int:
-    if _wants_cancel(update):
-        return await _cancelled(update, context)
+    if wants_cancel(update):
+        return await PENDING.cancel(update, context)
     message = reply_target(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
     answer = chosen(event_of(update), PREVIEW_OPTIONS)
-    pending = _pending(context)
+    pending = PENDING.notes(context)
     officer = await current_officer(update, context)
     ticket_id = pending.get("ticket")
     if message is None or officer is None or not isinstance(ticket_id, int):
-        return await _end(context)
+        return PENDING.end(context)
     if answer is None:
         await message.reply_text(t("intake.not_understood"))
         return Step.CONFIRM.value
@@ -278,9 +242,9 @@ async def on_confirm(update: Update, context: Context) -> str | int:
         )
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
-        return await _end(context)
+        return PENDING.end(context)
     await message.reply_text(t("supervision.sent", code=ticket.code))
-    return await _end(context)
+    return PENDING.end(context)
 
 
 def conversation() -> ConversationHandler[Context]:
@@ -298,7 +262,7 @@ def conversation() -> ConversationHandler[Context]:
                 MessageHandler(filters.TEXT & ~filters.COMMAND, on_confirm),
             ],
         },
-        fallbacks=[CommandHandler("huy", _cancelled)],
+        fallbacks=[CommandHandler("huy", PENDING.cancel)],
         name="supervision",
         persistent=True,
         allow_reentry=True,
