@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from bot.dialogs.schedule import when
 from bot.domain.choices import Option, normalize
-from bot.domain.reception import Session
+from bot.domain.reception import Booked, Session
 from bot.messages import Prompt
-from bot.services.reception import Booked, when
 from bot.texts import t
 
 CHOOSE_REF = "rcbs"

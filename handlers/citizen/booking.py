@@ -33,8 +33,10 @@ from bot.dialogs.booking import (
     session_options,
     topic_prompt,
 )
+from bot.dialogs.schedule import when
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Person
+from bot.domain.reception import Booked
 from bot.messages import Choice, Event, Text
 from bot.services import reception
 from bot.services.errors import CaseworkError
@@ -146,11 +148,11 @@ async def _ask_topic(
     return TOPIC
 
 
-async def _already(update: Update, booked: reception.Booked) -> None:
+async def _already(update: Update, booked: Booked) -> None:
     session = booked.session
-    when = reception.when(session)
+    held = when(session)
     await _say(
-        update, "reception.already_booked", when=when, topic=booked.topic, place=session.place
+        update, "reception.already_booked", when=held, topic=booked.topic, place=session.place
     )
 
 
@@ -230,9 +232,7 @@ async def on_topic(update: Update, context: Context) -> str | int:
         return _end(context)
     if new:
         session = booked.session
-        await message.reply_text(
-            t("reception.booked", when=reception.when(session), place=session.place)
-        )
+        await message.reply_text(t("reception.booked", when=when(session), place=session.place))
     else:
         await _already(update, booked)
     return _end(context)
@@ -339,7 +339,7 @@ async def on_confirm(update: Update, context: Context) -> str | int:
     except CaseworkError as error:
         await _say(update, error.reason)
         return _end(context)
-    await _say(update, "reception.unbooked", when=reception.when(booked.session))
+    await _say(update, "reception.unbooked", when=when(booked.session))
     return _end(context)
 
 

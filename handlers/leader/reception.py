@@ -17,23 +17,22 @@ from telegram.ext import (
 )
 
 from bot.dialogs.booking import BOOK_REF, UNBOOK_REF, read_reminder_switch, short_day
+from bot.dialogs.schedule import describe
 from bot.dialogs.staff import sub_command
-from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer
 from bot.domain.reception import Session
-from bot.messages import Text
 from bot.services import reception
 from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.officer.desk import current_officer, staff_desk
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context
-from handlers.telegram.render import button_data, event_of, parse_button, refuse_long, reply_target
+from handlers.telegram.pending import END, Pending, wants_cancel
+from handlers.telegram.render import button_data, parse_button, reply_target
 
 SUBSCRIBE_REF = "rcps"
 CANCEL_REF = "rcpx"
-PENDING = "reception"
-END = ConversationHandler.END
+PENDING = Pending("reception", "officer.cancelled")
 WRITE = "write"
 ADD = "them"
 _ADD = re.compile(
@@ -82,7 +81,7 @@ async def show_schedule(update: Update, context: Context) -> None:
         rows.append([InlineKeyboardButton(t(label), callback_data=button_data(SUBSCRIBE_REF, key))])
     lines = [t("reception.title")]
     for session in sessions:
-        line = reception.describe(session)
+        line = describe(session)
         lines.append(f"{line} {t('reception.booked_mark')}" if session.key in booked else line)
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
@@ -120,22 +119,6 @@ async def subscribe_button(update: Update, context: Context) -> None:
     await _switch(update, context, choice.key == "on")
 
 
-def _remember(context: Context, **values: object) -> None:
-    if context.user_data is not None:
-        context.user_data[PENDING] = values
-
-
-def _pending(context: Context) -> dict[str, object]:
-    value = (context.user_data or {}).get(PENDING)
-    return value if isinstance(value, dict) else {}
-
-
-def _end(context: Context) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    return END
-
-
 async def begin_cancel(update: Update, context: Context) -> str | int:
     query = update.callback_query
     choice = parse_button(query.data if query else None)
@@ -146,46 +129,39 @@ async def begin_cancel(update: Update, context: Context) -> str | int:
             await query.answer(t("case.not_allowed"), show_alert=True)
         return END
     await query.answer()
-    _remember(context, action="cancel", key=choice.key)
+    PENDING.start(context, action="cancel", key=choice.key)
     await message.reply_text(t("reception.ask_reason"))
     return WRITE
 
 
 async def on_words(update: Update, context: Context) -> str | int:
-    message = update.effective_message
-    event = event_of(update)
-    pending = _pending(context)
-    if message is None or not pending:
-        return _end(context)
-    if not isinstance(event, Text) or len(event.text.strip()) < 2:
-        await message.reply_text(t("citizen.note.need_text"))
-        return WRITE
-    if match_nav(event.text) is Nav.CANCEL:
-        await message.reply_text(t("officer.cancelled"))
-        return _end(context)
-    services = context.services
+    """The reason a session is cancelled, which the booked citizens are told."""
+    pending = PENDING.notes(context)
+    if update.effective_message is None or not pending:
+        return PENDING.end(context)
+    if wants_cancel(update):
+        return await PENDING.cancel(update, context)
     if pending.get("action") != "cancel":
         # A topic asked here before bookings had their own conversation (handlers.citizen.booking).
-        await message.reply_text(t("reception.not_booking"))
-        return _end(context)
+        await update.effective_message.reply_text(t("reception.not_booking"))
+        return PENDING.end(context)
     officer = await current_officer(update, context)
     if officer is None:
-        return _end(context)
-    if await refuse_long(message, event.text, services.config.limits.note_max, staff=True):
+        return PENDING.end(context)
+    reason = await PENDING.words(update, context, "citizen.note.need_text")
+    if reason is None:
         return WRITE
+    services = context.services
     try:
         session = await reception.cancel_session(
-            services.db,
-            services.clock,
-            services.config,
-            officer,
-            str(pending.get("key")),
-            event.text,
+            services.db, services.clock, services.config, officer, str(pending.get("key")), reason
         )
-        await message.reply_text(t("reception.cancel_done", line=reception.describe(session)))
+        await update.effective_message.reply_text(
+            t("reception.cancel_done", line=describe(session))
+        )
     except CaseworkError as error:
-        await message.reply_text(t(error.reason))
-    return _end(context)
+        await update.effective_message.reply_text(t(error.reason))
+    return PENDING.end(context)
 
 
 async def manage(update: Update, context: Context) -> None:
@@ -211,7 +187,7 @@ async def manage(update: Update, context: Context) -> None:
     ]
     lines = [
         t("reception.title"),
-        *(reception.describe(s) for s in sessions),
+        *(describe(s) for s in sessions),
         t("reception.manage_help"),
     ]
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
@@ -240,7 +216,7 @@ async def _add(message: Message, officer: Officer, context: Context, typed: str)
         reason = error.reason if isinstance(error, CaseworkError) else "reception.bad_time"
         await message.reply_text(t(reason))
         return
-    await message.reply_text(t("reception.add_done", line=reception.describe(session)))
+    await message.reply_text(t("reception.add_done", line=describe(session)))
 
 
 def conversation() -> ConversationHandler[Context]:
