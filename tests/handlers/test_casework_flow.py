@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from bot.config import Config
 from bot.services.case_views import WORK_SHOWN
 from handlers.telegram.menus import announce_commands
@@ -347,6 +349,7 @@ async def test_officer_commands(chats: Chats) -> None:
     assert "dành cho cán bộ" in str(citizen[-1].params["text"])
 
 
+@pytest.mark.slow
 async def test_an_officer_with_many_cases_sees_how_many_and_the_most_urgent(
     chats: Chats, config: Config
 ) -> None:

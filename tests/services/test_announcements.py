@@ -61,6 +61,7 @@ async def pending(db: Database) -> int:
     return int(row["n"])
 
 
+@pytest.mark.slow
 async def test_a_broadcast_to_two_thousand_subscribers_reaches_each_once_within_the_limits(
     services: Services, config: Config, db: Database, clock: FixedClock
 ) -> None:

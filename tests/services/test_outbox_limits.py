@@ -121,6 +121,7 @@ def closest_per_chat(sends: list[tuple[float, str, str]]) -> float:
     return min(gaps)
 
 
+@pytest.mark.slow
 async def test_ten_thousand_messages_drain_within_the_limits_exactly_once(
     db: Database, clock: FixedClock
 ) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -136,6 +137,7 @@ async def send(channel: ZaloChannel, app: App, raw: object) -> None:
 
 
 @given(inputs=st.lists(st.one_of(well_formed, forged), min_size=1, max_size=5))
+@pytest.mark.slow
 async def test_junk_on_zalo_is_answered_and_loses_no_draft(inputs: list[object]) -> None:
     folder = Path(tempfile.mkdtemp())
     errors = _Errors()
