@@ -2,6 +2,9 @@
 
 Every step accepts a button, a number or a word, offers "Quay lại" and "Hủy", and answers a
 wrong input by saying what is expected and asking again, never by dropping the draft.
+
+Why one module of ~390 lines: every step of a case is answered here (`_answer` hands each step to
+its `_on_<step>`), next to its question; split, a reader would follow one step across files.
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ of what the commune published with the citizen's switch, and the author's progre
 Writing is a small persistent conversation: the text (with one photo or one document, the text
 as its caption) is kept in the user's data at every step, so a restart, a second /thongbao or a
 stray sticker loses nothing. Anyone else who types /thongbao gets the published list.
+
+Why one module of ~415 lines: it holds both sides of one feature, the writing conversation and
+the published list it ends in (marked as sections). The list is what citizens see, but the
+writing conversation shows it to whoever may not publish; moved to citizen/, it would make
+citizen/ and leader/ import each other.
 """
 
 from __future__ import annotations
