@@ -19,9 +19,9 @@ from typing import Any
 from bench.configs import write_config
 from bot.clock import SystemClock
 from bot.config import load_config
-from bot.dialogs.base import Notice
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.domain.people import Person
+from bot.messages import Notice
 from bot.services.outbox import notify
 from localapi import JSON, ApiError, BotApiEmulator
 from storage.database import Database

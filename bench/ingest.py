@@ -5,9 +5,9 @@ category, content, no photo, no place, no contact, send). The citizens are inter
 step, so all of them have a draft open at once. The updates are handed to `process_update` one
 after another, as the floor's are, so the two compare the work per update.
 
-The bot itself handles different people's updates at once (handlers.update_order): that gains
-nothing when Bot API calls cost no time, as here, and much over a real network, where each call
-waits for its round trip; `run_network` measures that.
+The bot itself handles different people's updates at once (handlers.telegram.update_order): that
+gains nothing when Bot API calls cost no time, as here, and much over a real network, where each
+call waits for its round trip; `run_network` measures that.
 
 Two ways: `paced`, the bot as deployed, whose AIORateLimiter keeps every request (replies
 included) under Telegram's 30 a second, so the run measures that limit more than the bot; and
@@ -28,12 +28,12 @@ from typing import Any
 from bench.configs import fresh, write_config
 from bench.crowd import Crowd, Recorder, unpaced
 from bench.stats import latency
-from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.support.clock import FakeTimer
 

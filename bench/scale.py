@@ -22,10 +22,11 @@ from bench.configs import write_config
 from bench.crowd import Crowd, Recorder, unpaced
 from bench.dataset import FIRST_CITIZEN, FIRST_STAFF, STAFF, generate, size_mb
 from bench.stats import latency, millis, rss_mb
-from bot.app import build_application, freeze_start_up_heap
 from bot.clock import SystemClock
 from bot.config import Config, load_config
 from bot.services import Services
+from handlers.wiring.application import build_application
+from handlers.wiring.serving import freeze_start_up_heap
 from localapi import BotApiEmulator
 from storage.database import Database
 from tests.conftest import TOKEN

@@ -18,16 +18,16 @@ from bot.clock import SystemClock
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config, sealer, staffing_warnings
 from bot.dialogs.audit import audit_json, audit_text
 from bot.dialogs.config_summary import summary
-from bot.dialogs.report import summary_text
+from bot.dialogs.report_text import summary_text
 from bot.domain.audit import CaseRecord
-from bot.domain.reports import Period, PeriodError, Report
+from bot.domain.figures import Period, PeriodError, Report
 from bot.domain.tickets import parse_code
 from bot.logs import SECRETS, setup_logging
-from bot.reports.chart import chart_png
-from bot.reports.excel import workbook_bytes
+from bot.report_files.chart import chart_png
+from bot.report_files.excel import workbook_bytes
 from bot.sealing import generate_key
 from bot.services.audit import case_record
-from bot.services.reports import build_report
+from bot.services.reporting import build_report
 from bot.texts import t
 from storage.backup import BackupError, backup
 from storage.database import Database, NewerDatabaseError
@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace) -> int:
         print(t("demo.no_token", path=args.config, env=TOKEN_ENV))
         print(t("demo.no_token_en", path=args.config, env=TOKEN_ENV))
         return _demo(args, config)
-    from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
+    from handlers.wiring.serving import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
     asyncio.run(serve(config))
     return 0

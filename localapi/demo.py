@@ -138,7 +138,7 @@ async def _wait_for_polling(server: BotApiEmulator, bot: asyncio.Task[None]) -> 
 
 
 async def _demo(folder: Path, port: int, say: Callable[[str], None], own: Config | None) -> int:
-    from bot.app import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
+    from handlers.wiring.serving import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -4,6 +4,10 @@ Why it exists: the end-to-end tests and the token-free demo drive the real pytho
 stack (request encoding, answer parsing, the polling loop) without reaching Telegram. The
 server answers with the field formats, error texts and HTTP codes the Bot API documents, keeps
 everything the bot sent, and lets tests and the web chat act as users.
+
+Why one module of ~450 lines: it mirrors the Bot API's list of methods, one small handler each,
+so a reader checks it against Telegram's documentation top to bottom; what is not a method
+(files, formatting, messages, people, updates) lives in its own module already.
 """
 
 from __future__ import annotations

@@ -302,7 +302,7 @@ async def unreached_results(
     latest closed. Only `assignee_id`'s, or every case but those about `viewer_id` when None.
 
     The citizen's notice of a case event is keyed `event:<event id>:<citizen id>`
-    (bot.services.case_actions, then assignment.tell), so it is found through the unique key.
+    (bot.services.case_actions, then notifications.tell), so it is found through the unique key.
     """
     rows = list(
         await conn.execute_fetchall(

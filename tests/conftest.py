@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from bot.app import build_application
 from bot.config import SECRET_KEY_ENV, TOKEN_ENV, Config, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
@@ -48,9 +48,19 @@ SECRET_KEY = "lUq0cO0v9nO6m4aHIgY1xS2V7q0u8m1kQZ9t1P0pV4M="
 ENVIRON = {TOKEN_ENV: TOKEN, SECRET_KEY_ENV: SECRET_KEY}
 
 
-# Real processes, the browser, the benchmark and the property searches: `pytest -m "not slow"`
-# leaves them out for a quick loop while editing; `make test` runs everything.
-SLOW = ("tests/e2e/", "tests/test_bench.py", "tests/handlers/test_properties.py")
+# Real processes (also the command-line tests, which start `nghe-dan`), the browser, the benchmark
+# and the searches (properties, forged data, a flood): `pytest -m "not slow"` leaves them out for
+# a quick loop while editing; `make test` runs everything. Single slow tests are marked in place.
+SLOW = (
+    "tests/e2e/",
+    "tests/test_bench.py",
+    "tests/handlers/test_properties.py",
+    "tests/handlers/test_forged_data.py",
+    "tests/handlers/test_flood.py",
+    "tests/test_audit_cli.py",
+    "tests/test_backup_cli.py",
+    "tests/test_report_cli.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

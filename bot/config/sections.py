@@ -1,4 +1,7 @@
-"""The sections of `config.toml`, one pydantic model each, with their documented defaults."""
+"""The sections of `config.toml`, one pydantic model each, with their documented defaults.
+
+Why one module of ~400 lines: it is the reference of config.toml, read top to bottom in the
+file's own order; each model is small and stands alone (checks across sections are checks.py)."""
 
 from __future__ import annotations
 

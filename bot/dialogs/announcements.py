@@ -8,9 +8,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.dialogs.base import Prompt
 from bot.dialogs.summary import shorten
 from bot.domain.choices import Option, normalize
+from bot.messages import Prompt
 from bot.texts import t
 
 LIST_REF = "ann"  # the citizen's list: pages, items, the switch

@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from bot.dialogs.base import Prompt
+from bot.dialogs.schedule import when
 from bot.domain.choices import Option, normalize
-from bot.domain.reception import Session
-from bot.services.reception import Booked, when
+from bot.domain.reception import Booked, Session
+from bot.messages import Prompt
 from bot.texts import t
 
 CHOOSE_REF = "rcbs"
 TOPIC_REF = "rcbt"
 PICK_REF = "rcbp"
 CONFIRM_REF = "rcbc"
+
+BOOK_REF = "rcpb"  # a session's "📝 Đăng ký gặp" button under /lich
+UNBOOK_REF = "rcux"  # a booked session's "✖️ Hủy đăng ký" button under /lich
 
 
 class Confirm(StrEnum):

@@ -2,6 +2,9 @@
 
 Every step accepts a button, a number or a word, offers "Quay lại" and "Hủy", and answers a
 wrong input by saying what is expected and asking again, never by dropping the draft.
+
+Why one module of ~390 lines: every step of a case is answered here (`_answer` hands each step to
+its `_on_<step>`), next to its question; split, a reader would follow one step across files.
 """
 
 from __future__ import annotations
@@ -13,17 +16,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Config, takes_denunciations
-from bot.dialogs.base import (
-    Choice,
-    ContactSent,
-    Event,
-    LocationSent,
-    PhotoSent,
-    Prompt,
-    Request,
-    Text,
-    Unsupported,
-)
 from bot.dialogs.summary import kind_label, shorten, summary
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.draft import (
@@ -37,6 +29,17 @@ from bot.domain.draft import (
     previous_step,
 )
 from bot.domain.tickets import Kind
+from bot.messages import (
+    Choice,
+    ContactSent,
+    Event,
+    LocationSent,
+    PhotoSent,
+    Prompt,
+    Request,
+    Text,
+    Unsupported,
+)
 from bot.texts import t
 
 NAME_LIMITS = (2, 100)

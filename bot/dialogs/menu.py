@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Config
-from bot.dialogs.base import Prompt
 from bot.domain.choices import Option, match_option
 from bot.domain.tickets import format_code, parse_code
+from bot.messages import Prompt
 from bot.texts import t
 
 CONSENT_REF = "consent"

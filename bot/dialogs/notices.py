@@ -10,12 +10,12 @@ from dataclasses import replace
 from datetime import date
 
 from bot.config import Config
-from bot.dialogs.base import Delivery, Notice, Prompt, parse_number
 from bot.dialogs.summary import category_label, kind_label, shorten, status_label
 from bot.domain.choices import Option
 from bot.domain.routing import sent_up
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to, next_status
+from bot.messages import Delivery, Notice, Prompt, parse_number
 from bot.sealing import Identity
 from bot.texts import t
 

@@ -7,11 +7,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.dialogs.base import Prompt
 from bot.dialogs.summary import category_label, kind_label, status_label
 from bot.domain.choices import Option
 from bot.domain.privacy import PersonalData
 from bot.domain.tickets import Ticket
+from bot.messages import Prompt
 from bot.texts import t
 
 CONFIRM_REF = "erasec"

@@ -4,8 +4,8 @@ so an officer is never told of a command that would refuse them."""
 from __future__ import annotations
 
 from bot.domain.choices import normalize
+from bot.domain.figures import may_see_reports
 from bot.domain.people import Officer, Role
-from bot.domain.reports import may_see_reports
 from bot.domain.workflow import WATCHERS
 from bot.texts import t
 

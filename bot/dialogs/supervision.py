@@ -14,7 +14,6 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.dialogs.base import Delivery, Notice
 from bot.dialogs.history import history_lines
 from bot.dialogs.notices import CASE_REF, case_ref, day
 from bot.dialogs.summary import category_label, kind_label, local_date, shorten, status_label
@@ -24,6 +23,7 @@ from bot.domain.redaction import mask_personal
 from bot.domain.supervision import Watched, WatchedCase, Watchlist
 from bot.domain.tickets import Ticket, TicketEvent
 from bot.domain.workflow import Action
+from bot.messages import Delivery, Notice
 from bot.texts import t
 
 WATCH_REF = "watch"

@@ -299,3 +299,11 @@ def one_off(
         moved_from=None,
         remind_before=DEFAULT_REMIND_BEFORE,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """A coming session a citizen has a standing booking for, and what they want to raise."""
+
+    session: Session
+    topic: str

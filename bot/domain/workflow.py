@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.people import Role
-from bot.domain.tickets import Kind, Status
+from bot.domain.tickets import Kind, Status, Ticket
 
 
 class Action(StrEnum):
@@ -164,3 +164,14 @@ def watches(actor: Actor, case: CaseAccess) -> bool:
     """Supervisors (and leaders) may look at any case in its redacted supervision form, never
     at one about themselves."""
     return bool(actor.roles & WATCHERS) and actor.person_id != case.subject_id
+
+
+def access(ticket: Ticket) -> CaseAccess:
+    """What the rules need to know about a case to say who may act on it."""
+    return CaseAccess(
+        kind=ticket.kind,
+        citizen_id=ticket.citizen_id,
+        assignee_id=ticket.assignee_id,
+        department_id=ticket.department_id,
+        subject_id=ticket.subject_id,
+    )

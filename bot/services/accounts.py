@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.chats import Account
 from storage import accounts
-from storage.accounts import Known
+from storage.accounts import Known as Known  # noqa: PLC0414 - re-exported: what look_up returns
 from storage.database import Database
 
 

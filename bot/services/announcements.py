@@ -19,12 +19,13 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.config import Config
 from bot.dialogs.announcements import day, header, progress_text
-from bot.dialogs.base import Notice
 from bot.dialogs.summary import shorten
 from bot.domain.people import Officer, Person, Role
 from bot.domain.reminders import quiet_until
+from bot.messages import Notice
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
 from bot.services.outbox import notify
-from bot.services.refusal import CaseworkError, clean_note
 from storage import announcements, events, outbox, people
 from storage.announcements import Announcement
 from storage.database import Database

@@ -1,36 +1,25 @@
-"""Putting a case in the right hands, and telling them, inside the caller's transaction."""
+"""Putting a case in the right hands, and telling them (bot.services.notifications), inside the
+caller's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, routing_rules
-from bot.dialogs.base import Notice
 from bot.dialogs.notices import officer_card
 from bot.dialogs.supervision import watch_notice
 from bot.domain.people import Officer, Role
-from bot.domain.reminders import quiet_until
 from bot.domain.routing import Candidate, Route, holder, route
 from bot.domain.tickets import Kind, Ticket
-from bot.domain.workflow import Action, CaseAccess, may, sees_identity
+from bot.domain.workflow import Action, access, may, sees_identity
+from bot.services.notifications import tell
 from bot.services.officers import actor
 from bot.services.outbox import notify
 from storage import officers, people, tickets
 from storage.database import Database
-
-
-def access(ticket: Ticket) -> CaseAccess:
-    return CaseAccess(
-        kind=ticket.kind,
-        citizen_id=ticket.citizen_id,
-        assignee_id=ticket.assignee_id,
-        department_id=ticket.department_id,
-        subject_id=ticket.subject_id,
-    )
 
 
 async def _candidates(conn: aiosqlite.Connection) -> tuple[list[Officer], list[Candidate]]:
@@ -150,38 +139,3 @@ async def assign(
             notice = watch_notice(assigned, config)
             await tell(conn, clock, officer.person_id, notice, f"{key}:{officer.person_id}")
     return assigned
-
-
-async def tell(
-    conn: aiosqlite.Connection,
-    clock: Clock,
-    person_id: int | None,
-    notice: Notice,
-    key: str,
-    *,
-    not_before: datetime | None = None,
-) -> None:
-    """Queue a notice for anyone by person id (citizen or officer)."""
-    if person_id is None:
-        return
-    person = await people.get(conn, person_id)
-    if person is not None:
-        await notify(conn, person, notice, f"{key}:{person_id}", clock, not_before=not_before)
-
-
-# Tells one person something, by person id, under a key.
-Say = Callable[[int | None, Notice, str], Awaitable[None]]
-
-
-async def quiet_teller(conn: aiosqlite.Connection, clock: Clock, config: Config) -> Say:
-    """`tell`, holding messages back until the quiet hours end, except for officers who asked
-    (/nhandem) to be reached at night: reminders must not wake people."""
-    settings = config.reminders
-    held = quiet_until(clock.now(), settings.quiet_start, settings.quiet_end, config.commune.zone)
-    night = {o.person_id for o in await officers.active(conn) if o.night_ok}
-
-    async def say(person_id: int | None, notice: Notice, key: str) -> None:
-        hold = None if person_id in night else held
-        await tell(conn, clock, person_id, notice, key, not_before=hold)
-
-    return say

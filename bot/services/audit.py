@@ -6,10 +6,9 @@ import logging
 
 from bot.domain.audit import CaseRecord
 from bot.domain.people import Officer
-from bot.domain.workflow import Action, may
-from bot.services.assignment import access
+from bot.domain.workflow import Action, access, may
+from bot.services.errors import CaseworkError
 from bot.services.officers import actor
-from bot.services.refusal import CaseworkError
 from storage import events, people, tickets
 from storage.database import Database
 

@@ -19,10 +19,12 @@ from bot.clock import Clock
 from bot.config import Config, sealer
 from bot.domain.chats import Account
 from bot.domain.people import ERASED_CHANNEL, Officer, Role
-from bot.services.refusal import CaseworkError, clean_note
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
 from storage import bans, events, officers, people, tickets
 from storage.accounts import Known
-from storage.bans import Ban, Listed
+from storage.bans import Ban
+from storage.bans import Listed as Listed  # noqa: PLC0414 - re-exported for the ban list
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)

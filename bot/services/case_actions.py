@@ -12,9 +12,8 @@ import aiosqlite
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.tickets import Ticket
-from bot.domain.workflow import Action, Actor, IllegalTransitionError, may, next_status
-from bot.services.assignment import access
-from bot.services.refusal import CaseworkError
+from bot.domain.workflow import Action, Actor, IllegalTransitionError, access, may, next_status
+from bot.services.errors import CaseworkError
 from bot.services.reminders import replan_case
 from storage import events, tickets
 from storage.database import Database

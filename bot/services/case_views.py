@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket, TicketEvent
-from bot.domain.workflow import Action, Actor, may
-from bot.services.assignment import access
-from bot.services.refusal import CaseworkError
+from bot.domain.workflow import Action, Actor, access, may
+from bot.services.errors import CaseworkError
 from storage import events, tickets
 from storage.database import Database
 

@@ -11,10 +11,12 @@ from bot.domain.deadlines import due_for_resolution, due_on_acceptance
 from bot.domain.people import Officer
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, applies_to
-from bot.services.assignment import assign, holder_of, tell
+from bot.services.assignment import assign, holder_of
 from bot.services.case_actions import After, Change, act
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
+from bot.services.notifications import tell
 from bot.services.officers import actor
-from bot.services.refusal import CaseworkError, clean_note
 from storage.database import Database
 
 

@@ -14,10 +14,12 @@ from bot.dialogs.notices import officer_update
 from bot.domain.people import Person
 from bot.domain.tickets import Status, Ticket
 from bot.domain.workflow import CLOSED, Action, Actor, next_status
-from bot.services.assignment import assign, tell
+from bot.services.assignment import assign
 from bot.services.case_actions import Change, act
 from bot.services.denouncers import acting_as, filer_ids
-from bot.services.refusal import CaseworkError, clean_note
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
+from bot.services.notifications import tell
 from storage import events, tickets
 from storage.database import Database
 

@@ -1,31 +1,29 @@
 """Denouncers whose identity is sealed: filing under a pseudonym, finding one's own sealed
-cases, delivering to them, and a leader's audited view of who they are.
+cases, and a leader's audited view of who they are.
 
 A tố cáo is filed under a pseudonymous person (channel "sealed"), so neither the case, its
 history, nor the messages queued for the denouncer point at the citizen's own row; the account
-and the name, phone and address they gave are sealed in that pseudonym (bot/sealing.py).
+and the name, phone and address they gave are sealed in that pseudonym (bot/sealing.py);
+messages to them go out through bot.services.sealed_sender.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, sealer
-from bot.dialogs.base import Notice
 from bot.domain.draft import Draft
 from bot.domain.people import Officer, Person
 from bot.domain.tickets import Kind, Ticket
-from bot.domain.workflow import sees_identity
+from bot.domain.workflow import access, sees_identity
 from bot.sealing import Identity, SealError
-from bot.services.assignment import access
+from bot.services.errors import CaseworkError
 from bot.services.officers import actor
-from bot.services.outbox import Sender, UndeliverableError
-from bot.services.refusal import CaseworkError
 from storage import events, people, tickets
 from storage.database import Database
 
@@ -136,25 +134,7 @@ async def reveal(
     return Revealed(ticket, identity)
 
 
-class SealedSender:
-    """Delivers the messages queued for a pseudonym through the denouncer's own channel; the
-    queue holds only the pseudonym's random id, never the account."""
-
-    def __init__(self, db: Database, config: Config, senders: Mapping[str, Sender]) -> None:
-        self._db = db
-        self._config = config
-        self._senders = senders
-
-    async def send(self, recipient: str, notice: Notice) -> None:
-        seal = sealer(self._config)
-        sealed = await people.sealed_by_external_id(self._db.reader, recipient)
-        if seal is None or sealed is None:
-            raise UndeliverableError("the sealed recipient is erased or there is no key")
-        try:
-            identity = seal.open_identity(sealed)
-        except SealError:
-            raise UndeliverableError("the sealed recipient cannot be opened") from None
-        sender = self._senders.get(identity.channel)
-        if sender is None:
-            raise UndeliverableError("no sender for the sealed recipient's channel")
-        await sender.send(identity.external_id, notice)
+async def count_clear(db: Database) -> int:
+    """Denunciations filed before identities were sealed that still hold one in clear: the
+    start-up warns about them."""
+    return await tickets.count_clear_denunciations(db.reader)

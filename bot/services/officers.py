@@ -10,7 +10,7 @@ from bot.domain.people import Officer, Role
 from bot.domain.workflow import Actor
 from storage import events, officers
 from storage.database import Database
-from storage.officers import OfficerRecord
+from storage.officers import OfficerRecord as OfficerRecord  # noqa: PLC0414 - re-exported: what an admin adds
 
 _LOGGER = logging.getLogger(__name__)
 CONFIG = "config"

@@ -44,6 +44,9 @@ resumes within half a minute of the platform's return. A message that fails in a
 promised is given up after MAX_ATTEMPTS. A person who cannot be reached (blocked the bot) is
 tried once: that message and everything else still queued for the chat are marked failed,
 never retried.
+
+Why one module of ~400 lines: queueing, pacing, retries and the crash promises above all read and
+write the same rows under the same lock; split, each part would have to know the others' states.
 """
 
 from __future__ import annotations
@@ -61,8 +64,8 @@ from typing import Protocol
 import aiosqlite
 
 from bot.clock import Clock
-from bot.dialogs.base import Delivery, Notice
 from bot.domain.people import ERASED_CHANNEL, Person
+from bot.messages import Delivery, Notice
 from storage import outbox
 from storage.database import Database
 

@@ -22,7 +22,6 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.dialogs.base import Delivery, Notice, parse_number
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Person, Role
 from bot.domain.privacy import (
@@ -34,8 +33,9 @@ from bot.domain.privacy import (
     reminder_at,
 )
 from bot.domain.workflow import CLOSED
-from bot.services.assignment import Say, tell
+from bot.messages import Delivery, Notice, parse_number
 from bot.services.denouncers import filer_ids, sealed_values
+from bot.services.notifications import Say, tell
 from bot.services.outbox import notify
 from bot.texts import t
 from storage import chat_links, events, officers, people, privacy, reminders, tickets

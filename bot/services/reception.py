@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, reception_rules, work_calendar
-from bot.dialogs.base import Notice
+from bot.dialogs.schedule import describe
 from bot.domain.limits import TOPIC_CEILING
 from bot.domain.people import Officer, Person, Role
-from bot.domain.reception import Session, one_off, sessions_between
+from bot.domain.reception import Booked, Session, one_off, sessions_between
 from bot.domain.reminders import BOOKINGS, SESSION, at_local
-from bot.services.assignment import Say, quiet_teller, tell
-from bot.services.refusal import CaseworkError, clean_note
+from bot.messages import Notice
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
+from bot.services.notifications import Say, quiet_teller, tell
 from bot.texts import t
 from storage import events, officers, people, reception, reminders
 from storage.database import Database
@@ -25,21 +26,6 @@ _LOGGER = logging.getLogger(__name__)
 SHOWN = 5
 PLAN_DAYS = 8
 LOOKAHEAD_DAYS = 62
-
-
-def when(session: Session) -> str:
-    """ "Thứ Năm 03/12/2026, 07:30–11:00", as people say it."""
-    weekday = t(f"reception.weekday.{session.day.isoweekday()}")
-    start = session.start.strftime("%H:%M")
-    end = session.end.strftime("%H:%M")
-    return f"{weekday} {session.day.strftime('%d/%m/%Y')}, {start}–{end}"
-
-
-def describe(session: Session) -> str:
-    text = t("reception.line", when=when(session), title=session.title, place=session.place)
-    if session.moved_from is not None:
-        text += " " + t("reception.moved", day=session.moved_from.strftime("%d/%m/%Y"))
-    return text
 
 
 async def _sessions(
@@ -103,14 +89,6 @@ async def subscribe(db: Database, clock: Clock, citizen: Person, on: bool) -> bo
         if on:
             return await reception.subscribe(conn, citizen.id, clock.now())
         return await reception.unsubscribe(conn, citizen.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Booked:
-    """A coming session a citizen has a standing booking for, and what they want to raise."""
-
-    session: Session
-    topic: str
 
 
 async def booked_keys(db: Database, citizen: Person) -> dict[str, str]:

@@ -15,7 +15,6 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config, work_calendar
-from bot.dialogs.base import Notice
 from bot.dialogs.notices import day, officer_update, reminder_of
 from bot.domain.people import Officer, Role
 from bot.domain.privacy import ERASURE
@@ -30,7 +29,8 @@ from bot.domain.reminders import (
 )
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import CLOSED
-from bot.services.assignment import Say, quiet_teller
+from bot.messages import Notice
+from bot.services.notifications import Say, quiet_teller
 from bot.services.privacy import remind as remind_erasure
 from bot.services.reception import fire as fire_session
 from bot.services.reception import plan_sessions

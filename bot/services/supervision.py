@@ -16,10 +16,11 @@ from bot.dialogs.supervision import recommendation_notice
 from bot.domain.people import Officer, Role
 from bot.domain.supervision import Watched, WatchedCase, Watchlist
 from bot.domain.tickets import Ticket
-from bot.domain.workflow import WATCHERS, Action, may, restricted, watches
-from bot.services.assignment import access, tell
+from bot.domain.workflow import WATCHERS, Action, access, may, restricted, watches
+from bot.services.errors import CaseworkError
+from bot.services.notes import clean_note
+from bot.services.notifications import tell
 from bot.services.officers import actor
-from bot.services.refusal import CaseworkError, clean_note
 from storage import events, officers, people, tickets
 from storage.database import Database
 

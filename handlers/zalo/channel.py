@@ -3,9 +3,9 @@
 Zalo's getUpdates hands an update over once and never again, and a webhook post is answered
 before nothing else can be done with it; so each update is written to the inbox first, then
 handed to the Application as a Telegram-shaped update, and the Application records its id as
-handled once the handlers are done (bot.app.DurableApplication). After a crash in between, the
-next start hands over what is still in the inbox; a re-delivered update (the same event name
-and message id) is the same inbox row, so it is handled once.
+handled once the handlers are done (handlers.wiring.application.DurableApplication). After a crash
+in between, the next start hands over what is still in the inbox; a re-delivered update (the same
+event name and message id) is the same inbox row, so it is handled once.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 
 from bot.clock import Clock
 from bot.services import chats, quarantine
-from handlers.context import App
 from handlers.zalo.api import ZaloApi
 from handlers.zalo.inbound import CHANNEL, ZaloEvent, parse_event, telegram_update, unreadable
 from handlers.zalo.outbound import Outlet
@@ -33,11 +32,11 @@ class ZaloChannel:
     """Receives raw Zalo updates (from polling or the webhook) and feeds them to the app."""
 
     def __init__(
-        self, app: App, db: Database, clock: Clock, api: ZaloApi, outlet: Outlet, feed: Feed
+        self, bot: Bot, db: Database, clock: Clock, api: ZaloApi, outlet: Outlet, feed: Feed
     ) -> None:
         self.api = api
         self.feed = feed
-        self._app = app
+        self._bot = bot
         self._db = db
         self._clock = clock
         self._outlet = outlet
@@ -78,14 +77,14 @@ class ZaloChannel:
             user_id=local,
             message_id=self._outlet.next_message_id(),
             shown=shown,
-            bot=bot_user(self._app),
+            bot=bot_user(self._bot),
         )
-        await self.feed(Update.de_json(data, self._app.bot))
+        await self.feed(Update.de_json(data, self._bot))
 
 
-def bot_user(app: App) -> dict[str, Any]:
+def bot_user(bot: Bot) -> dict[str, Any]:
     """The bot as the sender of its own messages; its real account once PTB asked getMe."""
     try:
-        return app.bot.bot.to_dict()
+        return bot.bot.to_dict()
     except RuntimeError:  # not initialised yet
         return {"id": 1, "is_bot": True, "first_name": "Nghe Dân"}

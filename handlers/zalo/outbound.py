@@ -33,12 +33,12 @@ from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
 from bot.clock import Clock
-from bot.dialogs.base import chunks
 from bot.domain.chats import Keyboard, ShownOptions, is_local_id
 from bot.domain.choices import normalize
+from bot.messages import chunks
 from bot.services import chats
 from bot.texts import t
-from handlers.passing_request import PassingRequest
+from handlers.telegram.passing_request import PassingRequest
 from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.inbound import CALLBACK_PREFIX
 from handlers.zalo.numbered import numbered, options_of, removes_keyboard

@@ -12,7 +12,7 @@ is sent the plain text straight through the Zalo API, so no link to it is made a
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.dialogs.base import Notice, chunks
+from bot.messages import Notice, chunks
 from bot.services import chats
 from bot.services.outbox import RetryLaterError, Sender, UndeliverableError
 from handlers.zalo.api import ZaloApi, ZaloRefusedError, ZaloUnreachableError

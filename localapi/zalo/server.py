@@ -6,6 +6,9 @@ field names and formats follow the platform's published documentation: ids are s
 dates are milliseconds, getUpdates hands out one event per call and answers 408 when its
 long poll ends empty, and polling and a webhook exclude each other. Where the documentation
 is silent (error descriptions, throttling, webhook retries) the choices are marked as ours.
+
+Why one module of ~400 lines: as localapi.server, it mirrors the platform's list of methods,
+one small handler each, to be read against the platform's documentation top to bottom.
 """
 
 from __future__ import annotations

@@ -7,7 +7,11 @@ from typing import Literal
 import pytest
 
 from bot.config import Config
-from bot.dialogs.base import (
+from bot.dialogs.intake import KEEP, Outcome, Turn, answer, new_draft, prompt, ref
+from bot.domain.choices import Nav, normalize
+from bot.domain.draft import Draft, Photo, Step, missing
+from bot.domain.tickets import Kind
+from bot.messages import (
     Choice,
     ContactSent,
     Event,
@@ -17,10 +21,6 @@ from bot.dialogs.base import (
     Text,
     Unsupported,
 )
-from bot.dialogs.intake import KEEP, Outcome, Turn, answer, new_draft, prompt, ref
-from bot.domain.choices import Nav, normalize
-from bot.domain.draft import Draft, Photo, Step, missing
-from bot.domain.tickets import Kind
 from bot.texts import t
 
 Way = Literal["button", "number", "word"]

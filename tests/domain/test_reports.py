@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from bot.domain.calendar import WorkCalendar
-from bot.domain.people import Officer, Role
-from bot.domain.reports import (
+from bot.domain.figures import (
     BAD_FORMAT,
     IN_FUTURE,
     NO_SUCH_DAY,
@@ -26,6 +25,7 @@ from bot.domain.reports import (
     preset_period,
     weeks,
 )
+from bot.domain.people import Officer, Role
 from bot.domain.tickets import Kind, Status
 
 TODAY = date(2026, 11, 28)

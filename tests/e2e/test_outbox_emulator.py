@@ -15,14 +15,14 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.app import build_application
 from bot.config import TOKEN_ENV, load_config
-from bot.dialogs.base import Notice
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
+from bot.messages import Notice
 from bot.services import Services
 from bot.services.citizens import give_consent
 from bot.services.outbox import Deliverer, Limits, notify
-from handlers.sender import TelegramSender
+from handlers.telegram.sender import TelegramSender
+from handlers.wiring.application import build_application
 from localapi import JSON, ApiError, BotApiEmulator
 from storage.database import Database
 from tests.conftest import TOKEN

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import build_application
 from bot.config import Config
 from bot.services import Services
-from handlers.announcements import show_progress
+from handlers.leader.announcements import show_progress
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.handlers.test_bad_input import CITIZEN as READER
 from tests.handlers.test_bad_input import draft, start_draft

@@ -3,10 +3,10 @@ then ignored, across a restart, until the ban is lifted; officers cannot be bann
 
 from __future__ import annotations
 
-from bot.app import build_application
 from bot.config import Config
 from bot.services import Services
 from bot.texts import t
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.handlers.test_sealed_identity import ADDRESS, DENOUNCER, NAME, PHONE, denounce

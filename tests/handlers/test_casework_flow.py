@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from bot.app import announce_commands
+import pytest
+
 from bot.config import Config
 from bot.services.case_views import WORK_SHOWN
+from handlers.telegram.menus import announce_commands
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.handlers.test_supervision import file
 from tests.support.chat import Chats, buttons
@@ -383,6 +385,7 @@ async def test_officer_commands(chats: Chats) -> None:
     assert "dành cho cán bộ" in str(citizen[-1].params["text"])
 
 
+@pytest.mark.slow
 async def test_an_officer_with_many_cases_sees_how_many_and_the_most_urgent(
     chats: Chats, config: Config
 ) -> None:

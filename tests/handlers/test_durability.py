@@ -10,9 +10,9 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application
 from bot.config import Config
 from bot.services import Services
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.conftest import TOKEN
 from tests.handlers.test_casework_flow import CITIZEN as CITIZEN_OF_CASEWORK

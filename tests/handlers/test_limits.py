@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.config import Config
 from bot.texts import t
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
@@ -59,6 +61,7 @@ async def test_officers_are_not_held_back(chats: Chats) -> None:
     assert len(chats.sent(OFFICE)) >= 41
 
 
+@pytest.mark.slow
 async def test_cases_beyond_the_day_are_refused_at_the_start(
     chats: Chats, config: Config, clock: FixedClock
 ) -> None:

@@ -25,12 +25,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.app import build_application
 from bot.config import Config, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from bot.texts import t
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.conftest import ENVIRON, ROOT
 from tests.support.chat import Chats

@@ -1,5 +1,5 @@
-"""The bot's getUpdates (handlers.quarantine) with the real Application: an unreadable update
-is set aside and polled past, and a batch is never skipped when setting one aside fails."""
+"""The bot's getUpdates (handlers.telegram.quarantine) with the real Application: an unreadable
+update is set aside and polled past, and a batch is never skipped when setting one aside fails."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application
 from bot.services import Services
+from handlers.wiring.application import build_application
 from storage.rows import first
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer

@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.app import build_application
 from bot.config import Config
 from bot.services import Services
+from handlers.wiring.application import build_application
 from tests.handlers.test_casework_flow import CHAIRMAN, ECONOMY, OFFICE, SUPERVISOR
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.services.test_reports import CASES, put_cases

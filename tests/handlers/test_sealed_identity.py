@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
 from bot.config import TOKEN_ENV, Config, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
+from handlers.wiring.application import build_application
 from storage.database import Database
 from tests.conftest import SECRET_KEY, TOKEN
 from tests.handlers.test_casework_flow import CHAIRMAN, ECONOMY, OFFICE, SUPERVISOR, texts

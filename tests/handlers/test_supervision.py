@@ -13,6 +13,8 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
+
 from bot.config import Config
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats, buttons
@@ -168,6 +170,7 @@ def text_of(calls: list[Call]) -> str:
     return "\n".join(str(c.params.get("text") or "") for c in calls)
 
 
+@pytest.mark.slow
 async def test_supervisors_watch_without_seeing_anyone(
     chats: Chats, clock: FixedClock, config: Config
 ) -> None:
@@ -270,6 +273,7 @@ async def test_supervisors_watch_without_seeing_anyone(
     assert "@" not in text_of(everything)
 
 
+@pytest.mark.slow
 async def test_a_supervisor_can_change_nothing(
     chats: Chats, clock: FixedClock, config: Config
 ) -> None:
@@ -319,6 +323,7 @@ async def test_a_supervisor_can_change_nothing(
     assert "không có quyền xem" in str(hidden[-1].params["text"])
 
 
+@pytest.mark.slow
 async def test_watching_is_for_supervisors_and_leaders(
     chats: Chats, clock: FixedClock, config: Config
 ) -> None:
@@ -348,6 +353,7 @@ async def test_watching_is_for_supervisors_and_leaders(
     assert "Không tìm thấy hồ sơ" in str(unknown[-1].params["text"])
 
 
+@pytest.mark.slow
 async def test_a_recommendation_can_be_edited_or_cancelled(
     chats: Chats, clock: FixedClock, config: Config
 ) -> None:

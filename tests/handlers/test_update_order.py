@@ -10,15 +10,15 @@ from telegram import Update
 from telegram.ext import TypeHandler
 from telegram.request import RequestData
 
-from bot.app import build_application
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from bot.services.updates import already_handled
 from bot.texts import t
-from handlers import BAN_GROUP
-from handlers.context import Context
-from handlers.update_order import HandledBeforeConfirmed
+from handlers.telegram.context import Context
+from handlers.telegram.update_order import HandledBeforeConfirmed
+from handlers.wiring.application import build_application
+from handlers.wiring.routes import BAN_GROUP
 from storage.rows import first
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer

@@ -10,12 +10,12 @@ import aiosqlite
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.app import build_application
 from bot.config import ZALO_TOKEN_ENV, Config, load_config
 from bot.domain.chats import LOCAL_ID_BASE, TELEGRAM_CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from bot.texts import t
+from handlers.wiring.application import build_application
 from localapi.zalo import ZaloApiEmulator
 from storage.database import Database
 from tests.conftest import ENVIRON

@@ -14,8 +14,8 @@ import pytest
 
 from bot.config import Config
 from bot.dialogs.announcements import starting_text
-from bot.dialogs.base import Notice
 from bot.domain.people import Officer, Person
+from bot.messages import Notice
 from bot.services import Services
 from bot.services.announcements import (
     Content,
@@ -25,9 +25,9 @@ from bot.services.announcements import (
     publish,
     switch,
 )
+from bot.services.errors import CaseworkError
 from bot.services.officers import find_officer, sync_from_config
 from bot.services.outbox import Deliverer, Limits, notify
-from bot.services.refusal import CaseworkError
 from storage import outbox
 from storage.database import Database
 from tests.services.factories import CHANNEL, citizen, fetch
@@ -61,6 +61,7 @@ async def pending(db: Database) -> int:
     return int(row["n"])
 
 
+@pytest.mark.slow
 async def test_a_broadcast_to_two_thousand_subscribers_reaches_each_once_within_the_limits(
     services: Services, config: Config, db: Database, clock: FixedClock
 ) -> None:

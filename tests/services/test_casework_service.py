@@ -22,9 +22,9 @@ from bot.domain.draft import Draft
 from bot.domain.people import Officer, Person, Role
 from bot.domain.tickets import Kind, Status, Ticket
 from bot.services import casework, citizen_replies
+from bot.services.errors import CaseworkError
 from bot.services.intake import submit_case
 from bot.services.officers import find_officer, sync_from_config
-from bot.services.refusal import CaseworkError
 from storage import tickets
 from storage.database import Database
 from tests.services.factories import CHANNEL, citizen, complaint, feedback, fetch

@@ -9,9 +9,9 @@ import pytest
 from bot.config import Config
 from bot.domain.tickets import Kind
 from bot.services import casework
+from bot.services.errors import CaseworkError
 from bot.services.intake import submit_case
 from bot.services.officers import find_officer, sync_from_config
-from bot.services.refusal import CaseworkError
 from storage.database import Database
 from tests.services.factories import citizen, complaint, fetch
 from tests.support.clock import FixedClock

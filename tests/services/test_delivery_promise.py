@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 
 from bot.config import Config
-from bot.dialogs.base import Notice
+from bot.messages import Notice
 from bot.services import announcements, privacy
 from bot.services.announcements import Content, ProgressMessage
 from bot.services.outbox import INTERRUPTED, Deliverer

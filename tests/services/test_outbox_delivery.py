@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from bot.dialogs.base import Delivery, Notice
 from bot.domain.choices import Option
 from bot.domain.people import Person
+from bot.messages import Delivery, Notice
 from bot.services.citizens import give_consent
 from bot.services.outbox import (
     INTERRUPTED,

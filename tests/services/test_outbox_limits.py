@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from bot.config import TOKEN_ENV, Config, ConfigError, OutboxConfig, load_config
-from bot.dialogs.base import Notice
 from bot.domain.people import Person
+from bot.messages import Notice
 from bot.services.outbox import (
     INTERRUPTED,
     LONGEST_WAIT_IN_RUN,
@@ -121,6 +121,7 @@ def closest_per_chat(sends: list[tuple[float, str, str]]) -> float:
     return min(gaps)
 
 
+@pytest.mark.slow
 async def test_ten_thousand_messages_drain_within_the_limits_exactly_once(
     db: Database, clock: FixedClock
 ) -> None:

@@ -13,10 +13,10 @@ import pytest
 from bot.config import Config
 from bot.domain.tickets import Ticket
 from bot.services import casework, denouncers, privacy
+from bot.services.errors import CaseworkError
 from bot.services.intake import submit_case
 from bot.services.privacy import Completion
 from bot.services.reception import subscribe
-from bot.services.refusal import CaseworkError
 from bot.services.reminders import fire_due
 from bot.texts import t
 from storage.database import Database

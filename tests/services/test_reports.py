@@ -13,10 +13,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.domain.reports import Period, Timeliness
+from bot.domain.figures import Period, Timeliness
 from bot.domain.tickets import Kind, NewTicket, Status
 from bot.services.officers import find_officer, sync_from_config
-from bot.services.reports import build_report
+from bot.services.reporting import build_report
 from storage import people, reception, tickets
 from storage.database import Database
 from tests.support.clock import FixedClock

@@ -11,10 +11,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
 from bot.config import Config
-from bot.domain.reports import Period
-from bot.reports.chart import DPI, HEIGHT_INCHES, WIDTH_INCHES, chart_png
-from bot.reports.excel import file_name, workbook_bytes
-from bot.services.reports import build_report
+from bot.domain.figures import Period
+from bot.report_files.chart import DPI, HEIGHT_INCHES, WIDTH_INCHES, chart_png
+from bot.report_files.excel import file_name, workbook_bytes
+from bot.services.reporting import build_report
 from storage.database import Database
 from tests.services.test_reports import CASES, IN_NOVEMBER, NOVEMBER, put_cases, put_reception
 from tests.support.clock import FixedClock

@@ -17,7 +17,7 @@ from bot.domain.people import Role
 from bot.domain.supervision import Watched
 from bot.domain.tickets import Status, Ticket
 from bot.services import supervision
-from bot.services.refusal import CaseworkError
+from bot.services.errors import CaseworkError
 from storage import tickets
 from storage.database import Database
 from tests.services.factories import feedback, fetch

@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from handlers.persistence import SqlitePersistence
+from handlers.telegram.persistence import SqlitePersistence
 from storage.database import Database
 
 DRAFT = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import Update
 
-from handlers.context import App
+from handlers.telegram.context import App
 from tests.support.offline import SENDS, Call, OfflineRequest
 
 

@@ -24,8 +24,8 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from handlers.context import App
-from handlers.links import AgreedToOpenForm
+from handlers.citizen.links import AgreedToOpenForm
+from handlers.telegram.context import App
 from tests.support.offline import BOT_USER
 
 MAX_CALLBACK_BYTES = 64  # Telegram never delivers longer callback data

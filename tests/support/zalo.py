@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers.context import App
+from handlers.telegram.context import App
 from handlers.zalo.channel import ZaloChannel
 from localapi.zalo import ZaloApiEmulator, ZaloSent
 

@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import build_application
 from bot.config import ZALO_TOKEN_ENV, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from bot.texts import t
-from handlers.context import App
+from handlers.telegram.context import App
+from handlers.wiring.application import build_application
 from handlers.zalo.channel import ZaloChannel
 from handlers.zalo.inbound import parse_event
 from localapi.zalo import ZaloApiEmulator
@@ -136,6 +137,7 @@ async def send(channel: ZaloChannel, app: App, raw: object) -> None:
 
 
 @given(inputs=st.lists(st.one_of(well_formed, forged), min_size=1, max_size=5))
+@pytest.mark.slow
 async def test_junk_on_zalo_is_answered_and_loses_no_draft(inputs: list[object]) -> None:
     folder = Path(tempfile.mkdtemp())
     errors = _Errors()

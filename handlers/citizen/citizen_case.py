@@ -1,0 +1,330 @@
+"""The citizen's side of a case in progress: answering a question, adding information, rating.
+
+The citizen writes to the bot, never to the officer: neither side sees the other's account.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from telegram import Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.dialogs.menu import menu_prompt
+from bot.dialogs.notices import (
+    ADD_REF,
+    RATE_REF,
+    REPLY_REF,
+    answer_options,
+    parse_case_ref,
+    rating_options,
+)
+from bot.domain.choices import Nav, Option, match_nav, match_option
+from bot.domain.people import Person
+from bot.messages import Notice, Prompt, Text
+from bot.services import citizen_replies
+from bot.services.errors import CaseworkError
+from bot.texts import t
+from handlers.telegram.accounts import citizen_of
+from handlers.telegram.context import App, Context
+from handlers.telegram.render import (
+    event_of,
+    parse_button,
+    refuse_long,
+    reply_target,
+    retire_buttons,
+    send_prompt,
+)
+
+NOTE = "note"
+LATEST = "latest_question"
+END = ConversationHandler.END
+SKIP = Option("skip", t("citizen.note.skip"), ("bo qua", "khong"))
+# Refusals worded for officers, as a citizen reads them.
+_CITIZEN_REASONS = {
+    "case.not_now": "case.not_rateable",
+    "case.not_allowed": "case.not_found_citizen",
+    "case.not_found": "case.not_found_citizen",
+}
+
+
+class Purpose(StrEnum):
+    WRITE = "write"  # an answer or added information
+    COMMENT = "comment"  # a comment after rating
+
+
+async def _citizen(update: Update, context: Context) -> Person | None:
+    return await citizen_of(update, context)
+
+
+def _note_prompt(purpose: Purpose, code: str) -> Prompt:
+    """The comment question's way out is "Bỏ qua" alone ("hủy" typed still works): as a second
+    numbered choice, "✖️ Hủy" would be what a repeated "2" (the rating, sent twice on a slow
+    phone) picks, ending the question the first "2" asked."""
+    comment = purpose is Purpose.COMMENT
+    return Prompt(
+        text=t(f"citizen.note.ask_{purpose.value}", code=code),
+        ref="note",
+        options=(SKIP,) if comment else (),
+        cancel=not comment,
+    )
+
+
+def _in_question(context: Context) -> bool:
+    return bool((context.user_data or {}).get(NOTE))
+
+
+async def _refuse(update: Update, context: Context, message: Message, reason: str) -> None:
+    """Answer a press or a typed choice that no longer applies, changing nothing.
+
+    A question in progress stays the last message (the pop-up on the button says it); else the
+    answer is a message. The caller then keeps the conversation where it was: a double tap on
+    a rating must not end the comment question the first tap asked.
+    """
+    query = update.callback_query
+    text = t(_CITIZEN_REASONS.get(reason, reason))
+    if query is not None and _in_question(context):
+        await query.answer(text)
+        return
+    if query is not None:
+        await query.answer()
+    await message.reply_text(text)
+
+
+def _typed_choices(ref: str) -> tuple[Option, ...]:
+    """The choices of a citizen's notice or look-up that typing may answer, by the ref of their
+    buttons: the rating, and "✍️ Trả lời" under an officer's question."""
+    if parse_case_ref(ref, RATE_REF) is not None:
+        return rating_options()
+    if parse_case_ref(ref, REPLY_REF) is not None:
+        return answer_options()
+    return ()
+
+
+def asked(context: Context, ref: str) -> None:
+    """A question with typed choices was just asked in this chat (a look-up of a resolved
+    case): until the citizen's next message, a typed "2" or its words answer it."""
+    if context.user_data is not None:
+        context.user_data[LATEST] = {"ref": ref, "fresh": True}
+
+
+def notice_shown(app: App, chat_id: int, notice: Notice) -> None:
+    """A notice was delivered to `chat_id`: one with typed choices (a result to rate, an
+    officer's question) is the latest question until the citizen's next message; a notice
+    with other choices replaces it."""
+    if notice.options and _typed_choices(notice.ref):
+        app.user_data[chat_id][LATEST] = {"ref": notice.ref, "fresh": False}
+    elif notice.options and chat_id in app.user_data and LATEST in app.user_data[chat_id]:
+        app.user_data[chat_id].pop(LATEST)
+    else:
+        return  # officers' cards, announcements: no conversation data to touch
+    app.mark_data_for_update_persistence(user_ids=[chat_id])
+
+
+async def forget_latest_question(update: Update, context: Context) -> None:
+    """After each update: the notice's question stops being the latest once the citizen did
+    anything else (their next message got its own answer), unless this update asked it."""
+    latest = (context.user_data or {}).get(LATEST)
+    if context.user_data is None or not isinstance(latest, dict):
+        return
+    if latest.get("fresh"):
+        context.user_data[LATEST] = {**latest, "fresh": False}
+    else:
+        context.user_data.pop(LATEST, None)
+
+
+def _latest_ref(data: object) -> str:
+    latest = data.get(LATEST) if isinstance(data, dict) else None
+    ref = latest.get("ref") if isinstance(latest, dict) else None
+    return ref if isinstance(ref, str) else ""
+
+
+class TypedChoice(filters.MessageFilter):
+    """A typed number or words picking a choice of the latest question ("2", "chua hai long",
+    "tra loi"), which the main menu would otherwise take."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(name="TypedChoice")
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or not message.text or user.id not in self._app.user_data:
+            return False
+        choices = _typed_choices(_latest_ref(self._app.user_data[user.id]))
+        return bool(choices) and match_option(message.text, choices) is not None
+
+
+async def begin_note(update: Update, context: Context) -> str | int | None:
+    """ "✍️ Trả lời" under a question, or "➕ Bổ sung" under a case the citizen looked up."""
+    query = update.callback_query
+    choice = parse_button(query.data if query else None)
+    message = reply_target(update)
+    citizen = await _citizen(update, context)
+    if query is None:
+        return None
+    if choice is None or message is None or citizen is None:
+        await query.answer(t("error.button"))
+        return None
+    ticket_id = parse_case_ref(choice.ref, REPLY_REF) or parse_case_ref(choice.ref, ADD_REF)
+    return await _begin_note(update, context, message, citizen, ticket_id or 0)
+
+
+async def _begin_note(
+    update: Update, context: Context, message: Message, citizen: Person, ticket_id: int
+) -> str | None:
+    try:
+        ticket = await citizen_replies.case_of_citizen(
+            context.services.db, context.services.config, citizen, ticket_id
+        )
+    except CaseworkError as error:
+        await _refuse(update, context, message, error.reason)
+        return None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if context.user_data is not None:
+        context.user_data[NOTE] = {
+            "ticket": ticket.id,
+            "purpose": Purpose.WRITE.value,
+            "code": ticket.code,
+        }
+    await send_prompt(message, _note_prompt(Purpose.WRITE, ticket.code))
+    return Purpose.WRITE.value
+
+
+async def rating_button(update: Update, context: Context) -> str | int | None:
+    """ "👍 Hài lòng" or "👎 Chưa hài lòng" under a result notice or a looked-up case."""
+    query = update.callback_query
+    choice = parse_button(query.data if query else None)
+    message = reply_target(update)
+    citizen = await _citizen(update, context)
+    ticket_id = parse_case_ref(choice.ref, RATE_REF) if choice else None
+    if query is None:
+        return None
+    if choice is None or message is None or citizen is None or ticket_id is None:
+        await query.answer(t("error.button"))
+        return None
+    option = next((o for o in rating_options() if o.key == choice.key), None)
+    if option is None:
+        await _refuse(update, context, message, "error.button")
+        return None
+    return await _rate(update, context, message, citizen, ticket_id, option.key)
+
+
+async def typed_choice(update: Update, context: Context) -> str | int | None:
+    """A choice of the latest question typed: the rating ("2", "chưa hài lòng") or "trả lời"."""
+    message = update.effective_message
+    citizen = await _citizen(update, context)
+    ref = _latest_ref(context.user_data)
+    option = match_option(message.text or "", _typed_choices(ref)) if message else None
+    if message is None or citizen is None or option is None:
+        return None
+    if context.user_data is not None:
+        context.user_data.pop(LATEST, None)
+    rated = parse_case_ref(ref, RATE_REF)
+    if rated is not None:
+        return await _rate(update, context, message, citizen, rated, option.key)
+    return await _begin_note(update, context, message, citizen, parse_case_ref(ref, REPLY_REF) or 0)
+
+
+async def _rate(
+    update: Update, context: Context, message: Message, citizen: Person, ticket_id: int, key: str
+) -> str | None:
+    """One rating, by button or typed: one acknowledgement, then the comment question last."""
+    services = context.services
+    if context.user_data is not None:
+        context.user_data.pop(LATEST, None)
+    try:
+        ticket = await citizen_replies.rate(
+            services.db, services.clock, services.config, citizen, ticket_id, key == "satisfied"
+        )
+    except CaseworkError as error:
+        await _refuse(update, context, message, error.reason)
+        return None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await retire_buttons(update)
+    if context.user_data is not None:
+        context.user_data[NOTE] = {
+            "ticket": ticket.id,
+            "purpose": Purpose.COMMENT.value,
+            "code": ticket.code,
+        }
+    thanks = t(f"citizen.note.thanks_{key}", code=ticket.code)
+    await send_prompt(message, _note_prompt(Purpose.COMMENT, ticket.code), notice=thanks)
+    return Purpose.COMMENT.value
+
+
+async def on_note(update: Update, context: Context) -> str | int:
+    message = reply_target(update)
+    note = (context.user_data or {}).get(NOTE) or {}
+    citizen = await _citizen(update, context)
+    if message is None or citizen is None or not note:
+        return _end(context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    event = event_of(update)
+    said = getattr(event, "key", None)
+    if isinstance(event, Text):
+        nav = match_nav(event.text)
+        skip = match_option(event.text, (SKIP,)) is not None
+        said = nav.value if nav else (SKIP.key if skip else None)
+    purpose = Purpose(note["purpose"])
+    if said in (Nav.CANCEL.value, SKIP.key):
+        await retire_buttons(update)
+        await send_prompt(message, menu_prompt(t("citizen.note.skipped")))
+        return _end(context)
+    if not isinstance(event, Text) or len(event.text.strip()) < 2:
+        await message.reply_text(t("citizen.note.need_text"))
+        return purpose.value
+    services = context.services
+    if await refuse_long(message, event.text, services.config.limits.note_max):
+        return purpose.value
+    try:
+        if purpose is Purpose.COMMENT:
+            await citizen_replies.comment_rating(
+                services.db, services.clock, services.config, citizen, note["ticket"], event.text
+            )
+        else:
+            await citizen_replies.citizen_writes(
+                services.db, services.clock, services.config, citizen, note["ticket"], event.text
+            )
+    except CaseworkError as error:
+        await message.reply_text(t(error.reason))
+        return _end(context)
+    await send_prompt(
+        message, menu_prompt(t(f"citizen.note.sent_{purpose.value}", code=note["code"]))
+    )
+    return _end(context)
+
+
+def _end(context: Context) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(NOTE, None)
+    return END
+
+
+def conversation(app: App) -> ConversationHandler[Context]:
+    notes: list[BaseHandler[Update, Context, object]] = [
+        CallbackQueryHandler(on_note, pattern=r"^note\|"),
+        MessageHandler(filters.ALL & ~filters.COMMAND, on_note),
+    ]
+    return ConversationHandler(
+        entry_points=[
+            CallbackQueryHandler(begin_note, pattern=rf"^({REPLY_REF}|{ADD_REF})\.\d+\|"),
+            CallbackQueryHandler(rating_button, pattern=rf"^{RATE_REF}\.\d+\|"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & TypedChoice(app), typed_choice),
+        ],
+        states={p.value: notes for p in Purpose},
+        fallbacks=[CommandHandler("huy", on_note)],
+        name="citizen_note",
+        persistent=True,
+        allow_reentry=True,
+    )

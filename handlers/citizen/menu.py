@@ -1,0 +1,224 @@
+"""The main menu and everything a citizen may do outside of writing a case."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.ext import filters
+
+from bot.dialogs.menu import MenuItem, help_text, menu_prompt, read_menu
+from bot.dialogs.staff import staff_help
+from bot.domain.choices import Nav, match_nav
+from bot.domain.people import Officer, Person
+from bot.domain.tickets import parse_code
+from bot.messages import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
+from bot.services import case_views, citizen_replies
+from bot.texts import t
+from handlers.citizen import intake
+from handlers.citizen.intake import DRAFT_KEY
+from handlers.citizen.links import follow, link_in
+from handlers.citizen.lookup import show_case, show_list
+from handlers.leader import announcements, reception
+from handlers.officer.desk import answer_staff, current_officer
+from handlers.telegram import menus
+from handlers.telegram.accounts import citizen_of
+from handlers.telegram.context import Context
+from handlers.telegram.render import (
+    event_of,
+    parse_button,
+    refuse_long,
+    reply_target,
+    send_prompt,
+    send_text,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class MenuChoice(filters.MessageFilter):
+    """Matches a typed menu choice ("1", "gửi đơn", "gui don"), so typing works like a button."""
+
+    def __init__(self, item: MenuItem) -> None:
+        super().__init__(name=f"MenuChoice({item.value})")
+        self.item = item
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and read_menu(message.text or "") is self.item
+
+
+async def start(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    officer = await current_officer(update, context)
+    if officer is not None:
+        # Cards sent before the officer first opened the bot could not be delivered: say what
+        # is waiting, so nothing depends on those messages.
+        waiting = (await case_views.work_of(context.services.db, officer, shown=1)).total
+        parts = [t("staff.greeting", name=officer.name), t("staff.waiting", count=waiting)]
+        triage = context.services.config.routing.triage_department
+        await message.reply_text("\n\n".join([*parts, staff_help(officer, triage)]))
+        # Their menu could not be set before they first opened the bot: set it now.
+        await menus.show(context.bot, officer, triage)
+        return
+    link = link_in(message.text)
+    if link is not None:
+        # A link to a new case is the intake conversation's (registered before this).
+        await follow(update, context, message, link)
+        return
+    lead = t("start.greeting", commune=context.services.config.commune.name)
+    if context.user_data and DRAFT_KEY in context.user_data:
+        lead = f"{lead}\n\n{t('menu.draft_waiting')}"
+    await send_prompt(message, menu_prompt(lead))
+
+
+async def show_help(update: Update, context: Context) -> None:
+    message = reply_target(update)
+    if message is not None:
+        year = context.services.clock.now().year
+        await send_text(message, help_text(context.services.config, year))
+
+
+async def _do(item: MenuItem, update: Update, context: Context, message: Message) -> None:
+    if item is MenuItem.LOOKUP:
+        citizen = await citizen_of(update, context)
+        if citizen is not None:
+            await show_list(message, citizen, context)
+    elif item is MenuItem.SCHEDULE:
+        await reception.show_schedule(update, context)
+    elif item is MenuItem.ANNOUNCEMENTS:
+        await announcements.show_list(update, context)
+    elif item is MenuItem.HELP:
+        await show_help(update, context)
+
+
+async def menu_button(update: Update, context: Context) -> None:
+    """Menu buttons other than "send", which starts the intake conversation."""
+    query = update.callback_query
+    message = reply_target(update)
+    choice = parse_button(query.data if query else None)
+    if query is None:
+        return
+    if message is None or choice is None:
+        await query.answer(t("error.button"))
+        return
+    await query.answer()
+    item = next((i for i in MenuItem if i.value == choice.key), None)
+    if item is None:
+        await send_prompt(message, menu_prompt(t("error.button")))
+        return
+    await _do(item, update, context, message)
+
+
+async def anything_else(update: Update, context: Context) -> None:
+    """Whatever reaches the top level: a menu word, a case code, or something to explain."""
+    message = update.effective_message
+    if message is None:
+        return
+    event = event_of(update)
+    officer = await current_officer(update, context)
+    if officer is not None:
+        await _staff_top_level(message, officer, context, event)
+        return
+    if isinstance(event, Text):
+        if match_nav(event.text) is Nav.CANCEL:
+            await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
+            return
+        item = read_menu(event.text)
+        if item is not None:
+            await _do(item, update, context, message)
+            return
+        citizen = await citizen_of(update, context)
+        if citizen is not None and parse_code(event.text) is not None:
+            await show_case(message, citizen, context, event.text)
+            return
+        if citizen is not None and await _answered_question(message, citizen, context, event.text):
+            return
+        await send_prompt(message, menu_prompt(t("menu.not_understood")))
+    elif isinstance(event, Unsupported):
+        await send_prompt(message, menu_prompt(t(f"unsupported.{event.what}")))
+    else:
+        await send_prompt(message, menu_prompt(t(f"unsupported.{_outside_flow(event)}")))
+
+
+async def _staff_top_level(
+    message: Message, officer: Officer, context: Context, event: Event | None
+) -> None:
+    """An officer's words and numbers outside an action get their commands, never the citizens'
+    menu: an officer who is also a citizen reaches it by its commands (/guidon, /tracuu)."""
+    cancel = isinstance(event, Text) and match_nav(event.text) is Nav.CANCEL
+    lead = t("intake.nothing_to_cancel") if cancel else t("staff.not_understood")
+    await answer_staff(message, officer, context, lead)
+
+
+async def _answered_question(
+    message: Message, citizen: Person, context: Context, text: str
+) -> bool:
+    """Text typed without pressing "Trả lời", while exactly one case waits for the citizen's
+    answer, is that answer: elderly people often just type back."""
+    services = context.services
+    waiting = await citizen_replies.waiting_cases(services.db, services.config, citizen)
+    if len(waiting) != 1 or len(text.strip()) < 2:
+        return False
+    if await refuse_long(message, text, services.config.limits.note_max):
+        return True
+    ticket = await citizen_replies.citizen_writes(
+        services.db, services.clock, services.config, citizen, waiting[0].id, text
+    )
+    await send_prompt(message, menu_prompt(t("citizen.note.sent_write", code=ticket.code)))
+    return True
+
+
+def _outside_flow(event: Event | None) -> str:
+    """Which explanation fits something that only makes sense while writing a case."""
+    if isinstance(event, PhotoSent):
+        return "photo"
+    if isinstance(event, LocationSent):
+        return "location"
+    if isinstance(event, ContactSent):
+        return "contact"
+    return "other"
+
+
+async def nothing_to_cancel(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    officer = await current_officer(update, context)
+    if officer is not None:
+        await answer_staff(message, officer, context, t("intake.nothing_to_cancel"))
+        return
+    await send_prompt(message, menu_prompt(t("intake.nothing_to_cancel")))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Citizens get the menu; an officer gets the commands their roles allow."""
+    message = update.effective_message
+    if message is None:
+        return
+    officer = await current_officer(update, context)
+    if officer is None:
+        await send_prompt(message, menu_prompt(t("unsupported.command")))
+        return
+    await answer_staff(message, officer, context, t("unsupported.staff_command"))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button this bot did not make, or one from a flow that is over: say so, change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    _LOGGER.info("unknown button %r from %s", (query.data or "")[:80], query.from_user.id)
+    officer = await current_officer(update, context)
+    if officer is not None:
+        # A step of an officer's action that is over (a double tap on "✅ Gửi kết quả"): the
+        # pop-up in their words; a message with their commands would bury what was done.
+        await query.answer(t("staff.stale_button"))
+        return
+    if await intake.late_press(update, context):
+        return
+    message = reply_target(update)
+    await query.answer(t("error.button"))
+    if message is not None:
+        await send_prompt(message, menu_prompt())

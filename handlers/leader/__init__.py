@@ -1,0 +1,1 @@
+"""What leaders and the Office manage: periodic reports, announcements and reception sessions."""

@@ -1,0 +1,1 @@
+"""The Fatherland Front's supervision (/giamsat): watching cases and asking about them."""

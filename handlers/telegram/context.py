@@ -1,0 +1,74 @@
+"""The typed callback context: handlers reach the use cases through `context.services`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.dialogs.menu import WaitingLinks
+from bot.domain.chats import Account
+from bot.domain.limits import RateLimiter
+from bot.services import Services
+from bot.services.accounts import Known
+from bot.services.outbox import Deliverer
+
+if TYPE_CHECKING:
+    from handlers.zalo.channel import ZaloChannel
+
+UserData = dict[str, Any]
+ChatData = dict[Any, Any]
+
+
+class BotData:
+    """Application-wide state; holds the services, which are wired once at start-up."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+        self._deliverer: Deliverer | None = None
+        self._limiter: RateLimiter | None = None
+        self.zalo: ZaloChannel | None = None  # None unless [zalo] is enabled
+        self.links = WaitingLinks()  # /start links waiting for their person's consent
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are not wired yet")
+        return self._services
+
+    @services.setter
+    def services(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def deliverer(self) -> Deliverer:
+        if self._deliverer is None:
+            raise RuntimeError("the outbox deliverer is not wired yet")
+        return self._deliverer
+
+    @deliverer.setter
+    def deliverer(self, deliverer: Deliverer) -> None:
+        self._deliverer = deliverer
+
+    @property
+    def limiter(self) -> RateLimiter:
+        if self._limiter is None:
+            raise RuntimeError("the rate limiter is not wired yet")
+        return self._limiter
+
+    @limiter.setter
+    def limiter(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
+
+
+class Context(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
+    # Made once per update and shared by all its handlers: the gates keep here what they know
+    # of the sender (handlers.telegram.accounts.known_of).
+    sender: tuple[Account, Known] | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+
+App = Application[ExtBot[None], Context, UserData, ChatData, BotData, JobQueue[Context]]

@@ -1,0 +1,177 @@
+"""Between Telegram and the channel-neutral dialogs: prompts out, updates in as events."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
+from telegram.error import BadRequest
+
+from bot.domain.choices import Nav, Option, match_option
+from bot.domain.limits import over_length
+from bot.messages import (
+    Choice,
+    ContactSent,
+    Event,
+    LocationSent,
+    PhotoSent,
+    Prompt,
+    Request,
+    Text,
+    Unsupported,
+    chunks,
+)
+from bot.texts import t
+
+SEPARATOR = "|"
+_UNSUPPORTED = ("sticker", "voice", "video", "video_note", "document", "audio", "animation")
+
+
+def button_data(ref: str, key: str) -> str:
+    data = f"{ref}{SEPARATOR}{key}"
+    if len(data.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
+        raise ValueError(f"button data too long: {data!r}")
+    return data
+
+
+def parse_button(data: str | None) -> Choice | None:
+    """A pressed button's question and option, or None for data this bot never made."""
+    too_long = len((data or "").encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+    if not data or too_long or data.count(SEPARATOR) != 1:
+        return None
+    ref, key = data.split(SEPARATOR)
+    return Choice(ref, key) if ref and key else None
+
+
+def inline_keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
+    rows = [
+        [InlineKeyboardButton(f"{n}. {o.label}", callback_data=button_data(prompt.ref, o.key))]
+        for n, o in enumerate(prompt.options, start=1)
+    ]
+    nav = [
+        InlineKeyboardButton(t(f"nav.{item.value}"), callback_data=button_data(prompt.ref, item))
+        for item, shown in ((Nav.BACK, prompt.back), (Nav.CANCEL, prompt.cancel))
+        if shown
+    ]
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _reply_keyboard(prompt: Prompt) -> ReplyKeyboardMarkup:
+    """Telegram lets a phone share its location or number only from a reply keyboard.
+
+    Its own button cannot be typed, so it has no number; the choices under it are numbered
+    from 1, as on every other step, and a pressed one sends its label with the number."""
+    request = KeyboardButton(
+        t(f"request.{prompt.request}"),
+        request_location=prompt.request is Request.LOCATION,
+        request_contact=prompt.request is Request.CONTACT,
+    )
+    numbered = (KeyboardButton(f"{n}. {o.label}") for n, o in enumerate(prompt.options, start=1))
+    rows = [[request], *([button] for button in numbered)]
+    rows.append([KeyboardButton(t(f"nav.{n.value}")) for n in (Nav.BACK, Nav.CANCEL)])
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=False)
+
+
+async def send_prompt(
+    message: Message, prompt: Prompt, *, notice: str | None = None, had_keyboard: bool = False
+) -> None:
+    """Send the notice (if any) and the question, removing a reply keyboard that is done.
+
+    Only a message can take a reply keyboard away, so the notice carries it: leaving a step
+    that had one, the dialog always says what was recorded."""
+    removing = had_keyboard and prompt.request is None
+    if removing and not notice:
+        raise ValueError("a reply keyboard is taken away only with a notice that says something")
+    if notice:
+        await message.reply_text(notice, reply_markup=ReplyKeyboardRemove() if removing else None)
+    markup = _reply_keyboard(prompt) if prompt.request else inline_keyboard(prompt)
+    *head, last = chunks(prompt.text, MessageLimit.MAX_TEXT_LENGTH)
+    for part in head:
+        await message.reply_text(part)
+    await message.reply_text(last, reply_markup=markup)
+
+
+async def send_text(message: Message, text: str, *, had_keyboard: bool = False) -> None:
+    markup = ReplyKeyboardRemove() if had_keyboard else None
+    for part in chunks(text, MessageLimit.MAX_TEXT_LENGTH):
+        await message.reply_text(part, reply_markup=markup)
+        markup = None
+
+
+async def retire_buttons(update: Update) -> None:
+    """Take the buttons off a message once one was pressed, so it cannot be pressed again."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return
+    with contextlib.suppress(BadRequest):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+def event_of(update: Update) -> Event | None:
+    """What the person did, in the dialogs' terms; None for a button this bot never made."""
+    if update.callback_query is not None:
+        return parse_button(update.callback_query.data)
+    message = update.effective_message
+    if message is None:
+        return Unsupported("other")
+    if message.text is not None:
+        return Text(message.text)
+    if message.photo:
+        largest = message.photo[-1]
+        return PhotoSent(largest.file_id, largest.file_unique_id, message.caption)
+    if message.location is not None:
+        return LocationSent(message.location.latitude, message.location.longitude)
+    if message.contact is not None:
+        sender = message.from_user.id if message.from_user else None
+        return ContactSent(message.contact.phone_number, message.contact.user_id == sender)
+    for kind in _UNSUPPORTED:
+        if getattr(message, kind, None):
+            return Unsupported("video" if kind in ("video_note", "animation") else kind)
+    return Unsupported("other")
+
+
+def chosen(event: Event | None, options: tuple[Option, ...]) -> Option | None:
+    """The option a pressed button or a typed answer picks, if any."""
+    if isinstance(event, Choice):
+        return next((o for o in options if o.key == event.key), None)
+    if isinstance(event, Text):
+        return match_option(event.text, options)
+    return None
+
+
+def is_command(update: Update, name: str) -> bool:
+    """Whether the message is the command `/name`, with or without @botname or arguments."""
+    text = update.message.text if update.message else None
+    if not text or not text.startswith("/"):
+        return False
+    return text.split(maxsplit=1)[0][1:].split("@")[0].lower() == name
+
+
+async def refuse_long(message: Message, text: str, limit: int, *, staff: bool = False) -> bool:
+    """Say the limit when `text` is over it, so the writer can shorten what they typed (it is
+    still in their chat); the caller then stays at the same step, losing nothing."""
+    length = over_length(text, limit)
+    if length is None:
+        return False
+    key = "limits.too_long_staff" if staff else "limits.too_long"
+    await message.reply_text(t(key, length=length, max=limit))
+    return True
+
+
+def reply_target(update: Update) -> Message | None:
+    """The message to answer: the text sent, or the message whose button was pressed."""
+    query = update.callback_query
+    if query is not None:
+        return query.message if isinstance(query.message, Message) else None
+    return update.effective_message

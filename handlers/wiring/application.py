@@ -1,0 +1,239 @@
+"""Building the Application: one python-telegram-bot Application serves both channels.
+
+Zalo chats reach it as Telegram-shaped updates (handlers.zalo) and are answered through a request
+that routes their calls to Zalo; each person's updates are handled in order, once, and their
+drafts saved in the transaction that remembers the update. The life cycle is
+handlers.wiring.serving.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sqlite3
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
+
+from telegram import LinkPreviewOptions, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    JobQueue,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.config import sealer
+from bot.domain.chats import TELEGRAM_CHANNEL
+from bot.domain.limits import RateLimiter
+from bot.domain.people import SEALED_CHANNEL
+from bot.services import Services
+from bot.services.outbox import Deliverer, Limits, Sender, Timer
+from bot.services.sealed_sender import SealedSender
+from bot.services.updates import UpdateLog
+from handlers.citizen.citizen_case import notice_shown
+from handlers.telegram.accounts import update_channel
+from handlers.telegram.context import App, BotData, ChatData, Context, UserData
+from handlers.telegram.errors import log_disk_full
+from handlers.telegram.persistence import SqlitePersistence
+from handlers.telegram.quarantine import QuarantiningBot
+from handlers.telegram.sender import TelegramSender
+from handlers.telegram.update_order import (
+    ConfirmAfterHandled,
+    HandledBeforeConfirmed,
+    OnePersonAtATime,
+    person_of,
+)
+from handlers.wiring.routes import register
+from handlers.zalo.api import ZaloApi
+from handlers.zalo.channel import ZaloChannel, bot_user
+from handlers.zalo.inbound import CHANNEL as ZALO_CHANNEL
+from handlers.zalo.outbound import Outlet, ZaloRoute
+from handlers.zalo.sender import ZaloSender
+from storage.database import is_disk_full
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class DurableApplication(
+    Application[ExtBot[None], Context, UserData, ChatData, BotData, JobQueue[Context]]
+):
+    """An Application that handles each update once and saves its drafts right away.
+
+    Telegram delivers an update again when the bot stops before confirming it; the update id
+    is remembered once the update is handled, so a second delivery changes nothing. Drafts and
+    conversation states are written after every update rather than every minute, in the
+    transaction that remembers the update, so `kill -9` loses at most the updates in flight,
+    which Telegram then delivers again, and never keeps one without the other. Different
+    people's updates are handled at once (handlers.telegram.update_order), so each update's
+    transaction takes only its own person's drafts and states: another's may be half-way through
+    theirs.
+    """
+
+    async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        try:
+            await self._handle_once(update)
+        finally:
+            self._queue.finished(update)
+
+    async def _handle_once(self, update: Update) -> None:
+        chat = update.effective_chat
+        ids = {person_of(update), chat.id if chat else None} - {None}
+        channel = await update_channel(self.bot_data.services.db, update)
+        if await self._updates.handled(channel, update.update_id):
+            _LOGGER.info("update %s was already handled; skipped", update.update_id)
+            return
+        await super().process_update(update)
+        await super().update_persistence()
+        try:
+            async with self._persistence.pending(lambda key: not ids.isdisjoint(key)) as drafts:
+                await self._updates.mark(channel, update.update_id, drafts)
+        except sqlite3.OperationalError as error:
+            # Raising here would end PTB's update loop; the bot must go on once there is room.
+            if not is_disk_full(error):
+                raise
+            log_disk_full(error, f"what update {update.update_id} changed, and that it was handled")
+        if self.running:
+            # What the update queued for other people goes out now, off the update loop.
+            self.create_task(self.bot_data.deliverer.deliver_due())
+
+    async def update_persistence(self) -> None:
+        """PTB's periodic and final runs: what they hand over is written at once, but for the
+        people whose updates are being handled, which their own transactions will write."""
+        await super().update_persistence()
+        await self._persistence.flush(holding=self._processor.people)
+
+    @property
+    def _persistence(self) -> SqlitePersistence:
+        return cast(SqlitePersistence, self.persistence)
+
+    @property
+    def _queue(self) -> HandledBeforeConfirmed:
+        return cast(HandledBeforeConfirmed, self.update_queue)
+
+    @property
+    def _processor(self) -> OnePersonAtATime:
+        return cast(OnePersonAtATime, self.update_processor)
+
+    @functools.cached_property
+    def _updates(self) -> UpdateLog:
+        services = self.bot_data.services
+        return UpdateLog(services.db, services.clock)
+
+
+class Limiter(AIORateLimiter):
+    """AIORateLimiter, and a press answered by a process since killed is not an error.
+
+    An update whose handling was cut short by a kill is handled again after the restart; if
+    the killed process had already answered its button press, Telegram refuses a second answer
+    ("query is too old"). That refusal must not stop the rest of the handling, which the
+    killed process may never have done.
+    """
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        try:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        except BadRequest as error:
+            if endpoint != "answerCallbackQuery" or "query is too old" not in error.message.lower():
+                raise
+            _LOGGER.info("a press was already answered (handled again after a restart)")
+            return True
+
+
+def _senders(services: Services, telegram: Sender, zalo: ZaloApi | None) -> dict[str, Sender]:
+    """Each channel's sender; messages to a denouncer's pseudonym go through their own."""
+    direct: dict[str, Sender] = {TELEGRAM_CHANNEL: telegram}
+    if zalo is not None:
+        direct[ZALO_CHANNEL] = ZaloSender(telegram, zalo, services.db, services.clock)
+    return {**direct, SEALED_CHANNEL: SealedSender(services.db, services.config, direct)}
+
+
+def build_application(
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    timer: Timer | None = None,
+    rate_limiter: AIORateLimiter | None = None,
+) -> App:
+    """The bot with every handler registered; tests pass an offline request instead of HTTP,
+    and a timer to keep the outbox's limits without waiting in real time. The benchmark passes
+    a rate limiter without the overall rate, to measure what the handlers themselves cost."""
+    config = services.config
+    token = config.telegram.token
+    if token is None:
+        raise ValueError("a bot token is required to build the application")
+    base = config.telegram.base_url
+    queue = HandledBeforeConfirmed(answer_after_handled=config.telegram.mode == "webhook")
+    zalo = config.zalo
+    api = (
+        ZaloApi(zalo.base_url, zalo.token.get_secret_value())
+        if zalo.enabled and zalo.token
+        else None
+    )
+    outlet = Outlet(api, services.db, services.clock, lambda: bot_user(app.bot)) if api else None
+    calls = request or HTTPXRequest(connection_pool_size=256)
+    polls = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
+    bot = QuarantiningBot(
+        token.get_secret_value(),
+        db=services.db,
+        clock=services.clock,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        defaults=Defaults(
+            tzinfo=config.commune.zone,
+            do_quote=False,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # Every call for a Zalo chat goes to Zalo; the rest to Telegram as before.
+        request=ZaloRoute(calls, outlet) if outlet is not None else calls,
+        get_updates_request=ConfirmAfterHandled(polls, queue),
+        # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
+        # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
+        # holding every other request) and retrying; the outbox must hear the 429 instead, to
+        # postpone the message in the database and pause itself (RetryLaterError). So none: a
+        # reply that meets flood control fails like a reply that meets a network error.
+        rate_limiter=rate_limiter or Limiter(max_retries=0),
+    )
+    builder = (
+        ApplicationBuilder()
+        .application_class(DurableApplication)
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .bot(bot)
+        .persistence(SqlitePersistence(services.db, sealer(services.config)))
+        .update_queue(queue)
+        .concurrent_updates(OnePersonAtATime())
+    )
+    app: App = builder.build()  # type: ignore[assignment]
+    if api is not None and outlet is not None:
+        app.bot_data.zalo = ZaloChannel(
+            app.bot, services.db, services.clock, api, outlet, queue.hand_over
+        )
+    app.bot_data.services = services
+    app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)
+    app.bot_data.deliverer = Deliverer(
+        services.db,
+        services.clock,
+        _senders(services, TelegramSender(app.bot, functools.partial(notice_shown, app)), api),
+        limits=Limits(**config.outbox.model_dump()),
+        timer=timer,
+    )
+    register(app)
+    return app

@@ -1,0 +1,130 @@
+"""The one list of handlers, in the order they are tried: gates, commands, conversations, the rest.
+
+Every update, whether it came from Telegram or was translated from Zalo (handlers.zalo), is tried
+against this list; adding a command means adding one line here, in the group where it belongs."""
+
+from __future__ import annotations
+
+import warnings
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.dialogs.menu import MENU_REF, LinkTarget, MenuItem
+from bot.dialogs.notices import CASE_REF, IDENTITY_KEY
+from bot.dialogs.supervision import OPEN_KEY, WATCH_REF
+from bot.services.privacy import ERASE_REF
+from handlers.admin import bans
+from handlers.admin import officers as admin
+from handlers.citizen import (
+    booking,
+    citizen_case,
+    consent,
+    intake,
+    links,
+    lookup,
+    menu,
+    privacy,
+)
+from handlers.leader import announcements, reception, report_command
+from handlers.officer import actions as officer_actions
+from handlers.officer import desk as officer
+from handlers.supervisor import supervision
+from handlers.telegram import limits
+from handlers.telegram.context import App
+from handlers.telegram.errors import on_error
+
+# Every conversation re-checks a pressed button's step itself, so PTB's advice to track callback
+# queries per message does not apply; without this, each start prints the warning eight times.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+
+BAN_GROUP = -3
+RATE_GROUP = -2
+CONSENT_GROUP = -1
+AFTER_GROUP = 1
+
+
+def register(app: App) -> None:
+    # Before anything else: a banned person is told once, then nothing of theirs goes further.
+    app.add_handler(TypeHandler(Update, bans.keep_out), group=BAN_GROUP)
+    # Then a flood is cut short before it costs any database work.
+    app.add_handler(TypeHandler(Update, limits.limit_rate), group=RATE_GROUP)
+    # Then a citizen who has not agreed to the privacy notice gets only that.
+    app.add_handler(TypeHandler(Update, consent.require_consent), group=CONSENT_GROUP)
+
+    # Order matters below: in one group only the first matching handler runs.
+    # 1. What works at any time, also half-way through something, without touching a draft.
+    # A /start sent by a link to a new case is the intake conversation's, below.
+    new_case_link = links.OpensLink(LinkTarget.NEW_CASE)
+    app.add_handler(
+        CommandHandler("start", menu.start, filters.UpdateType.MESSAGES & ~new_case_link)
+    )
+    app.add_handler(CommandHandler("id", admin.my_id))
+    app.add_handler(CommandHandler("tracuu", lookup.lookup_command))
+    app.add_handler(CommandHandler("lich", reception.show_schedule))
+    app.add_handler(CommandHandler("lichtiep", reception.manage))
+    app.add_handler(CommandHandler("trogiup", menu.show_help))
+    app.add_handler(CommandHandler("dulieu", privacy.show_data))
+    app.add_handler(CallbackQueryHandler(privacy.complete_button, pattern=rf"^{ERASE_REF}\|"))
+    app.add_handler(CommandHandler("viec", officer.my_work))
+    app.add_handler(CommandHandler("hoso", officer.case_command))
+    app.add_handler(
+        CallbackQueryHandler(officer.identity_button, pattern=rf"^{CASE_REF}\.\d+\|{IDENTITY_KEY}$")
+    )
+    app.add_handler(CommandHandler("giamsat", supervision.watch_command))
+    app.add_handler(
+        CallbackQueryHandler(
+            supervision.open_case_button, pattern=rf"^{WATCH_REF}\.\d+\|{OPEN_KEY}$"
+        )
+    )
+    app.add_handler(CommandHandler("canbo", admin.officers_command))
+    app.add_handler(CommandHandler("chan", bans.ban_command))
+    app.add_handler(CommandHandler("nhandem", admin.night_command))
+    app.add_handler(CallbackQueryHandler(lookup.lookup_button, pattern=rf"^{lookup.LOOKUP_REF}\|"))
+    app.add_handler(
+        CallbackQueryHandler(reception.subscribe_button, pattern=rf"^{reception.SUBSCRIBE_REF}\|")
+    )
+    app.add_handler(
+        CallbackQueryHandler(announcements.list_button, pattern=announcements.LIST_PATTERN)
+    )
+    others = "|".join(item.value for item in MenuItem if item is not MenuItem.SEND)
+    app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=rf"^{MENU_REF}\|({others})$"))
+    # 2. Conversations. An officer's pending action and a citizen's answer to a question come
+    #    before a citizen's draft, so a draft waits while they are written.
+    app.add_handler(officer_actions.conversation())
+    app.add_handler(supervision.conversation())
+    app.add_handler(citizen_case.conversation(app))
+    app.add_handler(privacy.conversation())
+    app.add_handler(reception.conversation())
+    app.add_handler(booking.conversation())
+    # Before intake: a period typed as "1" must not start a new case.
+    app.add_handler(report_command.conversation())
+    app.add_handler(announcements.conversation())
+    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
+    # 3. Everything else at the top level gets a helpful answer and the menu.
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & announcements.TypedSwitch(),
+            announcements.switch_typed,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & reception.TypedSwitch(), reception.switch_typed
+        )
+    )
+    app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))
+    app.add_handler(MessageHandler(filters.COMMAND, menu.unknown_command))
+    app.add_handler(MessageHandler(filters.ALL, menu.anything_else))
+    app.add_handler(CallbackQueryHandler(menu.unknown_button))
+    # After whatever answered the update: a notice's question is no longer the latest one.
+    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=AFTER_GROUP)
+
+    app.add_error_handler(on_error)

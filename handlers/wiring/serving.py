@@ -1,0 +1,239 @@
+"""The bot's life cycle: open the database, reach Telegram (and Zalo), run the periodic jobs,
+stop cleanly on SIGINT/SIGTERM. `nghe-dan run` calls `serve`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any, cast
+
+from telegram import Update
+from telegram.error import NetworkError, TelegramError
+
+from bot.clock import SystemClock
+from bot.config import Config, TelegramConfig, ZaloConfig, takes_denunciations
+from bot.domain.chats import TELEGRAM_CHANNEL
+from bot.services import Services, denouncers
+from bot.services.officers import sync_from_config
+from bot.services.privacy import apply_retention
+from bot.services.quarantine import forget_old as forget_quarantined
+from bot.services.reminders import fire_due, plan_ahead
+from bot.services.updates import forget_old
+from bot.texts import t
+from handlers.leader.announcements import show_progress
+from handlers.telegram.context import App, Context
+from handlers.telegram.menus import announce_commands
+from handlers.telegram.quarantine import QuarantiningBot
+from handlers.telegram.webhook import TelegramWebhook
+from handlers.wiring.application import build_application
+from handlers.zalo.api import ZaloRefusedError, ZaloUnreachableError
+from handlers.zalo.polling import poll
+from handlers.zalo.webhook import ZaloWebhook
+from storage.database import Database
+
+_LOGGER = logging.getLogger(__name__)
+OUTBOX_INTERVAL = timedelta(seconds=2)
+PROGRESS_INTERVAL = timedelta(seconds=5)  # how often announcement progress messages are edited
+RETENTION_INTERVAL = timedelta(hours=1)
+
+
+async def _forget_old_updates(context: Context) -> None:
+    removed = await forget_old(context.services.db, context.services.clock)
+    _LOGGER.info("forgot %s old handled update ids", removed)
+
+
+async def _deliver(context: Context) -> None:
+    """One delivery run; after a full batch, the next run starts at once.
+
+    A paced run of a full batch outlasts the interval, and waiting for the next tick after it
+    left the channel idle for up to the interval every batch: a fifth of the allowed rate in a
+    burst of thousands of messages (make bench, fan-out).
+    """
+    deliverer = context.bot_data.deliverer
+    if deliverer.busy:
+        return
+    jobs = cast(App, context.application).job_queue
+    if await deliverer.deliver_due() >= deliverer.batch and jobs is not None:
+        jobs.run_once(_deliver, when=0)
+
+
+async def _remind(context: Context) -> None:
+    """Fire what is due, then send it: reminders go through the outbox like everything else."""
+    services = context.services
+    if await fire_due(services.db, services.clock, services.config):
+        await context.bot_data.deliverer.deliver_due()
+
+
+async def _retain(context: Context) -> None:
+    services = context.services
+    await apply_retention(services.db, services.clock, services.config)
+    await forget_quarantined(services.db, services.clock, services.config)
+
+
+async def _announce_progress(context: Context) -> None:
+    await show_progress(context.bot, context.services)
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """One line per failed poll instead of PTB's traceback: its polling loop retries forever,
+    waiting 1 s, then half as long again each time up to 30 s, and resumes by itself."""
+    _LOGGER.warning("Telegram unreachable while polling (%s); retrying", error)
+
+
+async def _receive_updates(
+    app: App, telegram: TelegramConfig
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Poll, or serve a webhook that answers 403 to a post without the secret token, so only
+    Telegram can hand the bot updates; returns what stops it."""
+    if telegram.mode == "polling":
+        updater = app.updater
+        if updater is None:
+            raise RuntimeError("the application was built without an updater")
+        await updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed, bootstrap_retries=-1
+        )
+        return updater.stop
+    if telegram.webhook_url is None or telegram.secret_token is None:
+        raise ValueError("webhook mode needs webhook_url and secret_token (checked in config)")
+    webhook = TelegramWebhook(
+        cast(QuarantiningBot, app.bot),
+        app.update_queue,
+        url=telegram.webhook_url,
+        secret=telegram.secret_token.get_secret_value(),
+        listen=telegram.listen,
+        port=telegram.port,
+    )
+    await webhook.start()
+    return webhook.stop
+
+
+def freeze_start_up_heap() -> None:
+    """Keep what start-up made out of the garbage collector's full passes.
+
+    Modules, the Application, its handlers and the config live as long as the process, yet a
+    full collection walked all of them (~140,000 objects) whenever a report's 22,000 cases
+    pushed the collector into one: ~100 ms of a monthly report at 1,000,000 cases
+    (BENCHMARKS.md). Collected first, so no garbage is kept for good.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+async def _receive_zalo(
+    app: App, zalo: ZaloConfig, stop: asyncio.Event
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Hand over what Zalo sent before the last stop, then poll or serve Zalo's webhook;
+    returns what stops it."""
+    channel = app.bot_data.zalo
+    if channel is None:
+        return _nothing
+    await channel.catch_up()
+    if zalo.mode == "polling":
+        task = asyncio.create_task(poll(channel.api, channel.receive, stop), name="zalo-polling")
+
+        async def stop_polling() -> None:
+            task.cancel()  # a long poll may be in flight for 30 s more
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+        _LOGGER.info("polling Zalo for updates")
+        return stop_polling
+    if zalo.webhook_url is None or zalo.secret_token is None:
+        raise ValueError(
+            "Zalo's webhook mode needs webhook_url and secret_token (checked in config)"
+        )
+    webhook = ZaloWebhook(
+        channel.receive,
+        url=zalo.webhook_url,
+        secret=zalo.secret_token.get_secret_value(),
+        listen=zalo.listen,
+        port=zalo.port,
+    )
+    try:
+        await webhook.start(channel.api)
+    except (ZaloRefusedError, ZaloUnreachableError) as error:
+        _LOGGER.warning("Zalo's webhook not set (%s); Zalo cannot reach the bot", error)
+    return webhook.stop
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
+    """Initialise (PTB asks Telegram who the bot is), waiting as polling does while Telegram
+    is out of reach: after a power cut the machine is often up before the network. False when
+    told to stop meanwhile."""
+    wait = 1.0
+    while not stop.is_set():
+        try:
+            await app.initialize()
+        except NetworkError as error:
+            _LOGGER.warning("Telegram unreachable at start (%s); retrying in %.0f s", error, wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+            wait = min(wait * 1.5, 30.0)
+        else:
+            return True
+    return False
+
+
+async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
+    """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll or serve the
+    webhook, close cleanly.
+
+    The database opens before the Application initialises, because the Application loads the
+    saved drafts from it while initialising.
+    """
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    db = await Database.open(config.storage.path)
+    try:
+        services = Services(config=config, db=db, clock=SystemClock())
+        if not takes_denunciations(config):
+            _LOGGER.warning(t("config.no_key_warning"))
+        if clear := await denouncers.count_clear(db):
+            _LOGGER.warning(t("config.clear_denunciations", count=clear))
+        await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)
+        await plan_ahead(db, services.clock, config)
+        app = build_application(services)
+        if not await _reach_telegram(app, stop):
+            return
+        async with app:
+            try:
+                await announce_commands(app)
+            except NetworkError as error:
+                _LOGGER.warning("command menus not set, Telegram unreachable (%s)", error)
+            if app.job_queue is not None:
+                app.job_queue.run_repeating(
+                    _forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=1)
+                )
+                app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
+                # The first tick catches up, once, on what came due while the bot was down.
+                tick = timedelta(seconds=config.reminders.tick_seconds)
+                app.job_queue.run_repeating(_remind, interval=tick, first=1)
+                # Hourly is plenty for a period counted in days; the first run catches up.
+                app.job_queue.run_repeating(_retain, interval=RETENTION_INTERVAL, first=30)
+                app.job_queue.run_repeating(
+                    _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
+                )
+            await app.start()
+            stop_telegram = await _receive_updates(app, config.telegram)
+            stop_zalo = await _receive_zalo(app, config.zalo, stop)
+            freeze_start_up_heap()
+            _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
+            await stop.wait()
+            await stop_zalo()
+            await stop_telegram()
+            await app.stop()
+        if app.bot_data.zalo is not None:
+            await app.bot_data.zalo.api.close()
+    finally:
+        await db.close()
