@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 # Debian has no colour emoji font, so the pages' emoji (📷, ✅, 📍) would show as empty boxes.
 CHROMIUM := /usr/bin/chromium
 EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+# The PostgreSQL tests start a throw-away server of their own (tests/support/postgres.py) from
+# Debian 12's PostgreSQL 15 programs; the package's own cluster is not used.
+POSTGRES := /usr/lib/postgresql/15/bin/initdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint format clean lock
@@ -41,7 +44,12 @@ $(CHROMIUM) $(EMOJI_FONT) &:
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
 
-test: lint $(CHROMIUM) $(EMOJI_FONT)
+$(POSTGRES):
+	@echo "Cài PostgreSQL cho kiểm thử / installing PostgreSQL for the tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
+
+test: lint $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES)
 	$(BIN)/pytest
 
 # About 10 minutes: 1,000,000 cases are generated, 10,000 notices delivered at 30 a second.

@@ -1,6 +1,6 @@
 """The `nghe-dan` command line: `run` the bot, `demo` it without Telegram, `check-config` a
 settings file, `export-audit` one case's full record, `report` a period as Excel, `backup` the
-live database."""
+live database, `migrate` the database's schema."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+
+import psycopg
 
 from bot.cli_args import build_parser
 from bot.clock import SystemClock
@@ -31,6 +33,7 @@ from bot.services.reporting import build_report
 from bot.texts import t
 from storage.backup import BackupError, backup
 from storage.database import Database, NewerDatabaseError
+from storage.upgrade import Upgrade, upgrade_postgres, upgrade_sqlite
 
 
 def _load(path: Path, *, need_token: bool) -> Config | None:
@@ -53,6 +56,15 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
     )
     SECRETS.add(*(secret.get_secret_value() for secret in secrets if secret is not None))
     return config
+
+
+def _postgres_not_yet(config: Config, command: str) -> bool:
+    """Whether the config names PostgreSQL, which only `migrate` and `check-config` serve yet:
+    said and refused, rather than quietly working on the SQLite file the config does not mean."""
+    if config.storage.url is None:
+        return False
+    print(t("database.postgres_not_yet", url=config.storage.url, command=command), file=sys.stderr)
+    return True
 
 
 def _check_config(args: argparse.Namespace) -> int:
@@ -79,6 +91,8 @@ def _run(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=not args.demo_without_token)
     if config is None:
         return 1
+    if _postgres_not_yet(config, "run"):
+        return 2
     if config.telegram.token is None:
         print(t("demo.no_token", path=args.config, env=TOKEN_ENV))
         print(t("demo.no_token_en", path=args.config, env=TOKEN_ENV))
@@ -111,6 +125,8 @@ def _export_audit(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
+    if _postgres_not_yet(config, "export-audit"):
+        return 2
     if not config.storage.path.exists():
         print(t("audit.no_database", path=config.storage.path), file=sys.stderr)
         return 1
@@ -142,6 +158,8 @@ def _report(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
+    if _postgres_not_yet(config, "report"):
+        return 2
     if not config.storage.path.exists():
         print(t("report.cli.no_database", path=config.storage.path), file=sys.stderr)
         return 1
@@ -171,6 +189,8 @@ def _backup(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
+    if _postgres_not_yet(config, "backup"):
+        return 2
     source = config.storage.path
     if not source.exists():
         print(t("backup.no_database", path=source), file=sys.stderr)
@@ -184,6 +204,34 @@ def _backup(args: argparse.Namespace) -> int:
         print(t("backup.cannot_write", path=args.out, detail=error), file=sys.stderr)
         return 1
     print(t("backup.done", path=args.out, size=info.size, version=info.schema_version))
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Apply the migrations to the database the config names, SQLite or PostgreSQL, and say
+    what was done; needs no bot token. Running it again changes nothing."""
+    config = _load(args.config, need_token=False)
+    if config is None:
+        return 1
+    url = config.storage.url
+    target = url if url is not None else str(config.storage.path)
+    try:
+        done: Upgrade = asyncio.run(
+            upgrade_sqlite(config.storage.path) if url is None else upgrade_postgres(url)
+        )
+    except NewerDatabaseError as error:
+        key = "database.newer" if url is None else "migrate.newer_server"
+        print(t(key, target=target, found=error.found, known=error.known), file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error, psycopg.Error) as error:
+        print(t("migrate.failed", target=target, detail=error), file=sys.stderr)
+        return 1
+    for name in done.applied:
+        print(t("migrate.applied", name=name))
+    if done.applied:
+        print(t("migrate.done", target=target, before=done.before, after=done.after))
+    else:
+        print(t("migrate.up_to_date", target=target, version=done.after))
     return 0
 
 
@@ -214,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             "report": _report,
             "backup": _backup,
             "gen-key": _gen_key,
+            "migrate": _migrate,
         }
     )
     args = parser.parse_args(argv)

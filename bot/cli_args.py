@@ -99,6 +99,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     backup = command("backup", "backup")
     _config_option(backup)
     backup.add_argument("--out", type=Path, required=True, help=t("cli.backup_out"))
+    migrate = command("migrate", "migrate")
+    _config_option(migrate)
     gen_key = command("gen-key", "gen_key")
     gen_key.add_argument("--out", type=Path, help=t("cli.key_out"))
     return parser

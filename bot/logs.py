@@ -2,10 +2,11 @@
 
 A Bot API URL contains the token, and the libraries put URLs in log lines and in exception
 messages; the sealing key must never appear anywhere. Every handler of the root logger gets a
-filter that replaces the known secrets (and anything shaped like a bot token) in the message,
-its arguments and the formatted traceback. The chat library's debug lines carry whole messages
-and updates, and the database driver's carry every SQL parameter (what citizens wrote, their
-names and phones), so both log at INFO at most, even with `--verbose`.
+filter that replaces the known secrets (and anything shaped like a bot token, and a password in
+a database URL) in the message, its arguments and the formatted traceback. The chat library's
+debug lines carry whole messages and updates, and the database driver's carry every SQL
+parameter (what citizens wrote, their names and phones), so both log at INFO at most, even with
+`--verbose`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import re
 REDACTED = "«redacted»"
 # A Telegram bot token: the bot's number, a colon, 35 URL-safe characters.
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+# A password inside a PostgreSQL URL, `postgresql://user:password@host` or `?password=…`: the
+# config refuses one, but a URL from elsewhere (an error message, the environment) may carry it.
+_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^\s:/@]*:)[^\s@]*@", re.IGNORECASE)
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&\s]*", re.IGNORECASE)
 # Loggers whose debug lines hold message texts, updates, request URLs or SQL parameters.
 _CHATTY = {
     "telegram": logging.INFO,
@@ -38,6 +43,8 @@ class SecretFilter(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in sorted(self._secrets, key=len, reverse=True):
             text = text.replace(secret, REDACTED)
+        text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text)
+        text = _QUERY_PASSWORD.sub(rf"\g<1>{REDACTED}", text)
         return _TOKEN_SHAPE.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from storage.database import Database
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
+from tests.support.postgres import Cluster, binaries, could_install, running_cluster
 
 # python-telegram-bot 22 warns, on every duration it builds (a 429's retry_after, a voice
 # message's length), that durations will become timedeltas; opting in now keeps tests quiet.
@@ -105,3 +106,28 @@ async def chats(services: Services) -> AsyncIterator[Chats]:
     app = build_application(services, request=request, timer=FakeTimer())
     async with app:
         yield Chats(app, request)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throw-away PostgreSQL server for the whole session (tests/support/postgres.py).
+
+    Skipped only where it could not have been installed; where `make test` installs it (root
+    with apt, as on CI) a missing server fails the tests instead."""
+    bindir = binaries()
+    if bindir is None:
+        if could_install():
+            pytest.fail("PostgreSQL is not installed; `make test` installs it (postgresql)")
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed and cannot be installed here")
+    with running_cluster(bindir) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A new, empty database of its own; the password is in the file PGPASSFILE names, as an
+    operator's is, never in the URL."""
+    monkeypatch.setenv("PGPASSFILE", str(postgres_cluster.passfile))
+    name = postgres_cluster.create_database()
+    yield postgres_cluster.url(name)
+    postgres_cluster.drop_database(name)

@@ -13,7 +13,7 @@ from bot.cli_args import build_parser
 from bot.texts import catalog, t
 from tests.test_texts import VIETNAMESE
 
-COMMANDS = ("run", "check-config", "demo", "export-audit", "report", "backup", "gen-key")
+COMMANDS = ("run", "check-config", "demo", "export-audit", "report", "backup", "gen-key", "migrate")
 
 
 def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -45,7 +45,9 @@ def test_every_option_says_what_it_is_for(command: str, capsys: pytest.CaptureFi
         assert " / " in action.help, (command, action.option_strings)
 
 
-@pytest.mark.parametrize("command", ["run", "check-config", "report", "backup", "export-audit"])
+@pytest.mark.parametrize(
+    "command", ["run", "check-config", "report", "backup", "export-audit", "migrate"]
+)
 def test_the_config_option_names_its_default(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,6 +2,7 @@
 from them. Import from here; the submodules are an internal layout."""
 
 from bot.config.checks import (
+    DATABASE_URL_ENV,
     SECRET_KEY_ENV,
     TOKEN_ENV,
     WEBHOOK_SECRET_ENV,
@@ -42,6 +43,7 @@ from bot.config.sections import (
 )
 
 __all__ = [
+    "DATABASE_URL_ENV",
     "SECRET_KEY_ENV",
     "TOKEN_ENV",
     "WEBHOOK_SECRET_ENV",

@@ -26,6 +26,7 @@ WEBHOOK_SECRET_ENV = "NGHE_DAN_WEBHOOK_SECRET"  # noqa: S105 - the variable's na
 ZALO_TOKEN_ENV = "NGHE_DAN_ZALO_TOKEN"  # noqa: S105 - the variable's name, not a secret
 ZALO_SECRET_ENV = "NGHE_DAN_ZALO_SECRET"  # noqa: S105 - the variable's name
 SECRET_KEY_ENV = "NGHE_DAN_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
+DATABASE_URL_ENV = "NGHE_DAN_DATABASE_URL"
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SATURDAY = 5
 # The field that names each entry of a list section, which other entries refer to.
@@ -249,6 +250,15 @@ def _zalo_problems(config: Config, *, need_token: bool) -> list[Problem]:
     return problems
 
 
+def _storage_problems(config: Config) -> list[Problem]:
+    """A PostgreSQL URL (from the file or the environment) beside a SQLite path written in the
+    file: which database is meant cannot be told, and guessing could split a commune's data."""
+    storage = config.storage
+    if storage.url is not None and "path" in storage.model_fields_set:
+        return [Problem("storage.url", t("config.storage_both", env=DATABASE_URL_ENV))]
+    return []
+
+
 def staffing_warnings(config: Config) -> list[str]:
     """What is allowed but probably not meant: a department that owns categories and has no
     officer, so its cases all land at the triage department (the Office); and a triage
@@ -309,6 +319,7 @@ def cross_check(
         ({"telegram"}, lambda c: _token_problems(c, need_token=need_token)),
         ({"telegram"}, lambda c: _webhook_problems(c, need_token=need_token)),
         ({"telegram", "zalo"}, lambda c: _zalo_problems(c, need_token=need_token)),
+        ({"storage"}, _storage_problems),
     ]
     blocked = set(unavailable)
     return [p for needs, check in checks if not needs & blocked for p in check(config)]

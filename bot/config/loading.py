@@ -15,6 +15,7 @@ from typing import Annotated, Any, get_args
 from pydantic import SecretStr, TypeAdapter, ValidationError
 
 from bot.config.checks import (
+    DATABASE_URL_ENV,
     LIST_KEYS,
     SECRET_KEY_ENV,
     TOKEN_ENV,
@@ -25,7 +26,7 @@ from bot.config.checks import (
     Problem,
     cross_check,
 )
-from bot.config.sections import Config, PrivacyConfig, StorageConfig
+from bot.config.sections import Config, PrivacyConfig
 from bot.sealing import valid_key
 from bot.texts import t
 
@@ -180,8 +181,8 @@ def load_config(
 ) -> Config:
     """Read, validate and cross-check a config file, or raise ConfigError listing every problem.
 
-    The tokens (and the webhook secrets) in the environment win over the file, so the file can
-    be shared without them.
+    The tokens (and the webhook secrets, and the database URL) in the environment win over the
+    file, so the file can be shared without them.
     Relative storage paths are taken from the config file's folder, not from wherever the
     command happened to be started.
     """
@@ -197,6 +198,7 @@ def load_config(
         (WEBHOOK_SECRET_ENV, "telegram", "secret_token"),
         (ZALO_TOKEN_ENV, "zalo", "token"),
         (ZALO_SECRET_ENV, "zalo", "secret_token"),
+        (DATABASE_URL_ENV, "storage", "url"),
     )
     for variable, section, field in from_env:
         if env.get(variable):
@@ -218,6 +220,6 @@ def load_config(
     if problems:
         raise ConfigError(problems)
     if not config.storage.path.is_absolute():
-        storage = StorageConfig(path=path.parent / config.storage.path)
+        storage = config.storage.model_copy(update={"path": path.parent / config.storage.path})
         config = config.model_copy(update={"storage": storage})
     return config

@@ -9,6 +9,7 @@ import re
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -145,8 +146,38 @@ class ZaloConfig(_ChatPlatform):
         return value
 
 
+# libpq's URL schemes; `postgresql://user@host:5432/db`, any libpq option in the query string.
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
 class StorageConfig(_Section):
+    """Where the data lives: a SQLite file (`path`, the default) or a PostgreSQL database
+    (`url`). Giving both is refused (`checks`), so nobody has to guess which one the bot writes.
+
+    The URL never holds the password: the config file is shared and copied more than a password
+    should be, and a URL ends up in logs and error messages. libpq finds it in PGPASSWORD or in a
+    `.pgpass` file (PGPASSFILE), as PostgreSQL's own tools do.
+    """
+
     path: Path = Path("data/nghe-dan.sqlite3")
+    url: str | None = None
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_url_without_password(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in _POSTGRES_SCHEMES:
+            raise ValueError(t("config.storage_url_bad"))
+        if parts.password is not None or "password" in parse_qs(parts.query):
+            raise ValueError(t("config.storage_url_password"))
+        return value.strip()
 
 
 class IntakeConfig(_Section):
