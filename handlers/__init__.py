@@ -48,6 +48,7 @@ BAN_GROUP = -3
 RATE_GROUP = -2
 CONSENT_GROUP = -1
 AFTER_GROUP = 1
+FORGET_GROUP = 2
 
 
 def register(app: App) -> None:
@@ -106,8 +107,7 @@ def register(app: App) -> None:
     # Before intake: a period typed as "1" must not start a new case.
     app.add_handler(reports.conversation())
     app.add_handler(announcements.conversation())
-    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
-    # 3. Everything else at the top level gets a helpful answer and the menu.
+    # Before intake too: the switches work with a draft open, which is then asked again.
     app.add_handler(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & announcements.TypedSwitch(),
@@ -119,11 +119,15 @@ def register(app: App) -> None:
             filters.TEXT & ~filters.COMMAND & reception.TypedSwitch(), reception.switch_typed
         )
     )
+    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
+    # 3. Everything else at the top level gets a helpful answer and the menu.
     app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.COMMAND, menu.unknown_command))
     app.add_handler(MessageHandler(filters.ALL, menu.anything_else))
     app.add_handler(CallbackQueryHandler(menu.unknown_button))
-    # After whatever answered the update: a notice's question is no longer the latest one.
-    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=AFTER_GROUP)
+    # After whatever answered the update: a question left open out of sight is asked again,
+    # last; then a notice's question is no longer the latest one.
+    app.add_handler(TypeHandler(Update, menu.ask_open_question), group=AFTER_GROUP)
+    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=FORGET_GROUP)
 
     app.add_error_handler(on_error)

@@ -15,10 +15,19 @@ from bot.domain.people import Officer, Person
 from bot.domain.tickets import parse_code
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers import announcements, reception, staff_menus
+from handlers import (
+    announcements,
+    booking,
+    citizen_case,
+    intake,
+    officer_actions,
+    privacy,
+    reception,
+    staff_menus,
+    supervision,
+)
 from handlers.accounts import citizen_of
 from handlers.context import Context
-from handlers.intake import DRAFT_KEY
 from handlers.links import follow, link_in
 from handlers.lookup import show_case, show_list
 from handlers.officer import current_officer
@@ -66,8 +75,10 @@ async def start(update: Update, context: Context) -> None:
         await follow(update, context, message, link)
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
-    if context.user_data and DRAFT_KEY in context.user_data:
-        lead = f"{lead}\n\n{t('menu.draft_waiting')}"
+    if context.draft_open():
+        # The draft's question follows, last (ask_open_question), not the menu's numbers.
+        await message.reply_text(lead)
+        return
     await send_prompt(message, menu_prompt(lead))
 
 
@@ -211,3 +222,37 @@ async def unknown_button(update: Update, context: Context) -> None:
     await query.answer(t("error.button"))
     if message is not None:
         await send_prompt(message, menu_prompt())
+
+
+# What other conversations keep while their question is open: theirs stays the last message.
+_OTHER_QUESTIONS = (
+    booking.PENDING,
+    privacy.PENDING,
+    reception.PENDING,
+    officer_actions.PENDING,
+    supervision.PENDING,
+    announcements.PENDING,
+)
+
+
+async def ask_open_question(update: Update, context: Context) -> None:
+    """After an update answered outside an open question (/lich, /tracuu, an officer's question,
+    the menu), that question is asked again as the last message: the rating's comment, else
+    the draft's step. What the citizen types next answers the question they see last."""
+    data = context.user_data
+    message = reply_target(update)
+    if context.question_kept or not data or message is None or update.effective_user is None:
+        return
+    latest = data.get(citizen_case.LATEST)
+    if isinstance(latest, dict) and latest.get("fresh"):
+        return  # this update asked a question of its own (a looked-up case's rating)
+    if any(data.get(key) for key in _OTHER_QUESTIONS):
+        return
+    if not (data.get(citizen_case.NOTE) or context.draft_open()):
+        return
+    if await current_officer(update, context) is not None:
+        return  # an officer's own questions (a report's period) are not kept in user data
+    if data.get(citizen_case.NOTE):
+        await citizen_case.ask_note_again(message, context)
+    elif context.draft_open():
+        await intake.show_again(context, message)

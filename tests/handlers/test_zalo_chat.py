@@ -378,7 +378,8 @@ async def test_a_zalo_citizen_erases_their_data_and_the_office_completes_it(
     asked = await phone.says("/xoadulieu")
     assert "tài khoản Zalo" in asked[-1].text
     filed = await phone.picks("Xác nhận xóa dữ liệu")
-    assert "Đã ghi nhận yêu cầu số 1" in filed[-1].text
+    assert "Đã ghi nhận yêu cầu số 1" in filed[0].text
+    assert "đang có một đơn soạn dở" in filed[1].text, "the draft's question follows, last"
     await chats.tap(OFFICE, "Xóa dữ liệu ngay")
     assert "đã xóa dữ liệu cá nhân" in phone.last()
     assert await rows(zalo_config, "SELECT * FROM chat_links") == []
@@ -503,3 +504,4 @@ async def test_zalo_shows_and_takes_the_numbers_of_the_location_step(
     await phone.picks("Không cần")
     await sends(phone)
     assert await rows(zalo_config, "SELECT place FROM tickets") == [(None,)]
+
