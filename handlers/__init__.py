@@ -37,7 +37,7 @@ from handlers import (
     reports,
     supervision,
 )
-from handlers.context import App
+from handlers.context import App, Context
 from handlers.errors import on_error
 
 # Every conversation re-checks a pressed button's step itself, so PTB's advice to track callback
@@ -103,7 +103,10 @@ def register(app: App) -> None:
     app.add_handler(citizen_case.conversation(app))
     app.add_handler(privacy.conversation())
     app.add_handler(reception.conversation())
-    app.add_handler(booking.conversation())
+    typed_pick: MessageHandler[Context, object] = MessageHandler(
+        filters.TEXT & ~filters.COMMAND & reception.TypedPick(app), reception.typed_pick
+    )
+    app.add_handler(booking.conversation(typed_pick))
     # Before intake: a period typed as "1" must not start a new case.
     app.add_handler(reports.conversation())
     app.add_handler(announcements.conversation())

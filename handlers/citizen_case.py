@@ -117,11 +117,33 @@ def _typed_choices(ref: str) -> tuple[Option, ...]:
     return ()
 
 
-def asked(context: Context, ref: str) -> None:
+def asked(context: Context, ref: str, buttons: tuple[tuple[str, str], ...] = ()) -> None:
     """A question with typed choices was just asked in this chat (a look-up of a resolved
-    case): until the citizen's next message, a typed "2" or its words answer it."""
+    case, the reception schedule with its `buttons` as (label, data)): until the citizen's
+    next message, a typed "2" or its words answer it."""
     if context.user_data is not None:
-        context.user_data[LATEST] = {"ref": ref, "fresh": True}
+        latest: dict[str, object] = {"ref": ref, "fresh": True}
+        if buttons:
+            latest["buttons"] = [list(button) for button in buttons]
+        context.user_data[LATEST] = latest
+
+
+def question_open(context: Context) -> bool:
+    """A draft or a note is under way: a question asked in between is not the latest one,
+    since theirs is asked again after it (handlers.menu.ask_open_question)."""
+    return context.draft_open() or bool((context.user_data or {}).get(NOTE))
+
+
+def typed_button(data: object, ref: str, text: str) -> str | None:
+    """The data of the button of the latest question `ref` that a typed number or its words
+    pick, from a chat's user data; None when it is not that question or picks none."""
+    latest = data.get(LATEST) if isinstance(data, dict) else None
+    if not isinstance(latest, dict) or latest.get("ref") != ref:
+        return None
+    shown = [b for b in latest.get("buttons") or () if isinstance(b, list) and len(b) == 2]
+    options = tuple(Option(str(n), str(label)) for n, (label, _) in enumerate(shown))
+    option = match_option(text, options)
+    return str(shown[int(option.key)][1]) if option else None
 
 
 def notice_shown(app: App, chat_id: int, notice: Notice) -> None:

@@ -25,13 +25,16 @@ from bot.domain.reception import Session
 from bot.services import reception
 from bot.services.refusal import CaseworkError
 from bot.texts import t
+from handlers import booking
 from handlers.accounts import citizen_of
 from handlers.booking import BOOK_REF, UNBOOK_REF
-from handlers.context import Context
+from handlers.citizen_case import asked, question_open, typed_button
+from handlers.context import App, Context
 from handlers.officer import current_officer, staff_desk
 from handlers.render import button_data, event_of, parse_button, refuse_long, reply_target
 
 SUBSCRIBE_REF = "rcps"
+SCHEDULE_REF = "rcpl"  # the schedule as the latest question, for its typed numbers
 CANCEL_REF = "rcpx"
 PENDING = "reception"
 END = ConversationHandler.END
@@ -52,11 +55,24 @@ class TypedSwitch(filters.MessageFilter):
         return bool(message.text) and read_reminder_switch(message.text or "") is not None
 
 
-def _session_button(session: Session, booked: bool) -> InlineKeyboardButton:
+class TypedPick(filters.MessageFilter):
+    """A typed number or words picking a button of the schedule just shown, as on Zalo."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(name="SchedulePick")
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or not message.text or user.id not in self._app.user_data:
+            return False
+        data = self._app.user_data[user.id]
+        return typed_button(data, SCHEDULE_REF, message.text) is not None
+
+
+def _session_button(session: Session, booked: bool) -> tuple[str, str]:
     label, ref = ("reception.unbook", UNBOOK_REF) if booked else ("reception.book", BOOK_REF)
-    return InlineKeyboardButton(
-        t(label, day=short_day(session)), callback_data=button_data(ref, session.key)
-    )
+    return t(label, day=short_day(session)), button_data(ref, session.key)
 
 
 async def show_schedule(update: Update, context: Context) -> None:
@@ -76,16 +92,39 @@ async def show_schedule(update: Update, context: Context) -> None:
         return
     citizen = await citizen_of(update, context)
     booked = await reception.booked_keys(services.db, citizen) if citizen is not None else {}
-    rows = [[_session_button(s, s.key in booked)] for s in sessions]
+    shown = [_session_button(s, s.key in booked) for s in sessions]
     if citizen is not None:
         on = await reception.is_subscribed(services.db, citizen)
         label, key = ("reception.unsubscribe", "off") if on else ("reception.subscribe", "on")
-        rows.append([InlineKeyboardButton(t(label), callback_data=button_data(SUBSCRIBE_REF, key))])
+        shown.append((t(label), button_data(SUBSCRIBE_REF, key)))
     lines = [t("reception.title")]
     for session in sessions:
         line = reception.describe(session)
         lines.append(f"{line} {t('reception.booked_mark')}" if session.key in booked else line)
+    rows = [
+        [InlineKeyboardButton(f"{n}. {label}", callback_data=data)]
+        for n, (label, data) in enumerate(shown, start=1)
+    ]
     await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    if citizen is not None and not question_open(context):
+        asked(context, SCHEDULE_REF, tuple(shown))
+
+
+async def typed_pick(update: Update, context: Context) -> str | int | None:
+    """A schedule's button picked by typing: booking's questions, or the reminder switch; a
+    state for the booking conversation this is an entry of."""
+    message = update.effective_message
+    citizen = await citizen_of(update, context)
+    data = typed_button(context.user_data, SCHEDULE_REF, message.text or "") if message else None
+    choice = parse_button(data)
+    if citizen is None or choice is None:
+        return None
+    if choice.ref == BOOK_REF:
+        return await booking.ask_topic(update, context, citizen, choice.key)
+    if choice.ref == UNBOOK_REF:
+        return await booking.confirm(update, context, citizen, choice.key)
+    await _switch(update, context, choice.key == "on")
+    return None
 
 
 async def _switch(update: Update, context: Context, on: bool) -> None:
