@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -134,7 +135,7 @@ async def begin_booking(update: Update, context: Context) -> str | int:
     return await _offer(update, context)
 
 
-async def _ask_topic(
+async def ask_topic(
     update: Update, context: Context, citizen: Person, key: str
 ) -> str | int | None:
     """The topic question, or None where the session is booked already or gone: a late press
@@ -180,7 +181,7 @@ async def book_button(update: Update, context: Context) -> str | int | None:
     """A session's "📝 Đăng ký gặp" under /lich: straight to the topic. A refused press
     returns None, which leaves whatever question was under way as it was."""
     pressed = await _pressed(update, context)
-    return await _ask_topic(update, context, *pressed) if pressed else None
+    return await ask_topic(update, context, *pressed) if pressed else None
 
 
 async def on_choose(update: Update, context: Context) -> str | int:
@@ -200,7 +201,7 @@ async def on_choose(update: Update, context: Context) -> str | int:
             return await _offer(update, context)
         await _say(update, "reception.not_a_session")
         return CHOOSE
-    asked = await _ask_topic(update, context, citizen, option.key)
+    asked = await ask_topic(update, context, citizen, option.key)
     return _end(context) if asked is None else asked
 
 
@@ -277,8 +278,8 @@ async def _list(update: Update, context: Context, citizen: Person) -> str | int:
     return PICK
 
 
-async def _confirm(update: Update, context: Context, citizen: Person, key: str) -> str | int | None:
-    """The cancellation's question, or None where there is no such booking (as `_ask_topic`)."""
+async def confirm(update: Update, context: Context, citizen: Person, key: str) -> str | int | None:
+    """The cancellation's question, or None where there is no such booking (as `ask_topic`)."""
     services = context.services
     booked = await reception.booking_of(services.db, services.clock, services.config, citizen, key)
     message = reply_target(update)
@@ -294,7 +295,7 @@ async def unbook_button(update: Update, context: Context) -> str | int | None:
     """A booked session's "✖️ Hủy đăng ký" under /lich: straight to the question; a refused
     press leaves whatever was under way as it was."""
     pressed = await _pressed(update, context)
-    return await _confirm(update, context, *pressed) if pressed else None
+    return await confirm(update, context, *pressed) if pressed else None
 
 
 async def on_pick(update: Update, context: Context) -> str | int:
@@ -316,7 +317,7 @@ async def on_pick(update: Update, context: Context) -> str | int:
             return _end(context)
         await _say(update, "reception.not_a_session")
         return PICK
-    asked = await _confirm(update, context, citizen, option.key)
+    asked = await confirm(update, context, citizen, option.key)
     return _end(context) if asked is None else asked
 
 
@@ -357,7 +358,8 @@ async def stop(update: Update, context: Context) -> int:
     return _end(context)
 
 
-def conversation() -> ConversationHandler[Context]:
+def conversation(typed: BaseHandler[Update, Context, object]) -> ConversationHandler[Context]:
+    """`typed` takes a number typed under /lich (handlers.reception), as its buttons."""
     # Any message, not only text: a photo or a sticker at a choice gets the choice asked again.
     anything = ~filters.COMMAND
     return ConversationHandler(
@@ -366,6 +368,7 @@ def conversation() -> ConversationHandler[Context]:
             CommandHandler("huydangky", begin_cancel),
             CallbackQueryHandler(book_button, pattern=rf"^{BOOK_REF}\|"),
             CallbackQueryHandler(unbook_button, pattern=rf"^{UNBOOK_REF}\|"),
+            typed,
         ],
         states={
             CHOOSE: [

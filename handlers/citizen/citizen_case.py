@@ -77,6 +77,13 @@ def _note_prompt(purpose: Purpose, code: str) -> Prompt:
     )
 
 
+async def ask_note_again(message: Message, context: Context) -> None:
+    """The open note's question once more, after something else was answered."""
+    note = (context.user_data or {}).get(NOTE) or {}
+    if note:
+        await send_prompt(message, _note_prompt(Purpose(note["purpose"]), note["code"]))
+
+
 def _in_question(context: Context) -> bool:
     return bool((context.user_data or {}).get(NOTE))
 
@@ -85,12 +92,14 @@ async def _refuse(update: Update, context: Context, message: Message, reason: st
     """Answer a press or a typed choice that no longer applies, changing nothing.
 
     A question in progress stays the last message (the pop-up on the button says it); else the
-    answer is a message. The caller then keeps the conversation where it was: a double tap on
-    a rating must not end the comment question the first tap asked.
+    answer is a message, and the question is asked again after it (handlers.menu). The caller
+    then keeps the conversation where it was: a double tap on a rating must not end the
+    comment question the first tap asked.
     """
     query = update.callback_query
     text = t(_CITIZEN_REASONS.get(reason, reason))
     if query is not None and _in_question(context):
+        context.question_kept = True
         await query.answer(text)
         return
     if query is not None:
@@ -108,11 +117,33 @@ def _typed_choices(ref: str) -> tuple[Option, ...]:
     return ()
 
 
-def asked(context: Context, ref: str) -> None:
+def asked(context: Context, ref: str, buttons: tuple[tuple[str, str], ...] = ()) -> None:
     """A question with typed choices was just asked in this chat (a look-up of a resolved
-    case): until the citizen's next message, a typed "2" or its words answer it."""
+    case, the reception schedule with its `buttons` as (label, data)): until the citizen's
+    next message, a typed "2" or its words answer it."""
     if context.user_data is not None:
-        context.user_data[LATEST] = {"ref": ref, "fresh": True}
+        latest: dict[str, object] = {"ref": ref, "fresh": True}
+        if buttons:
+            latest["buttons"] = [list(button) for button in buttons]
+        context.user_data[LATEST] = latest
+
+
+def question_open(context: Context) -> bool:
+    """A draft or a note is under way: a question asked in between is not the latest one,
+    since theirs is asked again after it (handlers.menu.ask_open_question)."""
+    return context.draft_open() or bool((context.user_data or {}).get(NOTE))
+
+
+def typed_button(data: object, ref: str, text: str) -> str | None:
+    """The data of the button of the latest question `ref` that a typed number or its words
+    pick, from a chat's user data; None when it is not that question or picks none."""
+    latest = data.get(LATEST) if isinstance(data, dict) else None
+    if not isinstance(latest, dict) or latest.get("ref") != ref:
+        return None
+    shown = [b for b in latest.get("buttons") or () if isinstance(b, list) and len(b) == 2]
+    options = tuple(Option(str(n), str(label)) for n, (label, _) in enumerate(shown))
+    option = match_option(text, options)
+    return str(shown[int(option.key)][1]) if option else None
 
 
 def notice_shown(app: App, chat_id: int, notice: Notice) -> None:
@@ -148,7 +179,8 @@ def _latest_ref(data: object) -> str:
 
 class TypedChoice(filters.MessageFilter):
     """A typed number or words picking a choice of the latest question ("2", "chua hai long",
-    "tra loi"), which the main menu would otherwise take."""
+    "tra loi"), or any answer typed under an officer's question; the main menu or a
+    half-written draft would otherwise take it."""
 
     def __init__(self, app: App) -> None:
         super().__init__(name="TypedChoice")
@@ -158,8 +190,18 @@ class TypedChoice(filters.MessageFilter):
         user = message.from_user
         if user is None or not message.text or user.id not in self._app.user_data:
             return False
-        choices = _typed_choices(_latest_ref(self._app.user_data[user.id]))
-        return bool(choices) and match_option(message.text, choices) is not None
+        data = self._app.user_data[user.id]
+        ref = _latest_ref(data)
+        choices = _typed_choices(ref)
+        if not choices:
+            return False
+        if match_option(message.text, choices) is not None:
+            return True
+        # Anything else typed is the answer to an officer's question ("2" for "trái (1) hay
+        # phải (2)?"), or not understood as a rating, unless the rating's comment is being
+        # written; a way out ("hủy") goes where it always goes.
+        rating = parse_case_ref(ref, RATE_REF) is not None
+        return match_nav(message.text) is None and not (rating and data.get(NOTE))
 
 
 async def begin_note(update: Update, context: Context) -> str | int | None:
@@ -189,6 +231,7 @@ async def _begin_note(
         return None
     if update.callback_query is not None:
         await update.callback_query.answer()
+    context.question_kept = True
     if context.user_data is not None:
         context.user_data[NOTE] = {
             "ticket": ticket.id,
@@ -224,14 +267,52 @@ async def typed_choice(update: Update, context: Context) -> str | int | None:
     citizen = await _citizen(update, context)
     ref = _latest_ref(context.user_data)
     option = match_option(message.text or "", _typed_choices(ref)) if message else None
-    if message is None or citizen is None or option is None:
+    if message is None or citizen is None:
         return None
     if context.user_data is not None:
         context.user_data.pop(LATEST, None)
     rated = parse_case_ref(ref, RATE_REF)
-    if rated is not None:
+    if rated is not None and option is not None:
         return await _rate(update, context, message, citizen, rated, option.key)
-    return await _begin_note(update, context, message, citizen, parse_case_ref(ref, REPLY_REF) or 0)
+    if rated is not None:
+        prompt = Prompt(t("citizen.rate_again"), ref, rating_options())
+        await send_prompt(message, prompt, notice=t("menu.not_understood"))
+        asked(context, ref)
+        return None
+    asking = parse_case_ref(ref, REPLY_REF) or 0
+    if option is not None:
+        return await _begin_note(update, context, message, citizen, asking)
+    await _write(message, context, citizen, asking, message.text or "")
+    return None
+
+
+async def _write(
+    message: Message, context: Context, citizen: Person, ticket_id: int, text: str
+) -> bool:
+    """The citizen's answer to an officer's question, or information they add, to the case's
+    officer; False when it is too long, to be shortened at the same question (a case that no
+    longer takes it is said so, and done with)."""
+    services = context.services
+    if await refuse_long(message, text, services.config.limits.note_max):
+        return False
+    try:
+        ticket = await citizen_replies.citizen_writes(
+            services.db, services.clock, services.config, citizen, ticket_id, text
+        )
+    except CaseworkError as error:
+        await message.reply_text(t(_CITIZEN_REASONS.get(error.reason, error.reason)))
+        return True
+    await _close(message, context, t("citizen.note.sent_write", code=ticket.code))
+    return True
+
+
+async def _close(message: Message, context: Context, lead: str) -> None:
+    """The last words of a note; the menu comes with them unless a draft is open, whose
+    question is then asked again instead (handlers.menu.ask_open_question)."""
+    if context.draft_open():
+        await message.reply_text(lead)
+    else:
+        await send_prompt(message, menu_prompt(lead))
 
 
 async def _rate(
@@ -251,6 +332,7 @@ async def _rate(
     if update.callback_query is not None:
         await update.callback_query.answer()
     await retire_buttons(update)
+    context.question_kept = True
     if context.user_data is not None:
         context.user_data[NOTE] = {
             "ticket": ticket.id,
@@ -277,32 +359,40 @@ async def on_note(update: Update, context: Context) -> str | int:
         skip = match_option(event.text, (SKIP,)) is not None
         said = nav.value if nav else (SKIP.key if skip else None)
     purpose = Purpose(note["purpose"])
-    if said in (Nav.CANCEL.value, SKIP.key):
+    comment = purpose is Purpose.COMMENT
+    if said == Nav.CANCEL.value or (comment and said == SKIP.key):
         await retire_buttons(update)
-        await send_prompt(message, menu_prompt(t("citizen.note.skipped")))
-        return _end(context)
-    if not isinstance(event, Text) or len(event.text.strip()) < 2:
-        await message.reply_text(t("citizen.note.need_text"))
+        _end(context)
+        await _close(message, context, t("citizen.note.skipped"))
+        return END
+    # An answer may be one character ("1": the first of what the officer asked about).
+    shortest = 2 if comment else 1
+    if not isinstance(event, Text) or len(event.text.strip()) < shortest:
+        context.question_kept = True
+        if comment:
+            prompt = _note_prompt(purpose, note["code"])
+            await send_prompt(message, prompt, notice=t("citizen.note.need_comment"))
+        else:
+            await message.reply_text(t("citizen.note.need_text"))
         return purpose.value
+    if not comment:
+        written = await _write(message, context, citizen, note["ticket"], event.text)
+        context.question_kept = not written
+        return _end(context) if written else purpose.value
     services = context.services
     if await refuse_long(message, event.text, services.config.limits.note_max):
+        context.question_kept = True
         return purpose.value
     try:
-        if purpose is Purpose.COMMENT:
-            await citizen_replies.comment_rating(
-                services.db, services.clock, services.config, citizen, note["ticket"], event.text
-            )
-        else:
-            await citizen_replies.citizen_writes(
-                services.db, services.clock, services.config, citizen, note["ticket"], event.text
-            )
+        await citizen_replies.comment_rating(
+            services.db, services.clock, services.config, citizen, note["ticket"], event.text
+        )
     except CaseworkError as error:
         await message.reply_text(t(error.reason))
         return _end(context)
-    await send_prompt(
-        message, menu_prompt(t(f"citizen.note.sent_{purpose.value}", code=note["code"]))
-    )
-    return _end(context)
+    _end(context)
+    await _close(message, context, t("citizen.note.sent_comment", code=note["code"]))
+    return END
 
 
 def _end(context: Context) -> int:

@@ -33,7 +33,7 @@ from bot.texts import t
 from handlers.citizen.links import AgreedToOpenForm, OpensLink
 from handlers.officer.desk import answer_staff
 from handlers.telegram.accounts import citizen_of, officer_of
-from handlers.telegram.context import Context
+from handlers.telegram.context import DRAFT_KEY, Context
 from handlers.telegram.render import (
     event_of,
     parse_button,
@@ -44,7 +44,6 @@ from handlers.telegram.render import (
 )
 
 _LOGGER = logging.getLogger(__name__)
-DRAFT_KEY = "draft"
 FILED_KEY = "filed"  # the code of the case the last draft became
 END = ConversationHandler.END
 
@@ -61,6 +60,7 @@ def _draft(context: Context) -> Draft | None:
 
 
 def _keep(context: Context, draft: Draft) -> str:
+    context.question_kept = True
     if context.user_data is not None:
         context.user_data[DRAFT_KEY] = draft.model_dump(mode="json")
     return draft.step.value
@@ -134,10 +134,18 @@ async def resume(update: Update, context: Context) -> str | int | None:
     message = reply_target(update)
     if draft is None:
         return _drop(context)
-    if message is not None:
+    await show_again(context, message, draft)
+    return None
+
+
+async def show_again(context: Context, message: Message | None, draft: Draft | None = None) -> None:
+    """The draft's question again, last, once something else was answered in between: a
+    number typed next answers this question, not one shown before."""
+    draft = draft or _draft(context)
+    context.question_kept = True
+    if message is not None and draft is not None:
         config = context.services.config
         await send_prompt(message, intake.prompt(draft, config), notice=t("intake.resume"))
-    return None
 
 
 async def cancel(update: Update, context: Context) -> int:
@@ -152,6 +160,9 @@ async def cancel(update: Update, context: Context) -> int:
 
 async def on_answer(update: Update, context: Context) -> str | int:
     """One answer to the current step, whatever its form."""
+    # Whatever comes of it (an error too: the draft is kept, the citizen tries again), this
+    # update was the draft's: its question is not asked again after it.
+    context.question_kept = True
     draft = _draft(context)
     message = reply_target(update)
     if draft is None or message is None:
@@ -162,7 +173,7 @@ async def on_answer(update: Update, context: Context) -> str | int:
     config = context.services.config
     if event is None:
         await send_prompt(message, intake.prompt(draft, config), notice=t("error.button"))
-        return draft.step.value
+        return _keep(context, draft)
     turn = intake.answer(draft, event, config)
     if update.callback_query is not None and turn.draft.step is not draft.step:
         await retire_buttons(update)

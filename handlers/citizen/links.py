@@ -13,8 +13,8 @@ from telegram import Message, Update
 from telegram.ext import BaseHandler, filters
 
 from bot.dialogs.menu import LinkTarget, StartLink, WaitingLinks, read_start_link
+from handlers.citizen import schedule
 from handlers.citizen.lookup import show_case
-from handlers.leader import reception
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context
 
@@ -54,7 +54,7 @@ class AgreedToOpenForm(BaseHandler[Update, Context, object]):
 async def follow(update: Update, context: Context, message: Message, link: StartLink) -> None:
     """Show what a schedule or case link asks for (a new case is the intake conversation's)."""
     if link.target is LinkTarget.SCHEDULE:
-        await reception.show_schedule(update, context)
+        await schedule.show_schedule(update, context)
         return
     citizen = await citizen_of(update, context)
     if link.target is LinkTarget.CASE and link.code is not None and citizen is not None:

@@ -15,12 +15,13 @@ from bot.domain.tickets import parse_code
 from bot.messages import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers.citizen import intake
-from handlers.citizen.intake import DRAFT_KEY
+from handlers.citizen import booking, citizen_case, intake, privacy, schedule
 from handlers.citizen.links import follow, link_in
 from handlers.citizen.lookup import show_case, show_list
 from handlers.leader import announcements, reception
+from handlers.officer import actions as officer_actions
 from handlers.officer.desk import answer_staff, current_officer
+from handlers.supervisor import supervision
 from handlers.telegram import menus
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context
@@ -68,8 +69,10 @@ async def start(update: Update, context: Context) -> None:
         await follow(update, context, message, link)
         return
     lead = t("start.greeting", commune=context.services.config.commune.name)
-    if context.user_data and DRAFT_KEY in context.user_data:
-        lead = f"{lead}\n\n{t('menu.draft_waiting')}"
+    if context.draft_open():
+        # The draft's question follows, last (ask_open_question), not the menu's numbers.
+        await message.reply_text(lead)
+        return
     await send_prompt(message, menu_prompt(lead))
 
 
@@ -86,7 +89,7 @@ async def _do(item: MenuItem, update: Update, context: Context, message: Message
         if citizen is not None:
             await show_list(message, citizen, context)
     elif item is MenuItem.SCHEDULE:
-        await reception.show_schedule(update, context)
+        await schedule.show_schedule(update, context)
     elif item is MenuItem.ANNOUNCEMENTS:
         await announcements.show_list(update, context)
     elif item is MenuItem.HELP:
@@ -222,3 +225,37 @@ async def unknown_button(update: Update, context: Context) -> None:
     await query.answer(t("error.button"))
     if message is not None:
         await send_prompt(message, menu_prompt())
+
+
+# What other conversations keep while their question is open: theirs stays the last message.
+_OTHER_QUESTIONS = (
+    booking.PENDING,
+    privacy.PENDING,
+    reception.PENDING.key,
+    officer_actions.PENDING.key,
+    supervision.PENDING.key,
+    announcements.PENDING.key,
+)
+
+
+async def ask_open_question(update: Update, context: Context) -> None:
+    """After an update answered outside an open question (/lich, /tracuu, an officer's question,
+    the menu), that question is asked again as the last message: the rating's comment, else
+    the draft's step. What the citizen types next answers the question they see last."""
+    data = context.user_data
+    message = reply_target(update)
+    if context.question_kept or not data or message is None or update.effective_user is None:
+        return
+    latest = data.get(citizen_case.LATEST)
+    if isinstance(latest, dict) and latest.get("fresh"):
+        return  # this update asked a question of its own (a looked-up case's rating)
+    if any(data.get(key) for key in _OTHER_QUESTIONS):
+        return
+    if not (data.get(citizen_case.NOTE) or context.draft_open()):
+        return
+    if await current_officer(update, context) is not None:
+        return  # an officer's own questions (a report's period) are not kept in user data
+    if data.get(citizen_case.NOTE):
+        await citizen_case.ask_note_again(message, context)
+    elif context.draft_open():
+        await intake.show_again(context, message)

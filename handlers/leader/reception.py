@@ -1,6 +1,5 @@
-"""Reception days on Telegram: /lich to see them and the citizen's own bookings, the reminder
-switch (button or typed "bật/tắt nhắc lịch"), /lichtiep for leaders and admins to add or cancel
-a session. Booking and cancelling a booking are in handlers.citizen.booking."""
+"""Reception days for leaders and admins: /lichtiep adds or cancels a session. What citizens see
+(/lich, the reminder switch) is in handlers.citizen.schedule."""
 
 from __future__ import annotations
 
@@ -16,21 +15,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dialogs.booking import BOOK_REF, UNBOOK_REF, read_reminder_switch, short_day
 from bot.dialogs.schedule import describe
 from bot.dialogs.staff import sub_command
 from bot.domain.people import Officer
-from bot.domain.reception import Session
 from bot.services import reception
 from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.officer.desk import current_officer, staff_desk
-from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context
 from handlers.telegram.pending import END, Pending, wants_cancel
 from handlers.telegram.render import button_data, parse_button, reply_target
 
-SUBSCRIBE_REF = "rcps"
 CANCEL_REF = "rcpx"
 PENDING = Pending("reception", "officer.cancelled")
 WRITE = "write"
@@ -38,85 +33,6 @@ ADD = "them"
 _ADD = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*(.*)$"
 )
-
-
-class TypedSwitch(filters.MessageFilter):
-    """Matches "bật nhắc lịch" / "tắt nhắc lịch" typed, so typing works like the switch."""
-
-    def __init__(self) -> None:
-        super().__init__(name="ReminderSwitch")
-
-    def filter(self, message: Message) -> bool:
-        return bool(message.text) and read_reminder_switch(message.text or "") is not None
-
-
-def _session_button(session: Session, booked: bool) -> InlineKeyboardButton:
-    label, ref = ("reception.unbook", UNBOOK_REF) if booked else ("reception.book", BOOK_REF)
-    return InlineKeyboardButton(
-        t(label, day=short_day(session)), callback_data=button_data(ref, session.key)
-    )
-
-
-async def show_schedule(update: Update, context: Context) -> None:
-    """The coming sessions, those the citizen booked marked, a button to book or cancel each,
-    and the reminder switch.
-
-    From the menu's button too, whose press the menu has already answered (a second answer
-    is refused by Telegram)."""
-    message = reply_target(update)
-    if message is None:
-        return
-    services = context.services
-    sessions = await reception.next_sessions(services.db, services.clock, services.config)
-    if not sessions:
-        contact = services.config.commune.office_contact
-        await message.reply_text(t("reception.empty", office=f", {contact}" if contact else ""))
-        return
-    citizen = await citizen_of(update, context)
-    booked = await reception.booked_keys(services.db, citizen) if citizen is not None else {}
-    rows = [[_session_button(s, s.key in booked)] for s in sessions]
-    if citizen is not None:
-        on = await reception.is_subscribed(services.db, citizen)
-        label, key = ("reception.unsubscribe", "off") if on else ("reception.subscribe", "on")
-        rows.append([InlineKeyboardButton(t(label), callback_data=button_data(SUBSCRIBE_REF, key))])
-    lines = [t("reception.title")]
-    for session in sessions:
-        line = describe(session)
-        lines.append(f"{line} {t('reception.booked_mark')}" if session.key in booked else line)
-    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
-
-
-async def _switch(update: Update, context: Context, on: bool) -> None:
-    message = reply_target(update)
-    services = context.services
-    citizen = await citizen_of(update, context)
-    if message is None or citizen is None:
-        return
-    changed = await reception.subscribe(services.db, services.clock, citizen, on)
-    if on:
-        key = "reception.subscribed" if changed else "reception.already_subscribed"
-    else:
-        key = "reception.unsubscribed" if changed else "reception.not_subscribed"
-    await message.reply_text(t(key))
-
-
-async def switch_typed(update: Update, context: Context) -> None:
-    message = update.effective_message
-    on = read_reminder_switch(message.text or "") if message else None
-    if on is not None:
-        await _switch(update, context, on)
-
-
-async def subscribe_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    choice = parse_button(query.data if query else None)
-    if query is None:
-        return
-    if choice is None or choice.key not in ("on", "off"):
-        await query.answer(t("error.button"))
-        return
-    await query.answer()
-    await _switch(update, context, choice.key == "on")
 
 
 async def begin_cancel(update: Update, context: Context) -> str | int:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 UserData = dict[str, Any]
 ChatData = dict[Any, Any]
+DRAFT_KEY = "draft"  # the citizen's half-written case, in their user data (handlers.intake)
 
 
 class BotData:
@@ -65,10 +66,16 @@ class Context(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
     # Made once per update and shared by all its handlers: the gates keep here what they know
     # of the sender (handlers.telegram.accounts.known_of).
     sender: tuple[Account, Known] | None = None
+    # A handler of this update asked its question, or left it the last message: nothing open
+    # is asked again after it (handlers.menu.ask_open_question).
+    question_kept: bool = False
 
     @property
     def services(self) -> Services:
         return self.bot_data.services
+
+    def draft_open(self) -> bool:
+        return DRAFT_KEY in (self.user_data or {})
 
 
 App = Application[ExtBot[None], Context, UserData, ChatData, BotData, JobQueue[Context]]

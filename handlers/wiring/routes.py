@@ -32,13 +32,14 @@ from handlers.citizen import (
     lookup,
     menu,
     privacy,
+    schedule,
 )
 from handlers.leader import announcements, reception, report_command
 from handlers.officer import actions as officer_actions
 from handlers.officer import desk as officer
 from handlers.supervisor import supervision
 from handlers.telegram import limits
-from handlers.telegram.context import App
+from handlers.telegram.context import App, Context
 from handlers.telegram.errors import on_error
 
 # Every conversation re-checks a pressed button's step itself, so PTB's advice to track callback
@@ -49,6 +50,7 @@ BAN_GROUP = -3
 RATE_GROUP = -2
 CONSENT_GROUP = -1
 AFTER_GROUP = 1
+FORGET_GROUP = 2
 
 
 def register(app: App) -> None:
@@ -68,7 +70,7 @@ def register(app: App) -> None:
     )
     app.add_handler(CommandHandler("id", admin.my_id))
     app.add_handler(CommandHandler("tracuu", lookup.lookup_command))
-    app.add_handler(CommandHandler("lich", reception.show_schedule))
+    app.add_handler(CommandHandler("lich", schedule.show_schedule))
     app.add_handler(CommandHandler("lichtiep", reception.manage))
     app.add_handler(CommandHandler("trogiup", menu.show_help))
     app.add_handler(CommandHandler("dulieu", privacy.show_data))
@@ -89,7 +91,7 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("nhandem", admin.night_command))
     app.add_handler(CallbackQueryHandler(lookup.lookup_button, pattern=rf"^{lookup.LOOKUP_REF}\|"))
     app.add_handler(
-        CallbackQueryHandler(reception.subscribe_button, pattern=rf"^{reception.SUBSCRIBE_REF}\|")
+        CallbackQueryHandler(schedule.subscribe_button, pattern=rf"^{schedule.SUBSCRIBE_REF}\|")
     )
     app.add_handler(
         CallbackQueryHandler(announcements.list_button, pattern=announcements.LIST_PATTERN)
@@ -103,12 +105,14 @@ def register(app: App) -> None:
     app.add_handler(citizen_case.conversation(app))
     app.add_handler(privacy.conversation())
     app.add_handler(reception.conversation())
-    app.add_handler(booking.conversation())
+    typed_pick: MessageHandler[Context, object] = MessageHandler(
+        filters.TEXT & ~filters.COMMAND & schedule.TypedPick(app), schedule.typed_pick
+    )
+    app.add_handler(booking.conversation(typed_pick))
     # Before intake: a period typed as "1" must not start a new case.
     app.add_handler(report_command.conversation())
     app.add_handler(announcements.conversation())
-    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
-    # 3. Everything else at the top level gets a helpful answer and the menu.
+    # Before intake too: the switches work with a draft open, which is then asked again.
     app.add_handler(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & announcements.TypedSwitch(),
@@ -117,14 +121,18 @@ def register(app: App) -> None:
     )
     app.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & reception.TypedSwitch(), reception.switch_typed
+            filters.TEXT & ~filters.COMMAND & schedule.TypedSwitch(), schedule.switch_typed
         )
     )
+    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
+    # 3. Everything else at the top level gets a helpful answer and the menu.
     app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.COMMAND, menu.unknown_command))
     app.add_handler(MessageHandler(filters.ALL, menu.anything_else))
     app.add_handler(CallbackQueryHandler(menu.unknown_button))
-    # After whatever answered the update: a notice's question is no longer the latest one.
-    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=AFTER_GROUP)
+    # After whatever answered the update: a question left open out of sight is asked again,
+    # last; then a notice's question is no longer the latest one.
+    app.add_handler(TypeHandler(Update, menu.ask_open_question), group=AFTER_GROUP)
+    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=FORGET_GROUP)
 
     app.add_error_handler(on_error)

@@ -371,7 +371,8 @@ async def test_the_list_during_a_draft_keeps_the_draft(chats: Chats, config: Con
     await start_draft(chats)
     before = await draft(config)
     shown = await chats.say(READER, "/thongbao")
-    assert "Xã chưa đăng thông báo" in str(shown[-1].params["text"])
+    assert "Xã chưa đăng thông báo" in str(shown[0].params["text"])
+    assert "Xin ông/bà viết nội dung" in str(shown[-1].params["text"]), "the draft's, last"
     assert await draft(config) == before
     resumed = await chats.say(READER, "/guidon")
     assert "Xin ông/bà viết nội dung" in str(resumed[-1].params["text"])

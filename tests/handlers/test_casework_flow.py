@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 
 import pytest
 
 from bot.config import Config
+from bot.dialogs.notices import RATE_REF, rating_options
+from bot.messages import Notice
 from bot.services.case_views import WORK_SHOWN
+from handlers.citizen.citizen_case import notice_shown
 from handlers.telegram.menus import announce_commands
+from handlers.telegram.sender import TelegramSender
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.handlers.test_supervision import file
 from tests.support.chat import Chats, buttons
@@ -826,3 +831,120 @@ async def test_unsatisfied_about_the_only_leader_is_not_promised_to_the_leaders(
     assert "mở lại" in thanks
     assert "lãnh đạo" not in thanks
     assert len(chats.sent(CHAIRMAN)) == before
+
+
+async def asked_by_economy(chats: Chats, question: str) -> None:
+    """The officer of the filed case asks the citizen `question` (accepting it first if new)."""
+    if any("Tiếp nhận" in label for label, _ in buttons(chats.sent(ECONOMY)[-1])):
+        await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, question)
+
+
+async def test_an_answer_that_reads_like_skip_or_a_number_reaches_the_officer(
+    chats: Chats, config: Config
+) -> None:
+    """Only the rating's comment has "Bỏ qua": an answer is never taken for it."""
+    await filed(chats)
+    for answer in ("Không", "bỏ qua", "1"):
+        await asked_by_economy(chats, "Chiều mai ông/bà có ở nhà không, hay cột số mấy?")
+        await chats.say(CITIZEN, "1")
+        sent = await chats.say(CITIZEN, answer)
+        assert "Đã chuyển nội dung" in str(sent[0].params["text"]), answer
+        assert f"«{answer}»" in texts(chats, ECONOMY)[-1] or answer in texts(chats, ECONOMY)[-1]
+    replies = await rows(
+        config, "SELECT note FROM ticket_events WHERE action = 'citizen_reply' ORDER BY id"
+    )
+    assert replies == [("Không",), ("bỏ qua",), ("1",)]
+
+
+async def test_any_number_typed_under_the_answer_button_is_the_answer(
+    chats: Chats, config: Config
+) -> None:
+    """Under "1. ✍️ Trả lời", "2" answers "trái (1) hay phải (2)?", not the old main menu."""
+    await filed(chats)
+    for answer in ("2", "3"):
+        await asked_by_economy(chats, "Rác ở bên trái (1) hay bên phải (2) cổng?")
+        got = await chats.say(CITIZEN, answer)
+        assert "Đã chuyển nội dung" in str(got[0].params["text"]), answer
+        assert "Các hồ sơ của ông/bà" not in " ".join(str(c.params["text"]) for c in got)
+    replies = await rows(
+        config, "SELECT note FROM ticket_events WHERE action = 'citizen_reply' ORDER BY id"
+    )
+    assert replies == [("2",), ("3",)]
+
+
+async def half_written(chats: Chats) -> None:
+    """A second case left at the content step: /guidon, 1 (Phản ánh), 2 (Môi trường)."""
+    for said in ("/guidon", "1", "2"):
+        await chats.say(CITIZEN, said)
+    assert "nội dung" in chats.last_text(CITIZEN)
+
+
+async def test_a_typed_answer_to_the_officer_is_not_taken_by_a_half_written_draft(
+    chats: Chats, config: Config
+) -> None:
+    await filed(chats)
+    await half_written(chats)
+    await asked_by_economy(chats, "Rác đổ ở bên trái hay bên phải cổng làng?")
+    got = await chats.say(CITIZEN, "Bên phải cổng làng, cạnh cột điện.")
+    assert "Bên phải cổng làng, cạnh cột điện." in texts(chats, ECONOMY)[-1]
+    said = [str(c.params["text"]) for c in got]
+    assert "Đã chuyển nội dung" in said[0]
+    assert "đang có một đơn soạn dở" in said[-2]
+    assert "nội dung" in said[-1], "the draft's question is asked again, last"
+    assert "Ông/bà cần gì ạ?" not in " ".join(said)
+    # The draft is as it was: its content is still to be written, and is.
+    await chats.say(CITIZEN, "Cống thoát nước trước chợ bị tắc, nước tràn lên đường.")
+    assert "ảnh" in chats.last_text(CITIZEN)
+    assert await rows(config, "SELECT count(*) FROM tickets") == [(1,)]
+
+
+async def test_a_number_after_lich_answers_the_question_shown_last(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    shown = await chats.say(CITIZEN, "/lich")
+    assert "Lịch tiếp công dân" in str(shown[0].params["text"])
+    assert "đang có một đơn soạn dở" in str(shown[-2].params["text"])
+    assert "loại đơn" in str(shown[-1].params["text"])
+    picked = await chats.say(CITIZEN, "1")
+    assert "lĩnh vực" in str(picked[-1].params["text"]), "1 answered the draft's question"
+    switched = await chats.say(CITIZEN, "bật nhắc lịch")
+    assert "Đã bật nhắc lịch" in str(switched[0].params["text"])
+    assert "lĩnh vực" in str(switched[-1].params["text"])
+    assert await rows(config, "SELECT count(*) FROM reception_bookings") == [(0,)]
+    assert await rows(config, "SELECT count(*) FROM tickets") == [(0,)]
+    assert await rows(config, "SELECT count(*) FROM reception_subscribers") == [(1,)]
+
+
+async def test_a_second_look_up_keeps_the_comment_question_last(
+    chats: Chats, config: Config
+) -> None:
+    code = await resolved(chats)
+    await chats.tap(CITIZEN, "Chưa hài lòng")
+    again = await chats.say(CITIZEN, f"/tracuu {code}")
+    assert "góp ý thêm" in str(again[-1].params["text"])
+    await chats.say(CITIZEN, "Rác vẫn còn.")
+    assert await rows(config, "SELECT rating_comment FROM tickets") == [("Rác vẫn còn.",)]
+
+
+async def test_a_second_copy_of_the_result_during_the_comment_says_both(
+    chats: Chats, config: Config
+) -> None:
+    await resolved(chats)
+    result = chats.sent(CITIZEN)[-1]
+    await chats.tap(CITIZEN, "Chưa hài lòng")
+    [(ticket_id,)] = await rows(config, "SELECT id FROM tickets")
+    notice = Notice(
+        text=str(result.params["text"]), ref=f"{RATE_REF}.{ticket_id}", options=rating_options()
+    )
+    await TelegramSender(chats.app.bot, partial(notice_shown, chats.app)).send(str(CITIZEN), notice)
+    got = [str(c.params["text"]) for c in await chats.say(CITIZEN, "1")]
+    assert "đã đánh giá" in got[0]
+    assert "góp ý thêm" in got[-1], "the comment question is still open, and said so"
+    await chats.say(CITIZEN, "Rác vẫn còn.")
+    assert await rows(config, "SELECT rating, rating_comment FROM tickets") == [
+        ("unsatisfied", "Rác vẫn còn.")
+    ]

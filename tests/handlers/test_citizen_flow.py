@@ -183,9 +183,11 @@ async def test_unfinished_draft_is_resumed(chats: Chats) -> None:
     await chats.say(CITIZEN, "/guidon")
     await chats.tap(CITIZEN, "Phản ánh")
     menu = await chats.say(CITIZEN, "/start")
-    assert "đơn soạn dở" in str(menu[-1].params["text"])
+    assert "đơn soạn dở" in str(menu[-2].params["text"])
+    assert "Việc này thuộc lĩnh vực nào?" in str(menu[-1].params["text"]), "asked again, last"
     looked = await chats.say(CITIZEN, "/tracuu")
-    assert "chưa gửi hồ sơ nào" in str(looked[-1].params["text"])
+    assert "chưa gửi hồ sơ nào" in str(looked[0].params["text"])
+    assert "Việc này thuộc lĩnh vực nào?" in str(looked[-1].params["text"])
     resumed = await chats.say(CITIZEN, "/guidon")
     assert "Việc này thuộc lĩnh vực nào?" in str(resumed[-1].params["text"])
 

@@ -13,11 +13,17 @@ from bot.services.reminders import fire_due, plan_ahead
 from tests.handlers.test_citizen_flow import agree
 from tests.support.chat import Chats, buttons
 from tests.support.clock import FixedClock
+from tests.support.offline import Call
 
 CITIZEN = 9301
 NEIGHBOUR = 9302
 CHAIRMAN = 100000001
 ECONOMY = 100000003
+
+
+def unnumbered(call: Call) -> list[str]:
+    """The labels of a message's buttons without their numbers ("1. ")."""
+    return [label.split(". ", 1)[-1] for label, _ in buttons(call)]
 
 
 def texts(chats: Chats, user: int) -> list[str]:
@@ -42,9 +48,31 @@ async def test_schedule_shows_the_coming_sessions(chats: Chats) -> None:
     assert "Thứ Hai 30/11/2026, 14:00–16:30: Tiếp công dân thường xuyên" in text
     assert "Thứ Năm 03/12/2026, 07:30–11:00: Chủ tịch UBND xã tiếp công dân định kỳ" in text
     labels = [label for label, _ in buttons(shown[-1])]
-    assert "🔔 Bật nhắc lịch" in labels
+    assert labels[-1] == f"{len(labels)}. 🔔 Bật nhắc lịch"
+    await chats.say(CITIZEN, "/start")
     menu = await chats.say(CITIZEN, "3")
     assert "Lịch tiếp công dân sắp tới" in str(menu[-1].params["text"])
+
+
+async def test_the_schedule_takes_the_numbers_of_its_buttons(chats: Chats, config: Config) -> None:
+    """As on Zalo: "1" after /lich books the first session, never opens a new case."""
+    await agree(chats, CITIZEN)
+    shown = await chats.say(CITIZEN, "/lich")
+    labels = [label for label, _ in buttons(shown[-1])]
+    assert labels[0] == "1. 📝 Đăng ký gặp: 30/11, 14:00"
+    asked = await chats.say(CITIZEN, "1")
+    assert "việc gì" in str(asked[-1].params["text"])
+    done = await chats.say(CITIZEN, "Hỏi về việc cấp sổ đỏ.")
+    assert "Đã đăng ký gặp tại buổi Thứ Hai 30/11/2026" in str(done[-1].params["text"])
+    shown = await chats.say(CITIZEN, "/lich")
+    switch = str(len(buttons(shown[-1])))
+    on = await chats.say(CITIZEN, switch)
+    assert "Đã bật nhắc lịch" in str(on[-1].params["text"])
+    async with aiosqlite.connect(config.storage.path) as conn:
+        for table, count in (("reception_bookings", 1), ("reception_subscribers", 1)):
+            async with conn.execute(f"SELECT count(*) FROM {table}") as cursor:
+                assert await cursor.fetchone() == (count,), table
+    assert "draft" not in chats.app.user_data[CITIZEN], "no new case was opened"
 
 
 async def test_subscriber_is_reminded_once(
@@ -169,7 +197,7 @@ async def test_dangky_books_a_session_and_lich_marks_it(chats: Chats, config: Co
     assert "✅ Ông/bà đã đăng ký gặp" in thursday
     monday = next(line for line in text.splitlines() if "30/11/2026" in line)
     assert "đã đăng ký" not in monday
-    labels = [label for label, _ in buttons(shown[-1])]
+    labels = unnumbered(shown[-1])
     assert "✖️ Hủy đăng ký: 03/12, 07:30" in labels
     assert "📝 Đăng ký gặp: 03/12, 07:30" not in labels
     assert "📝 Đăng ký gặp: 03/12, 14:00" in labels
@@ -241,7 +269,7 @@ async def test_huydangky_cancels_a_booking_after_one_confirmation(
     assert audit == [("booking_cancelled", "chu-tich:2026-12-03")]
     shown = await chats.say(CITIZEN, "/lich")
     assert "đã đăng ký gặp" not in str(shown[-1].params["text"])
-    assert "📝 Đăng ký gặp: 03/12, 07:30" in [label for label, _ in buttons(shown[-1])]
+    assert "📝 Đăng ký gặp: 03/12, 07:30" in unnumbered(shown[-1])
     mine = await chats.say(CITIZEN, "/dulieu")
     assert "Hỏi về việc cấp sổ đỏ. (đã hủy)" in str(mine[-1].params["text"])
     none = await chats.say(CITIZEN, "/huydangky")
@@ -305,7 +333,7 @@ async def test_reminders_have_their_own_words(chats: Chats, config: Config) -> N
     assert "Đã bật nhắc lịch" in str(on[-1].params["text"])
     assert await rows(config, "SELECT count(*) FROM reception_subscribers") == [(1,)]
     shown = await chats.say(CITIZEN, "/lich")
-    assert "🔕 Tắt nhắc lịch" in [label for label, _ in buttons(shown[-1])]
+    assert "🔕 Tắt nhắc lịch" in unnumbered(shown[-1])
     off = await chats.say(CITIZEN, "Tắt nhắc lịch")
     assert "Đã tắt nhắc lịch" in str(off[-1].params["text"])
     assert await rows(config, "SELECT count(*) FROM reception_subscribers") == [(0,)]

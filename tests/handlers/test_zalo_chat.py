@@ -378,7 +378,8 @@ async def test_a_zalo_citizen_erases_their_data_and_the_office_completes_it(
     asked = await phone.says("/xoadulieu")
     assert "tài khoản Zalo" in asked[-1].text
     filed = await phone.picks("Xác nhận xóa dữ liệu")
-    assert "Đã ghi nhận yêu cầu số 1" in filed[-1].text
+    assert "Đã ghi nhận yêu cầu số 1" in filed[0].text
+    assert "đang có một đơn soạn dở" in filed[1].text, "the draft's question follows, last"
     await chats.tap(OFFICE, "Xóa dữ liệu ngay")
     assert "đã xóa dữ liệu cá nhân" in phone.last()
     assert await rows(zalo_config, "SELECT * FROM chat_links") == []
@@ -556,3 +557,35 @@ async def test_zalo_shows_and_takes_the_numbers_of_the_location_step(
     await phone.picks("Không cần")
     await sends(phone)
     assert await rows(zalo_config, "SELECT place FROM tickets") == [(None,)]
+
+
+async def test_a_zalo_citizen_answers_the_officers_question_by_typing(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    """The question says to type on Zalo (the teardown's check), and what is typed, "2" too,
+    is the answer, also with a half-written draft open."""
+    chats, phone = world
+    await opens_form(phone, "Phản ánh")
+    await phone.says("moi truong")
+    await phone.says("Bãi rác tự phát ở bờ kênh thôn Đông bốc mùi, đề nghị xã xử lý.")
+    await phone.picks("Không có ảnh")
+    await phone.says("Bờ kênh thôn Đông")
+    await phone.picks("Không cần")
+    await sends(phone)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Bãi rác ở bên trái (1) hay bên phải (2) cầu?")
+    assert "Bãi rác ở bên trái (1) hay bên phải (2) cầu?" in phone.last()
+    answered = await phone.says("2")
+    assert "Đã chuyển nội dung" in answered[0].text
+    await phone.says("/guidon")
+    await phone.picks("Phản ánh")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Ông/bà thấy rác đổ vào giờ nào?")
+    got = await phone.says("Khoảng 5 giờ sáng.")
+    assert "Đã chuyển nội dung" in got[0].text
+    assert "đang có một đơn soạn dở" in got[-2].text
+    assert "2. Môi trường" in got[-1].text, "the draft's question, shown last"
+    assert await rows(
+        zalo_config, "SELECT note FROM ticket_events WHERE action = 'citizen_reply' ORDER BY id"
+    ) == [("2",), ("Khoảng 5 giờ sáng.",)]
