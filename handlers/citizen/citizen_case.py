@@ -22,16 +22,23 @@ from bot.dialogs.notices import (
     ADD_REF,
     RATE_REF,
     REPLY_REF,
-    answer_options,
     parse_case_ref,
     rating_options,
 )
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
-from bot.messages import Notice, Prompt, Text
+from bot.messages import Prompt, Text
 from bot.services import citizen_replies
 from bot.services.errors import CaseworkError
 from bot.texts import t
+from handlers.citizen.latest_question import (
+    LATEST,
+    NOTE,
+    TypedChoice,
+    asked,
+    latest_ref,
+    typed_choices,
+)
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import App, Context
 from handlers.telegram.render import (
@@ -43,8 +50,6 @@ from handlers.telegram.render import (
     send_prompt,
 )
 
-NOTE = "note"
-LATEST = "latest_question"
 END = ConversationHandler.END
 SKIP = Option("skip", t("citizen.note.skip"), ("bo qua", "khong"))
 # Refusals worded for officers, as a citizen reads them.
@@ -105,103 +110,6 @@ async def _refuse(update: Update, context: Context, message: Message, reason: st
     if query is not None:
         await query.answer()
     await message.reply_text(text)
-
-
-def _typed_choices(ref: str) -> tuple[Option, ...]:
-    """The choices of a citizen's notice or look-up that typing may answer, by the ref of their
-    buttons: the rating, and "✍️ Trả lời" under an officer's question."""
-    if parse_case_ref(ref, RATE_REF) is not None:
-        return rating_options()
-    if parse_case_ref(ref, REPLY_REF) is not None:
-        return answer_options()
-    return ()
-
-
-def asked(context: Context, ref: str, buttons: tuple[tuple[str, str], ...] = ()) -> None:
-    """A question with typed choices was just asked in this chat (a look-up of a resolved
-    case, the reception schedule with its `buttons` as (label, data)): until the citizen's
-    next message, a typed "2" or its words answer it."""
-    if context.user_data is not None:
-        latest: dict[str, object] = {"ref": ref, "fresh": True}
-        if buttons:
-            latest["buttons"] = [list(button) for button in buttons]
-        context.user_data[LATEST] = latest
-
-
-def question_open(context: Context) -> bool:
-    """A draft or a note is under way: a question asked in between is not the latest one,
-    since theirs is asked again after it (handlers.menu.ask_open_question)."""
-    return context.draft_open() or bool((context.user_data or {}).get(NOTE))
-
-
-def typed_button(data: object, ref: str, text: str) -> str | None:
-    """The data of the button of the latest question `ref` that a typed number or its words
-    pick, from a chat's user data; None when it is not that question or picks none."""
-    latest = data.get(LATEST) if isinstance(data, dict) else None
-    if not isinstance(latest, dict) or latest.get("ref") != ref:
-        return None
-    shown = [b for b in latest.get("buttons") or () if isinstance(b, list) and len(b) == 2]
-    options = tuple(Option(str(n), str(label)) for n, (label, _) in enumerate(shown))
-    option = match_option(text, options)
-    return str(shown[int(option.key)][1]) if option else None
-
-
-def notice_shown(app: App, chat_id: int, notice: Notice) -> None:
-    """A notice was delivered to `chat_id`: one with typed choices (a result to rate, an
-    officer's question) is the latest question until the citizen's next message; a notice
-    with other choices replaces it."""
-    if notice.options and _typed_choices(notice.ref):
-        app.user_data[chat_id][LATEST] = {"ref": notice.ref, "fresh": False}
-    elif notice.options and chat_id in app.user_data and LATEST in app.user_data[chat_id]:
-        app.user_data[chat_id].pop(LATEST)
-    else:
-        return  # officers' cards, announcements: no conversation data to touch
-    app.mark_data_for_update_persistence(user_ids=[chat_id])
-
-
-async def forget_latest_question(update: Update, context: Context) -> None:
-    """After each update: the notice's question stops being the latest once the citizen did
-    anything else (their next message got its own answer), unless this update asked it."""
-    latest = (context.user_data or {}).get(LATEST)
-    if context.user_data is None or not isinstance(latest, dict):
-        return
-    if latest.get("fresh"):
-        context.user_data[LATEST] = {**latest, "fresh": False}
-    else:
-        context.user_data.pop(LATEST, None)
-
-
-def _latest_ref(data: object) -> str:
-    latest = data.get(LATEST) if isinstance(data, dict) else None
-    ref = latest.get("ref") if isinstance(latest, dict) else None
-    return ref if isinstance(ref, str) else ""
-
-
-class TypedChoice(filters.MessageFilter):
-    """A typed number or words picking a choice of the latest question ("2", "chua hai long",
-    "tra loi"), or any answer typed under an officer's question; the main menu or a
-    half-written draft would otherwise take it."""
-
-    def __init__(self, app: App) -> None:
-        super().__init__(name="TypedChoice")
-        self._app = app
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None or not message.text or user.id not in self._app.user_data:
-            return False
-        data = self._app.user_data[user.id]
-        ref = _latest_ref(data)
-        choices = _typed_choices(ref)
-        if not choices:
-            return False
-        if match_option(message.text, choices) is not None:
-            return True
-        # Anything else typed is the answer to an officer's question ("2" for "trái (1) hay
-        # phải (2)?"), or not understood as a rating, unless the rating's comment is being
-        # written; a way out ("hủy") goes where it always goes.
-        rating = parse_case_ref(ref, RATE_REF) is not None
-        return match_nav(message.text) is None and not (rating and data.get(NOTE))
 
 
 async def begin_note(update: Update, context: Context) -> str | int | None:
@@ -265,8 +173,8 @@ async def typed_choice(update: Update, context: Context) -> str | int | None:
     """A choice of the latest question typed: the rating ("2", "chưa hài lòng") or "trả lời"."""
     message = update.effective_message
     citizen = await _citizen(update, context)
-    ref = _latest_ref(context.user_data)
-    option = match_option(message.text or "", _typed_choices(ref)) if message else None
+    ref = latest_ref(context.user_data)
+    option = match_option(message.text or "", typed_choices(ref)) if message else None
     if message is None or citizen is None:
         return None
     if context.user_data is not None:

@@ -13,7 +13,7 @@ from bot.domain.workflow import CLOSED
 from bot.messages import chunks, parse_number
 from bot.services.lookup import my_case, my_cases
 from bot.texts import t
-from handlers.citizen.citizen_case import asked
+from handlers.citizen.latest_question import asked
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context
 from handlers.telegram.render import button_data, parse_button, reply_target, send_prompt

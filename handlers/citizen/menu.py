@@ -15,7 +15,7 @@ from bot.domain.tickets import parse_code
 from bot.messages import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers.citizen import booking, citizen_case, intake, privacy, schedule
+from handlers.citizen import booking, citizen_case, intake, latest_question, privacy, schedule
 from handlers.citizen.links import follow, link_in
 from handlers.citizen.lookup import show_case, show_list
 from handlers.leader import announcements, reception
@@ -246,16 +246,16 @@ async def ask_open_question(update: Update, context: Context) -> None:
     message = reply_target(update)
     if context.question_kept or not data or message is None or update.effective_user is None:
         return
-    latest = data.get(citizen_case.LATEST)
+    latest = data.get(latest_question.LATEST)
     if isinstance(latest, dict) and latest.get("fresh"):
         return  # this update asked a question of its own (a looked-up case's rating)
     if any(data.get(key) for key in _OTHER_QUESTIONS):
         return
-    if not (data.get(citizen_case.NOTE) or context.draft_open()):
+    if not (data.get(latest_question.NOTE) or context.draft_open()):
         return
     if await current_officer(update, context) is not None:
         return  # an officer's own questions (a report's period) are not kept in user data
-    if data.get(citizen_case.NOTE):
+    if data.get(latest_question.NOTE):
         await citizen_case.ask_note_again(message, context)
     elif context.draft_open():
         await intake.show_again(context, message)

@@ -16,7 +16,7 @@ from bot.domain.reception import Session
 from bot.services import reception
 from bot.texts import t
 from handlers.citizen import booking
-from handlers.citizen.citizen_case import asked, question_open, typed_button
+from handlers.citizen.latest_question import asked, question_open, typed_button
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import App, Context
 from handlers.telegram.render import button_data, parse_button, reply_target

@@ -46,7 +46,7 @@ async def _finish(send: Callable[[], Awaitable[object]]) -> None:
 
 class TelegramSender:
     """`shown` hears of each text notice delivered, so a choice it asks can be answered by
-    typing (handlers.citizen.citizen_case.notice_shown)."""
+    typing (handlers.citizen.latest_question.notice_shown)."""
 
     def __init__(self, bot: Bot, shown: Callable[[int, Notice], None] | None = None) -> None:
         self._bot = bot

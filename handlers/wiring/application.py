@@ -35,7 +35,7 @@ from bot.services import Services
 from bot.services.outbox import Deliverer, Limits, Sender, Timer
 from bot.services.sealed_sender import SealedSender
 from bot.services.updates import UpdateLog
-from handlers.citizen.citizen_case import notice_shown
+from handlers.citizen.latest_question import notice_shown
 from handlers.telegram.accounts import update_channel
 from handlers.telegram.context import App, BotData, ChatData, Context, UserData
 from handlers.telegram.errors import log_disk_full

@@ -28,6 +28,7 @@ from handlers.citizen import (
     citizen_case,
     consent,
     intake,
+    latest_question,
     links,
     lookup,
     menu,
@@ -133,6 +134,6 @@ def register(app: App) -> None:
     # After whatever answered the update: a question left open out of sight is asked again,
     # last; then a notice's question is no longer the latest one.
     app.add_handler(TypeHandler(Update, menu.ask_open_question), group=AFTER_GROUP)
-    app.add_handler(TypeHandler(Update, citizen_case.forget_latest_question), group=FORGET_GROUP)
+    app.add_handler(TypeHandler(Update, latest_question.forget_latest_question), group=FORGET_GROUP)
 
     app.add_error_handler(on_error)

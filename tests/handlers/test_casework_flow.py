@@ -12,7 +12,7 @@ from bot.config import Config
 from bot.dialogs.notices import RATE_REF, rating_options
 from bot.messages import Notice
 from bot.services.case_views import WORK_SHOWN
-from handlers.citizen.citizen_case import notice_shown
+from handlers.citizen.latest_question import notice_shown
 from handlers.telegram.menus import announce_commands
 from handlers.telegram.sender import TelegramSender
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
