@@ -93,7 +93,10 @@ def test_check_config_accepts_a_url(
     monkeypatch.setenv(TOKEN_ENV, ENV[TOKEN_ENV])
     path = write(tmp_path, WITH_URL)
     assert main(["check-config", "--config", str(path)]) == 0
-    assert t("config.valid", path=path) in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert t("config.valid", path=path) in out
+    assert "postgresql://" in out, "the summary names the database the bot would use"
+    assert "nghe-dan.sqlite3" not in out
 
 
 @pytest.mark.parametrize(

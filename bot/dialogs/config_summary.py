@@ -92,7 +92,7 @@ def summary(config: Config) -> str:
         t("config.summary.token", value=t("config.summary.token_set")),
         _receiving(config),
         _zalo(config),
-        t("config.summary.storage", value=config.storage.path),
+        t("config.summary.storage", value=config.storage.url or config.storage.path),
         t(
             "config.summary.key",
             value=t("config.summary.key_set" if sealer(config) else "config.summary.key_missing"),
