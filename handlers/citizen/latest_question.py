@@ -8,6 +8,8 @@ lives in the citizen's conversation data, so it survives a restart with the rest
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Message, Update
 from telegram.ext import filters
 
@@ -96,28 +98,41 @@ def latest_ref(data: object) -> str:
     return ref if isinstance(ref, str) else ""
 
 
-class TypedChoice(filters.MessageFilter):
-    """A typed number or words picking a choice of the latest question ("2", "chua hai long",
-    "tra loi"), or any answer typed under an officer's question; the main menu or a
-    half-written draft would otherwise take it."""
+class TypedAnswer(filters.MessageFilter):
+    """Text typed by a citizen whose conversation data says which question it answers; each
+    kind of question says, in `answers`, what typed text it takes."""
 
-    def __init__(self, app: App) -> None:
-        super().__init__(name="TypedChoice")
+    def __init__(self, app: App, name: str) -> None:
+        super().__init__(name=name)
         self._app = app
 
     def filter(self, message: Message) -> bool:
         user = message.from_user
         if user is None or not message.text or user.id not in self._app.user_data:
             return False
-        data = self._app.user_data[user.id]
+        return self.answers(self._app.user_data[user.id], message.text)
+
+    def answers(self, data: dict[Any, Any], text: str) -> bool:
+        raise NotImplementedError
+
+
+class TypedChoice(TypedAnswer):
+    """A typed number or words picking a choice of the latest question ("2", "chua hai long",
+    "tra loi"), or any answer typed under an officer's question; the main menu or a
+    half-written draft would otherwise take it."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app, "TypedChoice")
+
+    def answers(self, data: dict[Any, Any], text: str) -> bool:
         ref = latest_ref(data)
         choices = typed_choices(ref)
         if not choices:
             return False
-        if match_option(message.text, choices) is not None:
+        if match_option(text, choices) is not None:
             return True
         # Anything else typed is the answer to an officer's question ("2" for "trái (1) hay
         # phải (2)?"), or not understood as a rating, unless the rating's comment is being
         # written; a way out ("hủy") goes where it always goes.
         rating = parse_case_ref(ref, RATE_REF) is not None
-        return match_nav(message.text) is None and not (rating and data.get(NOTE))
+        return match_nav(text) is None and not (rating and data.get(NOTE))

@@ -5,6 +5,8 @@ cancel a session in handlers.leader.reception."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     filters,
@@ -16,7 +18,7 @@ from bot.domain.reception import Session
 from bot.services import reception
 from bot.texts import t
 from handlers.citizen import booking
-from handlers.citizen.latest_question import asked, question_open, typed_button
+from handlers.citizen.latest_question import TypedAnswer, asked, question_open, typed_button
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import App, Context
 from handlers.telegram.render import button_data, parse_button, reply_target
@@ -35,19 +37,14 @@ class TypedSwitch(filters.MessageFilter):
         return bool(message.text) and read_reminder_switch(message.text or "") is not None
 
 
-class TypedPick(filters.MessageFilter):
+class TypedPick(TypedAnswer):
     """A typed number or words picking a button of the schedule just shown, as on Zalo."""
 
     def __init__(self, app: App) -> None:
-        super().__init__(name="SchedulePick")
-        self._app = app
+        super().__init__(app, "SchedulePick")
 
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None or not message.text or user.id not in self._app.user_data:
-            return False
-        data = self._app.user_data[user.id]
-        return typed_button(data, SCHEDULE_REF, message.text) is not None
+    def answers(self, data: dict[Any, Any], text: str) -> bool:
+        return typed_button(data, SCHEDULE_REF, text) is not None
 
 
 def _session_button(session: Session, booked: bool) -> tuple[str, str]:
