@@ -50,10 +50,11 @@ def is_disk_full(error: BaseException | None) -> bool:
     return code is not None and code & 0xFF == sqlite3.SQLITE_FULL
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """Every migration shipped with the code, as (version, file name, SQL), in order."""
+def migrations(*folder: str) -> list[tuple[int, str, str]]:
+    """Every migration shipped with the code, as (version, file name, SQL), in order: SQLite's
+    in migrations/, another backend's in its `folder` below it, numbered and named the same."""
     found = []
-    for entry in resources.files("storage").joinpath("migrations").iterdir():
+    for entry in resources.files("storage").joinpath("migrations", *folder).iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))

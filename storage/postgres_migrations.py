@@ -33,16 +33,13 @@ A database newer than the code is refused before anything is written to it.
 from __future__ import annotations
 
 import logging
-import re
-from importlib import resources
 from typing import Any
 
 from psycopg import AsyncConnection
 
-from storage.database import DatabaseError, NewerDatabaseError
+from storage.database import NewerDatabaseError, migrations
 
 _LOGGER = logging.getLogger(__name__)
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # Any number agreed by every process of this program: "nghe-dan" in ASCII.
 MIGRATION_LOCK = 0x6E6768652D64616E
 VERSION_TABLE = "schema_version"
@@ -60,16 +57,7 @@ ON CONFLICT (single) DO UPDATE SET version = excluded.version
 
 def postgres_migrations() -> list[tuple[int, str, str]]:
     """Every PostgreSQL migration shipped with the code, as (version, file name, SQL), in order."""
-    found = []
-    for entry in resources.files("storage").joinpath("migrations", "postgresql").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [version for version, _, _ in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise DatabaseError(f"migrations must be numbered 001, 002, ... without gaps: {versions}")
-    return found
+    return migrations("postgresql")
 
 
 async def _version(conn: AsyncConnection[Any]) -> int:
