@@ -331,6 +331,18 @@ class OutboxConfig(_Section):
     batch: Annotated[int, Field(ge=1, le=1000)] = 200
 
 
+class MonitoringConfig(_Section):
+    """`GET /healthz` and Prometheus' `/metrics`, served by the bot on `listen`:`port`.
+
+    Off unless asked for; on, it listens on the machine itself by default, since the figures
+    are the commune's own business (they hold no personal data).
+    """
+
+    enabled: bool = False
+    listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 9464
+
+
 class PrivacyConfig(_Section):
     """Personal data rights (Luật Bảo vệ dữ liệu cá nhân 2025, Nghị định 356/2025).
 
@@ -422,6 +434,7 @@ class Config(_Section):
     routing: RoutingConfig = RoutingConfig()
     reminders: RemindersConfig = RemindersConfig()
     outbox: OutboxConfig = OutboxConfig()
+    monitoring: MonitoringConfig = MonitoringConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     departments: Annotated[list[Department], Field(min_length=1)]
     categories: Annotated[list[Category], Field(min_length=1)]

@@ -39,6 +39,13 @@ def _zalo(config: Config) -> str:
     )
 
 
+def _monitoring(config: Config) -> str:
+    monitoring = config.monitoring
+    if not monitoring.enabled:
+        return t("config.summary.monitoring_off")
+    return t("config.summary.monitoring", listen=monitoring.listen, port=monitoring.port)
+
+
 def _officers(config: Config) -> list[str]:
     """Each officer with the department their cases come from, the easiest thing to get wrong."""
     lines = []
@@ -92,6 +99,7 @@ def summary(config: Config) -> str:
         t("config.summary.token", value=t("config.summary.token_set")),
         _receiving(config),
         _zalo(config),
+        _monitoring(config),
         t("config.summary.storage", value=config.storage.url or config.storage.path),
         t(
             "config.summary.key",
