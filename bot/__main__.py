@@ -99,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
         return _demo(args, config)
     from handlers.wiring.serving import serve  # noqa: PLC0415 - the Telegram stack loads only to run the bot
 
-    asyncio.run(serve(config))
+    asyncio.run(serve(config, instance=args.instance))
     return 0
 
 

@@ -80,6 +80,7 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     run = command("run", "run")
     _config_option(run)
     run.add_argument("--demo-without-token", action="store_true", help=t("cli.demo_without_token"))
+    run.add_argument("--instance", help=t("cli.instance"))
     check = command("check-config", "check_config")
     _config_option(check)
     demo = command("demo", "demo")

@@ -118,6 +118,13 @@ class Sender(Protocol):
     async def send(self, recipient: str, notice: Notice) -> None: ...
 
 
+class Failures(Protocol):
+    """Where a failed send is reported (the edge counts them for monitoring); `reason` is one
+    of "undeliverable", "retry_later", "error", never the message or its recipient."""
+
+    def send_failed(self, channel: str, reason: str) -> None: ...
+
+
 class Timer(Protocol):
     """Where the limits read the time and wait: monotonic seconds; tests pass a fake one."""
 
@@ -264,8 +271,10 @@ class Deliverer:
         *,
         limits: Limits | None = None,
         timer: Timer | None = None,
+        failures: Failures | None = None,
     ) -> None:
         self._db = db
+        self._failures = failures
         self._clock = clock
         self._senders = senders
         self._batch = limits.batch if limits else UNPACED_BATCH
@@ -374,6 +383,7 @@ class Deliverer:
             await sender.send(message.recipient, notice)
         except UndeliverableError as error:
             _LOGGER.warning("outbox %s undeliverable: %s", message.id, error)
+            self._failed(message, "undeliverable")
             async with self._db.transaction() as conn:
                 await outbox.mark_failed(conn, message.id, now, str(error))
                 if not error.whole_chat:
@@ -385,11 +395,13 @@ class Deliverer:
             return _Outcome.CHAT_GONE
         except RetryLaterError as error:
             _LOGGER.info("outbox %s: wait %.1f s (%s)", message.id, error.seconds, error)
+            self._failed(message, "retry_later")
             self._pace.hold(error.seconds)
             await self._wait(message, error.seconds, str(error))
             return _Outcome.WAIT
         except Exception as error:
             _LOGGER.exception("outbox %s could not be sent", message.id)
+            self._failed(message, "error")
             await self._retry(message, f"{type(error).__name__}: {error}")
             return _Outcome.DONE
         # Marked at once, on its own: a crash before the commit leaves it in flight, and the
@@ -402,6 +414,10 @@ class Deliverer:
             self._unrecorded[message.id] = sent_at
             raise
         return _Outcome.SENT
+
+    def _failed(self, message: outbox.Pending, reason: str) -> None:
+        if self._failures is not None:
+            self._failures.send_failed(message.channel, reason)
 
     async def _record_unrecorded(self) -> None:
         """Record what was sent while the database could not take it; until that works,

@@ -12,6 +12,7 @@ from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.accounts import Known
 from bot.services.outbox import Deliverer
+from handlers.telegram.metrics import Metrics
 
 if TYPE_CHECKING:
     from handlers.zalo.channel import ZaloChannel
@@ -29,6 +30,7 @@ class BotData:
         self._deliverer: Deliverer | None = None
         self._limiter: RateLimiter | None = None
         self.zalo: ZaloChannel | None = None  # None unless [zalo] is enabled
+        self._metrics: Metrics | None = None
         self.links = WaitingLinks()  # /start links waiting for their person's consent
 
     @property
@@ -50,6 +52,17 @@ class BotData:
     @deliverer.setter
     def deliverer(self, deliverer: Deliverer) -> None:
         self._deliverer = deliverer
+
+    @property
+    def metrics(self) -> Metrics:
+        """Counted always; served only when [monitoring] is enabled."""
+        if self._metrics is None:
+            raise RuntimeError("the metrics are not wired yet")
+        return self._metrics
+
+    @metrics.setter
+    def metrics(self, metrics: Metrics) -> None:
+        self._metrics = metrics
 
     @property
     def limiter(self) -> RateLimiter:

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 
 from bot.texts import t
 from handlers.telegram.context import Context
+from handlers.telegram.metrics import FAILED
 from storage.database import is_disk_full
 
 _LOGGER = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def log_disk_full(error: BaseException | None, what: str) -> None:
 
 async def on_error(update: object, context: Context) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    context.bot_data.metrics.mark(update, FAILED)
     if is_disk_full(context.error):
         log_disk_full(
             context.error, "a background write" if update_id is None else f"update {update_id}"

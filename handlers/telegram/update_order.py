@@ -15,14 +15,16 @@ again, so one confirmed while being handled would be lost to a `kill -9`.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 from telegram.request import BaseRequest
 
+from handlers.telegram.metrics import FAILED, Metrics
 from handlers.telegram.passing_request import PassingRequest
 
 # Several times a getUpdates batch (100) and Telegram's webhook connections (40), so that one
@@ -40,10 +42,14 @@ def person_of(update: object) -> int | None:
 
 
 class OnePersonAtATime(BaseUpdateProcessor):
-    """Different people's updates at once; each person's in the order they came."""
+    """Different people's updates at once; each person's in the order they came; each
+    counted in `metrics` once handled, timed from its turn."""
 
-    def __init__(self, max_concurrent_updates: int = AT_ONCE) -> None:
+    def __init__(
+        self, max_concurrent_updates: int = AT_ONCE, *, metrics: Metrics | None = None
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self._metrics = metrics
         self._turns: dict[int | None, asyncio.Lock] = {}
         self._queued: Counter[int | None] = Counter()
 
@@ -53,11 +59,24 @@ class OnePersonAtATime(BaseUpdateProcessor):
         self._queued[person] += 1
         try:
             async with turn:
-                await coroutine
+                await self._handle(update, person, coroutine)
         finally:
             self._queued[person] -= 1
             if not self._queued[person]:
                 del self._queued[person], self._turns[person]
+
+    async def _handle(self, update: object, person: int | None, coroutine: Awaitable[Any]) -> None:
+        if self._metrics is None:
+            await coroutine
+            return
+        start = time.perf_counter()
+        try:
+            await coroutine
+        except BaseException:
+            self._metrics.mark(update, FAILED)
+            raise
+        finally:
+            self._metrics.handled(update, person, time.perf_counter() - start)
 
     @property
     def people(self) -> frozenset[int | None]:
@@ -121,12 +140,22 @@ class ConfirmAfterHandled(PassingRequest):
     """The request getUpdates goes through: each poll waits until the last one's updates are
     handled, since its offset confirms them to Telegram."""
 
-    def __init__(self, inner: BaseRequest, queue: HandledBeforeConfirmed) -> None:
+    def __init__(
+        self,
+        inner: BaseRequest,
+        queue: HandledBeforeConfirmed,
+        *,
+        on_poll: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(inner)
         self._queue = queue
+        self._on_poll = on_poll
 
     async def do_request(
         self, url: str, method: str, *args: Any, **kwargs: Any
     ) -> tuple[int, bytes]:
         await self._queue.all_handled()
-        return await super().do_request(url, method, *args, **kwargs)
+        answer = await super().do_request(url, method, *args, **kwargs)
+        if self._on_poll is not None:
+            self._on_poll()
+        return answer

@@ -39,6 +39,7 @@ from handlers.citizen.latest_question import notice_shown
 from handlers.telegram.accounts import update_channel
 from handlers.telegram.context import App, BotData, ChatData, Context, UserData
 from handlers.telegram.errors import log_disk_full
+from handlers.telegram.metrics import SKIPPED, Metrics
 from handlers.telegram.persistence import SqlitePersistence
 from handlers.telegram.quarantine import QuarantiningBot
 from handlers.telegram.sender import TelegramSender
@@ -89,6 +90,7 @@ class DurableApplication(
         channel = await update_channel(self.bot_data.services.db, update)
         if await self._updates.handled(channel, update.update_id):
             _LOGGER.info("update %s was already handled; skipped", update.update_id)
+            self.bot_data.metrics.mark(update, SKIPPED)
             return
         await super().process_update(update)
         await super().update_persistence()
@@ -182,6 +184,7 @@ def build_application(
         raise ValueError("a bot token is required to build the application")
     base = config.telegram.base_url
     queue = HandledBeforeConfirmed(answer_after_handled=config.telegram.mode == "webhook")
+    metrics = Metrics(local_channel=ZALO_CHANNEL)
     zalo = config.zalo
     api = (
         ZaloApi(zalo.base_url, zalo.token.get_secret_value())
@@ -204,7 +207,7 @@ def build_application(
         ),
         # Every call for a Zalo chat goes to Zalo; the rest to Telegram as before.
         request=ZaloRoute(calls, outlet) if outlet is not None else calls,
-        get_updates_request=ConfirmAfterHandled(polls, queue),
+        get_updates_request=ConfirmAfterHandled(polls, queue, on_poll=metrics.polled),
         # AIORateLimiter paces every request under Telegram's 30/s, replies and outbox alike.
         # Its max_retries would answer a 429 by sleeping retry_after inside the request (while
         # holding every other request) and retrying; the outbox must hear the 429 instead, to
@@ -219,7 +222,7 @@ def build_application(
         .bot(bot)
         .persistence(SqlitePersistence(services.db, sealer(services.config)))
         .update_queue(queue)
-        .concurrent_updates(OnePersonAtATime())
+        .concurrent_updates(OnePersonAtATime(metrics=metrics))
     )
     app: App = builder.build()  # type: ignore[assignment]
     if api is not None and outlet is not None:
@@ -227,6 +230,7 @@ def build_application(
             app.bot, services.db, services.clock, api, outlet, queue.hand_over
         )
     app.bot_data.services = services
+    app.bot_data.metrics = metrics
     app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)
     app.bot_data.deliverer = Deliverer(
         services.db,
@@ -234,6 +238,7 @@ def build_application(
         _senders(services, TelegramSender(app.bot, functools.partial(notice_shown, app)), api),
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
+        failures=metrics,
     )
     register(app)
     return app

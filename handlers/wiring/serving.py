@@ -31,13 +31,13 @@ from handlers.telegram.menus import announce_commands
 from handlers.telegram.quarantine import QuarantiningBot
 from handlers.telegram.webhook import TelegramWebhook
 from handlers.wiring.application import build_application
+from handlers.wiring.monitoring import OUTBOX_INTERVAL, Monitoring, default_instance
 from handlers.zalo.api import ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.polling import poll
 from handlers.zalo.webhook import ZaloWebhook
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
-OUTBOX_INTERVAL = timedelta(seconds=2)
 PROGRESS_INTERVAL = timedelta(seconds=5)  # how often announcement progress messages are edited
 RETENTION_INTERVAL = timedelta(hours=1)
 
@@ -54,6 +54,7 @@ async def _deliver(context: Context) -> None:
     left the channel idle for up to the interval every batch: a fifth of the allowed rate in a
     burst of thousands of messages (make bench, fan-out).
     """
+    context.bot_data.metrics.outbox_ticked()
     deliverer = context.bot_data.deliverer
     if deliverer.busy:
         return
@@ -183,9 +184,11 @@ async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
     return False
 
 
-async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
+async def serve(
+    config: Config, stop: asyncio.Event | None = None, *, instance: str | None = None
+) -> None:
     """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll or serve the
-    webhook, close cleanly.
+    webhook (and /healthz and /metrics when [monitoring] is enabled), close cleanly.
 
     The database opens before the Application initialises, because the Application loads the
     saved drafts from it while initialising.
@@ -225,6 +228,9 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
                     _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
                 )
             await app.start()
+            watched = Monitoring(services, app.bot_data.metrics, instance or default_instance())
+            if config.monitoring.enabled:
+                await watched.start(config.monitoring)
             stop_telegram = await _receive_updates(app, config.telegram)
             stop_zalo = await _receive_zalo(app, config.zalo, stop)
             freeze_start_up_heap()
@@ -232,6 +238,7 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
             await stop.wait()
             await stop_zalo()
             await stop_telegram()
+            await watched.stop()
             await app.stop()
         if app.bot_data.zalo is not None:
             await app.bot_data.zalo.api.close()
