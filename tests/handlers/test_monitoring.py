@@ -1,0 +1,88 @@
+"""What monitoring reports from the real parts: the outbox's failed sends in the Prometheus
+registry, and /healthz's 503 naming what is wrong (a stalled outbox, a closed database)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.config import Config, MonitoringConfig
+from bot.services import Services
+from bot.services.outbox import Deliverer
+from handlers.telegram.metrics import Metrics
+from handlers.wiring.monitoring import Monitoring
+from storage.database import Database
+from tests.services.factories import CHANNEL
+from tests.services.test_outbox_delivery import FakeChannel, notice, person, queue
+from tests.support.clock import FixedClock
+
+FAILURES = "nghe_dan_outbox_send_failures_total"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def test_failed_sends_are_counted_by_channel_and_reason(
+    db: Database, clock: FixedClock
+) -> None:
+    metrics = Metrics(local_channel="zalo")
+    channel = FakeChannel(undeliverable={"601"}, broken={"602"}, retry_later={"603": (5, "429")})
+    deliverer = Deliverer(db, clock, {CHANNEL: channel}, failures=metrics)
+    for who in ("601", "602", "603"):
+        await queue(db, clock, await person(db, clock, who), notice("Tin"), who)
+
+    await deliverer.deliver_due()
+    await deliverer.deliver_due()
+
+    counted = {
+        reason: metrics.registry.get_sample_value(FAILURES, {"channel": CHANNEL, "reason": reason})
+        for reason in ("undeliverable", "error", "retry_later")
+    }
+    assert counted == {"undeliverable": 1.0, "error": 1.0, "retry_later": 1.0}
+
+
+@pytest.fixture
+async def health(config: Config, clock: FixedClock) -> AsyncIterator[tuple[str, Metrics, Database]]:
+    db = await Database.open(config.storage.path)
+    metrics = Metrics(local_channel="zalo")
+    port = free_port()
+    watched = Monitoring(Services(config=config, db=db, clock=clock), metrics, "xa-1")
+    await watched.start(MonitoringConfig(enabled=True, port=port))
+    yield f"http://127.0.0.1:{port}/healthz", metrics, db
+    await watched.stop()
+    await db.close()
+
+
+async def get(url: str) -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.json()
+
+
+async def test_healthy_once_the_outbox_ticked(health: tuple[str, Metrics, Database]) -> None:
+    url, metrics, _ = health
+    status, body = await get(url)
+    assert (status, body["status"], body["outbox"], body["database"]) == (
+        503,
+        "unhealthy",
+        "stalled",
+        "ok",
+    )
+    metrics.outbox_ticked()
+    status, body = await get(url)
+    assert (status, body["status"], body["instance"]) == (200, "ok", "xa-1")
+
+
+async def test_a_closed_database_is_unhealthy(health: tuple[str, Metrics, Database]) -> None:
+    url, metrics, db = health
+    metrics.outbox_ticked()
+    await db.close()
+    status, body = await get(url)
+    assert (status, body["database"], body["outbox"]) == (503, "unreachable", "ok")
