@@ -13,7 +13,7 @@ from bot.texts import t
 from tests.conftest import TOKEN
 from tests.support.config_files import ENV, EXAMPLE, problems, write
 
-ENABLED = ("enabled = false\n# Địa chỉ nghe", "enabled = true\n# Địa chỉ nghe")
+ENABLED = ("# enabled = true", "enabled = true")
 
 
 def test_off_by_default_on_the_machine_itself(tmp_path: Path) -> None:

@@ -31,7 +31,10 @@ def monitoring(config_file: Path, port: int, *, enabled: bool) -> str:
     text = config_file.read_text(encoding="utf-8")
     section = text.index("[monitoring]")
     head, tail = text[:section], text[section:]
-    for old, new in (("enabled = false", f"enabled = {str(enabled).lower()}"), ("9464", str(port))):
+    for old, new in (
+        ("# enabled = true", f"enabled = {str(enabled).lower()}"),
+        ("9464", str(port)),
+    ):
         assert tail.count(old) == 1, old
         tail = tail.replace(old, new, 1)
     config_file.write_text(head + tail, encoding="utf-8")
