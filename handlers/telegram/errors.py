@@ -32,7 +32,8 @@ def log_disk_full(error: BaseException | None, what: str) -> None:
 
 async def on_error(update: object, context: Context) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
-    context.bot_data.metrics.mark(update, FAILED)
+    if update_id is not None:  # a job's error has no update to count
+        context.bot_data.metrics.mark(update, FAILED)
     if is_disk_full(context.error):
         log_disk_full(
             context.error, "a background write" if update_id is None else f"update {update_id}"

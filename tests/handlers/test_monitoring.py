@@ -1,5 +1,6 @@
-"""What monitoring reports from the real parts: the outbox's failed sends in the Prometheus
-registry, and /healthz's 503 naming what is wrong (a stalled outbox, a closed database)."""
+"""What monitoring reports from the real parts: updates by outcome and the outbox's failed
+sends in the Prometheus registry, and /healthz's 503 naming what is wrong (a stalled outbox,
+a closed database)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,23 @@ from typing import Any
 
 import aiohttp
 import pytest
+from telegram import Update
 
 from bot.config import Config, MonitoringConfig
 from bot.services import Services
 from bot.services.outbox import Deliverer
-from handlers.telegram.metrics import Metrics
+from handlers.telegram.metrics import FAILED, HANDLED, SKIPPED, Metrics
 from handlers.wiring.monitoring import Monitoring
 from storage.database import Database
+from tests.handlers.test_citizen_flow import agree
+from tests.handlers.test_disk_full import CONTENT
 from tests.services.factories import CHANNEL
 from tests.services.test_outbox_delivery import FakeChannel, notice, person, queue
+from tests.support.chat import Chats, buttons
 from tests.support.clock import FixedClock
+from tests.support.disk import fill_the_disk, free_the_disk
+
+CITIZEN = 6201
 
 FAILURES = "nghe_dan_outbox_send_failures_total"
 
@@ -86,3 +94,45 @@ async def test_a_closed_database_is_unhealthy(health: tuple[str, Metrics, Databa
     await db.close()
     status, body = await get(url)
     assert (status, body["database"], body["outbox"]) == (503, "unreachable", "ok")
+
+
+UPDATES = "nghe_dan_updates_handled_total"
+
+
+async def through_the_processor(chats: Chats, payload: dict[str, Any], update_id: int) -> None:
+    """As the running bot handles an update: in the person's turn, counted once handled."""
+    app = chats.app
+    update = Update.de_json({"update_id": update_id, **payload}, app.bot)
+    await app.update_processor.process_update(update, app.process_update(update))
+
+
+def counted(chats: Chats, outcome: str) -> float | None:
+    registry = chats.app.bot_data.metrics.registry
+    return registry.get_sample_value(UPDATES, {"channel": "telegram", "outcome": outcome})
+
+
+async def test_updates_are_counted_by_outcome(chats: Chats, db: Database) -> None:
+    """Handled, delivered again after a restart, and failed: a full disk while filing."""
+    await through_the_processor(chats, chats.text_update(CITIZEN, "/start"), 1)
+    await through_the_processor(chats, chats.text_update(CITIZEN, "/start"), 1)
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "/guidon")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Môi trường")
+    await chats.say(CITIZEN, CONTENT)
+    await chats.tap(CITIZEN, "Không có ảnh")
+    await chats.say(CITIZEN, "bỏ qua")
+    await chats.say(CITIZEN, "không cần")
+    last = next(c for c in reversed(chats.sent(CITIZEN)) if buttons(c))
+    send = next(d for text, d in buttons(last) if "Gửi" in text)
+    await fill_the_disk(db)
+    await through_the_processor(chats, chats.press_update(CITIZEN, send), 2)
+    await free_the_disk(db)
+
+    assert (counted(chats, HANDLED), counted(chats, SKIPPED), counted(chats, FAILED)) == (
+        1.0,
+        1.0,
+        1.0,
+    )
+    registry = chats.app.bot_data.metrics.registry
+    assert registry.get_sample_value("nghe_dan_update_handling_seconds_count") == 3.0
