@@ -13,6 +13,7 @@ import pytest
 from telegram import Update
 
 from bot.config import Config, MonitoringConfig
+from bot.domain.chats import LOCAL_ID_BASE
 from bot.services import Services
 from bot.services.outbox import Deliverer
 from handlers.telegram.metrics import FAILED, HANDLED, SKIPPED, Metrics
@@ -136,3 +137,11 @@ async def test_updates_are_counted_by_outcome(chats: Chats, db: Database) -> Non
     )
     registry = chats.app.bot_data.metrics.registry
     assert registry.get_sample_value("nghe_dan_update_handling_seconds_count") == 3.0
+
+
+async def test_a_zalo_persons_update_is_counted_on_zalo(chats: Chats) -> None:
+    zalo_person = LOCAL_ID_BASE + 1  # a Zalo account's local id (bot.domain.chats)
+    await through_the_processor(chats, chats.text_update(zalo_person, "/start"), 3)
+    registry = chats.app.bot_data.metrics.registry
+    assert registry.get_sample_value(UPDATES, {"channel": "zalo", "outcome": HANDLED}) == 1.0
+    assert counted(chats, HANDLED) is None
