@@ -22,6 +22,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.dialogs.notices import officer_update
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Person, Role
 from bot.domain.privacy import (
@@ -32,7 +33,8 @@ from bot.domain.privacy import (
     erasure_due,
     reminder_at,
 )
-from bot.domain.workflow import CLOSED
+from bot.domain.tickets import Status
+from bot.domain.workflow import CLOSED, Action, next_status
 from bot.messages import Delivery, Notice, parse_number
 from bot.services.denouncers import filer_ids, sealed_values
 from bot.services.notifications import Say, tell
@@ -189,6 +191,33 @@ async def _erase_case(
     )
 
 
+async def _release_questions(
+    conn: aiosqlite.Connection, clock: Clock, cases: list[CaseText], actor_id: int
+) -> None:
+    """A case waiting for the erased citizen's answer would wait forever: it goes back to its
+    officer, who is told why no answer can come."""
+    now = clock.now()
+    for case in cases:
+        ticket = await tickets.get(conn, case.id)
+        if ticket is None or ticket.status is not Status.WAITING_CITIZEN:
+            continue
+        status = next_status(ticket.status, Action.NO_ANSWER, accepted=ticket.accepted)
+        await tickets.update(conn, ticket.id, now, status=status)
+        event_id = await events.add(
+            conn,
+            ticket.id,
+            at=now,
+            actor_id=actor_id,
+            action=Action.NO_ANSWER.value,
+            from_status=ticket.status,
+            to_status=status,
+            note=None,
+        )
+        updated = await tickets.get(conn, ticket.id) or ticket
+        notice = officer_update(updated, "officer.citizen_erased")
+        await tell(conn, clock, updated.assignee_id, notice, f"event:{event_id}")
+
+
 async def complete_erasure(
     db: Database, clock: Clock, config: Config, officer: Officer, request_id: int
 ) -> Completed:
@@ -215,6 +244,7 @@ async def complete_erasure(
             officer.person_id,
             t("privacy.reason_request"),
         )
+        await _release_questions(conn, clock, cases, officer.person_id)
         user_id = await chat_links.chat_user_id(conn, person.channel, person.external_id)
         await privacy.forget_person(conn, person.id, person.channel, person.external_id, now)
         await privacy.complete_request(conn, request.id, officer.person_id, now)
