@@ -27,18 +27,22 @@ from bot.domain.choices import Option
 from bot.domain.people import Officer, Person, Role
 from bot.domain.privacy import (
     ERASURE,
+    Booking,
     ErasureRequest,
     PersonalData,
     erase_text,
     erasure_due,
     reminder_at,
 )
+from bot.domain.reception import Session, planned_day
 from bot.domain.tickets import Status
 from bot.domain.workflow import CLOSED, Action, next_status
 from bot.messages import Delivery, Notice, parse_number
+from bot.services.citizens import agreed_to_notice
 from bot.services.denouncers import filer_ids, sealed_values
 from bot.services.notifications import Say, tell
 from bot.services.outbox import notify
+from bot.services.reception import schedule_between
 from bot.texts import t
 from storage import chat_links, events, officers, people, privacy, reminders, tickets
 from storage.database import Database
@@ -49,6 +53,7 @@ ERASE_REF = "erase"
 DONE_KEY = "privacy-erased"  # outbox keys of the last message to an erased person
 RETENTION_BATCH = 200
 ERASED_ACTION = "personal_data_erased"
+MOVED_AT_MOST_DAYS = 31
 
 
 class Completion(enum.Enum):
@@ -76,16 +81,34 @@ async def personal_data(db: Database, config: Config, person: Person) -> Persona
     ids = await filer_ids(conn, config, person)
     codes = await privacy.case_codes(conn, ids)
     found = [await tickets.find_for_citizen(conn, ids, code) for code in codes]
+    bookings = await privacy.bookings(conn, person.id)
     return PersonalData(
         person=person,
         cases=[c for c in found if c is not None],
-        bookings=await privacy.bookings(conn, person.id),
+        bookings=bookings,
         reception_since=await privacy.subscribed_since(conn, "reception_subscribers", person.id),
         announcements_since=await privacy.subscribed_since(
             conn, "announcement_subscribers", person.id
         ),
         erasure=await privacy.open_request(conn, person.id),
+        sessions=await _booked_sessions(db, config, bookings),
+        notice_current=agreed_to_notice(person),
     )
+
+
+async def _booked_sessions(
+    db: Database, config: Config, bookings: list[Booking]
+) -> dict[str, Session]:
+    """Each booking's session as scheduled: a holiday may have moved it off its planned day
+    (never back, and not by a month)."""
+    planned = [day for b in bookings if (day := planned_day(b.session_key)) is not None]
+    if not planned:
+        return {}
+    keys = {b.session_key for b in bookings}
+    sessions = await schedule_between(
+        db, config, min(planned), max(planned) + timedelta(days=MOVED_AT_MOST_DAYS)
+    )
+    return {s.key: s for s in sessions if s.key in keys}
 
 
 async def _office(conn: aiosqlite.Connection, config: Config) -> list[Officer]:
