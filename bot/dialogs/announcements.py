@@ -127,6 +127,8 @@ def empty_list(subscribed: bool) -> str:
 
 def progress_text(announcement_id: int, total: int, sent: int, failed: int) -> str:
     remaining = total - sent - failed
+    if total == 0:
+        return t("announce.done_nobody", id=announcement_id)
     if remaining <= 0:
         return t("announce.done", id=announcement_id, sent=number(sent), failed=number(failed))
     return t(
@@ -140,4 +142,6 @@ def progress_text(announcement_id: int, total: int, sent: int, failed: int) -> s
 
 
 def starting_text(recipients: int) -> str:
+    if recipients == 0:
+        return t("announce.starting_nobody")
     return t("announce.starting", total=number(recipients))

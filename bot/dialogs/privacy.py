@@ -7,9 +7,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
+from bot.dialogs.schedule import when
 from bot.dialogs.summary import category_label, kind_label, status_label
 from bot.domain.choices import Option
 from bot.domain.privacy import PersonalData
+from bot.domain.reception import planned_day
 from bot.domain.tickets import Ticket
 from bot.messages import Prompt
 from bot.texts import t
@@ -54,6 +56,25 @@ def _case(ticket: Ticket, config: Config) -> list[str]:
     return lines
 
 
+def _consent(data: PersonalData, zone: ZoneInfo) -> str:
+    """The day of the consent, and which notice it was to in words: the notice's version is a
+    label for the system, not a date a citizen should read."""
+    at = data.person.consent_at
+    if at is None:
+        return t("privacy.consent_none")
+    key = "privacy.notice_current" if data.notice_current else "privacy.notice_earlier"
+    return t("privacy.consent", day=at.astimezone(zone).strftime("%d/%m/%Y"), notice=t(key))
+
+
+def _session(key: str, data: PersonalData) -> str:
+    """The session as the schedule stands; a session since cancelled by its planned day."""
+    session = data.sessions.get(key)
+    if session is not None:
+        return when(session)
+    planned = planned_day(key)
+    return planned.strftime("%d/%m/%Y") if planned else t("privacy.none")
+
+
 def personal_data_text(data: PersonalData, config: Config) -> str:
     """Everything stored about the person, each part on its own lines; the channel splits a
     long text into several messages."""
@@ -62,11 +83,7 @@ def personal_data_text(data: PersonalData, config: Config) -> str:
     lines = [
         t("privacy.title"),
         t("privacy.identity", name=person.display_name or t("privacy.none"), id=person.external_id),
-        t(
-            "privacy.consent",
-            at=_when(person.consent_at, zone),
-            version=person.consent_notice or t("privacy.none"),
-        ),
+        _consent(data, zone),
         t("privacy.cases", count=len(data.cases)),
     ]
     for ticket in data.cases:
@@ -75,7 +92,7 @@ def personal_data_text(data: PersonalData, config: Config) -> str:
     lines += [
         t(
             "privacy.booking",
-            created=_when(b.created_at, zone),
+            session=_session(b.session_key, data),
             topic=b.topic,
             state=t("privacy.cancelled") if b.cancelled else "",
         )

@@ -181,6 +181,12 @@ def due_on_receipt(kind: Kind, received: date, rules: DeadlineRules, cal: WorkCa
     return accept_by or due_for_resolution(kind, received, rules, cal)
 
 
+def due_on_receipt_is_acceptance(kind: Kind) -> bool:
+    """Whether the date a new case shows is the deadline to accept or refuse it, not to answer
+    it: the citizen must not read it as the date the matter is settled."""
+    return kind in (Kind.COMPLAINT, Kind.DENUNCIATION)
+
+
 def due_on_acceptance(
     kind: Kind, accepted: date, current: date | None, rules: DeadlineRules, cal: WorkCalendar
 ) -> date | None:

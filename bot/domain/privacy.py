@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.people import Person
+from bot.domain.reception import Session
 from bot.domain.redaction import mask_personal
 from bot.domain.tickets import Ticket
 
@@ -41,6 +42,9 @@ class PersonalData:
     reception_since: datetime | None
     announcements_since: datetime | None
     erasure: ErasureRequest | None
+    # The booked sessions as the schedule stands, by key; one since cancelled is absent.
+    sessions: dict[str, Session]
+    notice_current: bool  # whether the consent on record is to the notice in force
 
 
 def erasure_due(requested_at: datetime, days: int) -> datetime:

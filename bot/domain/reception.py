@@ -109,6 +109,14 @@ class Session:
         return datetime.combine(self.day, self.end, tzinfo=zone)
 
 
+def planned_day(key: str) -> date | None:
+    """The date a session was planned on, read from its key; None for a key not of that form."""
+    try:
+        return date.fromisoformat(key.rsplit(":", 1)[-1])
+    except ValueError:
+        return None
+
+
 def parse_lead(text: str) -> timedelta:
     """How long before a session a reminder goes: "1d", "2h", "30m" or combined, "1d12h".
 

@@ -17,6 +17,8 @@ class Action(StrEnum):
     ACCEPT = "accept"  # thụ lý: the commune formally takes the case on
     ASK = "ask"  # ask the citizen for more information
     CITIZEN_REPLY = "citizen_reply"  # the citizen answers that question
+    # the citizen's data was erased at their request: the question asked can have no answer
+    NO_ANSWER = "no_answer"
     ADD_INFO = "add_info"  # the citizen adds something unasked
     REASSIGN = "reassign"  # pass it to another department or officer
     RESOLVE = "resolve"
@@ -71,7 +73,7 @@ def next_status(status: Status, action: Action, *, accepted: bool) -> Status:
         return Status.ACCEPTED
     if action is Action.ASK and status in OPEN - {Status.WAITING_CITIZEN}:
         return Status.WAITING_CITIZEN
-    if action is Action.CITIZEN_REPLY and status is Status.WAITING_CITIZEN:
+    if action in (Action.CITIZEN_REPLY, Action.NO_ANSWER) and status is Status.WAITING_CITIZEN:
         return Status.IN_PROGRESS if accepted else Status.NEW
     if action is Action.ADD_INFO and status in OPEN:
         return status

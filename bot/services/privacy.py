@@ -22,21 +22,27 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.dialogs.notices import officer_update
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Person, Role
 from bot.domain.privacy import (
     ERASURE,
+    Booking,
     ErasureRequest,
     PersonalData,
     erase_text,
     erasure_due,
     reminder_at,
 )
-from bot.domain.workflow import CLOSED
+from bot.domain.reception import Session, planned_day
+from bot.domain.tickets import Status
+from bot.domain.workflow import CLOSED, Action, next_status
 from bot.messages import Delivery, Notice, parse_number
+from bot.services.citizens import agreed_to_notice
 from bot.services.denouncers import filer_ids, sealed_values
 from bot.services.notifications import Say, tell
 from bot.services.outbox import notify
+from bot.services.reception import schedule_between
 from bot.texts import t
 from storage import chat_links, events, officers, people, privacy, reminders, tickets
 from storage.database import Database
@@ -47,6 +53,7 @@ ERASE_REF = "erase"
 DONE_KEY = "privacy-erased"  # outbox keys of the last message to an erased person
 RETENTION_BATCH = 200
 ERASED_ACTION = "personal_data_erased"
+MOVED_AT_MOST_DAYS = 31
 
 
 class Completion(enum.Enum):
@@ -74,16 +81,34 @@ async def personal_data(db: Database, config: Config, person: Person) -> Persona
     ids = await filer_ids(conn, config, person)
     codes = await privacy.case_codes(conn, ids)
     found = [await tickets.find_for_citizen(conn, ids, code) for code in codes]
+    bookings = await privacy.bookings(conn, person.id)
     return PersonalData(
         person=person,
         cases=[c for c in found if c is not None],
-        bookings=await privacy.bookings(conn, person.id),
+        bookings=bookings,
         reception_since=await privacy.subscribed_since(conn, "reception_subscribers", person.id),
         announcements_since=await privacy.subscribed_since(
             conn, "announcement_subscribers", person.id
         ),
         erasure=await privacy.open_request(conn, person.id),
+        sessions=await _booked_sessions(db, config, bookings),
+        notice_current=agreed_to_notice(person),
     )
+
+
+async def _booked_sessions(
+    db: Database, config: Config, bookings: list[Booking]
+) -> dict[str, Session]:
+    """Each booking's session as scheduled: a holiday may have moved it off its planned day
+    (never back, and not by a month)."""
+    planned = [day for b in bookings if (day := planned_day(b.session_key)) is not None]
+    if not planned:
+        return {}
+    keys = {b.session_key for b in bookings}
+    sessions = await schedule_between(
+        db, config, min(planned), max(planned) + timedelta(days=MOVED_AT_MOST_DAYS)
+    )
+    return {s.key: s for s in sessions if s.key in keys}
 
 
 async def _office(conn: aiosqlite.Connection, config: Config) -> list[Officer]:
@@ -189,6 +214,33 @@ async def _erase_case(
     )
 
 
+async def _release_questions(
+    conn: aiosqlite.Connection, clock: Clock, cases: list[CaseText], actor_id: int
+) -> None:
+    """A case waiting for the erased citizen's answer would wait forever: it goes back to its
+    officer, who is told why no answer can come."""
+    now = clock.now()
+    for case in cases:
+        ticket = await tickets.get(conn, case.id)
+        if ticket is None or ticket.status is not Status.WAITING_CITIZEN:
+            continue
+        status = next_status(ticket.status, Action.NO_ANSWER, accepted=ticket.accepted)
+        await tickets.update(conn, ticket.id, now, status=status)
+        event_id = await events.add(
+            conn,
+            ticket.id,
+            at=now,
+            actor_id=actor_id,
+            action=Action.NO_ANSWER.value,
+            from_status=ticket.status,
+            to_status=status,
+            note=None,
+        )
+        updated = await tickets.get(conn, ticket.id) or ticket
+        notice = officer_update(updated, "officer.citizen_erased")
+        await tell(conn, clock, updated.assignee_id, notice, f"event:{event_id}")
+
+
 async def complete_erasure(
     db: Database, clock: Clock, config: Config, officer: Officer, request_id: int
 ) -> Completed:
@@ -215,6 +267,7 @@ async def complete_erasure(
             officer.person_id,
             t("privacy.reason_request"),
         )
+        await _release_questions(conn, clock, cases, officer.person_id)
         user_id = await chat_links.chat_user_id(conn, person.channel, person.external_id)
         await privacy.forget_person(conn, person.id, person.channel, person.external_id, now)
         await privacy.complete_request(conn, request.id, officer.person_id, now)

@@ -25,6 +25,7 @@ from bot.dialogs import intake
 from bot.dialogs.intake import Outcome, Turn
 from bot.dialogs.menu import MENU_REF, LinkTarget, MenuItem, WaitingLinks, menu_prompt
 from bot.dialogs.notices import day, holder_label
+from bot.domain.deadlines import due_on_receipt_is_acceptance
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
 from bot.services.assignment import holder_now
@@ -233,7 +234,12 @@ async def late_press(update: Update, context: Context) -> bool:
 
 
 def _receipt(ticket: Ticket, holding: str) -> str:
-    text = t("intake.submitted", code=ticket.code, department=holding, due=day(ticket.due_on))
+    due = day(ticket.due_on)
+    if due_on_receipt_is_acceptance(ticket.kind):
+        deadline = t("intake.due_accept", due=due)
+    else:
+        deadline = t("intake.due_reply", due=due)
+    text = t("intake.submitted", code=ticket.code, department=holding, deadline=deadline)
     if ticket.kind.needs_identity:
         text += "\n" + t("intake.submitted_sign", kind=t(f"kind.{ticket.kind.value}.label").lower())
     return text

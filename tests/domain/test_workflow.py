@@ -63,6 +63,8 @@ def _table() -> dict[tuple[Status, Action, bool], Status]:
                 legal[status, A.ASK, accepted] = S.WAITING_CITIZEN
         # The answer: back to work if the case was accepted, else back to awaiting acceptance.
         legal[S.WAITING_CITIZEN, A.CITIZEN_REPLY, accepted] = S.IN_PROGRESS if accepted else S.NEW
+        # The citizen's data erased: no answer can come, the case goes on as if answered.
+        legal[S.WAITING_CITIZEN, A.NO_ANSWER, accepted] = S.IN_PROGRESS if accepted else S.NEW
         # Unasked information changes nothing, but only while the case is open.
         for status in STILL_OPEN:
             legal[status, A.ADD_INFO, accepted] = status
@@ -106,7 +108,7 @@ def _transition_params() -> list[object]:
 
 def test_the_table_has_what_the_rules_name() -> None:
     """A guard on the table itself, so a typo in it cannot make the big test vacuous."""
-    assert len(list(itertools.product(Status, Action, (True, False)))) == 208
+    assert len(list(itertools.product(Status, Action, (True, False)))) == 224
     assert LEGAL[S.NEW, A.ACCEPT, False] is S.ACCEPTED
     assert LEGAL[S.ACCEPTED, A.RESOLVE, True] is S.RESOLVED
     assert LEGAL[S.WAITING_CITIZEN, A.RESOLVE, True] is S.RESOLVED
@@ -114,7 +116,7 @@ def test_the_table_has_what_the_rules_name() -> None:
     assert LEGAL[S.NEW, A.REFUSE, False] is S.REFUSED
     assert (S.NEW, A.REFUSE, True) not in LEGAL
     assert not any(action in (A.VIEW, A.RECOMMEND) for _, action, _ in LEGAL)
-    assert len(LEGAL) == 61
+    assert len(LEGAL) == 63
 
 
 @pytest.mark.parametrize(("status", "action", "accepted"), _transition_params())

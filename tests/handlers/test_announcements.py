@@ -393,3 +393,26 @@ async def test_sent_after_the_quiet_hours_began_the_leader_is_told_when_it_goes(
     told = [str(c.params.get("text")) for c in sent if c.method == "sendMessage"]
     assert any("tin nhắn sẽ bắt đầu đi lúc 06:30 29/11/2026" in text for text in told), told
     assert received(chats, READER, TEXT) == []
+
+
+async def test_with_no_subscriber_the_leader_is_told_it_is_only_published(
+    chats: Chats, config: Config, services: Services
+) -> None:
+    await agree(chats, NOT_OPTED)
+    await chats.say(CHAIRMAN, "/thongbao")
+    preview = await chats.say(CHAIRMAN, TEXT)
+    assert "chưa có người dân nào đăng ký nhận tin" in str(preview[-1].params["text"])
+
+    sent = await chats.tap(CHAIRMAN, "Gửi")
+    said = " ".join(str(c.params["text"]) for c in sent)
+    assert "0 người" not in said
+    assert "không gửi tin nhắn cho ai" in said
+    assert "Thông báo, kế hoạch của xã" in said
+
+    await show_progress(chats.app.bot, services)
+    await chats.app.bot_data.deliverer.deliver_due()
+    assert "Đã đăng xong thông báo số 1" in texts(chats, CHAIRMAN)[-1]
+    assert "0 người" not in texts(chats, CHAIRMAN)[-1]
+    assert received(chats, NOT_OPTED, TEXT) == []
+    [(finished,)] = await rows(config, "SELECT finished_at FROM announcements")
+    assert finished is not None

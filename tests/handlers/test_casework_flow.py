@@ -458,13 +458,15 @@ async def test_a_complaint_is_due_thirty_days_after_acceptance(
         "Thôn Bắc, xã Sơn Ninh",
     )
     # Ten days to accept, counted from Saturday 28/11: Tuesday 8/12.
-    assert "Hạn trả lời: 08/12/2026" in texts(chats, CITIZEN)[-1]
+    receipt = texts(chats, CITIZEN)[-1]
+    assert "Hạn thụ lý (xã trả lời nhận hay không nhận giải quyết): 08/12/2026" in receipt
+    assert "Hạn trả lời" not in receipt
     # A complaint goes to reception (the Office), and every leader sees it.
     assert any("Hồ sơ mới" in text for text in texts(chats, OFFICE))
     assert any("Lê Thị Hoa" in text for text in texts(chats, CHAIRMAN))
     await chats.tap(OFFICE, "Tiếp nhận")
     # Thirty days from acceptance on 28/11 is Monday 28/12.
-    assert "Hạn trả lời: 28/12/2026" in texts(chats, CITIZEN)[-1]
+    assert "Hạn giải quyết: 28/12/2026" in texts(chats, CITIZEN)[-1]
     assert await rows(config, "SELECT due_on FROM tickets") == [("2026-12-28",)]
 
 
@@ -596,7 +598,7 @@ async def test_a_complex_complaint_gets_the_longer_period(chats: Chats, config: 
     await chats.say(OFFICE, "Phải đo đạc lại ranh giới với Văn phòng đăng ký đất đai.")
     # 45 days from acceptance on 28/11/2026 is Tuesday 12/01/2027.
     notice = texts(chats, CITIZEN)[-1]
-    assert "Hạn trả lời mới: 12/01/2027" in notice
+    assert "Hạn giải quyết mới: 12/01/2027" in notice
     assert "đo đạc lại ranh giới" in notice
     assert await rows(config, "SELECT due_on, complex FROM tickets") == [("2027-01-12", 1)]
     events = await rows(config, "SELECT action, note FROM ticket_events WHERE action = 'complex'")

@@ -6,7 +6,9 @@ from __future__ import annotations
 from bot.services import Services
 from bot.services.citizens import find_citizen
 from bot.services.intake import submit_case
+from tests.handlers.test_casework_flow import asked_by_economy
 from tests.handlers.test_citizen_flow import agree, file_feedback
+from tests.handlers.test_reception import books_thursday
 from tests.services.factories import feedback, fetch
 from tests.support.chat import Chats, buttons
 
@@ -31,7 +33,7 @@ async def test_my_data_shows_my_cases_and_nobody_elses(chats: Chats) -> None:
 
     assert mine in shown
     assert "Rác thải đổ bừa bãi" in shown
-    assert "2026-11-29" in shown
+    assert "bản thông báo hiện hành" in shown
     assert theirs not in shown
     assert "Cống thoát nước" not in shown
     assert "Dân 7002" not in shown
@@ -123,3 +125,49 @@ async def test_long_data_comes_in_parts_and_a_decliner_of_a_new_notice_still_see
     shown = "\n".join(str(c.params["text"]) for c in parts)
     assert "Đoạn đường số 0" in shown
     assert "Đoạn đường số 1" in shown
+    assert "bản thông báo trước" in shown
+
+
+async def test_erasure_while_a_question_is_open_frees_the_case_and_tells_its_officer(
+    chats: Chats, services: Services
+) -> None:
+    await agree(chats, CITIZEN)
+    code = await file_feedback(chats, CITIZEN, "Rác thải đổ bừa bãi ở đầu ngõ 3 thôn Đông.")
+    await asked_by_economy(chats, "Ông/bà ở thôn nào?")
+    await chats.say(CITIZEN, "/xoadulieu")
+    await chats.say(CITIZEN, "1")
+    before = len(chats.sent(ECONOMY))
+
+    notice = next(c for c in reversed(chats.sent(OFFICE)) if buttons(c))
+    [(_, data)] = buttons(notice)
+    await chats.press(OFFICE, data)
+
+    [(status,)] = await fetch(services.db, "SELECT status FROM tickets")
+    assert status == "in_progress"
+    [told] = texts(chats, ECONOMY)[before:]
+    assert code in told
+    assert "xóa dữ liệu" in told
+    assert "Rác thải" not in told
+    history = await fetch(
+        services.db, "SELECT from_status, to_status FROM ticket_events WHERE action = 'no_answer'"
+    )
+    assert [tuple(row) for row in history] == [("waiting_citizen", "in_progress")]
+    work = " ".join(str(c.params["text"]) for c in await chats.say(ECONOMY, "/viec"))
+    assert code in work
+    assert "Chờ người dân" not in work
+
+
+async def test_my_data_shows_a_booking_by_its_session_and_the_consent_by_its_day(
+    chats: Chats,
+) -> None:
+    await agree(chats, CITIZEN)
+    await books_thursday(chats, CITIZEN, "Hỏi về đất.")
+
+    shown = "\n".join(str(c.params["text"]) for c in await chats.say(CITIZEN, "/dulieu"))
+
+    assert "Thứ Năm 03/12/2026, 07:30–11:00: Hỏi về đất." in shown
+    assert "28/11/2026: Hỏi về đất." not in shown
+    consent = next(line for line in shown.splitlines() if "Đồng ý" in line)
+    assert "28/11/2026" in consent
+    assert "2026-11-29" not in consent
+    assert "bản thông báo hiện hành" in consent

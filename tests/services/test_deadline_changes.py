@@ -45,7 +45,7 @@ async def test_a_denunciation_is_extended_twice_at_most(
     # The denouncer is told through their pseudonym (sealed), never by their own chat id.
     assert await fetch(db, "SELECT 1 FROM outbox WHERE recipient = '9100'") == []
     told = await fetch(db, "SELECT payload FROM outbox WHERE channel = 'sealed' ORDER BY id")
-    assert "Hạn trả lời mới: 26/02/2027" in json.loads(told[-1]["payload"])["text"]
+    assert "Hạn giải quyết mới: 26/02/2027" in json.loads(told[-1]["payload"])["text"]
     with pytest.raises(CaseworkError):
         await casework.mark_complex(db, clock, config, leader, ticket.id, "Không áp dụng.")
 
