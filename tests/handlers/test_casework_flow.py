@@ -948,3 +948,34 @@ async def test_a_second_copy_of_the_result_during_the_comment_says_both(
     assert await rows(config, "SELECT rating, rating_comment FROM tickets") == [
         ("unsatisfied", "Rác vẫn còn.")
     ]
+
+
+async def test_the_office_marks_a_case_it_holds_as_about_the_chairman(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "Văn phòng")
+    await chats.say(ECONOMY, "Việc này thuộc Văn phòng.")
+    supervisor_before = len(chats.sent(SUPERVISOR))
+    citizen_before = len(chats.sent(CITIZEN))
+    await chats.tap(OFFICE, "Chuyển")
+    await chats.tap(OFFICE, "thái độ, tác phong")
+    await chats.tap(OFFICE, "Nguyễn Văn An")
+    done = await chats.say(OFFICE, "Người dân phản ánh Chủ tịch xã hứa rồi không làm.")
+    assert "đã ở" not in " ".join(str(c.params.get("text")) for c in done)
+    [(category, department, assignee, subject)] = await rows(
+        config,
+        "SELECT t.category_id, t.department_id, a.external_id, s.external_id FROM tickets t "
+        "JOIN people a ON a.id = t.assignee_id JOIN people s ON s.id = t.subject_id",
+    )
+    assert (category, department, assignee, subject) == (
+        "thai-do-can-bo",
+        "van-phong",
+        str(OFFICE),
+        str(CHAIRMAN),
+    )
+    assert len(chats.sent(CITIZEN)) > citizen_before, "the citizen is told"
+    assert any(code in text for text in texts(chats, SUPERVISOR)[supervisor_before:])
+    hidden = await chats.say(CHAIRMAN, f"/hoso {code}")
+    assert "không có quyền xem" in str(hidden[-1].params["text"])
