@@ -979,3 +979,33 @@ async def test_the_office_marks_a_case_it_holds_as_about_the_chairman(
     assert any(code in text for text in texts(chats, SUPERVISOR)[supervisor_before:])
     hidden = await chats.say(CHAIRMAN, f"/hoso {code}")
     assert "không có quyền xem" in str(hidden[-1].params["text"])
+
+
+async def test_passing_to_a_unit_without_officers_says_where_the_case_will_go(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    listed = await chats.tap(ECONOMY, "Chuyển")
+    labels = [label for label, _ in buttons(listed[-1])]
+    office = "hồ sơ sẽ về Văn phòng HĐND và UBND"
+    assert "3. Phòng Văn hóa – Xã hội (chưa có cán bộ)" in labels
+    assert "2. Phòng Kinh tế (không có cán bộ khác)" in labels
+    assert "1. Văn phòng HĐND và UBND" in labels, "a unit with officers is named plainly"
+    asked = await chats.say(ECONOMY, "3")
+    prompt = str(asked[-1].params["text"])
+    assert "Phòng Văn hóa – Xã hội" in prompt
+    assert office in prompt, "said before the reason is asked"
+    await chats.say(ECONOMY, "Việc văn hóa.")
+    assert "Văn phòng HĐND và UBND" in texts(chats, CITIZEN)[-1]
+    assert any(f"Hồ sơ {code} được chuyển đến" in text for text in texts(chats, OFFICE))
+
+
+async def test_the_only_officer_of_a_unit_is_told_a_colleague_pass_goes_to_the_office(
+    chats: Chats,
+) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    asked = await chats.say(ECONOMY, "2")
+    prompt = str(asked[-1].params["text"])
+    assert "Phòng Kinh tế chưa có cán bộ nào khác" in prompt
+    assert "hồ sơ sẽ về Văn phòng HĐND và UBND" in prompt
