@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.dialogs.history import history_text
 from bot.dialogs.notices import day, holder_label
-from bot.dialogs.summary import category_label, kind_label, status_label
+from bot.dialogs.report_text import status_label
+from bot.dialogs.summary import category_label, kind_label
 from bot.domain.audit import CaseRecord
 from bot.texts import t
 

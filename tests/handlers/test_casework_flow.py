@@ -1009,3 +1009,16 @@ async def test_the_only_officer_of_a_unit_is_told_a_colleague_pass_goes_to_the_o
     prompt = str(asked[-1].params["text"])
     assert "Phòng Kinh tế chưa có cán bộ nào khác" in prompt
     assert "hồ sơ sẽ về Văn phòng HĐND và UBND" in prompt
+
+
+async def test_officers_read_statuses_in_officer_words(chats: Chats) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Ông/bà cho biết số nhà gần nhất?")
+    work = await chats.say(ECONOMY, "/viec")
+    assert "Chờ người dân bổ sung" in str(work[-1].params["text"])
+    opened = await chats.tap(ECONOMY, code)
+    record = await chats.say(CHAIRMAN, f"/hoso {code}")
+    shown = "\n".join(str(c.params.get("text")) for c in [*work, *opened, *record])
+    assert "Chờ người dân bổ sung" in shown
+    assert "ông/bà" not in shown.replace("Ông/bà cho biết số nhà gần nhất?", "")
