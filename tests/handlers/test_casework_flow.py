@@ -1022,3 +1022,33 @@ async def test_officers_read_statuses_in_officer_words(chats: Chats) -> None:
     shown = "\n".join(str(c.params.get("text")) for c in [*work, *opened, *record])
     assert "Chờ người dân bổ sung" in shown
     assert "ông/bà" not in shown.replace("Ông/bà cho biết số nhà gần nhất?", "")
+
+
+async def test_the_full_record_names_the_holder_the_card_names(chats: Chats) -> None:
+    await file_with_identity(
+        chats,
+        "Tố cáo",
+        "Ông X lấn chiếm đất công ở xứ đồng Cửa Làng để xây nhà.",
+        "Trần Văn Mật",
+        "0987654321",
+        "Xóm Giữa, xã Sơn Ninh",
+    )
+    card = next(text for text in texts(chats, CHAIRMAN) if "Hồ sơ mới" in text)
+    assert "Bộ phận: lãnh đạo UBND xã" in card
+    code = re.findall(r"SN-\d{4}-\d{5}", card)[0]
+    record = str((await chats.say(CHAIRMAN, f"/hoso {code}"))[-1].params["text"])
+    assert "Bộ phận: lãnh đạo UBND xã" in record
+    assert "Bộ phận: Phòng Kinh tế" not in record
+    assert "Hàng chờ: Phòng Kinh tế" in record, "the queue, saying what it is"
+
+
+async def test_the_full_record_of_a_case_passed_on_names_who_holds_it(chats: Chats) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.say(ECONOMY, "2")
+    await chats.say(ECONOMY, "Cần cán bộ khác xem lại.")
+    card = next(text for text in texts(chats, OFFICE) if f"Hồ sơ {code} được chuyển" in text)
+    assert "Bộ phận: Văn phòng HĐND và UBND" in card
+    record = str((await chats.say(CHAIRMAN, f"/hoso {code}"))[-1].params["text"])
+    assert "Bộ phận: Văn phòng HĐND và UBND" in record
+    assert "Bộ phận: Phòng Kinh tế" not in record
