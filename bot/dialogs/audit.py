@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.dialogs.history import history_text
 from bot.dialogs.notices import day, holder_label
-from bot.dialogs.summary import category_label, kind_label, status_label
+from bot.dialogs.report_text import status_label
+from bot.dialogs.summary import category_label, kind_label
 from bot.domain.audit import CaseRecord
 from bot.texts import t
 
@@ -87,10 +88,12 @@ def audit_text(record: CaseRecord, config: Config, *, show_identity: bool) -> st
         t(
             "card.status",
             status=status_label(ticket.status),
-            department=holder_label(ticket.department_id, config),
+            department=holder_label(record.holder, config),
         ),
-        t("audit.assignee", value=_officer(record.staff, ticket.assignee_id)),
     ]
+    if ticket.department_id is not None and ticket.department_id != record.holder:
+        lines.append(t("audit.queue", value=holder_label(ticket.department_id, config)))
+    lines.append(t("audit.assignee", value=_officer(record.staff, ticket.assignee_id)))
     if ticket.subject_id is not None:
         lines.append(t("audit.subject", value=_officer(record.staff, ticket.subject_id)))
     lines += _sender(record, show_identity)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from bot.dialogs.summary import shorten, status_label
+from bot.dialogs.report_text import status_label
+from bot.dialogs.summary import shorten
 from bot.domain.tickets import TicketEvent
 from bot.texts import catalog, t
 

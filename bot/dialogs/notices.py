@@ -10,7 +10,8 @@ from dataclasses import replace
 from datetime import date
 
 from bot.config import Config
-from bot.dialogs.summary import category_label, kind_label, shorten, status_label
+from bot.dialogs.report_text import status_label
+from bot.dialogs.summary import category_label, kind_label, shorten
 from bot.domain.choices import Option
 from bot.domain.routing import sent_up
 from bot.domain.tickets import Ticket

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.dialogs.history import history_lines
 from bot.dialogs.notices import CASE_REF, case_ref, day
-from bot.dialogs.summary import category_label, kind_label, local_date, shorten, status_label
+from bot.dialogs.report_text import status_label
+from bot.dialogs.summary import category_label, kind_label, local_date, shorten
 from bot.domain.choices import Option
 from bot.domain.people import Officer
 from bot.domain.redaction import mask_personal

@@ -14,3 +14,6 @@ class CaseRecord:
     history: list[TicketEvent]
     staff: dict[int, tuple[str, str]]  # (name, title) of the officers involved, retired ones too
     citizen: Person | None
+    # The department the citizen is told holds it (None: the leaders), as on the card; the
+    # case's own queue (`ticket.department_id`) may differ.
+    holder: str | None

@@ -7,6 +7,7 @@ import logging
 from bot.domain.audit import CaseRecord
 from bot.domain.people import Officer
 from bot.domain.workflow import Action, access, may
+from bot.services.assignment import holder_of
 from bot.services.errors import CaseworkError
 from bot.services.officers import actor
 from storage import events, people, tickets
@@ -26,6 +27,7 @@ async def case_record(db: Database, code: str) -> CaseRecord | None:
         history=await events.for_ticket(db.reader, ticket.id),
         staff=await events.staff_of(db.reader, ticket.id),
         citizen=await people.get(db.reader, ticket.citizen_id),
+        holder=await holder_of(db.reader, ticket),
     )
 
 

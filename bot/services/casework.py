@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import aiosqlite
 
 from bot.clock import Clock
@@ -177,7 +179,12 @@ async def reassign(
     # The case as routing left it: the one passing it on hears where it went, not where it was.
     landed: list[Ticket] = []
 
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
+    def plan(before: Ticket) -> Change:
+        return Change(fields, text, partial(after, (before.category_id, before.subject_id)))
+
+    async def after(
+        marked: tuple[str, int | None], conn: aiosqlite.Connection, ticket: Ticket, key: str
+    ) -> None:
         held = (ticket.assignee_id, await holder_of(conn, ticket))
         moved = await assign(
             conn,
@@ -190,9 +197,12 @@ async def reassign(
             subject_id=subject_id,
             exclude=frozenset({officer.person_id}),
         )
-        if (moved.assignee_id, await holder_of(conn, moved)) == held:
-            # Routed back where it was (the only one who may hold it passed it): a move that did
-            # not happen must not tell the citizen and the Front again; the transaction undoes it.
+        unmarked = (moved.category_id, moved.subject_id) == marked
+        if unmarked and (moved.assignee_id, await holder_of(conn, moved)) == held:
+            # Routed back where it was (the only one who may hold it passed it) and nothing else
+            # changed: a move that did not happen must not tell the citizen and the Front again;
+            # the transaction undoes it. A case newly marked as about someone's conduct did
+            # change, even if it stays with the same holder.
             raise CaseworkError("case.already_there")
         landed.append(moved)
         department = holder_label(await holder_of(conn, moved), config)
@@ -211,6 +221,6 @@ async def reassign(
         actor(officer),
         ticket_id,
         Action.REASSIGN,
-        lambda _: Change(fields, text, after),
+        plan,
     )
     return landed[-1] if landed else passed

@@ -122,7 +122,7 @@ async def card_button(update: Update, context: Context) -> str | int | None:
     )
     await retire_buttons(update)
     if action is Action.REASSIGN:
-        await send_prompt(message, _targets(context))
+        await send_prompt(message, await _targets(context, officer))
         return Step.TARGET.value
     await send_prompt(message, _write_prompt(action, ticket))
     return Step.WRITE.value
@@ -134,13 +134,29 @@ def _write_prompt(action: Action, ticket: Ticket) -> Prompt:
     )
 
 
-def _target_options(context: Context) -> tuple[Option, ...]:
+async def _unstaffed(context: Context, officer: Officer) -> frozenset[str]:
+    """Units with no officer but the one passing the case on: routing would hand it to the
+    triage department, and the officer is told so before choosing, not after."""
+    triage = context.services.config.routing.triage_department
+    staffed = {
+        o.department_id
+        for o in await all_officers(context.services.db)
+        if o.person_id != officer.person_id and o.has(Role.OFFICER)
+    }
+    return frozenset(
+        d.id for d in context.services.config.departments if d.id != triage and d.id not in staffed
+    )
+
+
+async def _target_options(context: Context, officer: Officer) -> tuple[Option, ...]:
     """Where the case may go; the department holding it means a colleague there."""
     config = context.services.config
     held = PENDING.notes(context).get("held")
+    unstaffed = await _unstaffed(context, officer)
+    marks = {(True, True): "no_colleague", (True, False): "colleague", (False, True): "empty"}
     departments = tuple(
-        Option(d.id, t("officer.target_colleague", department=d.name), (d.name,))
-        if d.id == held
+        Option(d.id, t(f"officer.target_{mark}", department=d.name), (d.name,))
+        if (mark := marks.get((d.id == held, d.id in unstaffed)))
         else Option(d.id, d.name)
         for d in config.departments
     )
@@ -149,11 +165,11 @@ def _target_options(context: Context) -> tuple[Option, ...]:
     return (*departments, Option(CONDUCT, t("officer.conduct"), ("thai do", "tac phong")))
 
 
-def _targets(context: Context) -> Prompt:
+async def _targets(context: Context, officer: Officer) -> Prompt:
     return Prompt(
         text=t("officer.target", code=str(PENDING.notes(context).get("code", ""))),
         ref="officer.target",
-        options=_target_options(context),
+        options=await _target_options(context, officer),
         cancel=True,
     )
 
@@ -180,18 +196,32 @@ async def on_target(update: Update, context: Context) -> str | int:
     message = reply_target(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    target = chosen(event_of(update), _target_options(context))
+    officer = await current_officer(update, context)
     if message is None:
         return Step.TARGET.value
+    if officer is None:
+        return PENDING.end(context)
+    target = chosen(event_of(update), await _target_options(context, officer))
     if target is None:
-        await send_prompt(message, _targets(context), notice=t("staff.pick_again"))
+        await send_prompt(message, await _targets(context, officer), notice=t("staff.pick_again"))
         return Step.TARGET.value
     PENDING.add(context, department=target.key)
     await retire_buttons(update)
-    officer = await current_officer(update, context)
-    if target.key == CONDUCT and officer is not None:
+    if target.key == CONDUCT:
         await send_prompt(message, await _subjects(context, officer))
         return Step.SUBJECT.value
+    if target.key in await _unstaffed(context, officer):
+        config = context.services.config
+        triage = config.routing.triage_department
+        await _ask_reason(
+            message,
+            t(
+                "officer.write.reassign_unstaffed",
+                department=next(d.name for d in config.departments if d.id == target.key),
+                triage=next((d.name for d in config.departments if d.id == triage), triage),
+            ),
+        )
+        return Step.WRITE.value
     await _ask_reason(message, t("officer.write.reassign", department=target.label))
     return Step.WRITE.value
 

@@ -17,6 +17,7 @@ from bot.dialogs.notices import (
     officer_update,
     parse_case_ref,
 )
+from bot.dialogs.report_text import status_label
 from bot.dialogs.staff import staff_help
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
@@ -127,7 +128,7 @@ async def my_work(update: Update, context: Context) -> None:
             "officer.work_line",
             code=c.code,
             kind=t(f"kind.{c.kind.value}.label"),
-            status=t(f"status.{c.status.value}"),
+            status=status_label(c.status),
             due=c.due_on.strftime("%d/%m/%Y") if c.due_on else t("summary.none"),
         )
         for c in work.urgent

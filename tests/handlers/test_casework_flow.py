@@ -950,3 +950,107 @@ async def test_a_second_copy_of_the_result_during_the_comment_says_both(
     assert await rows(config, "SELECT rating, rating_comment FROM tickets") == [
         ("unsatisfied", "Rác vẫn còn.")
     ]
+
+
+async def test_the_office_marks_a_case_it_holds_as_about_the_chairman(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.tap(ECONOMY, "Văn phòng")
+    await chats.say(ECONOMY, "Việc này thuộc Văn phòng.")
+    supervisor_before = len(chats.sent(SUPERVISOR))
+    citizen_before = len(chats.sent(CITIZEN))
+    await chats.tap(OFFICE, "Chuyển")
+    await chats.tap(OFFICE, "thái độ, tác phong")
+    await chats.tap(OFFICE, "Nguyễn Văn An")
+    done = await chats.say(OFFICE, "Người dân phản ánh Chủ tịch xã hứa rồi không làm.")
+    assert "đã ở" not in " ".join(str(c.params.get("text")) for c in done)
+    [(category, department, assignee, subject)] = await rows(
+        config,
+        "SELECT t.category_id, t.department_id, a.external_id, s.external_id FROM tickets t "
+        "JOIN people a ON a.id = t.assignee_id JOIN people s ON s.id = t.subject_id",
+    )
+    assert (category, department, assignee, subject) == (
+        "thai-do-can-bo",
+        "van-phong",
+        str(OFFICE),
+        str(CHAIRMAN),
+    )
+    assert len(chats.sent(CITIZEN)) > citizen_before, "the citizen is told"
+    assert any(code in text for text in texts(chats, SUPERVISOR)[supervisor_before:])
+    hidden = await chats.say(CHAIRMAN, f"/hoso {code}")
+    assert "không có quyền xem" in str(hidden[-1].params["text"])
+
+
+async def test_passing_to_a_unit_without_officers_says_where_the_case_will_go(
+    chats: Chats, config: Config
+) -> None:
+    code = await filed(chats)
+    listed = await chats.tap(ECONOMY, "Chuyển")
+    labels = [label for label, _ in buttons(listed[-1])]
+    office = "hồ sơ sẽ về Văn phòng HĐND và UBND"
+    assert "3. Phòng Văn hóa – Xã hội (chưa có cán bộ)" in labels
+    assert "2. Phòng Kinh tế (không có cán bộ khác)" in labels
+    assert "1. Văn phòng HĐND và UBND" in labels, "a unit with officers is named plainly"
+    asked = await chats.say(ECONOMY, "3")
+    prompt = str(asked[-1].params["text"])
+    assert "Phòng Văn hóa – Xã hội" in prompt
+    assert office in prompt, "said before the reason is asked"
+    await chats.say(ECONOMY, "Việc văn hóa.")
+    assert "Văn phòng HĐND và UBND" in texts(chats, CITIZEN)[-1]
+    assert any(f"Hồ sơ {code} được chuyển đến" in text for text in texts(chats, OFFICE))
+
+
+async def test_the_only_officer_of_a_unit_is_told_a_colleague_pass_goes_to_the_office(
+    chats: Chats,
+) -> None:
+    await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    asked = await chats.say(ECONOMY, "2")
+    prompt = str(asked[-1].params["text"])
+    assert "Phòng Kinh tế chưa có cán bộ nào khác" in prompt
+    assert "hồ sơ sẽ về Văn phòng HĐND và UBND" in prompt
+
+
+async def test_officers_read_statuses_in_officer_words(chats: Chats) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Ông/bà cho biết số nhà gần nhất?")
+    work = await chats.say(ECONOMY, "/viec")
+    assert "Chờ người dân bổ sung" in str(work[-1].params["text"])
+    opened = await chats.tap(ECONOMY, code)
+    record = await chats.say(CHAIRMAN, f"/hoso {code}")
+    shown = "\n".join(str(c.params.get("text")) for c in [*work, *opened, *record])
+    assert "Chờ người dân bổ sung" in shown
+    assert "ông/bà" not in shown.replace("Ông/bà cho biết số nhà gần nhất?", "")
+
+
+async def test_the_full_record_names_the_holder_the_card_names(chats: Chats) -> None:
+    await file_with_identity(
+        chats,
+        "Tố cáo",
+        "Ông X lấn chiếm đất công ở xứ đồng Cửa Làng để xây nhà.",
+        "Trần Văn Mật",
+        "0987654321",
+        "Xóm Giữa, xã Sơn Ninh",
+    )
+    card = next(text for text in texts(chats, CHAIRMAN) if "Hồ sơ mới" in text)
+    assert "Bộ phận: lãnh đạo UBND xã" in card
+    code = re.findall(r"SN-\d{4}-\d{5}", card)[0]
+    record = str((await chats.say(CHAIRMAN, f"/hoso {code}"))[-1].params["text"])
+    assert "Bộ phận: lãnh đạo UBND xã" in record
+    assert "Bộ phận: Phòng Kinh tế" not in record
+    assert "Hàng chờ: Phòng Kinh tế" in record, "the queue, saying what it is"
+
+
+async def test_the_full_record_of_a_case_passed_on_names_who_holds_it(chats: Chats) -> None:
+    code = await filed(chats)
+    await chats.tap(ECONOMY, "Chuyển")
+    await chats.say(ECONOMY, "2")
+    await chats.say(ECONOMY, "Cần cán bộ khác xem lại.")
+    card = next(text for text in texts(chats, OFFICE) if f"Hồ sơ {code} được chuyển" in text)
+    assert "Bộ phận: Văn phòng HĐND và UBND" in card
+    record = str((await chats.say(CHAIRMAN, f"/hoso {code}"))[-1].params["text"])
+    assert "Bộ phận: Văn phòng HĐND và UBND" in record
+    assert "Bộ phận: Phòng Kinh tế" not in record
