@@ -252,14 +252,10 @@ async def _ask_reason(message: Message, text: str) -> None:
 
 
 async def on_words(update: Update, context: Context) -> str | int:
-    if wants_cancel(update):
-        return await PENDING.cancel(update, context)
-    message = reply_target(update)
-    pending = PENDING.notes(context)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if message is None or not pending:
-        return PENDING.end(context)
+    resumed = await PENDING.resume(update, context)
+    if isinstance(resumed, int):
+        return resumed
+    message, pending = resumed
     words = await PENDING.words(update, context, "officer.need_words")
     if words is None:
         return Step.WRITE.value

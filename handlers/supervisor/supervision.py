@@ -199,14 +199,10 @@ async def begin(update: Update, context: Context) -> str | int | None:
 
 async def on_words(update: Update, context: Context) -> str | int:
     """The recommendation's words: read back before anything is sent."""
-    if wants_cancel(update):
-        return await PENDING.cancel(update, context)
-    message = reply_target(update)
-    pending = PENDING.notes(context)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if message is None or not pending:
-        return PENDING.end(context)
+    resumed = await PENDING.resume(update, context)
+    if isinstance(resumed, int):
+        return resumed
+    message, pending = resumed
     text = await PENDING.words(update, context, "supervision.need_words")
     if text is None:
         return Step.WRITE.value

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.domain.choices import Nav, match_nav
@@ -76,6 +76,22 @@ class Pending:
         if message is not None:
             await message.reply_text(t(self._cancelled))
         return self.end(context)
+
+    async def resume(
+        self, update: Update, context: Context
+    ) -> tuple[Message, dict[str, Any]] | int:
+        """Where a step takes up the conversation: the message to answer and the notes so far;
+        or the conversation's end, when the writer cancels or nothing is under way any more
+        (the notes were lost with a restart, or a step's press came late)."""
+        if wants_cancel(update):
+            return await self.cancel(update, context)
+        message = reply_target(update)
+        notes = self.notes(context)
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        if message is None or not notes:
+            return self.end(context)
+        return message, notes
 
     async def words(self, update: Update, context: Context, need: str) -> str | None:
         """The words typed, trimmed; None after asking again (`need` says what is missing, or
