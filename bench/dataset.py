@@ -21,7 +21,7 @@ from bot.clock import SystemClock
 from bot.config import Config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services.officers import sync_from_config
-from storage.database import Database
+from storage.sqlite import SqliteDatabase
 
 MONTHS = 46
 STAFF = 300
@@ -40,7 +40,7 @@ def _iso(column: str) -> str:
 
 
 async def _migrate(config: Config) -> None:
-    db = await Database.open(config.storage.path)
+    db = await SqliteDatabase.open(config.storage.path)
     try:
         await sync_from_config(db, SystemClock(), config, CHANNEL)
     finally:

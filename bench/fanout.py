@@ -24,7 +24,7 @@ from bot.domain.people import Person
 from bot.messages import Notice
 from bot.services.outbox import notify
 from localapi import JSON, ApiError, BotApiEmulator
-from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.conftest import TOKEN
 from tests.e2e.harness import BotProcess
 
@@ -52,7 +52,7 @@ class MeteredEmulator(BotApiEmulator):
 async def _queue(path: Path, recipients: range, rounds: int) -> None:
     """Every recipient gets `rounds` notices, queued round by round in one transaction."""
     clock = SystemClock()
-    db = await Database.open(path)
+    db = await SqliteDatabase.open(path)
     try:
         now = clock.now().isoformat()
         async with db.transaction() as conn:
@@ -70,7 +70,7 @@ async def _queue(path: Path, recipients: range, rounds: int) -> None:
 
 
 async def _unsent(path: Path) -> int:
-    db = await Database.open(path)
+    db = await SqliteDatabase.open(path)
     try:
         async with db.reader.execute(
             "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"

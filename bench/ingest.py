@@ -35,6 +35,7 @@ from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.wiring.application import build_application
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.support.clock import FakeTimer
 
 FIRST_CITIZEN = 40_000_001
@@ -84,7 +85,7 @@ async def run_ingest(
     queue (different people at once) or, not `at_once`, one after another as PTB does by
     default. `round_trip`: the seconds each Bot API call takes."""
     config = load_config(write_config(folder))
-    db = await Database.open(config.storage.path)
+    db = await SqliteDatabase.open(config.storage.path)
     users = range(FIRST_CITIZEN, FIRST_CITIZEN + citizens)
     try:
         services = Services(config=config, db=db, clock=SystemClock())

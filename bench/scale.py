@@ -29,6 +29,7 @@ from handlers.wiring.application import build_application
 from handlers.wiring.serving import freeze_start_up_heap
 from localapi import BotApiEmulator
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.conftest import TOKEN
 from tests.e2e.harness import BotProcess, press
 from tests.support.clock import FakeTimer
@@ -57,7 +58,7 @@ async def in_process(config: Config, citizens: int, samples: int) -> dict[str, A
     chooser = random.Random(7)
     people = chooser.sample(range(FIRST_CITIZEN, FIRST_CITIZEN + citizens), samples)
     staff = [CONFIG_OFFICER, *chooser.sample(range(FIRST_STAFF, FIRST_STAFF + STAFF), samples)]
-    db = await Database.open(config.storage.path)
+    db = await SqliteDatabase.open(config.storage.path)
     try:
         codes = await _cases_of(db, people)
         services = Services(config=config, db=db, clock=SystemClock())
@@ -156,7 +157,7 @@ async def run_scale(folder: Path, cases: int, citizens: int, samples: int) -> di
     start = time.perf_counter()
     await asyncio.to_thread(generate, config, cases, citizens)
     generated = time.perf_counter() - start
-    db = await Database.open(config.storage.path)  # what the bot's start-up does first
+    db = await SqliteDatabase.open(config.storage.path)  # what the bot's start-up does first
     await db.close()
     stored = _count(config, "SELECT count(*) FROM tickets")
     results = {

@@ -31,8 +31,9 @@ from bot.sealing import generate_key
 from bot.services.audit import case_record
 from bot.services.reporting import build_report
 from bot.texts import t
+from storage.backends import open_database
 from storage.backup import BackupError, backup
-from storage.database import Database, NewerDatabaseError
+from storage.database import NewerDatabaseError
 from storage.upgrade import Upgrade, upgrade_postgres, upgrade_sqlite
 
 
@@ -113,7 +114,7 @@ def _demo(args: argparse.Namespace, own: Config | None = None) -> int:
 
 
 async def _read_record(config: Config, code: str) -> CaseRecord | None:
-    db = await Database.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     try:
         return await case_record(db, code)
     finally:
@@ -143,7 +144,7 @@ def _export_audit(args: argparse.Namespace) -> int:
 
 
 async def _build_report(config: Config, period: Period) -> Report:
-    db = await Database.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     try:
         return await build_report(db, config, SystemClock(), period)
     finally:

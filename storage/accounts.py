@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.domain.people import SEALED_CHANNEL, Officer, Person
 from storage import bans, officers, people
 from storage.bans import Ban
+from storage.connection import Connection
 from storage.rows import first
 
 
@@ -24,7 +23,7 @@ class Known:
     sealed_bans: bool
 
 
-async def known(conn: aiosqlite.Connection, channel: str, external_id: str) -> Known:
+async def known(conn: Connection, channel: str, external_id: str) -> Known:
     """One statement instead of three (people, officers, bans): each is a trip to the
     database's thread, and the gates ran all three for every update (make bench, ingest)."""
     row = await first(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.rows import instant, iso, one, parse_time
+from storage.connection import Connection, Row
+from storage.rows import first, instant, iso, parse_time, single
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,7 @@ class Subscriber:
     external_id: str
 
 
-def _announcement(row: aiosqlite.Row) -> Announcement:
+def _announcement(row: Row) -> Announcement:
     return Announcement(
         id=row["id"],
         author_id=row["author_id"],
@@ -48,7 +47,7 @@ def _announcement(row: aiosqlite.Row) -> Announcement:
     )
 
 
-async def subscribe(conn: aiosqlite.Connection, person_id: int, on: bool, now: datetime) -> bool:
+async def subscribe(conn: Connection, person_id: int, on: bool, now: datetime) -> bool:
     """Opt in or out; a change is logged with its time. False when nothing changed."""
     if on:
         cursor = await conn.execute(
@@ -68,28 +67,35 @@ async def subscribe(conn: aiosqlite.Connection, person_id: int, on: bool, now: d
     return True
 
 
-async def is_subscribed(conn: aiosqlite.Connection, person_id: int) -> bool:
-    async with conn.execute(
-        "SELECT count(*) FROM announcement_subscribers WHERE person_id = ?", (person_id,)
-    ) as cursor:
-        return int((await one(cursor))[0]) > 0
+async def is_subscribed(conn: Connection, person_id: int) -> bool:
+    return (
+        int(
+            (
+                await single(
+                    conn,
+                    "SELECT count(*) FROM announcement_subscribers WHERE person_id = ?",
+                    (person_id,),
+                )
+            )[0]
+        )
+        > 0
+    )
 
 
-async def subscriber_count(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("SELECT count(*) FROM announcement_subscribers") as cursor:
-        return int((await one(cursor))[0])
+async def subscriber_count(conn: Connection) -> int:
+    return int((await single(conn, "SELECT count(*) FROM announcement_subscribers"))[0])
 
 
-async def subscribers(conn: aiosqlite.Connection) -> list[Subscriber]:
-    async with conn.execute(
+async def subscribers(conn: Connection) -> list[Subscriber]:
+    rows = await conn.execute_fetchall(
         "SELECT s.person_id, p.channel, p.external_id FROM announcement_subscribers s "
         "JOIN people p ON p.id = s.person_id ORDER BY s.person_id"
-    ) as cursor:
-        return [Subscriber(int(r[0]), r[1], r[2]) async for r in cursor]
+    )
+    return [Subscriber(int(r[0]), r[1], r[2]) for r in rows]
 
 
 async def add(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     draft_id: str,
     author_id: int,
@@ -103,7 +109,8 @@ async def add(
     progress_text: str,
 ) -> Announcement | None:
     """Store a new announcement; None when this draft was published already."""
-    async with conn.execute(
+    row = await first(
+        conn,
         """
         INSERT INTO announcements (draft_id, author_id, text, photo, document, published_at,
             recipients, progress_chat, progress_message, progress_text)
@@ -123,48 +130,42 @@ async def add(
             progress_message,
             progress_text,
         ),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _announcement(row) if row else None
 
 
-async def by_draft(conn: aiosqlite.Connection, draft_id: str) -> Announcement | None:
-    async with conn.execute("SELECT * FROM announcements WHERE draft_id = ?", (draft_id,)) as c:
-        row = await c.fetchone()
+async def by_draft(conn: Connection, draft_id: str) -> Announcement | None:
+    row = await first(conn, "SELECT * FROM announcements WHERE draft_id = ?", (draft_id,))
     return _announcement(row) if row else None
 
 
-async def get(conn: aiosqlite.Connection, announcement_id: int) -> Announcement | None:
-    async with conn.execute(
-        "SELECT * FROM announcements WHERE id = ?", (announcement_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+async def get(conn: Connection, announcement_id: int) -> Announcement | None:
+    row = await first(conn, "SELECT * FROM announcements WHERE id = ?", (announcement_id,))
     return _announcement(row) if row else None
 
 
-async def count(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("SELECT count(*) FROM announcements") as cursor:
-        return int((await one(cursor))[0])
+async def count(conn: Connection) -> int:
+    return int((await single(conn, "SELECT count(*) FROM announcements"))[0])
 
 
-async def latest(conn: aiosqlite.Connection, limit: int, offset: int) -> list[Announcement]:
-    async with conn.execute(
+async def latest(conn: Connection, limit: int, offset: int) -> list[Announcement]:
+    rows = await conn.execute_fetchall(
         "SELECT * FROM announcements ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?",
         (limit, offset),
-    ) as cursor:
-        return [_announcement(row) async for row in cursor]
+    )
+    return [_announcement(row) for row in rows]
 
 
-async def unfinished(conn: aiosqlite.Connection) -> list[Announcement]:
+async def unfinished(conn: Connection) -> list[Announcement]:
     """Announcements still being delivered, whose author watches a progress message."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT * FROM announcements WHERE finished_at IS NULL ORDER BY id"
-    ) as cursor:
-        return [_announcement(row) async for row in cursor]
+    )
+    return [_announcement(row) for row in rows]
 
 
 async def record_progress(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     announcement_id: int,
     text: str,
     finished_at: datetime | None,

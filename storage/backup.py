@@ -16,7 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.database import BUSY_TIMEOUT_MS
+from storage.sqlite import BUSY_TIMEOUT_MS
 
 
 class BackupError(Exception):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection, Row
 from storage.rows import first, instant, iso
 
 
@@ -20,7 +19,7 @@ class Ban:
     notified: bool
 
 
-def from_row(row: aiosqlite.Row) -> Ban:
+def from_row(row: Row) -> Ban:
     return Ban(
         channel=row["channel"],
         external_id=row["external_id"],
@@ -31,7 +30,7 @@ def from_row(row: aiosqlite.Row) -> Ban:
     )
 
 
-async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Ban | None:
+async def find(conn: Connection, channel: str, external_id: str) -> Ban | None:
     row = await first(
         conn, "SELECT * FROM bans WHERE channel = ? AND external_id = ?", (channel, external_id)
     )
@@ -39,7 +38,7 @@ async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Ba
 
 
 async def add(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     channel: str,
     external_id: str,
     reason: str,
@@ -59,16 +58,14 @@ async def add(
     )
 
 
-async def remove(conn: aiosqlite.Connection, channel: str, external_id: str) -> bool:
+async def remove(conn: Connection, channel: str, external_id: str) -> bool:
     cursor = await conn.execute(
         "DELETE FROM bans WHERE channel = ? AND external_id = ?", (channel, external_id)
     )
     return cursor.rowcount > 0
 
 
-async def mark_notified(
-    conn: aiosqlite.Connection, channel: str, external_id: str, now: datetime
-) -> bool:
+async def mark_notified(conn: Connection, channel: str, external_id: str, now: datetime) -> bool:
     """Whether this call is the one that tells the person (only the first one is)."""
     cursor = await conn.execute(
         "UPDATE bans SET notified_at = ? "
@@ -88,9 +85,8 @@ class Listed:
     code: str | None
 
 
-async def all_bans(conn: aiosqlite.Connection) -> list[Listed]:
-    async with conn.execute(
-        """
+async def all_bans(conn: Connection) -> list[Listed]:
+    rows = await conn.execute_fetchall("""
         SELECT b.*, l.local_id,
             (SELECT t.code FROM people p JOIN tickets t ON t.citizen_id = p.id
              WHERE p.channel = b.channel AND p.external_id = b.external_id
@@ -98,12 +94,11 @@ async def all_bans(conn: aiosqlite.Connection) -> list[Listed]:
         FROM bans b
         LEFT JOIN chat_links l ON l.channel = b.channel AND l.external_id = b.external_id
         ORDER BY b.banned_at DESC
-        """
-    ) as cursor:
-        return [Listed(from_row(row), row["local_id"], row["code"]) async for row in cursor]
+        """)
+    return [Listed(from_row(row), row["local_id"], row["code"]) for row in rows]
 
 
-async def of_pseudonyms(conn: aiosqlite.Connection, tag: str) -> Ban | None:
+async def of_pseudonyms(conn: Connection, tag: str) -> Ban | None:
     """A ban on any pseudonym a denouncer filed under (found by their sealed tag); one they
     were already told of first, so that they are told once."""
     row = await first(

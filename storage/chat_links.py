@@ -6,44 +6,43 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.chats import LOCAL_ID_BASE, TELEGRAM_CHANNEL, Account, Keyboard, ShownOptions
-from storage.rows import iso, one
+from storage.connection import Connection
+from storage.rows import first, iso, single
 
 
-async def local_id(conn: aiosqlite.Connection, channel: str, external_id: str) -> int | None:
-    async with conn.execute(
+async def local_id(conn: Connection, channel: str, external_id: str) -> int | None:
+    row = await first(
+        conn,
         "SELECT local_id FROM chat_links WHERE channel = ? AND external_id = ?",
         (channel, external_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else None
 
 
-async def link(conn: aiosqlite.Connection, channel: str, external_id: str, now: datetime) -> int:
+async def link(conn: Connection, channel: str, external_id: str, now: datetime) -> int:
     """The account's local id, given on first sight and kept from then on."""
     found = await local_id(conn, channel, external_id)
     if found is not None:
         return found
-    async with conn.execute(
+    row = await single(
+        conn,
         "INSERT INTO chat_links (local_id, channel, external_id, created_at) "
         "VALUES ((SELECT COALESCE(MAX(local_id), ?) + 1 FROM chat_links), ?, ?, ?) "
         "RETURNING local_id",
         (LOCAL_ID_BASE, channel, external_id, iso(now)),
-    ) as cursor:
-        return int((await one(cursor))[0])
+    )
+    return int(row[0])
 
 
-async def account(conn: aiosqlite.Connection, local: int) -> Account | None:
-    async with conn.execute(
-        "SELECT channel, external_id FROM chat_links WHERE local_id = ?", (local,)
-    ) as cursor:
-        row = await cursor.fetchone()
+async def account(conn: Connection, local: int) -> Account | None:
+    row = await first(
+        conn, "SELECT channel, external_id FROM chat_links WHERE local_id = ?", (local,)
+    )
     return Account(row[0], row[1]) if row else None
 
 
-async def chat_user_id(conn: aiosqlite.Connection, channel: str, external_id: str) -> int | None:
+async def chat_user_id(conn: Connection, channel: str, external_id: str) -> int | None:
     """The user id the handlers know the account by (drafts and dialog states are kept under
     it): its local id, or a Telegram account's own id."""
     linked = await local_id(conn, channel, external_id)
@@ -54,16 +53,14 @@ async def chat_user_id(conn: aiosqlite.Connection, channel: str, external_id: st
     return None
 
 
-async def unlink(conn: aiosqlite.Connection, channel: str, external_id: str) -> None:
+async def unlink(conn: Connection, channel: str, external_id: str) -> None:
     """Erasure: the account is no longer tied to its local id (nor to its shown choices)."""
     await conn.execute(
         "DELETE FROM chat_links WHERE channel = ? AND external_id = ?", (channel, external_id)
     )
 
 
-async def remember(
-    conn: aiosqlite.Connection, local: int, shown: ShownOptions, now: datetime
-) -> None:
+async def remember(conn: Connection, local: int, shown: ShownOptions, now: datetime) -> None:
     await conn.execute(
         "INSERT INTO shown_options (local_id, message_id, text, kind, options, shown_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (local_id) DO UPDATE SET "
@@ -80,18 +77,19 @@ async def remember(
     )
 
 
-async def recall(conn: aiosqlite.Connection, local: int) -> ShownOptions | None:
-    async with conn.execute(
-        "SELECT message_id, text, kind, options FROM shown_options WHERE local_id = ?", (local,)
-    ) as cursor:
-        row = await cursor.fetchone()
+async def recall(conn: Connection, local: int) -> ShownOptions | None:
+    row = await first(
+        conn,
+        "SELECT message_id, text, kind, options FROM shown_options WHERE local_id = ?",
+        (local,),
+    )
     if row is None:
         return None
     options = tuple((str(label), str(data)) for label, data in json.loads(row[3]))
     return ShownOptions(int(row[0]), str(row[1]), Keyboard(row[2]), options)
 
 
-async def forget_shown(conn: aiosqlite.Connection, local: int, message_id: int | None) -> None:
+async def forget_shown(conn: Connection, local: int, message_id: int | None) -> None:
     """Forget the chat's choices; with a message id, only if they are that message's."""
     await conn.execute(
         "DELETE FROM shown_options WHERE local_id = ? AND (? IS NULL OR message_id = ?)",

@@ -6,22 +6,21 @@ import json
 import logging
 from typing import Any
 
-import aiosqlite
-
 from bot.sealing import Sealer, SealError
+from storage.connection import Connection
 
 _LOGGER = logging.getLogger(__name__)
 
 
-async def load_states(conn: aiosqlite.Connection, name: str) -> dict[tuple[Any, ...], Any]:
-    async with conn.execute(
+async def load_states(conn: Connection, name: str) -> dict[tuple[Any, ...], Any]:
+    rows = await conn.execute_fetchall(
         "SELECT key, state FROM conversation_states WHERE name = ?", (name,)
-    ) as cursor:
-        return {tuple(json.loads(row[0])): json.loads(row[1]) async for row in cursor}
+    )
+    return {tuple(json.loads(row[0])): json.loads(row[1]) for row in rows}
 
 
 async def save_state(
-    conn: aiosqlite.Connection, name: str, key: tuple[Any, ...], state: object | None
+    conn: Connection, name: str, key: tuple[Any, ...], state: object | None
 ) -> None:
     """Store a conversation's state; None means the conversation ended."""
     encoded_key = json.dumps(list(key))
@@ -51,22 +50,21 @@ def _opened(user_id: int, text: str, sealer: Sealer | None) -> dict[str, Any] | 
 
 
 async def load_user_data(
-    conn: aiosqlite.Connection, sealer: Sealer | None = None
+    conn: Connection, sealer: Sealer | None = None
 ) -> dict[int, dict[str, Any]]:
-    async with conn.execute("SELECT user_id, data FROM conversation_data") as cursor:
-        rows = [(int(row[0]), str(row[1])) async for row in cursor]
-    opened = {user_id: _opened(user_id, text, sealer) for user_id, text in rows}
+    rows = await conn.execute_fetchall("SELECT user_id, data FROM conversation_data")
+    opened = {int(row[0]): _opened(int(row[0]), str(row[1]), sealer) for row in rows}
     return {user_id: data for user_id, data in opened.items() if data is not None}
 
 
-async def stored_users(conn: aiosqlite.Connection) -> set[int]:
+async def stored_users(conn: Connection) -> set[int]:
     """The users whose conversation holds something."""
     rows = await conn.execute_fetchall("SELECT user_id FROM conversation_data")
     return {int(row[0]) for row in rows}
 
 
 async def save_user_data(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     user_id: int,
     data: dict[str, Any],
     sealer: Sealer | None = None,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.tickets import Status, TicketEvent
-from storage.rows import instant, iso
+from storage.connection import Connection
+from storage.rows import instant, iso, single
 
 
 async def add(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ticket_id: int,
     *,
     at: datetime,
@@ -22,10 +21,12 @@ async def add(
     note: str | None = None,
 ) -> int:
     """Record one change; returns its id, which keys the messages the change causes."""
-    cursor = await conn.execute(
+    row = await single(
+        conn,
         """
         INSERT INTO ticket_events (ticket_id, at, actor_id, action, from_status, to_status, note)
         VALUES (?, ?, ?, ?, ?, ?, ?)
+        RETURNING id
         """,
         (
             ticket_id,
@@ -37,28 +38,28 @@ async def add(
             note,
         ),
     )
-    return int(cursor.lastrowid or 0)
+    return int(row[0])
 
 
-async def for_ticket(conn: aiosqlite.Connection, ticket_id: int) -> list[TicketEvent]:
-    async with conn.execute(
+async def for_ticket(conn: Connection, ticket_id: int) -> list[TicketEvent]:
+    rows = await conn.execute_fetchall(
         "SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id", (ticket_id,)
-    ) as cursor:
-        return [
-            TicketEvent(
-                at=instant(row["at"]),
-                actor_id=row["actor_id"],
-                action=row["action"],
-                from_status=Status(row["from_status"]) if row["from_status"] else None,
-                to_status=Status(row["to_status"]) if row["to_status"] else None,
-                note=row["note"],
-            )
-            async for row in cursor
-        ]
+    )
+    return [
+        TicketEvent(
+            at=instant(row["at"]),
+            actor_id=row["actor_id"],
+            action=row["action"],
+            from_status=Status(row["from_status"]) if row["from_status"] else None,
+            to_status=Status(row["to_status"]) if row["to_status"] else None,
+            note=row["note"],
+        )
+        for row in rows
+    ]
 
 
 async def add_staff(
-    conn: aiosqlite.Connection, *, at: datetime, actor_id: int, action: str, note: str
+    conn: Connection, *, at: datetime, actor_id: int, action: str, note: str
 ) -> None:
     """Record an administrative change that concerns no single case."""
     await conn.execute(
@@ -67,24 +68,24 @@ async def add_staff(
     )
 
 
-async def counts(conn: aiosqlite.Connection, action: str) -> dict[int, int]:
+async def counts(conn: Connection, action: str) -> dict[int, int]:
     """How often each case saw `action` (reopenings, recommendations), by case id."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT ticket_id, count(*) FROM ticket_events WHERE action = ? GROUP BY ticket_id",
         (action,),
-    ) as cursor:
-        return {int(row[0]): int(row[1]) async for row in cursor}
+    )
+    return {int(row[0]): int(row[1]) for row in rows}
 
 
-async def staff_of(conn: aiosqlite.Connection, ticket_id: int) -> dict[int, tuple[str, str]]:
+async def staff_of(conn: Connection, ticket_id: int) -> dict[int, tuple[str, str]]:
     """(name, title) of the officers who acted on a case or hold it, by person id, retired
     ones included: an audit names everyone who touched the case, not only who works here now."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT o.person_id, o.name, o.title FROM officers o
         WHERE o.person_id IN (SELECT actor_id FROM ticket_events WHERE ticket_id = ?)
            OR o.person_id IN (SELECT assignee_id FROM tickets WHERE id = ?)
         """,
         (ticket_id, ticket_id),
-    ) as cursor:
-        return {int(row["person_id"]): (row["name"], row["title"]) async for row in cursor}
+    )
+    return {int(row["person_id"]): (row["name"], row["title"]) for row in rows}

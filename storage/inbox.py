@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.rows import iso, one
+from storage.connection import Connection
+from storage.rows import first, iso, single
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,34 +20,38 @@ class Arrival:
 
 
 async def receive(
-    conn: aiosqlite.Connection, channel: str, event_key: str, payload: str, now: datetime
+    conn: Connection, channel: str, event_key: str, payload: str, now: datetime
 ) -> Arrival:
     """The update's row, written now unless the same event arrived before."""
-    async with conn.execute(
+    row = await single(
+        conn,
         "INSERT INTO inbox (channel, event_key, payload, received_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (channel, event_key) DO UPDATE SET channel = channel RETURNING id, payload",
         (channel, event_key, payload, iso(now)),
-    ) as cursor:
-        row = await one(cursor)
-    async with conn.execute(
-        "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?", (channel, row[0])
-    ) as cursor:
-        handled = await cursor.fetchone() is not None
+    )
+    handled = (
+        await first(
+            conn,
+            "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
+            (channel, row[0]),
+        )
+        is not None
+    )
     return Arrival(int(row[0]), row[1], handled)
 
 
-async def unhandled(conn: aiosqlite.Connection, channel: str) -> list[Arrival]:
+async def unhandled(conn: Connection, channel: str) -> list[Arrival]:
     """Updates that arrived but were never handled (the bot stopped in between), oldest first."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT id, payload FROM inbox WHERE channel = ? AND payload IS NOT NULL AND NOT EXISTS "
         "(SELECT 1 FROM processed_updates p WHERE p.channel = inbox.channel AND p.update_id = "
         "inbox.id) ORDER BY id",
         (channel,),
-    ) as cursor:
-        return [Arrival(int(row[0]), row[1], False) async for row in cursor]
+    )
+    return [Arrival(int(row[0]), row[1], False) for row in rows]
 
 
-async def tidy(conn: aiosqlite.Connection, channel: str, cutoff: datetime) -> None:
+async def tidy(conn: Connection, channel: str, cutoff: datetime) -> None:
     """Empty the payloads of handled updates (they hold what people wrote) and drop rows older
     than the time a platform could deliver an update again."""
     await conn.execute(

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Status
 from storage import people
+from storage.connection import Connection, Row
 from storage.rows import first, iso, parse_time
 
 OPEN_STATUSES = tuple(s.value for s in Status if s not in (Status.RESOLVED, Status.REFUSED))
@@ -28,7 +27,7 @@ class OfficerRecord:
     roles: frozenset[Role]
 
 
-def from_row(row: aiosqlite.Row) -> Officer:
+def from_row(row: Row) -> Officer:
     return Officer(
         person_id=row["person_id"],
         channel=row["channel"],
@@ -48,9 +47,7 @@ _SELECT = """
 """
 
 
-async def save(
-    conn: aiosqlite.Connection, record: OfficerRecord, source: str, now: datetime
-) -> Officer:
+async def save(conn: Connection, record: OfficerRecord, source: str, now: datetime) -> Officer:
     person = await people.upsert(conn, record.channel, record.external_id, record.name, now)
     await conn.execute(
         """
@@ -78,7 +75,7 @@ async def save(
 
 
 async def deactivate_missing(
-    conn: aiosqlite.Connection, source: str, keep: Iterable[int], now: datetime
+    conn: Connection, source: str, keep: Iterable[int], now: datetime
 ) -> None:
     """Officers of `source` not in `keep` stop receiving cases; their history stays."""
     kept = list(keep)
@@ -90,19 +87,19 @@ async def deactivate_missing(
     )
 
 
-async def deactivate(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:
+async def deactivate(conn: Connection, person_id: int, now: datetime) -> None:
     await conn.execute(
         "UPDATE officers SET active = 0, updated_at = ? WHERE person_id = ?",
         (iso(now), person_id),
     )
 
 
-async def by_person(conn: aiosqlite.Connection, person_id: int) -> Officer | None:
+async def by_person(conn: Connection, person_id: int) -> Officer | None:
     row = await first(conn, f"{_SELECT} WHERE o.person_id = ?", (person_id,))
     return from_row(row) if row else None
 
 
-async def by_account(conn: aiosqlite.Connection, channel: str, external_id: str) -> Officer | None:
+async def by_account(conn: Connection, channel: str, external_id: str) -> Officer | None:
     row = await first(
         conn,
         f"{_SELECT} WHERE p.channel = ? AND p.external_id = ? AND o.active = 1",
@@ -111,17 +108,17 @@ async def by_account(conn: aiosqlite.Connection, channel: str, external_id: str)
     return from_row(row) if row else None
 
 
-async def active(conn: aiosqlite.Connection) -> list[Officer]:
+async def active(conn: Connection) -> list[Officer]:
     found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = 1 ORDER BY o.person_id")
     return [from_row(row) for row in found]
 
 
-async def retired(conn: aiosqlite.Connection) -> list[Officer]:
+async def retired(conn: Connection) -> list[Officer]:
     found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = 0 ORDER BY o.person_id")
     return [from_row(row) for row in found]
 
 
-async def open_case_counts(conn: aiosqlite.Connection) -> dict[int, int]:
+async def open_case_counts(conn: Connection) -> dict[int, int]:
     marks = ",".join("?" * len(OPEN_STATUSES))
     found = await conn.execute_fetchall(
         f"SELECT assignee_id, count(*) FROM tickets WHERE status IN ({marks}) "  # noqa: S608
@@ -131,11 +128,11 @@ async def open_case_counts(conn: aiosqlite.Connection) -> dict[int, int]:
     return {int(row[0]): int(row[1]) for row in found}
 
 
-async def mark_assigned(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:
+async def mark_assigned(conn: Connection, person_id: int, now: datetime) -> None:
     await conn.execute(
         "UPDATE officers SET last_assigned_at = ? WHERE person_id = ?", (iso(now), person_id)
     )
 
 
-async def set_night_ok(conn: aiosqlite.Connection, person_id: int, on: bool) -> None:
+async def set_night_ok(conn: Connection, person_id: int, on: bool) -> None:
     await conn.execute("UPDATE officers SET night_ok = ? WHERE person_id = ?", (int(on), person_id))

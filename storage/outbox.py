@@ -7,9 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.rows import iso, one
+from storage.connection import Connection
+from storage.rows import iso, single
 
 # Written as a row's last error just before it is handed to the platform, replaced once the
 # platform has answered; a row still holding it was being sent when the bot stopped.
@@ -27,7 +26,7 @@ class Pending:
 
 
 async def enqueue(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     key: str,
     *,
     channel: str,
@@ -49,18 +48,18 @@ async def enqueue(
     )
 
 
-async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Pending]:
-    async with conn.execute(
+async def due(conn: Connection, now: datetime, limit: int) -> list[Pending]:
+    rows = await conn.execute_fetchall(
         "SELECT id, channel, recipient, payload, attempts, last_error = ? FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
         "ORDER BY bulk, not_before, id LIMIT ?",
         (IN_FLIGHT, iso(now), limit),
-    ) as cursor:
-        return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) async for r in cursor]
+    )
+    return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
 
 async def due_except(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     now: datetime,
     limit: int,
     skip: Collection[tuple[str, str]] = (),
@@ -79,7 +78,7 @@ async def due_except(
     return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
 
-async def mark_in_flight(conn: aiosqlite.Connection, message_id: int, *, again: bool) -> None:
+async def mark_in_flight(conn: Connection, message_id: int, *, again: bool) -> None:
     """`again`: it was in flight already when the bot stopped; that cut-short try counts."""
     await conn.execute(
         "UPDATE outbox SET last_error = ?, attempts = attempts + ? WHERE id = ?",
@@ -87,15 +86,13 @@ async def mark_in_flight(conn: aiosqlite.Connection, message_id: int, *, again: 
     )
 
 
-async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
+async def mark_sent(conn: Connection, message_id: int, now: datetime) -> None:
     await conn.execute(
         "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?", (iso(now), message_id)
     )
 
 
-async def mark_failed(
-    conn: aiosqlite.Connection, message_id: int, now: datetime, error: str
-) -> None:
+async def mark_failed(conn: Connection, message_id: int, now: datetime, error: str) -> None:
     await conn.execute(
         "UPDATE outbox SET failed_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
         (iso(now), error, message_id),
@@ -103,7 +100,7 @@ async def mark_failed(
 
 
 async def fail_chat(
-    conn: aiosqlite.Connection, channel: str, recipient: str, now: datetime, error: str
+    conn: Connection, channel: str, recipient: str, now: datetime, error: str
 ) -> int:
     """Give up on everything still waiting for a chat that cannot be reached; returns how many.
 
@@ -117,9 +114,7 @@ async def fail_chat(
     return cursor.rowcount
 
 
-async def postpone(
-    conn: aiosqlite.Connection, message_id: int, until: datetime, error: str
-) -> None:
+async def postpone(conn: Connection, message_id: int, until: datetime, error: str) -> None:
     await conn.execute(
         "UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
         (iso(until), error, message_id),
@@ -139,16 +134,16 @@ class Tally:
         return self.total - self.sent - self.failed
 
 
-async def tally(conn: aiosqlite.Connection, key_prefix: str) -> Tally:
+async def tally(conn: Connection, key_prefix: str) -> Tally:
     """Count the messages whose key starts with `key_prefix`, as a range of the unique key's
     index, so a batch is counted without reading the rest of the outbox."""
     if not key_prefix:
         raise ValueError("a key prefix is required")
     upper = key_prefix[:-1] + chr(ord(key_prefix[-1]) + 1)
-    async with conn.execute(
+    row = await single(
+        conn,
         "SELECT count(*), count(sent_at), count(failed_at) FROM outbox "
         "WHERE dedupe_key >= ? AND dedupe_key < ?",
         (key_prefix, upper),
-    ) as cursor:
-        row = await one(cursor)
+    )
     return Tally(total=int(row[0]), sent=int(row[1]), failed=int(row[2]))

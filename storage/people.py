@@ -7,13 +7,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.people import SEALED_CHANNEL, Person
-from storage.rows import first, iso, one, parse_time, single
+from storage.connection import Connection, Row
+from storage.rows import first, iso, parse_time, single
 
 
-def from_row(row: aiosqlite.Row) -> Person:
+def from_row(row: Row) -> Person:
     return Person(
         id=row["id"],
         channel=row["channel"],
@@ -24,7 +23,7 @@ def from_row(row: aiosqlite.Row) -> Person:
     )
 
 
-async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Person | None:
+async def find(conn: Connection, channel: str, external_id: str) -> Person | None:
     row = await first(
         conn, "SELECT * FROM people WHERE channel = ? AND external_id = ?", (channel, external_id)
     )
@@ -32,7 +31,7 @@ async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Pe
 
 
 async def upsert(
-    conn: aiosqlite.Connection, channel: str, external_id: str, display_name: str, now: datetime
+    conn: Connection, channel: str, external_id: str, display_name: str, now: datetime
 ) -> Person:
     row = await single(
         conn,
@@ -48,62 +47,61 @@ async def upsert(
     return from_row(row)
 
 
-async def record_consent(
-    conn: aiosqlite.Connection, person_id: int, notice: str, now: datetime
-) -> None:
+async def record_consent(conn: Connection, person_id: int, notice: str, now: datetime) -> None:
     await conn.execute(
         "UPDATE people SET consent_at = ?, consent_notice = ?, updated_at = ? WHERE id = ?",
         (iso(now), notice, iso(now), person_id),
     )
 
 
-async def get(conn: aiosqlite.Connection, person_id: int) -> Person | None:
+async def get(conn: Connection, person_id: int) -> Person | None:
     row = await first(conn, "SELECT * FROM people WHERE id = ?", (person_id,))
     return from_row(row) if row else None
 
 
-async def add_pseudonym(conn: aiosqlite.Connection, sealed: str, tag: str, now: datetime) -> Person:
+async def add_pseudonym(conn: Connection, sealed: str, tag: str, now: datetime) -> Person:
     """A person standing for a denouncer in one case: a random id, and who they are sealed."""
-    async with conn.execute(
-        """
+    return from_row(
+        await single(
+            conn,
+            """
         INSERT INTO people (channel, external_id, display_name, sealed, sealed_tag,
             created_at, updated_at)
         VALUES (?, ?, '', ?, ?, ?, ?)
         RETURNING *
         """,
-        (SEALED_CHANNEL, uuid.uuid4().hex, sealed, tag, iso(now), iso(now)),
-    ) as cursor:
-        return from_row(await one(cursor))
+            (SEALED_CHANNEL, uuid.uuid4().hex, sealed, tag, iso(now), iso(now)),
+        )
+    )
 
 
-async def pseudonyms(conn: aiosqlite.Connection, tag: str) -> list[int]:
+async def pseudonyms(conn: Connection, tag: str) -> list[int]:
     """The pseudonymous persons of one citizen, found by their tag."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT id FROM people WHERE sealed_tag = ? ORDER BY id", (tag,)
-    ) as cursor:
-        return [int(row[0]) async for row in cursor]
+    )
+    return [int(row[0]) for row in rows]
 
 
-async def sealed_of(conn: aiosqlite.Connection, person_id: int) -> str | None:
-    async with conn.execute("SELECT sealed FROM people WHERE id = ?", (person_id,)) as cursor:
-        row = await cursor.fetchone()
+async def sealed_of(conn: Connection, person_id: int) -> str | None:
+    row = await first(conn, "SELECT sealed FROM people WHERE id = ?", (person_id,))
     return row[0] if row else None
 
 
-async def seals_of_cases(conn: aiosqlite.Connection, ticket_ids: Sequence[int]) -> list[str]:
+async def seals_of_cases(conn: Connection, ticket_ids: Sequence[int]) -> list[str]:
     """The sealed identities the cases were filed under, for those filed under a pseudonym."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT p.sealed FROM tickets t JOIN people p ON p.id = t.citizen_id "
         "WHERE t.id IN (SELECT value FROM json_each(?)) AND p.sealed IS NOT NULL",
         (json.dumps(list(ticket_ids)),),
-    ) as cursor:
-        return [str(row[0]) async for row in cursor]
+    )
+    return [str(row[0]) for row in rows]
 
 
-async def sealed_by_external_id(conn: aiosqlite.Connection, external_id: str) -> str | None:
-    async with conn.execute(
+async def sealed_by_external_id(conn: Connection, external_id: str) -> str | None:
+    row = await first(
+        conn,
         "SELECT sealed FROM people WHERE channel = ? AND external_id = ?",
         (SEALED_CHANNEL, external_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return row[0] if row else None

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.people import ERASED_CHANNEL, SEALED_CHANNEL
 from bot.domain.privacy import Booking, ErasureRequest
 from storage import chat_links
-from storage.rows import instant, iso, one, parse_time
+from storage.connection import Connection, Row
+from storage.rows import first, instant, iso, parse_time, single
 
 # The year and number of a case code (SN-2026-00042) anywhere in a message; the prefix is the
 # commune's own, the same in every code, and may be glued to the word before it.
@@ -31,7 +30,7 @@ class CaseText:
     rating_comment: str | None
 
 
-def _request(row: aiosqlite.Row) -> ErasureRequest:
+def _request(row: Row) -> ErasureRequest:
     return ErasureRequest(
         id=row["id"],
         person_id=row["person_id"],
@@ -41,34 +40,35 @@ def _request(row: aiosqlite.Row) -> ErasureRequest:
     )
 
 
-async def open_request(conn: aiosqlite.Connection, person_id: int) -> ErasureRequest | None:
-    async with conn.execute(
+async def open_request(conn: Connection, person_id: int) -> ErasureRequest | None:
+    row = await first(
+        conn,
         "SELECT * FROM erasure_requests WHERE person_id = ? AND completed_at IS NULL",
         (person_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _request(row) if row else None
 
 
 async def add_request(
-    conn: aiosqlite.Connection, person_id: int, now: datetime, due: datetime
+    conn: Connection, person_id: int, now: datetime, due: datetime
 ) -> ErasureRequest:
-    async with conn.execute(
-        "INSERT INTO erasure_requests (person_id, requested_at, due_at) VALUES (?, ?, ?) "
-        "RETURNING *",
-        (person_id, iso(now), iso(due)),
-    ) as cursor:
-        return _request(await one(cursor))
+    return _request(
+        await single(
+            conn,
+            "INSERT INTO erasure_requests (person_id, requested_at, due_at) VALUES (?, ?, ?) "
+            "RETURNING *",
+            (person_id, iso(now), iso(due)),
+        )
+    )
 
 
-async def get_request(conn: aiosqlite.Connection, request_id: int) -> ErasureRequest | None:
-    async with conn.execute("SELECT * FROM erasure_requests WHERE id = ?", (request_id,)) as cur:
-        row = await cur.fetchone()
+async def get_request(conn: Connection, request_id: int) -> ErasureRequest | None:
+    row = await first(conn, "SELECT * FROM erasure_requests WHERE id = ?", (request_id,))
     return _request(row) if row else None
 
 
 async def complete_request(
-    conn: aiosqlite.Connection, request_id: int, officer_id: int, now: datetime
+    conn: Connection, request_id: int, officer_id: int, now: datetime
 ) -> None:
     await conn.execute(
         "UPDATE erasure_requests SET completed_at = ?, completed_by = ? WHERE id = ?",
@@ -76,76 +76,71 @@ async def complete_request(
     )
 
 
-async def bookings(conn: aiosqlite.Connection, person_id: int) -> list[Booking]:
-    async with conn.execute(
+async def bookings(conn: Connection, person_id: int) -> list[Booking]:
+    rows = await conn.execute_fetchall(
         "SELECT session_key, topic, created_at, cancelled_at FROM reception_bookings "
         "WHERE person_id = ? ORDER BY created_at",
         (person_id,),
-    ) as cursor:
-        return [Booking(r[0], r[1], instant(r[2]), r[3] is not None) async for r in cursor]
+    )
+    return [Booking(r[0], r[1], instant(r[2]), r[3] is not None) for r in rows]
 
 
-async def subscribed_since(
-    conn: aiosqlite.Connection, table: str, person_id: int
-) -> datetime | None:
+async def subscribed_since(conn: Connection, table: str, person_id: int) -> datetime | None:
     if table not in ("reception_subscribers", "announcement_subscribers"):
         raise ValueError(f"not a subscriber table: {table}")
-    async with conn.execute(
+    row = await first(
+        conn,
         f"SELECT since FROM {table} WHERE person_id = ?",  # noqa: S608 - whitelisted names
         (person_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return instant(row[0]) if row else None
 
 
-async def case_codes(conn: aiosqlite.Connection, person_ids: Sequence[int]) -> list[str]:
+async def case_codes(conn: Connection, person_ids: Sequence[int]) -> list[str]:
     """The codes of the cases filed under any of `person_ids` (a citizen and their pseudonyms)."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT code FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         (json.dumps(list(person_ids)),),
-    ) as cursor:
-        return [r[0] async for r in cursor]
+    )
+    return [r[0] for r in rows]
 
 
-async def case_texts(conn: aiosqlite.Connection, person_ids: Sequence[int]) -> list[CaseText]:
+async def case_texts(conn: Connection, person_ids: Sequence[int]) -> list[CaseText]:
     """Every case filed by the person (under any of `person_ids`), whatever became of it."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT id, code, content, contact_name, contact_phone, contact_address, rating_comment "
         "FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         (json.dumps(list(person_ids)),),
-    ) as cursor:
-        return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) async for r in cursor]
+    )
+    return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) for r in rows]
 
 
 async def closed_unerased(
-    conn: aiosqlite.Connection, closed_before: datetime, statuses: tuple[str, ...], limit: int
+    conn: Connection, closed_before: datetime, statuses: tuple[str, ...], limit: int
 ) -> list[CaseText]:
     """Closed cases whose personal data the retention period no longer allows keeping."""
     marks = ",".join("?" * len(statuses))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT id, code, content, contact_name, contact_phone, contact_address, rating_comment "  # noqa: S608
         f"FROM tickets WHERE erased_at IS NULL AND closed_at < ? AND status IN ({marks}) "
         "ORDER BY closed_at, id LIMIT ?",
         (iso(closed_before), *statuses, limit),
-    ) as cursor:
-        return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) async for r in cursor]
+    )
+    return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) for r in rows]
 
 
-async def notes(conn: aiosqlite.Connection, ticket_id: int) -> list[tuple[int, str]]:
-    async with conn.execute(
-        "SELECT id, note FROM ticket_events WHERE ticket_id = ? AND note IS NOT NULL",
-        (ticket_id,),
-    ) as cursor:
-        return [(r[0], r[1]) async for r in cursor]
+async def notes(conn: Connection, ticket_id: int) -> list[tuple[int, str]]:
+    rows = await conn.execute_fetchall(
+        "SELECT id, note FROM ticket_events WHERE ticket_id = ? AND note IS NOT NULL", (ticket_id,)
+    )
+    return [(r[0], r[1]) for r in rows]
 
 
-async def rewrite_note(conn: aiosqlite.Connection, event_id: int, note: str) -> None:
+async def rewrite_note(conn: Connection, event_id: int, note: str) -> None:
     await conn.execute("UPDATE ticket_events SET note = ? WHERE id = ?", (note, event_id))
 
 
-async def scrub_case(
-    conn: aiosqlite.Connection, ticket_id: int, content: str, now: datetime
-) -> None:
+async def scrub_case(conn: Connection, ticket_id: int, content: str, now: datetime) -> None:
     """The case stays; the contact details and the citizen's comment on the outcome go, and so
     does the sealed identity of a denunciation's pseudonym (erasing a sealed field is NULL)."""
     await conn.execute(
@@ -162,7 +157,7 @@ async def scrub_case(
 
 
 async def forget_person(
-    conn: aiosqlite.Connection, person_id: int, channel: str, external_id: str, now: datetime
+    conn: Connection, person_id: int, channel: str, external_id: str, now: datetime
 ) -> None:
     """Cut every link between the person row and a real person; the row itself stays, as a
     pseudonym, because the cases and their audit trail refer to it."""
@@ -203,7 +198,7 @@ async def forget_person(
         )
 
 
-async def messages_about(conn: aiosqlite.Connection, codes: list[str]) -> list[tuple[int, str]]:
+async def messages_about(conn: Connection, codes: list[str]) -> list[tuple[int, str]]:
     """Queued and sent messages that name any of these cases (cards, updates, reminders).
 
     Bulk messages (announcements) are about no case and are most of the outbox, so they are
@@ -213,18 +208,18 @@ async def messages_about(conn: aiosqlite.Connection, codes: list[str]) -> list[t
     if not wanted:
         return []
     found = []
-    async with conn.execute("SELECT id, payload FROM outbox WHERE bulk = 0") as cursor:
-        async for row in cursor:
-            if wanted.intersection(_CODE_NUMBER.findall(row[1])):
-                found.append((row[0], row[1]))
+    rows = await conn.execute_fetchall("SELECT id, payload FROM outbox WHERE bulk = 0")
+    for row in rows:
+        if wanted.intersection(_CODE_NUMBER.findall(row[1])):
+            found.append((row[0], row[1]))
     return found
 
 
-async def rewrite_message(conn: aiosqlite.Connection, message_id: int, payload: str) -> None:
+async def rewrite_message(conn: Connection, message_id: int, payload: str) -> None:
     await conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (payload, message_id))
 
 
-async def forget_delivered(conn: aiosqlite.Connection, key_prefix: str) -> int:
+async def forget_delivered(conn: Connection, key_prefix: str) -> int:
     """The last message to an erased person keeps their chat id only until it is delivered."""
     cursor = await conn.execute(
         "DELETE FROM outbox WHERE dedupe_key LIKE ? AND "

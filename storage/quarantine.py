@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.rows import iso
 
 
 async def keep(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     channel: str,
     update_id: int | None,
     raw: str,
@@ -26,7 +25,7 @@ async def keep(
     return cursor.rowcount == 1
 
 
-async def forget_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def forget_before(conn: Connection, cutoff: datetime) -> int:
     cursor = await conn.execute(
         "DELETE FROM quarantined_updates WHERE received_at < ?", (iso(cutoff),)
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-import aiosqlite
-
-from storage.rows import iso, one
+from storage.connection import Connection
+from storage.rows import first, iso, single
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,28 +27,28 @@ class Booking:
     topic: str
 
 
-async def changes(conn: aiosqlite.Connection) -> list[Change]:
-    async with conn.execute(
+async def changes(conn: Connection) -> list[Change]:
+    rows = await conn.execute_fetchall(
         "SELECT session_key, change, title, place, day, start_time, end_time, host "
         "FROM reception_changes ORDER BY id"
-    ) as cursor:
-        return [
-            Change(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                date.fromisoformat(r[4]) if r[4] else None,
-                time.fromisoformat(r[5]) if r[5] else None,
-                time.fromisoformat(r[6]) if r[6] else None,
-                r[7],
-            )
-            async for r in cursor
-        ]
+    )
+    return [
+        Change(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            date.fromisoformat(r[4]) if r[4] else None,
+            time.fromisoformat(r[5]) if r[5] else None,
+            time.fromisoformat(r[6]) if r[6] else None,
+            r[7],
+        )
+        for r in rows
+    ]
 
 
 async def record_change(
-    conn: aiosqlite.Connection, change: Change, reason: str | None, actor_id: int, now: datetime
+    conn: Connection, change: Change, reason: str | None, actor_id: int, now: datetime
 ) -> bool:
     """Store an added or cancelled session; False if that session was already changed."""
     cursor = await conn.execute(
@@ -72,7 +71,7 @@ async def record_change(
     return cursor.rowcount == 1
 
 
-async def subscribe(conn: aiosqlite.Connection, person_id: int, now: datetime) -> bool:
+async def subscribe(conn: Connection, person_id: int, now: datetime) -> bool:
     cursor = await conn.execute(
         "INSERT OR IGNORE INTO reception_subscribers (person_id, since) VALUES (?, ?)",
         (person_id, iso(now)),
@@ -80,29 +79,37 @@ async def subscribe(conn: aiosqlite.Connection, person_id: int, now: datetime) -
     return cursor.rowcount == 1
 
 
-async def unsubscribe(conn: aiosqlite.Connection, person_id: int) -> bool:
+async def unsubscribe(conn: Connection, person_id: int) -> bool:
     cursor = await conn.execute(
         "DELETE FROM reception_subscribers WHERE person_id = ?", (person_id,)
     )
     return cursor.rowcount == 1
 
 
-async def subscribers(conn: aiosqlite.Connection) -> list[int]:
-    async with conn.execute(
+async def subscribers(conn: Connection) -> list[int]:
+    rows = await conn.execute_fetchall(
         "SELECT person_id FROM reception_subscribers ORDER BY person_id"
-    ) as cursor:
-        return [int(r[0]) async for r in cursor]
+    )
+    return [int(r[0]) for r in rows]
 
 
-async def is_subscribed(conn: aiosqlite.Connection, person_id: int) -> bool:
-    async with conn.execute(
-        "SELECT count(*) FROM reception_subscribers WHERE person_id = ?", (person_id,)
-    ) as cursor:
-        return int((await one(cursor))[0]) > 0
+async def is_subscribed(conn: Connection, person_id: int) -> bool:
+    return (
+        int(
+            (
+                await single(
+                    conn,
+                    "SELECT count(*) FROM reception_subscribers WHERE person_id = ?",
+                    (person_id,),
+                )
+            )[0]
+        )
+        > 0
+    )
 
 
 async def book(
-    conn: aiosqlite.Connection, session_key: str, person_id: int, topic: str, now: datetime
+    conn: Connection, session_key: str, person_id: int, topic: str, now: datetime
 ) -> None:
     """Book (or re-book with a new topic) a session."""
     await conn.execute(
@@ -113,39 +120,37 @@ async def book(
     )
 
 
-async def bookings(conn: aiosqlite.Connection, session_key: str) -> list[Booking]:
-    async with conn.execute(
+async def bookings(conn: Connection, session_key: str) -> list[Booking]:
+    rows = await conn.execute_fetchall(
         "SELECT person_id, topic FROM reception_bookings "
         "WHERE session_key = ? AND cancelled_at IS NULL ORDER BY id",
         (session_key,),
-    ) as cursor:
-        return [Booking(int(r[0]), r[1]) async for r in cursor]
+    )
+    return [Booking(int(r[0]), r[1]) for r in rows]
 
 
-async def booking(conn: aiosqlite.Connection, session_key: str, person_id: int) -> Booking | None:
+async def booking(conn: Connection, session_key: str, person_id: int) -> Booking | None:
     """The person's standing booking of a session, if any (a cancelled one does not count)."""
-    async with conn.execute(
+    row = await first(
+        conn,
         "SELECT person_id, topic FROM reception_bookings "
         "WHERE session_key = ? AND person_id = ? AND cancelled_at IS NULL",
         (session_key, person_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return Booking(int(row[0]), row[1]) if row else None
 
 
-async def booked_keys(conn: aiosqlite.Connection, person_id: int) -> dict[str, str]:
+async def booked_keys(conn: Connection, person_id: int) -> dict[str, str]:
     """The sessions a person has a standing booking for, with the topic, by session key."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT session_key, topic FROM reception_bookings "
         "WHERE person_id = ? AND cancelled_at IS NULL ORDER BY id",
         (person_id,),
-    ) as cursor:
-        return {r[0]: r[1] async for r in cursor}
+    )
+    return {r[0]: r[1] for r in rows}
 
 
-async def cancel_booking(
-    conn: aiosqlite.Connection, session_key: str, person_id: int, now: datetime
-) -> bool:
+async def cancel_booking(conn: Connection, session_key: str, person_id: int, now: datetime) -> bool:
     """Mark a standing booking cancelled; False when there was none to cancel."""
     cursor = await conn.execute(
         "UPDATE reception_bookings SET cancelled_at = ? "

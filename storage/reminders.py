@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.rows import instant, iso
 
 
@@ -20,7 +19,7 @@ class Reminder:
 
 
 async def plan(
-    conn: aiosqlite.Connection, key: str, kind: str, fire_at: datetime, ticket_id: int | None
+    conn: Connection, key: str, kind: str, fire_at: datetime, ticket_id: int | None
 ) -> None:
     """Plan a reminder; planning the same key again moves it if it has not fired yet."""
     await conn.execute(
@@ -31,7 +30,7 @@ async def plan(
     )
 
 
-async def forget_for_ticket(conn: aiosqlite.Connection, ticket_id: int) -> None:
+async def forget_for_ticket(conn: Connection, ticket_id: int) -> None:
     """A case's reminders that have not fired yet no longer apply (closed, or replanned)."""
     await conn.execute(
         "DELETE FROM reminders WHERE ticket_id = ? AND fired_at IS NULL AND dropped_at IS NULL",
@@ -39,19 +38,19 @@ async def forget_for_ticket(conn: aiosqlite.Connection, ticket_id: int) -> None:
     )
 
 
-async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Reminder]:
-    async with conn.execute(
+async def due(conn: Connection, now: datetime, limit: int) -> list[Reminder]:
+    rows = await conn.execute_fetchall(
         "SELECT id, key, kind, ticket_id, fire_at FROM reminders "
         "WHERE fired_at IS NULL AND dropped_at IS NULL AND fire_at <= ? "
         "ORDER BY fire_at, id LIMIT ?",
         (iso(now), limit),
-    ) as cursor:
-        return [Reminder(r[0], r[1], r[2], r[3], instant(r[4])) async for r in cursor]
+    )
+    return [Reminder(r[0], r[1], r[2], r[3], instant(r[4])) for r in rows]
 
 
-async def mark_fired(conn: aiosqlite.Connection, reminder_id: int, now: datetime) -> None:
+async def mark_fired(conn: Connection, reminder_id: int, now: datetime) -> None:
     await conn.execute("UPDATE reminders SET fired_at = ? WHERE id = ?", (iso(now), reminder_id))
 
 
-async def mark_dropped(conn: aiosqlite.Connection, reminder_id: int, now: datetime) -> None:
+async def mark_dropped(conn: Connection, reminder_id: int, now: datetime) -> None:
     await conn.execute("UPDATE reminders SET dropped_at = ? WHERE id = ?", (iso(now), reminder_id))

@@ -8,11 +8,10 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.domain.figures import CaseFacts
 from bot.domain.tickets import Kind, Status
-from storage.rows import iso, one
+from storage.connection import Connection, Row
+from storage.rows import iso, single
 
 # Enum members by stored value: calling Kind(text) per row was a fifth of reading a month.
 _KINDS = {kind.value: kind for kind in Kind}
@@ -20,7 +19,7 @@ _STATUSES = {status.value: status for status in Status}
 
 
 async def received_between(
-    conn: aiosqlite.Connection, start: datetime, end: datetime, zone: ZoneInfo
+    conn: Connection, start: datetime, end: datetime, zone: ZoneInfo
 ) -> list[CaseFacts]:
     """Cases received from `start` (included) to `end` (excluded), oldest first, with their
     dates in `zone` and the name of the officer handling each.
@@ -28,7 +27,7 @@ async def received_between(
     Instants are stored as UTC ISO text, so the range is a text range on the
     tickets_by_created index.
     """
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT t.code, t.kind, t.category_id, t.department_id, t.status, t.created_at,
             t.accepted_at, t.closed_at, t.due_on, t.rating, t.contact_name, o.name
@@ -37,13 +36,12 @@ async def received_between(
         ORDER BY t.created_at, t.id
         """,
         (iso(start), iso(end)),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     # A month of a province is 22,000 rows: they become facts off the event loop, in one pass.
     return await asyncio.to_thread(_facts, rows, zone)
 
 
-def _facts(rows: Iterable[aiosqlite.Row], zone: ZoneInfo) -> list[CaseFacts]:
+def _facts(rows: Iterable[Row], zone: ZoneInfo) -> list[CaseFacts]:
     parse = datetime.fromisoformat
 
     def local(text: str | None) -> date | None:
@@ -68,13 +66,14 @@ def _facts(rows: Iterable[aiosqlite.Row], zone: ZoneInfo) -> list[CaseFacts]:
     ]
 
 
-async def booking_count(conn: aiosqlite.Connection, session_keys: Collection[str]) -> int:
+async def booking_count(conn: Connection, session_keys: Collection[str]) -> int:
     """Bookings still standing for these sessions (a cancelled booking is not counted)."""
     if not session_keys:
         return 0
-    async with conn.execute(
+    row = await single(
+        conn,
         "SELECT count(*) FROM reception_bookings "
         "WHERE cancelled_at IS NULL AND session_key IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(session_keys)),),
-    ) as cursor:
-        return int((await one(cursor))[0])
+    )
+    return int(row[0])

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
+from storage.connection import Connection, Row
 
 
 def iso(moment: datetime) -> str:
@@ -22,20 +22,10 @@ def parse_time(text: str | None) -> datetime | None:
     return instant(text) if text else None
 
 
-async def one(cursor: aiosqlite.Cursor) -> aiosqlite.Row:
-    """The single row a statement must return (an INSERT ... RETURNING, a COUNT)."""
-    row = await cursor.fetchone()
-    if row is None:
-        raise LookupError("the statement returned no row")
-    return row
-
-
-async def first(
-    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> aiosqlite.Row | None:
+async def first(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> Row | None:
     """The first row of a look-up by key, in one trip to the database's thread.
 
-    Each aiosqlite call is a hop to that thread and back (tens of microseconds); a cursor
+    On SQLite each aiosqlite call is a hop to that thread and back (tens of microseconds); a cursor
     opened, read and closed is three, and the look-ups made for every update added up to a
     third of its time (make bench, ingest).
     """
@@ -43,9 +33,7 @@ async def first(
     return next(iter(rows), None)
 
 
-async def single(
-    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> aiosqlite.Row:
+async def single(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> Row:
     """The single row a statement must return (an INSERT ... RETURNING, a COUNT), in one trip
     to the database's thread, like `first`."""
     row = await first(conn, sql, parameters)

@@ -6,15 +6,14 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket
 from bot.domain.workflow import Action
+from storage.connection import Connection, Row
 from storage.officers import OPEN_STATUSES
-from storage.rows import first, instant, iso, one, parse_time, single
+from storage.rows import first, instant, iso, parse_time, single
 
 
-async def next_number(conn: aiosqlite.Connection, year: int) -> int:
+async def next_number(conn: Connection, year: int) -> int:
     """The next case number of the year; atomic because it runs inside the write transaction."""
     row = await single(
         conn,
@@ -28,7 +27,7 @@ async def next_number(conn: aiosqlite.Connection, year: int) -> int:
     return int(row[0])
 
 
-async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now: datetime) -> int:
+async def insert(conn: Connection, new: NewTicket, status: Status, now: datetime) -> int:
     row = await single(
         conn,
         """
@@ -73,7 +72,7 @@ async def insert(conn: aiosqlite.Connection, new: NewTicket, status: Status, now
     return ticket_id
 
 
-def _ticket(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
+def _ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
     return Ticket(
         id=row["id"],
         code=row["code"],
@@ -104,7 +103,7 @@ def _ticket(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Tic
     )
 
 
-async def _with_attachments(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Ticket:
+async def _with_attachments(conn: Connection, row: Row) -> Ticket:
     found = await conn.execute_fetchall(
         "SELECT kind, file_id, file_unique_id FROM attachments WHERE ticket_id = ? "
         "ORDER BY position",
@@ -113,7 +112,7 @@ async def _with_attachments(conn: aiosqlite.Connection, row: aiosqlite.Row) -> T
     return _ticket(row, tuple(Attachment(r[0], r[1], r[2]) for r in found))
 
 
-async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> Ticket | None:
+async def find_by_draft(conn: Connection, draft_id: str) -> Ticket | None:
     row = await first(conn, "SELECT * FROM tickets WHERE draft_id = ?", (draft_id,))
     return await _with_attachments(conn, row) if row else None
 
@@ -123,29 +122,28 @@ def _ids(citizen_ids: Sequence[int]) -> str:
 
 
 async def find_for_citizen(
-    conn: aiosqlite.Connection, citizen_ids: Sequence[int], code: str
+    conn: Connection, citizen_ids: Sequence[int], code: str
 ) -> Ticket | None:
     """A case by code, only if it is this citizen's (filed under any of `citizen_ids`, their
     own person and their pseudonyms): another person's code finds nothing."""
-    async with conn.execute(
+    row = await first(
+        conn,
         "SELECT * FROM tickets WHERE code = ? AND citizen_id IN (SELECT value FROM json_each(?))",
         (code, _ids(citizen_ids)),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return await _with_attachments(conn, row) if row else None
 
 
-async def count_for_citizen(conn: aiosqlite.Connection, citizen_ids: Sequence[int]) -> int:
-    async with conn.execute(
+async def count_for_citizen(conn: Connection, citizen_ids: Sequence[int]) -> int:
+    row = await single(
+        conn,
         "SELECT count(*) FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?))",
         (_ids(citizen_ids),),
-    ) as cursor:
-        return int((await one(cursor))[0])
+    )
+    return int(row[0])
 
 
-async def filed_since(
-    conn: aiosqlite.Connection, citizen_ids: Sequence[int], since: datetime
-) -> int:
+async def filed_since(conn: Connection, citizen_ids: Sequence[int], since: datetime) -> int:
     row = await single(
         conn,
         "SELECT count(*) FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
@@ -156,25 +154,24 @@ async def filed_since(
 
 
 async def page_for_citizen(
-    conn: aiosqlite.Connection, citizen_ids: Sequence[int], limit: int, offset: int
+    conn: Connection, citizen_ids: Sequence[int], limit: int, offset: int
 ) -> list[Ticket]:
     """One page of a citizen's cases, newest first."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT * FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
         "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
         (_ids(citizen_ids), limit, offset),
-    ) as cursor:
-        return [_ticket(row) async for row in cursor]
+    )
+    return [_ticket(row) for row in rows]
 
 
-async def get(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
+async def get(conn: Connection, ticket_id: int) -> Ticket | None:
     row = await first(conn, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
     return await _with_attachments(conn, row) if row else None
 
 
-async def find_by_code(conn: aiosqlite.Connection, code: str) -> Ticket | None:
-    async with conn.execute("SELECT * FROM tickets WHERE code = ?", (code,)) as cursor:
-        row = await cursor.fetchone()
+async def find_by_code(conn: Connection, code: str) -> Ticket | None:
+    row = await first(conn, "SELECT * FROM tickets WHERE code = ?", (code,))
     return await _with_attachments(conn, row) if row else None
 
 
@@ -208,9 +205,7 @@ def _column_value(value: object) -> object:
     return value
 
 
-async def update(
-    conn: aiosqlite.Connection, ticket_id: int, now: datetime, **changes: object
-) -> None:
+async def update(conn: Connection, ticket_id: int, now: datetime, **changes: object) -> None:
     unknown = set(changes) - _CHANGEABLE
     if unknown:
         raise ValueError(f"not changeable: {sorted(unknown)}")
@@ -222,7 +217,7 @@ async def update(
 
 
 async def open_for_assignee(
-    conn: aiosqlite.Connection, person_id: int, limit: int
+    conn: Connection, person_id: int, limit: int
 ) -> tuple[int, list[Ticket]]:
     """How many open cases an officer has, and the `limit` most urgent (earliest due date, then
     oldest), in one trip: an officer may hold hundreds, and a message shows a few dozen."""
@@ -239,63 +234,62 @@ async def open_for_assignee(
     return (rows[0]["open_count"] if cases else 0), cases
 
 
-async def waiting_for_citizen(
-    conn: aiosqlite.Connection, citizen_ids: Sequence[int]
-) -> list[Ticket]:
-    async with conn.execute(
+async def waiting_for_citizen(conn: Connection, citizen_ids: Sequence[int]) -> list[Ticket]:
+    rows = await conn.execute_fetchall(
         "SELECT * FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
         "AND status = ? ORDER BY id",
         (_ids(citizen_ids), Status.WAITING_CITIZEN.value),
-    ) as cursor:
-        return [_ticket(row) async for row in cursor]
+    )
+    return [_ticket(row) for row in rows]
 
 
-async def open_cases(conn: aiosqlite.Connection) -> list[Ticket]:
+async def open_cases(conn: Connection) -> list[Ticket]:
     """Every open case, the most urgent first (digests, reports)."""
     marks = ",".join("?" * len(OPEN_STATUSES))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT * FROM tickets WHERE status IN ({marks}) "  # noqa: S608
         "ORDER BY due_on IS NULL, due_on, created_at",
         OPEN_STATUSES,
-    ) as cursor:
-        return [_ticket(row) async for row in cursor]
+    )
+    return [_ticket(row) for row in rows]
 
 
-async def open_overdue(conn: aiosqlite.Connection, today: date) -> list[Ticket]:
+async def open_overdue(conn: Connection, today: date) -> list[Ticket]:
     """Open cases whose due date has passed, the longest overdue first."""
     marks = ",".join("?" * len(OPEN_STATUSES))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT * FROM tickets WHERE status IN ({marks}) AND due_on < ? "  # noqa: S608
         "ORDER BY due_on, created_at",
         (*OPEN_STATUSES, today.isoformat()),
-    ) as cursor:
-        return [_ticket(row) async for row in cursor]
+    )
+    return [_ticket(row) for row in rows]
 
 
-async def open_reopened(conn: aiosqlite.Connection) -> list[Ticket]:
+async def open_reopened(conn: Connection) -> list[Ticket]:
     """Open cases that were reopened at least once, the most urgent first."""
     marks = ",".join("?" * len(OPEN_STATUSES))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT * FROM tickets t WHERE status IN ({marks}) AND EXISTS "  # noqa: S608
         "(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = ?) "
         "ORDER BY due_on IS NULL, due_on, created_at",
         (*OPEN_STATUSES, Action.REOPEN.value),
-    ) as cursor:
-        return [_ticket(row) async for row in cursor]
+    )
+    return [_ticket(row) for row in rows]
 
 
-async def count_clear_denunciations(conn: aiosqlite.Connection) -> int:
+async def count_clear_denunciations(conn: Connection) -> int:
     """Denunciations filed before identities were sealed that still hold one in clear."""
-    async with conn.execute(
+    row = await single(
+        conn,
         "SELECT count(*) FROM tickets WHERE kind = ? AND sealed = 0 AND "
         "(contact_name IS NOT NULL OR contact_phone IS NOT NULL OR contact_address IS NOT NULL)",
         (Kind.DENUNCIATION.value,),
-    ) as cursor:
-        return int((await one(cursor))[0])
+    )
+    return int(row[0])
 
 
 async def unreached_results(
-    conn: aiosqlite.Connection, viewer_id: int, assignee_id: int | None, limit: int
+    conn: Connection, viewer_id: int, assignee_id: int | None, limit: int
 ) -> tuple[int, list[Ticket]]:
     """Closed, unrated cases whose latest result (resolve or refuse) the outbox gave up
     delivering to the citizen (blocked bot, deleted account): how many, and the `limit`

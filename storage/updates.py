@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.rows import first, iso
 
 
-async def is_processed(conn: aiosqlite.Connection, channel: str, update_id: int) -> bool:
+async def is_processed(conn: Connection, channel: str, update_id: int) -> bool:
     found = await first(
         conn,
         "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
@@ -18,7 +17,7 @@ async def is_processed(conn: aiosqlite.Connection, channel: str, update_id: int)
     return found is not None
 
 
-async def newest(conn: aiosqlite.Connection, channel: str) -> int | None:
+async def newest(conn: Connection, channel: str) -> int | None:
     """The highest update id of the channel remembered as handled."""
     row = await first(
         conn, "SELECT max(update_id) FROM processed_updates WHERE channel = ?", (channel,)
@@ -26,9 +25,7 @@ async def newest(conn: aiosqlite.Connection, channel: str) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
-async def mark_processed(
-    conn: aiosqlite.Connection, channel: str, update_id: int, now: datetime
-) -> None:
+async def mark_processed(conn: Connection, channel: str, update_id: int, now: datetime) -> None:
     await conn.execute(
         "INSERT OR IGNORE INTO processed_updates (channel, update_id, processed_at) "
         "VALUES (?, ?, ?)",
@@ -36,7 +33,7 @@ async def mark_processed(
     )
 
 
-async def forget_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def forget_before(conn: Connection, cutoff: datetime) -> int:
     """Drop old records: a platform re-delivers within hours, never weeks later."""
     cursor = await conn.execute(
         "DELETE FROM processed_updates WHERE processed_at < ?", (iso(cutoff),)

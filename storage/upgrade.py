@@ -12,8 +12,9 @@ from pathlib import Path
 
 from psycopg import AsyncConnection
 
-from storage.database import Database, migrations
+from storage.database import migrations
 from storage.postgres_migrations import migrate_postgres, postgres_migrations
+from storage.sqlite import SqliteDatabase
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ def _sqlite_version(path: Path) -> int:
 async def upgrade_sqlite(path: Path) -> Upgrade:
     """Opening the database migrates it (and refuses one newer than the code, untouched)."""
     before = await asyncio.to_thread(_sqlite_version, path)
-    db = await Database.open(path)
+    db = await SqliteDatabase.open(path)
     await db.close()
     known = migrations()
     return Upgrade(before, len(known), tuple(name for _, name, _ in known[before:]))

@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.wiring.application import build_application
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
@@ -89,7 +90,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def db(config: Config) -> AsyncIterator[Database]:
-    database = await Database.open(config.storage.path)
+    database = await SqliteDatabase.open(config.storage.path)
     yield database
     await database.close()
 

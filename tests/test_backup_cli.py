@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config import TOKEN_ENV, Config
 from storage.database import Database, migrations
+from storage.sqlite import SqliteDatabase
 from tests.conftest import ROOT, TOKEN
 from tests.services.factories import complaint
 from tests.services.test_casework_service import file, world
@@ -99,7 +100,7 @@ async def test_a_backup_taken_while_cases_are_filed_restores_consistent(
     restored = tmp_path / "restored" / "data" / "nghe-dan.sqlite3"
     restored.parent.mkdir(parents=True)
     shutil.copy(out, restored)
-    reopened = await Database.open(restored)  # what `nghe-dan run` does first
+    reopened = await SqliteDatabase.open(restored)  # what `nghe-dan run` does first
     await reopened.close()
 
     assert _rows(restored, "PRAGMA integrity_check") == [("ok",)]

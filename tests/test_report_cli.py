@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from bot.config import TOKEN_ENV, Config
-from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.conftest import ROOT
 from tests.services.test_reports import CASES, put_cases
 from tests.support.clock import FixedClock
@@ -35,7 +35,7 @@ def nghe_dan(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 async def filled(config: Config, config_path: Path, clock: FixedClock) -> Path:
     """The example config (no token) over a database holding the November fixture."""
-    db = await Database.open(config.storage.path)
+    db = await SqliteDatabase.open(config.storage.path)
     try:
         await put_cases(db, config, clock, CASES)
     finally:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config, routing_rules
 from bot.dialogs.notices import officer_card
@@ -19,10 +17,11 @@ from bot.services.notifications import tell
 from bot.services.officers import actor
 from bot.services.outbox import notify
 from storage import officers, people, tickets
+from storage.connection import Connection
 from storage.database import Database
 
 
-async def _candidates(conn: aiosqlite.Connection) -> tuple[list[Officer], list[Candidate]]:
+async def _candidates(conn: Connection) -> tuple[list[Officer], list[Candidate]]:
     staff = await officers.active(conn)
     load = await officers.open_case_counts(conn)
     return staff, [
@@ -38,7 +37,7 @@ async def _candidates(conn: aiosqlite.Connection) -> tuple[list[Officer], list[C
 
 
 async def send_card(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     clock: Clock,
     config: Config,
     ticket: Ticket,
@@ -59,7 +58,7 @@ async def send_card(
         await notify(conn, person, notice, f"{key}:{officer.person_id}:{n}", clock)
 
 
-async def holder_of(conn: aiosqlite.Connection, ticket: Ticket) -> str | None:
+async def holder_of(conn: Connection, ticket: Ticket) -> str | None:
     """The department the citizen is told holds the case (None: the leaders); see `holder`."""
     assignee = await officers.by_person(conn, ticket.assignee_id) if ticket.assignee_id else None
     return holder(ticket.department_id, assignee)
@@ -71,7 +70,7 @@ async def holder_now(db: Database, ticket: Ticket) -> str | None:
 
 
 async def assign(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     clock: Clock,
     config: Config,
     ticket: Ticket,

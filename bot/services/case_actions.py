@@ -7,8 +7,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.tickets import Ticket
@@ -16,6 +14,7 @@ from bot.domain.workflow import Action, Actor, IllegalTransitionError, access, m
 from bot.services.errors import CaseworkError
 from bot.services.reminders import replan_case
 from storage import events, tickets
+from storage.connection import Connection
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
@@ -23,7 +22,7 @@ _LOGGER = logging.getLogger(__name__)
 
 # Runs inside the action's transaction with the changed case and a key unique to the change,
 # to queue the messages the change causes.
-After = Callable[[aiosqlite.Connection, Ticket, str], Awaitable[None]]
+After = Callable[[Connection, Ticket, str], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

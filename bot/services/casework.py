@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import partial
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config, deadline_rules, work_calendar
 from bot.dialogs.notices import citizen_notice, day, holder_label
@@ -19,6 +17,7 @@ from bot.services.errors import CaseworkError
 from bot.services.notes import clean_note
 from bot.services.notifications import tell
 from bot.services.officers import actor
+from storage.connection import Connection
 from storage.database import Database
 
 
@@ -27,7 +26,7 @@ async def accept(
 ) -> Ticket:
     """Thụ lý: complaints and denunciations now run their resolution period from today."""
 
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
+    async def after(conn: Connection, ticket: Ticket, key: str) -> None:
         await _citizen_told(clock, "citizen.accepted", due=day(ticket.due_on))(conn, ticket, key)
 
     def change(ticket: Ticket) -> Change:
@@ -47,7 +46,7 @@ async def accept(
 def _citizen_told(clock: Clock, key: str, **values: object) -> After:
     """After the change: tell the citizen, in the words of `key`."""
 
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, event_key: str) -> None:
+    async def after(conn: Connection, ticket: Ticket, event_key: str) -> None:
         notice = citizen_notice(ticket, key, **values)
         await tell(conn, clock, ticket.citizen_id, notice, event_key)
 
@@ -183,7 +182,7 @@ async def reassign(
         return Change(fields, text, partial(after, (before.category_id, before.subject_id)))
 
     async def after(
-        marked: tuple[str, int | None], conn: aiosqlite.Connection, ticket: Ticket, key: str
+        marked: tuple[str, int | None], conn: Connection, ticket: Ticket, key: str
     ) -> None:
         held = (ticket.assignee_id, await holder_of(conn, ticket))
         moved = await assign(

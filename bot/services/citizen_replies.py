@@ -6,8 +6,6 @@ officer handling it; neither sees the other's account.
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config
 from bot.dialogs.notices import officer_update
@@ -21,6 +19,7 @@ from bot.services.errors import CaseworkError
 from bot.services.notes import clean_note
 from bot.services.notifications import tell
 from storage import events, tickets
+from storage.connection import Connection
 from storage.database import Database
 
 
@@ -39,7 +38,7 @@ async def citizen_writes(
     action = Action.CITIZEN_REPLY if waiting else Action.ADD_INFO
     key = "officer.citizen_reply" if waiting else "officer.citizen_added"
 
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, event_key: str) -> None:
+    async def after(conn: Connection, ticket: Ticket, event_key: str) -> None:
         await tell(
             conn, clock, ticket.assignee_id, officer_update(ticket, key, text=note), event_key
         )
@@ -64,7 +63,7 @@ async def rate(
             raise CaseworkError("case.already_rated")
         return Change({"rating": value}, value, after)
 
-    async def after(conn: aiosqlite.Connection, ticket: Ticket, key: str) -> None:
+    async def after(conn: Connection, ticket: Ticket, key: str) -> None:
         await tell(
             conn, clock, ticket.assignee_id, officer_update(ticket, f"officer.rated_{value}"), key
         )

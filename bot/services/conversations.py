@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
-
 from bot.sealing import Sealer
 from storage import conversations
+from storage.connection import Connection
 from storage.database import Database
 
 
@@ -26,18 +25,18 @@ async def load_states(db: Database, name: str) -> dict[tuple[Any, ...], Any]:
     return await conversations.load_states(db.reader, name)
 
 
-async def people_with_drafts(conn: aiosqlite.Connection) -> set[int]:
+async def people_with_drafts(conn: Connection) -> set[int]:
     return await conversations.stored_users(conn)
 
 
 async def save_draft(
-    conn: aiosqlite.Connection, user_id: int, data: dict[str, Any], sealer: Sealer | None
+    conn: Connection, user_id: int, data: dict[str, Any], sealer: Sealer | None
 ) -> None:
     """An empty conversation deletes the person's row."""
     await conversations.save_user_data(conn, user_id, data, sealer)
 
 
 async def save_state(
-    conn: aiosqlite.Connection, name: str, key: tuple[Any, ...], state: object | None
+    conn: Connection, name: str, key: tuple[Any, ...], state: object | None
 ) -> None:
     await conversations.save_state(conn, name, key, state)

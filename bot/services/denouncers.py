@@ -13,8 +13,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config, sealer
 from bot.domain.draft import Draft
@@ -25,6 +23,7 @@ from bot.sealing import Identity, SealError
 from bot.services.errors import CaseworkError
 from bot.services.officers import actor
 from storage import events, people, tickets
+from storage.connection import Connection
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ def seals(config: Config, draft: Draft) -> bool:
 
 
 async def pseudonym_for(
-    conn: aiosqlite.Connection, clock: Clock, config: Config, citizen: Person, draft: Draft
+    conn: Connection, clock: Clock, config: Config, citizen: Person, draft: Draft
 ) -> Person:
     """The person a denunciation is filed under, with the citizen's identity sealed in it."""
     seal = sealer(config)
@@ -55,7 +54,7 @@ async def pseudonym_for(
     )
 
 
-async def filer_ids(conn: aiosqlite.Connection, config: Config, citizen: Person) -> list[int]:
+async def filer_ids(conn: Connection, config: Config, citizen: Person) -> list[int]:
     """Every person id the citizen's cases are filed under: their own and their pseudonyms."""
     seal = sealer(config)
     if seal is None:
@@ -64,7 +63,7 @@ async def filer_ids(conn: aiosqlite.Connection, config: Config, citizen: Person)
 
 
 async def acting_as(
-    conn: aiosqlite.Connection, config: Config, citizen: Person, ticket: Ticket | None
+    conn: Connection, config: Config, citizen: Person, ticket: Ticket | None
 ) -> int:
     """The person id under which this citizen acts on this case: the pseudonym it was filed
     under if it is theirs, else their own (which authorization then refuses if not theirs)."""
@@ -75,7 +74,7 @@ async def acting_as(
 
 
 async def sealed_values(
-    conn: aiosqlite.Connection, config: Config, ticket_ids: Sequence[int]
+    conn: Connection, config: Config, ticket_ids: Sequence[int]
 ) -> tuple[str | None, ...]:
     """The name, phone and address sealed for these cases, so that erasing them can also mask
     them where the denouncer wrote them into the case; opened by the system, not shown to anyone."""

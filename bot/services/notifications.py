@@ -6,18 +6,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.reminders import quiet_until
 from bot.messages import Notice
 from bot.services.outbox import notify
 from storage import officers, people
+from storage.connection import Connection
 
 
 async def tell(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     clock: Clock,
     person_id: int | None,
     notice: Notice,
@@ -37,7 +36,7 @@ async def tell(
 Say = Callable[[int | None, Notice, str], Awaitable[None]]
 
 
-async def quiet_teller(conn: aiosqlite.Connection, clock: Clock, config: Config) -> Say:
+async def quiet_teller(conn: Connection, clock: Clock, config: Config) -> Say:
     """`tell`, holding messages back until the quiet hours end, except for officers who asked
     (/nhandem) to be reached at night: reminders must not wake people."""
     settings = config.reminders

@@ -61,12 +61,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.domain.people import ERASED_CHANNEL, Person
 from bot.messages import Delivery, Notice
 from storage import outbox
+from storage.connection import Connection
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
@@ -155,7 +154,7 @@ class Limits:
 
 
 async def notify(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person: Person,
     notice: Notice,
     key: str,

@@ -18,8 +18,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config
 from bot.dialogs.notices import officer_update
@@ -45,6 +43,7 @@ from bot.services.outbox import notify
 from bot.services.reception import schedule_between
 from bot.texts import t
 from storage import chat_links, events, officers, people, privacy, reminders, tickets
+from storage.connection import Connection
 from storage.database import Database
 from storage.privacy import CaseText
 
@@ -111,7 +110,7 @@ async def _booked_sessions(
     return {s.key: s for s in sessions if s.key in keys}
 
 
-async def _office(conn: aiosqlite.Connection, config: Config) -> list[Officer]:
+async def _office(conn: Connection, config: Config) -> list[Officer]:
     return [o for o in await officers.active(conn) if handles_erasure(o, config)]
 
 
@@ -157,7 +156,7 @@ async def request_erasure(
     return request, True
 
 
-async def remind(conn: aiosqlite.Connection, config: Config, reminder_key: str, say: Say) -> None:
+async def remind(conn: Connection, config: Config, reminder_key: str, say: Say) -> None:
     """The reminder before the window ends, if the request is still open."""
     request_id = parse_number(reminder_key.removeprefix(f"{ERASURE}:"))
     request = await privacy.get_request(conn, request_id) if request_id is not None else None
@@ -169,7 +168,7 @@ async def remind(conn: aiosqlite.Connection, config: Config, reminder_key: str, 
 
 
 async def _erase_cases(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     cases: list[CaseText],
     known: tuple[str | None, ...],
     now: datetime,
@@ -189,7 +188,7 @@ async def _erase_cases(
 
 
 async def _erase_case(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     case: CaseText,
     values: tuple[str | None, ...],
     now: datetime,
@@ -215,7 +214,7 @@ async def _erase_case(
 
 
 async def _release_questions(
-    conn: aiosqlite.Connection, clock: Clock, cases: list[CaseText], actor_id: int
+    conn: Connection, clock: Clock, cases: list[CaseText], actor_id: int
 ) -> None:
     """A case waiting for the erased citizen's answer would wait forever: it goes back to its
     officer, who is told why no answer can come."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config, reception_rules, work_calendar
 from bot.dialogs.schedule import describe
@@ -20,6 +18,7 @@ from bot.services.notes import clean_note
 from bot.services.notifications import Say, quiet_teller, tell
 from bot.texts import t
 from storage import events, officers, people, reception, reminders
+from storage.connection import Connection
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
@@ -28,9 +27,7 @@ PLAN_DAYS = 8
 LOOKAHEAD_DAYS = 62
 
 
-async def _sessions(
-    conn: aiosqlite.Connection, config: Config, first: date, last: date
-) -> list[Session]:
+async def _sessions(conn: Connection, config: Config, first: date, last: date) -> list[Session]:
     stored = await reception.changes(conn)
     extra = [
         Session(
@@ -160,7 +157,7 @@ def _list_at(session: Session, config: Config) -> datetime:
 
 
 async def _tell_host(
-    conn: aiosqlite.Connection, clock: Clock, config: Config, session: Session, citizen: Person
+    conn: Connection, clock: Clock, config: Config, session: Session, citizen: Person
 ) -> None:
     host = next(
         (o for o in await officers.active(conn) if o.external_id == str(session.host)), None
@@ -231,7 +228,7 @@ async def cancel_session(
     return session
 
 
-async def plan_sessions(conn: aiosqlite.Connection, config: Config, now: datetime) -> None:
+async def plan_sessions(conn: Connection, config: Config, now: datetime) -> None:
     """Reminder rows for the coming week's sessions; planning twice changes nothing."""
     zone = config.commune.zone
     today = now.astimezone(zone).date()
@@ -248,7 +245,7 @@ async def plan_sessions(conn: aiosqlite.Connection, config: Config, now: datetim
 
 
 async def fire(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     clock: Clock,
     config: Config,
     kind: str,
@@ -287,7 +284,7 @@ async def fire(
 
 
 async def _bookings_notice(
-    conn: aiosqlite.Connection, session: Session, booked: list[reception.Booking]
+    conn: Connection, session: Session, booked: list[reception.Booking]
 ) -> Notice:
     lines = [t("reception.bookings_title", line=describe(session), count=len(booked))]
     for n, booking in enumerate(booked, start=1):

@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.config import Config, work_calendar
 from bot.dialogs.notices import day, officer_update, reminder_of
@@ -36,6 +34,7 @@ from bot.services.reception import fire as fire_session
 from bot.services.reception import plan_sessions
 from bot.texts import t
 from storage import officers, reminders, tickets
+from storage.connection import Connection
 from storage.database import Database
 from storage.reminders import Reminder
 
@@ -46,9 +45,7 @@ NEVER_DROPPED = frozenset({OVERDUE, ERASURE})
 DIGEST_LINES = 15
 
 
-async def replan_case(
-    conn: aiosqlite.Connection, config: Config, ticket: Ticket, now: datetime
-) -> None:
+async def replan_case(conn: Connection, config: Config, ticket: Ticket, now: datetime) -> None:
     """Plan (again) a case's reminders after any change; a closed case has none."""
     await reminders.forget_for_ticket(conn, ticket.id)
     if ticket.status in CLOSED or ticket.due_on is None:
@@ -73,7 +70,7 @@ async def plan_ahead(db: Database, clock: Clock, config: Config) -> None:
         await plan_sessions(conn, config, clock.now())
 
 
-async def _plan_next_digest(conn: aiosqlite.Connection, now: datetime, config: Config) -> None:
+async def _plan_next_digest(conn: Connection, now: datetime, config: Config) -> None:
     planned = next_digest(now, config.reminders.morning, config.commune.zone, work_calendar(config))
     await reminders.plan(conn, planned.key, planned.kind, planned.fire_at, None)
 
@@ -101,9 +98,7 @@ async def fire_due(db: Database, clock: Clock, config: Config) -> int:
     return fired
 
 
-async def _fire(
-    conn: aiosqlite.Connection, clock: Clock, config: Config, reminder: Reminder
-) -> None:
+async def _fire(conn: Connection, clock: Clock, config: Config, reminder: Reminder) -> None:
     key = f"reminder:{reminder.key}"
     say = await quiet_teller(conn, clock, config)
     if reminder.kind == DIGEST:
@@ -147,9 +142,7 @@ def _line(ticket: Ticket) -> str:
     )
 
 
-async def _digests(
-    conn: aiosqlite.Connection, clock: Clock, config: Config, key: str, say: Say
-) -> None:
+async def _digests(conn: Connection, clock: Clock, config: Config, key: str, say: Say) -> None:
     """Each officer's open cases, and for leaders what is new, due soon and overdue."""
     now = clock.now()
     today = now.astimezone(config.commune.zone).date()

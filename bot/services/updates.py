@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import aiosqlite
-
 from bot.clock import Clock
 from storage import updates
+from storage.connection import Connection
 from storage.database import Database
 
 REMEMBER_FOR = timedelta(days=7)
@@ -23,7 +22,7 @@ async def mark_handled(
     clock: Clock,
     channel: str,
     update_id: int,
-    along: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
+    along: Callable[[Connection], Awaitable[None]] | None = None,
 ) -> None:
     """`along` writes what handling the update changed (drafts, conversation states) in the
     same transaction: a crash keeps both or neither, and one commit costs less than several."""
@@ -60,7 +59,7 @@ class UpdateLog:
         self,
         channel: str,
         update_id: int,
-        along: Callable[[aiosqlite.Connection], Awaitable[None]],
+        along: Callable[[Connection], Awaitable[None]],
     ) -> None:
         await mark_handled(self._db, self._clock, channel, update_id, along)
         if channel in self._newest:

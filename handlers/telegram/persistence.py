@@ -14,19 +14,19 @@ from collections.abc import Set as AbstractSet
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiosqlite
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.sealing import Sealer
 from bot.services import conversations
 from handlers.telegram.context import BotData, ChatData, UserData
+from storage.connection import Connection
 from storage.database import Database
 
 # The shapes BasePersistence speaks in (python-telegram-bot keeps its aliases private).
 ConversationKey = tuple[int | str, ...]
 ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
-Write = Callable[[aiosqlite.Connection], Awaitable[None]]
+Write = Callable[[Connection], Awaitable[None]]
 Pick = Callable[[ConversationKey], bool]
 
 
@@ -92,7 +92,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
             del self._states[key]
         deleted: set[int] = set()
 
-        async def write(conn: aiosqlite.Connection) -> None:
+        async def write(conn: Connection) -> None:
             if self._stored is None:
                 self._stored = await conversations.people_with_drafts(conn)
             for user_id, data in users.items():

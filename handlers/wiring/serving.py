@@ -35,7 +35,7 @@ from handlers.wiring.monitoring import OUTBOX_INTERVAL, Monitoring, default_inst
 from handlers.zalo.api import ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.polling import poll
 from handlers.zalo.webhook import ZaloWebhook
-from storage.database import Database
+from storage.backends import open_database
 
 _LOGGER = logging.getLogger(__name__)
 PROGRESS_INTERVAL = timedelta(seconds=5)  # how often announcement progress messages are edited
@@ -197,7 +197,7 @@ async def serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    db = await Database.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     try:
         services = Services(config=config, db=db, clock=SystemClock())
         if not takes_denunciations(config):

@@ -25,6 +25,7 @@ from handlers.telegram.sender import TelegramSender
 from handlers.wiring.application import build_application
 from localapi import JSON, ApiError, BotApiEmulator
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.conftest import TOKEN
 from tests.support.clock import FixedClock
 
@@ -89,7 +90,7 @@ async def test_a_thousand_notices_arrive_once_through_429s_and_a_blocked_chat(
         for user in USERS:
             emu.user_sends_text(user, "/start")
         emu.block_chat(BLOCKED)
-        db = await Database.open(tmp_path / "outbox.sqlite3")
+        db = await SqliteDatabase.open(tmp_path / "outbox.sqlite3")
         try:
             people = [await give_consent(db, clock, CHANNEL, str(u), "Dân") for u in USERS]
             stranger = await give_consent(db, clock, CHANNEL, str(STRANGER), "Lạ")
@@ -153,7 +154,7 @@ async def test_the_applications_outbox_hears_a_429_at_once(
         )
         for user in USERS[:2]:
             emu.user_sends_text(user, "/start")
-        db = await Database.open(tmp_path / "app.sqlite3")
+        db = await SqliteDatabase.open(tmp_path / "app.sqlite3")
         try:
             people = [await give_consent(db, clock, CHANNEL, str(u), "Dân") for u in USERS[:2]]
             async with db.transaction() as conn:
@@ -188,7 +189,7 @@ async def test_a_429_on_the_second_part_of_a_long_notice_sends_no_part_twice(
     long_text = "\n".join(lines)
     async with CountingEmulator(token=TOKEN, max_per_second=1) as emu:
         emu.user_sends_text(USERS[0], "/start")
-        db = await Database.open(tmp_path / "long.sqlite3")
+        db = await SqliteDatabase.open(tmp_path / "long.sqlite3")
         try:
             who = await give_consent(db, clock, CHANNEL, str(USERS[0]), "Dân")
             async with db.transaction() as conn:

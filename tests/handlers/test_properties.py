@@ -31,7 +31,7 @@ from bot.services import Services
 from bot.services.officers import sync_from_config
 from bot.texts import t
 from handlers.wiring.application import build_application
-from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.conftest import ENVIRON, ROOT
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
@@ -158,7 +158,7 @@ def _laid_out(folder: Path, snapshot: Path | None) -> Config:
 async def running(folder: Path, snapshot: Path | None = None) -> AsyncIterator[Chats]:
     """The real Application on its own config and database, started from `snapshot`."""
     config = _laid_out(folder, snapshot)
-    db = await Database.open(config.storage.path)
+    db = await SqliteDatabase.open(config.storage.path)
     try:
         services = Services(config=config, db=db, clock=FixedClock())
         await sync_from_config(db, services.clock, config, CHANNEL)

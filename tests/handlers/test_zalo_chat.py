@@ -17,7 +17,7 @@ from bot.services.officers import sync_from_config
 from bot.texts import t
 from handlers.wiring.application import build_application
 from localapi.zalo import ZaloApiEmulator
-from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.conftest import ENVIRON
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
@@ -49,7 +49,7 @@ def zalo_config(config_path: Path, zalo_api: ZaloApiEmulator) -> Config:
 async def world(
     zalo_config: Config, clock: FixedClock, zalo_api: ZaloApiEmulator
 ) -> AsyncIterator[tuple[Chats, ZaloPhone]]:
-    db = await Database.open(zalo_config.storage.path)
+    db = await SqliteDatabase.open(zalo_config.storage.path)
     services = Services(config=zalo_config, db=db, clock=clock)
     await sync_from_config(db, clock, zalo_config, TELEGRAM_CHANNEL)
     request = OfflineRequest()

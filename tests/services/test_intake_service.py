@@ -14,6 +14,7 @@ from bot.services.intake import IncompleteDraftError, submit_case
 from bot.services.officers import sync_from_config
 from storage import events
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.services.factories import citizen, complaint, feedback, fetch
 from tests.support.clock import FixedClock
 
@@ -275,7 +276,7 @@ async def test_two_processes_on_one_file_lose_no_case(
     db: Database, clock: FixedClock, config: Config
 ) -> None:
     people = [await citizen(db, clock, str(9000 + n)) for n in range(20)]
-    other = await Database.open(config.storage.path)
+    other = await SqliteDatabase.open(config.storage.path)
     try:
         left = concurrent_drafts("left", 100)
         right = concurrent_drafts("right", 100)

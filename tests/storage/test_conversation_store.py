@@ -11,6 +11,7 @@ import pytest
 
 from handlers.telegram.persistence import SqlitePersistence
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 
 DRAFT = {
     "draft": {
@@ -41,7 +42,7 @@ async def restart(tmp_path: Path) -> AsyncIterator[Restart]:
         if opened:
             await persistences[-1].flush()  # as the application does after every update
             await opened[-1].close()
-        opened.append(await Database.open(path))
+        opened.append(await SqliteDatabase.open(path))
         persistences.append(SqlitePersistence(opened[-1]))
         return persistences[-1]
 
@@ -207,7 +208,7 @@ async def test_each_update_writes_only_its_own_persons_drafts(tmp_path: Path) ->
     """Two people's updates are handled at once: the transaction of one must not carry the
     other's half-way draft, or a crash could keep a step whose update comes again."""
     path = tmp_path / "store.sqlite3"
-    db = await Database.open(path)
+    db = await SqliteDatabase.open(path)
     persistence = SqlitePersistence(db)
     await persistence.update_user_data(11, {"draft": {"step": "content"}})
     await persistence.update_conversation("intake", (11, 11), "content")

@@ -10,7 +10,8 @@ import aiosqlite
 import pytest
 
 import storage
-from storage.database import BUSY_TIMEOUT_MS, Database, DatabaseError, migrate, migrations
+from storage.database import Database, DatabaseError, migrations
+from storage.sqlite import BUSY_TIMEOUT_MS, SqliteDatabase, migrate
 
 MIGRATIONS_DIR = Path(storage.__file__).parent / "migrations"
 TABLES_OF_001 = {
@@ -56,7 +57,7 @@ async def people_ids(conn: aiosqlite.Connection) -> list[str]:
 
 async def test_first_open_creates_the_folder_and_the_whole_schema(tmp_path: Path) -> None:
     path = tmp_path / "not" / "yet" / "there.sqlite3"
-    db = await Database.open(path)
+    db = await SqliteDatabase.open(path)
     try:
         assert path.is_file()
         assert await scalar(db.reader, "PRAGMA user_version") == len(migrations())
@@ -71,14 +72,14 @@ async def test_first_open_creates_the_folder_and_the_whole_schema(tmp_path: Path
 
 async def test_opening_again_applies_nothing_and_keeps_the_data(tmp_path: Path) -> None:
     path = tmp_path / "nghe-dan.sqlite3"
-    first = await Database.open(path)
+    first = await SqliteDatabase.open(path)
     try:
         await add_person(first, "111")
         before = await schema(first.reader)
     finally:
         await first.close()
 
-    again = await Database.open(path)
+    again = await SqliteDatabase.open(path)
     try:
         assert await scalar(again.reader, "PRAGMA user_version") == len(migrations())
         assert await schema(again.reader) == before
@@ -115,7 +116,7 @@ async def test_a_newer_database_is_refused_and_its_contents_kept(
     await future_database(path, journal_mode)
 
     with pytest.raises(DatabaseError, match="newer than this program"):
-        await Database.open(path)
+        await SqliteDatabase.open(path)
 
     async with aiosqlite.connect(path) as conn:
         assert await scalar(conn, "PRAGMA user_version") == len(migrations()) + 1
@@ -130,7 +131,7 @@ async def test_a_newer_wal_database_file_is_byte_for_byte_unchanged(tmp_path: Pa
     before = path.read_bytes()
 
     with pytest.raises(DatabaseError):
-        await Database.open(path)
+        await SqliteDatabase.open(path)
 
     assert path.read_bytes() == before
 
@@ -143,7 +144,7 @@ async def test_a_newer_rollback_journal_database_file_is_byte_for_byte_unchanged
     before = path.read_bytes()
 
     with pytest.raises(DatabaseError):
-        await Database.open(path)
+        await SqliteDatabase.open(path)
 
     async with aiosqlite.connect(path) as conn:
         assert await scalar(conn, "PRAGMA journal_mode") == "delete"

@@ -13,6 +13,7 @@ import pytest
 
 from storage import people
 from storage.database import Database
+from storage.sqlite import SqliteDatabase
 
 NAME = "Đặng Văn Xoá"
 NOW = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
@@ -26,7 +27,7 @@ def _bytes(path: Path) -> bytes:
 
 async def _erased_while_read(path: Path) -> tuple[Database, sqlite3.Connection]:
     """A name written and erased while another connection (a backup, a report) reads."""
-    db = await Database.open(path)
+    db = await SqliteDatabase.open(path)
     async with db.transaction() as conn:
         person = await people.upsert(conn, "telegram", "626262", NAME, NOW)
     reader = sqlite3.connect(path)

@@ -28,7 +28,7 @@ from handlers.wiring.application import build_application
 from handlers.zalo.channel import ZaloChannel
 from handlers.zalo.inbound import parse_event
 from localapi.zalo import ZaloApiEmulator
-from storage.database import Database
+from storage.sqlite import SqliteDatabase
 from tests.conftest import ENVIRON, ROOT
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.drafts import opened
@@ -96,7 +96,7 @@ async def running(folder: Path, emu: ZaloApiEmulator) -> AsyncIterator[App]:
     )
     config_path.write_text(text, encoding="utf-8")
     config = load_config(config_path, environ={**ENVIRON, ZALO_TOKEN_ENV: ZALO_TOKEN})
-    db = await Database.open(config.storage.path)
+    db = await SqliteDatabase.open(config.storage.path)
     try:
         services = Services(config=config, db=db, clock=FixedClock())
         await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)

@@ -1,0 +1,91 @@
+"""What the repositories need of a database connection, whichever the backend.
+
+The repositories (every other module of `storage/`) are written once, in SQL both SQLite and
+PostgreSQL accept, against this small surface: aiosqlite's own calls, so on SQLite the
+connection is aiosqlite's, unwrapped, and costs nothing more; on PostgreSQL
+`storage.postgres.PostgresConnection` offers the same calls over psycopg. Parameters are written
+`?` in both; the PostgreSQL side translates them.
+
+Where the two dialects differ and no common form exists (a list passed as one parameter,
+reading a JSON document), the repositories ask `dialect_of(conn)` for the fragment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Any, Protocol
+
+
+class Row(Protocol):
+    """A result row, read by position or by column name (sqlite3.Row's two ways)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+
+class Outcome(Protocol):
+    """What a statement reports once run: how many rows it changed."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+
+class Connection(Protocol):
+    """A connection inside a transaction (`Database.transaction`) or the reader."""
+
+    def execute(self, sql: str, parameters: Iterable[Any] = ..., /) -> Awaitable[Outcome]: ...
+
+    async def execute_fetchall(
+        self, sql: str, parameters: Iterable[Any] = ...
+    ) -> Iterable[Row]: ...
+
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]], /) -> Any: ...
+
+
+class Dialect:
+    """SQLite's forms of what the two backends write differently. The names put into the
+    fragments are the repositories' own column names, never input."""
+
+    name = "sqlite"
+
+    def members(self, column: str) -> str:
+        """`column` is one of a list given as one parameter (`values(...)`)."""
+        return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608
+
+    def values(self, items: Sequence[Any]) -> Any:
+        """The parameter `members` takes."""
+        return json.dumps(list(items))
+
+    def json_text(self, column: str, *path: str) -> str:
+        """The text at `path` in the JSON document stored in `column`."""
+        return f"json_extract({column}, '$.{'.'.join(path)}')"
+
+    def json_array_has(self, column: str) -> str:
+        """The JSON array stored in `column` has an element equal to the parameter."""
+        return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = ?)"  # noqa: S608
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+
+    def members(self, column: str) -> str:
+        return f"{column} = ANY(?)"
+
+    def values(self, items: Sequence[Any]) -> Any:
+        return list(items)
+
+    def json_text(self, column: str, *path: str) -> str:
+        return f"(CAST({column} AS jsonb) #>> '{{{','.join(path)}}}')"
+
+    def json_array_has(self, column: str) -> str:
+        return f"(CAST({column} AS jsonb) @> jsonb_build_array(?))"
+
+
+SQLITE = Dialect()
+POSTGRESQL = PostgresDialect()
+
+
+def dialect_of(conn: Connection) -> Dialect:
+    return getattr(conn, "dialect", SQLITE)

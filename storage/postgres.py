@@ -1,0 +1,168 @@
+"""The PostgreSQL database: a pool of connections, writes serialised as SQLite's are.
+
+The repositories are written once, with `?` parameters, against aiosqlite's calls
+(`storage.connection`); `PostgresConnection` offers those calls over psycopg, translating the
+parameters, and gives rows that read by position and by name as sqlite3.Row does.
+
+Writes keep SQLite's guarantee that transactions run one after another, across every process
+sharing the database: each takes the transaction-scoped advisory lock WRITE_LOCK first, so the
+invariants the services were built and tested on (check, then write, in one transaction) hold
+unchanged on PostgreSQL at READ COMMITTED. The lock is held for a transaction's few
+milliseconds; what takes time (the chat platforms' round trips) happens outside it, and reads
+never take it. Within one process an asyncio lock queues the writers first, so they wait
+without holding a pooled connection each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
+
+from psycopg import AsyncConnection, AsyncCursor
+from psycopg.rows import RowMaker
+from psycopg_pool import AsyncConnectionPool
+
+from storage.connection import POSTGRESQL, Outcome, Row
+from storage.postgres_migrations import migrate_postgres
+
+_LOGGER = logging.getLogger(__name__)
+# Any number agreed by every process of this program, other than the migrations' lock.
+WRITE_LOCK = 0x6E6768652D777269
+POOL_SIZE = 8
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> str:
+    """SQLite's `?` parameters as psycopg's `%s`, a literal `%` doubled; what stands inside a
+    quoted literal or name is left as written."""
+    out: list[str] = []
+    quote: str | None = None
+    for char in sql:
+        if quote is not None:
+            if char == "%":
+                out.append("%%")
+                continue
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "?":
+            out.append("%s")
+            continue
+        elif char == "%":
+            out.append("%%")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+class PgRow(tuple[Any, ...]):
+    """A row read by position or by column name, as sqlite3.Row is."""
+
+    _names: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _row_factory(cursor: AsyncCursor[Any]) -> RowMaker[PgRow]:
+    names = {column.name: index for index, column in enumerate(cursor.description or ())}
+
+    def make(values: Sequence[Any]) -> PgRow:
+        row = PgRow(values)
+        row._names = names
+        return row
+
+    return make
+
+
+class PostgresConnection:
+    """aiosqlite's calls the repositories use, on one psycopg connection."""
+
+    dialect = POSTGRESQL
+
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> Outcome:
+        return await self._conn.execute(translate(sql), tuple(parameters))
+
+    async def execute_fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+        cursor = self._conn.cursor(row_factory=_row_factory)
+        await cursor.execute(translate(sql), tuple(parameters))
+        if cursor.description is None:
+            return []
+        return list(await cursor.fetchall())
+
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Outcome:
+        cursor = self._conn.cursor()
+        await cursor.executemany(translate(sql), [tuple(p) for p in parameters])
+        return cursor
+
+
+class PostgresReader:
+    """The reader: each look-up on a pooled connection of its own, outside any transaction,
+    as SQLite's reader connection reads the last committed state."""
+
+    dialect = POSTGRESQL
+
+    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[Any]]) -> None:
+        self._pool = pool
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> Outcome:
+        async with self._pool.connection() as conn:
+            return await PostgresConnection(conn).execute(sql, parameters)
+
+    async def execute_fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+        async with self._pool.connection() as conn:
+            return await PostgresConnection(conn).execute_fetchall(sql, parameters)
+
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Outcome:
+        async with self._pool.connection() as conn:
+            return await PostgresConnection(conn).executemany(sql, parameters)
+
+
+class PostgresDatabase:
+    """The open PostgreSQL database; the same handle as `storage.sqlite.SqliteDatabase`."""
+
+    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[Any]]) -> None:
+        self._pool = pool
+        self.reader = PostgresReader(pool)
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
+        """Connect, migrate (every process may: the migrations lock themselves), and keep a
+        pool. Connections are in autocommit mode: a transaction is always explicit."""
+        async with await AsyncConnection.connect(url, autocommit=True) as conn:
+            await migrate_postgres(conn)
+        pool: AsyncConnectionPool[AsyncConnection[Any]] = AsyncConnectionPool(
+            url, min_size=1, max_size=size, kwargs={"autocommit": True}, open=False
+        )
+        await pool.open(wait=True)
+        return cls(pool)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresConnection]:
+        async with self._write_lock, self._pool.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield PostgresConnection(conn)
+
+    def purge_wal_soon(self) -> None:
+        """Nothing to do at once: PostgreSQL's write-ahead log is its own and recycled, and the
+        dead row versions an erasure leaves are reclaimed by autovacuum."""
+
+    async def purged(self) -> None:
+        return None

@@ -1,0 +1,155 @@
+"""The SQLite database: one writer connection, one reader connection, numbered migrations.
+
+SQLite allows one writer at a time; funnelling every write through one connection guarded by an
+asyncio lock turns "database is locked" surprises into orderly waiting, while WAL lets the reader
+connection answer look-ups without waiting for writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.database import NewerDatabaseError, migrations
+
+_LOGGER = logging.getLogger(__name__)
+BUSY_TIMEOUT_MS = 5000
+# Seconds between tries to empty the write-ahead log after an erasure: a reader holds the log
+# for milliseconds, so the first tries come quickly; the last about two minutes after the first.
+WAL_PURGE_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+
+
+def _read_only_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    target = _read_only_uri(path) if read_only else str(path)
+    conn = await aiosqlite.connect(target, uri=read_only, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    # Erased personal data is overwritten in the database file, not merely unlinked from its
+    # page, and freed pages are zeroed; the write-ahead log is emptied by `purge_wal`.
+    await conn.execute("PRAGMA secure_delete = ON")
+    return conn
+
+
+async def migrate(conn: aiosqlite.Connection) -> int:
+    """Bring the schema up to date; safe to run on every start. Returns the schema version."""
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    known = migrations()
+    if current > len(known):
+        raise NewerDatabaseError(current, len(known))
+    for version, name, sql in known[current:]:
+        _LOGGER.info("applying migration %s", name)
+        try:
+            await conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except Exception:
+            if conn.in_transaction:
+                await conn.rollback()
+            raise
+    return len(known)
+
+
+class SqliteDatabase:
+    """The open database. Services use `transaction()` for writes and `reader` for look-ups."""
+
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self._writer = writer
+        self.reader = reader
+        self._write_lock = asyncio.Lock()
+        self._purges: set[asyncio.Task[bool]] = set()
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteDatabase:
+        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        writer = await _connect(path)
+        try:
+            # The version is checked before anything is written, WAL mode included, so a
+            # database newer than this program is left exactly as it was.
+            await migrate(writer)
+            await writer.execute("PRAGMA journal_mode = WAL")
+            await writer.execute("PRAGMA synchronous = NORMAL")
+            reader = await _connect(path, read_only=True)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(writer, reader)
+
+    async def close(self) -> None:
+        # A purge still waiting is not needed: closing the last connection checkpoints the
+        # write-ahead log into the database file and removes it.
+        for purge in self._purges:
+            purge.cancel()
+        await self.purged()
+        await self.reader.close()
+        async with self._write_lock:
+            await self._writer.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One explicit write transaction: everything inside commits together or not at all."""
+        async with self._write_lock:
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+                yield self._writer
+            except BaseException:
+                # Also when cancelled during BEGIN: the queued BEGIN still runs, so roll back.
+                await self._writer.rollback()
+                raise
+            await self._writer.commit()
+
+    async def _empty_wal(self) -> bool:
+        """One try at copying the write-ahead log into the database file and cutting it to
+        zero bytes. It never waits for readers (that would hold every write up): while one
+        still reads from the log it fails, and the log stays as it was."""
+        async with self._write_lock:
+            await self._writer.execute("PRAGMA busy_timeout = 0")
+            try:
+                async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    row = await cursor.fetchone()
+            finally:
+                await self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return row is not None and row[0] == 0
+
+    async def purge_wal(
+        self,
+        delays: Sequence[float] = WAL_PURGE_DELAYS,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> bool:
+        """Leave no copy of erased data in the write-ahead log, which keeps the old versions
+        of the pages it wrote (`secure_delete` overwrites them in the database file only)
+        until a checkpoint empties it. Tried at once, then after each of `delays`; whether it
+        was emptied."""
+        for attempt, delay in enumerate((0.0, *delays), start=1):
+            if delay:
+                await sleep(delay)
+            if await self._empty_wal():
+                _LOGGER.info("write-ahead log emptied (try %s)", attempt)
+                return True
+        _LOGGER.warning(
+            "write-ahead log still in use by a reader after %s tries: erased data may stay in "
+            "it until the next checkpoint or restart",
+            len(delays) + 1,
+        )
+        return False
+
+    async def purged(self) -> None:
+        """Wait for the purges started so far to end, emptied, given up or cancelled."""
+        await asyncio.gather(*self._purges, return_exceptions=True)
+
+    def purge_wal_soon(self) -> None:
+        """`purge_wal` in the background, so the erasure that asks for it does not wait."""
+        purge = asyncio.get_running_loop().create_task(self.purge_wal())
+        self._purges.add(purge)
+        purge.add_done_callback(self._purges.discard)
