@@ -60,8 +60,8 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
 
 
 def _postgres_not_yet(config: Config, command: str) -> bool:
-    """Whether the config names PostgreSQL, which only `migrate` and `check-config` serve yet:
-    said and refused, rather than quietly working on the SQLite file the config does not mean."""
+    """Whether the config names PostgreSQL, which `backup` does not serve yet: said and refused,
+    rather than quietly copying the SQLite file the config does not mean."""
     if config.storage.url is None:
         return False
     print(t("database.postgres_not_yet", url=config.storage.url, command=command), file=sys.stderr)
@@ -92,8 +92,6 @@ def _run(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=not args.demo_without_token)
     if config is None:
         return 1
-    if _postgres_not_yet(config, "run"):
-        return 2
     if config.telegram.token is None:
         print(t("demo.no_token", path=args.config, env=TOKEN_ENV))
         print(t("demo.no_token_en", path=args.config, env=TOKEN_ENV))
@@ -126,15 +124,14 @@ def _export_audit(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
-    if _postgres_not_yet(config, "export-audit"):
-        return 2
-    if not config.storage.path.exists():
+    if config.storage.url is None and not config.storage.path.exists():
         print(t("audit.no_database", path=config.storage.path), file=sys.stderr)
         return 1
     code = parse_code(args.code) or args.code.strip().upper()
     record = asyncio.run(_read_record(config, code))
     if record is None:
-        print(t("audit.not_found", code=code, path=config.storage.path), file=sys.stderr)
+        where = config.storage.url or config.storage.path
+        print(t("audit.not_found", code=code, path=where), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(audit_json(record, config), ensure_ascii=False, indent=2))
@@ -159,9 +156,7 @@ def _report(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
-    if _postgres_not_yet(config, "report"):
-        return 2
-    if not config.storage.path.exists():
+    if config.storage.url is None and not config.storage.path.exists():
         print(t("report.cli.no_database", path=config.storage.path), file=sys.stderr)
         return 1
     today = SystemClock().now().astimezone(config.commune.zone).date()

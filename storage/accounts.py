@@ -37,7 +37,7 @@ async def known(conn: Connection, channel: str, external_id: str) -> Known:
             EXISTS (SELECT 1 FROM bans WHERE channel = ?) AS sealed_bans
         FROM (SELECT ? AS channel, ? AS external_id) AS k
         LEFT JOIN people p ON p.channel = k.channel AND p.external_id = k.external_id
-        LEFT JOIN officers o ON o.person_id = p.id AND o.active = 1
+        LEFT JOIN officers o ON o.person_id = p.id AND o.active = TRUE
         LEFT JOIN bans b ON b.channel = k.channel AND b.external_id = k.external_id
         """,
         (SEALED_CHANNEL, channel, external_id),

@@ -51,7 +51,8 @@ async def subscribe(conn: Connection, person_id: int, on: bool, now: datetime) -
     """Opt in or out; a change is logged with its time. False when nothing changed."""
     if on:
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO announcement_subscribers (person_id, since) VALUES (?, ?)",
+            "INSERT INTO announcement_subscribers (person_id, since) VALUES (?, ?) "
+            "ON CONFLICT DO NOTHING",
             (person_id, iso(now)),
         )
     else:
@@ -62,7 +63,7 @@ async def subscribe(conn: Connection, person_id: int, on: bool, now: datetime) -
         return False
     await conn.execute(
         "INSERT INTO announcement_choices (person_id, subscribed, at) VALUES (?, ?, ?)",
-        (person_id, int(on), iso(now)),
+        (person_id, on, iso(now)),
     )
     return True
 

@@ -53,10 +53,10 @@ async def save(conn: Connection, record: OfficerRecord, source: str, now: dateti
         """
         INSERT INTO officers (person_id, name, title, department_id, roles, source, active,
             updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+        VALUES (?, ?, ?, ?, ?, ?, TRUE, ?)
         ON CONFLICT (person_id) DO UPDATE SET name = excluded.name, title = excluded.title,
             department_id = excluded.department_id, roles = excluded.roles,
-            source = excluded.source, active = 1, updated_at = excluded.updated_at
+            source = excluded.source, active = TRUE, updated_at = excluded.updated_at
         """,
         (
             person.id,
@@ -81,7 +81,7 @@ async def deactivate_missing(
     kept = list(keep)
     marks = ",".join("?" * len(kept)) or "NULL"
     await conn.execute(
-        f"UPDATE officers SET active = 0, updated_at = ? WHERE source = ? "  # noqa: S608 - placeholders only
+        f"UPDATE officers SET active = FALSE, updated_at = ? WHERE source = ? "  # noqa: S608 - placeholders only
         f"AND person_id NOT IN ({marks})",
         (iso(now), source, *kept),
     )
@@ -89,7 +89,7 @@ async def deactivate_missing(
 
 async def deactivate(conn: Connection, person_id: int, now: datetime) -> None:
     await conn.execute(
-        "UPDATE officers SET active = 0, updated_at = ? WHERE person_id = ?",
+        "UPDATE officers SET active = FALSE, updated_at = ? WHERE person_id = ?",
         (iso(now), person_id),
     )
 
@@ -102,19 +102,19 @@ async def by_person(conn: Connection, person_id: int) -> Officer | None:
 async def by_account(conn: Connection, channel: str, external_id: str) -> Officer | None:
     row = await first(
         conn,
-        f"{_SELECT} WHERE p.channel = ? AND p.external_id = ? AND o.active = 1",
+        f"{_SELECT} WHERE p.channel = ? AND p.external_id = ? AND o.active = TRUE",
         (channel, external_id),
     )
     return from_row(row) if row else None
 
 
 async def active(conn: Connection) -> list[Officer]:
-    found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = 1 ORDER BY o.person_id")
+    found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = TRUE ORDER BY o.person_id")
     return [from_row(row) for row in found]
 
 
 async def retired(conn: Connection) -> list[Officer]:
-    found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = 0 ORDER BY o.person_id")
+    found = await conn.execute_fetchall(f"{_SELECT} WHERE o.active = FALSE ORDER BY o.person_id")
     return [from_row(row) for row in found]
 
 
@@ -135,4 +135,4 @@ async def mark_assigned(conn: Connection, person_id: int, now: datetime) -> None
 
 
 async def set_night_ok(conn: Connection, person_id: int, on: bool) -> None:
-    await conn.execute("UPDATE officers SET night_ok = ? WHERE person_id = ?", (int(on), person_id))
+    await conn.execute("UPDATE officers SET night_ok = ? WHERE person_id = ?", (on, person_id))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.people import SEALED_CHANNEL, Person
-from storage.connection import Connection, Row
+from storage.connection import Connection, Row, dialect_of
 from storage.rows import first, iso, parse_time, single
 
 
@@ -90,10 +89,11 @@ async def sealed_of(conn: Connection, person_id: int) -> str | None:
 
 async def seals_of_cases(conn: Connection, ticket_ids: Sequence[int]) -> list[str]:
     """The sealed identities the cases were filed under, for those filed under a pseudonym."""
+    dialect = dialect_of(conn)
     rows = await conn.execute_fetchall(
-        "SELECT p.sealed FROM tickets t JOIN people p ON p.id = t.citizen_id "
-        "WHERE t.id IN (SELECT value FROM json_each(?)) AND p.sealed IS NOT NULL",
-        (json.dumps(list(ticket_ids)),),
+        "SELECT p.sealed FROM tickets t JOIN people p ON p.id = t.citizen_id "  # noqa: S608
+        f"WHERE {dialect.members('t.id')} AND p.sealed IS NOT NULL",
+        (dialect.values(ticket_ids),),
     )
     return [str(row[0]) for row in rows]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from datetime import datetime
 from bot.domain.people import ERASED_CHANNEL, SEALED_CHANNEL
 from bot.domain.privacy import Booking, ErasureRequest
 from storage import chat_links
-from storage.connection import Connection, Row
+from storage.connection import Connection, Row, dialect_of
 from storage.rows import first, instant, iso, parse_time, single
 
 # The year and number of a case code (SN-2026-00042) anywhere in a message; the prefix is the
@@ -98,19 +97,21 @@ async def subscribed_since(conn: Connection, table: str, person_id: int) -> date
 
 async def case_codes(conn: Connection, person_ids: Sequence[int]) -> list[str]:
     """The codes of the cases filed under any of `person_ids` (a citizen and their pseudonyms)."""
+    dialect = dialect_of(conn)
     rows = await conn.execute_fetchall(
-        "SELECT code FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        (json.dumps(list(person_ids)),),
+        f"SELECT code FROM tickets WHERE {dialect.members('citizen_id')} ORDER BY id",  # noqa: S608
+        (dialect.values(person_ids),),
     )
     return [r[0] for r in rows]
 
 
 async def case_texts(conn: Connection, person_ids: Sequence[int]) -> list[CaseText]:
     """Every case filed by the person (under any of `person_ids`), whatever became of it."""
+    dialect = dialect_of(conn)
     rows = await conn.execute_fetchall(
-        "SELECT id, code, content, contact_name, contact_phone, contact_address, rating_comment "
-        "FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        (json.dumps(list(person_ids)),),
+        "SELECT id, code, content, contact_name, contact_phone, contact_address, rating_comment "  # noqa: S608
+        f"FROM tickets WHERE {dialect.members('citizen_id')} ORDER BY id",
+        (dialect.values(person_ids),),
     )
     return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) for r in rows]
 
@@ -184,16 +185,18 @@ async def forget_person(
     user_id = await chat_links.chat_user_id(conn, channel, external_id)
     await chat_links.unlink(conn, channel, external_id)
     # What they wrote last may still wait in the inbox of their channel (emptied once handled).
+    dialect = dialect_of(conn)
+    sender = dialect.json_text("payload", "message", "from", "id")
     await conn.execute(
-        "UPDATE inbox SET payload = NULL WHERE channel = ? AND payload IS NOT NULL "
-        "AND json_extract(payload, '$.message.from.id') = ?",
+        "UPDATE inbox SET payload = NULL WHERE channel = ? AND payload IS NOT NULL "  # noqa: S608
+        f"AND {sender} = ?",
         (channel, external_id),
     )
     if user_id is not None:
         await conn.execute("DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
+        has_user = dialect.json_array_has("conversation_states.key")
         await conn.execute(
-            "DELETE FROM conversation_states WHERE EXISTS "
-            "(SELECT 1 FROM json_each(conversation_states.key) WHERE value = ?)",
+            f"DELETE FROM conversation_states WHERE {has_user}",  # noqa: S608
             (user_id,),
         )
 
@@ -208,7 +211,7 @@ async def messages_about(conn: Connection, codes: list[str]) -> list[tuple[int, 
     if not wanted:
         return []
     found = []
-    rows = await conn.execute_fetchall("SELECT id, payload FROM outbox WHERE bulk = 0")
+    rows = await conn.execute_fetchall("SELECT id, payload FROM outbox WHERE NOT bulk")
     for row in rows:
         if wanted.intersection(_CODE_NUMBER.findall(row[1])):
             found.append((row[0], row[1]))

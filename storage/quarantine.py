@@ -18,8 +18,8 @@ async def keep(
 ) -> bool:
     """False when the same update was set aside before (delivered again)."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO quarantined_updates (channel, update_id, raw, error, received_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO quarantined_updates (channel, update_id, raw, error, received_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (channel, update_id, raw, error, iso(now)),
     )
     return cursor.rowcount == 1

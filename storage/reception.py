@@ -52,8 +52,9 @@ async def record_change(
 ) -> bool:
     """Store an added or cancelled session; False if that session was already changed."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO reception_changes (session_key, change, title, place, day, "
-        "start_time, end_time, host, reason, actor_id, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO reception_changes (session_key, change, title, place, day, "
+        "start_time, end_time, host, reason, actor_id, at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT DO NOTHING",
         (
             change.session_key,
             change.change,
@@ -73,7 +74,7 @@ async def record_change(
 
 async def subscribe(conn: Connection, person_id: int, now: datetime) -> bool:
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO reception_subscribers (person_id, since) VALUES (?, ?)",
+        "INSERT INTO reception_subscribers (person_id, since) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (person_id, iso(now)),
     )
     return cursor.rowcount == 1

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.figures import CaseFacts
 from bot.domain.tickets import Kind, Status
-from storage.connection import Connection, Row
+from storage.connection import Connection, Row, dialect_of
 from storage.rows import iso, single
 
 # Enum members by stored value: calling Kind(text) per row was a fifth of reading a month.
@@ -70,10 +69,11 @@ async def booking_count(conn: Connection, session_keys: Collection[str]) -> int:
     """Bookings still standing for these sessions (a cancelled booking is not counted)."""
     if not session_keys:
         return 0
+    dialect = dialect_of(conn)
     row = await single(
         conn,
-        "SELECT count(*) FROM reception_bookings "
-        "WHERE cancelled_at IS NULL AND session_key IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(session_keys)),),
+        "SELECT count(*) FROM reception_bookings "  # noqa: S608
+        f"WHERE cancelled_at IS NULL AND {dialect.members('session_key')}",
+        (dialect.values(sorted(session_keys)),),
     )
     return int(row[0])

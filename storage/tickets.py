@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket
 from bot.domain.workflow import Action
-from storage.connection import Connection, Row
+from storage.connection import Connection, Row, dialect_of
 from storage.officers import OPEN_STATUSES
 from storage.rows import first, instant, iso, parse_time, single
 
@@ -19,7 +19,7 @@ async def next_number(conn: Connection, year: int) -> int:
         conn,
         """
         INSERT INTO case_sequences (year, last_number) VALUES (?, 1)
-        ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1
+        ON CONFLICT (year) DO UPDATE SET last_number = case_sequences.last_number + 1
         RETURNING last_number
         """,
         (year,),
@@ -53,7 +53,7 @@ async def insert(conn: Connection, new: NewTicket, status: Status, now: datetime
             new.contact_phone,
             new.contact_address,
             new.due_on.isoformat() if new.due_on else None,
-            int(new.sealed),
+            new.sealed,
             iso(now),
             iso(now),
         ),
@@ -117,8 +117,10 @@ async def find_by_draft(conn: Connection, draft_id: str) -> Ticket | None:
     return await _with_attachments(conn, row) if row else None
 
 
-def _ids(citizen_ids: Sequence[int]) -> str:
-    return json.dumps(list(citizen_ids))
+def _ids(conn: Connection, citizen_ids: Sequence[int]) -> tuple[str, Any]:
+    """The condition "filed by one of `citizen_ids`" and its parameter."""
+    dialect = dialect_of(conn)
+    return dialect.members("citizen_id"), dialect.values(citizen_ids)
 
 
 async def find_for_citizen(
@@ -126,29 +128,32 @@ async def find_for_citizen(
 ) -> Ticket | None:
     """A case by code, only if it is this citizen's (filed under any of `citizen_ids`, their
     own person and their pseudonyms): another person's code finds nothing."""
+    filed_by, ids = _ids(conn, citizen_ids)
     row = await first(
         conn,
-        "SELECT * FROM tickets WHERE code = ? AND citizen_id IN (SELECT value FROM json_each(?))",
-        (code, _ids(citizen_ids)),
+        f"SELECT * FROM tickets WHERE code = ? AND {filed_by}",  # noqa: S608
+        (code, ids),
     )
     return await _with_attachments(conn, row) if row else None
 
 
 async def count_for_citizen(conn: Connection, citizen_ids: Sequence[int]) -> int:
+    filed_by, ids = _ids(conn, citizen_ids)
     row = await single(
         conn,
-        "SELECT count(*) FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?))",
-        (_ids(citizen_ids),),
+        f"SELECT count(*) FROM tickets WHERE {filed_by}",  # noqa: S608
+        (ids,),
     )
     return int(row[0])
 
 
 async def filed_since(conn: Connection, citizen_ids: Sequence[int], since: datetime) -> int:
+    filed_by, ids = _ids(conn, citizen_ids)
     row = await single(
         conn,
-        "SELECT count(*) FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
+        f"SELECT count(*) FROM tickets WHERE {filed_by} "  # noqa: S608
         "AND created_at >= ?",
-        (_ids(citizen_ids), iso(since)),
+        (ids, iso(since)),
     )
     return int(row[0])
 
@@ -157,10 +162,11 @@ async def page_for_citizen(
     conn: Connection, citizen_ids: Sequence[int], limit: int, offset: int
 ) -> list[Ticket]:
     """One page of a citizen's cases, newest first."""
+    filed_by, ids = _ids(conn, citizen_ids)
     rows = await conn.execute_fetchall(
-        "SELECT * FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
+        f"SELECT * FROM tickets WHERE {filed_by} "  # noqa: S608
         "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-        (_ids(citizen_ids), limit, offset),
+        (ids, limit, offset),
     )
     return [_ticket(row) for row in rows]
 
@@ -235,10 +241,11 @@ async def open_for_assignee(
 
 
 async def waiting_for_citizen(conn: Connection, citizen_ids: Sequence[int]) -> list[Ticket]:
+    filed_by, ids = _ids(conn, citizen_ids)
     rows = await conn.execute_fetchall(
-        "SELECT * FROM tickets WHERE citizen_id IN (SELECT value FROM json_each(?)) "
+        f"SELECT * FROM tickets WHERE {filed_by} "  # noqa: S608
         "AND status = ? ORDER BY id",
-        (_ids(citizen_ids), Status.WAITING_CITIZEN.value),
+        (ids, Status.WAITING_CITIZEN.value),
     )
     return [_ticket(row) for row in rows]
 
@@ -281,7 +288,7 @@ async def count_clear_denunciations(conn: Connection) -> int:
     """Denunciations filed before identities were sealed that still hold one in clear."""
     row = await single(
         conn,
-        "SELECT count(*) FROM tickets WHERE kind = ? AND sealed = 0 AND "
+        "SELECT count(*) FROM tickets WHERE kind = ? AND NOT sealed AND "
         "(contact_name IS NOT NULL OR contact_phone IS NOT NULL OR contact_address IS NOT NULL)",
         (Kind.DENUNCIATION.value,),
     )

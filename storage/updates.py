@@ -27,8 +27,8 @@ async def newest(conn: Connection, channel: str) -> int | None:
 
 async def mark_processed(conn: Connection, channel: str, update_id: int, now: datetime) -> None:
     await conn.execute(
-        "INSERT OR IGNORE INTO processed_updates (channel, update_id, processed_at) "
-        "VALUES (?, ?, ?)",
+        "INSERT INTO processed_updates (channel, update_id, processed_at) "
+        "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (channel, update_id, iso(now)),
     )
 

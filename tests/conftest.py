@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.wiring.application import build_application
 from storage.database import Database
+from storage.postgres import PostgresDatabase
 from storage.sqlite import SqliteDatabase
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
@@ -44,6 +45,12 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+# The service tests run on both backends (tests/services/conftest.py).
+BOTH_BACKENDS = pytest.fixture(params=[SQLITE, POSTGRESQL])
+# A test of something only SQLite has (its query planner, its files) stays on SQLite.
+SQLITE_ONLY = pytest.mark.parametrize("backend", [SQLITE])
 TOKEN = "123456789:AAHtestTOKENabcdefghijklmnopqrstu"
 # The key that seals denouncers' identities in tests (made by `nghe-dan gen-key`).
 SECRET_KEY = "lUq0cO0v9nO6m4aHIgY1xS2V7q0u8m1kQZ9t1P0pV4M="
@@ -89,10 +96,36 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-async def db(config: Config) -> AsyncIterator[Database]:
-    database = await SqliteDatabase.open(config.storage.path)
+def backend() -> str:
+    """Which database `db` opens: SQLite, unless a folder's conftest asks for both."""
+    return SQLITE
+
+
+@pytest.fixture
+async def db(
+    config: Config, backend: str, request: pytest.FixtureRequest
+) -> AsyncIterator[Database]:
+    database: Database
+    if backend == POSTGRESQL:
+        database = await PostgresDatabase.open(request.getfixturevalue("postgres_url"))
+    else:
+        database = await SqliteDatabase.open(config.storage.path)
     yield database
     await database.close()
+
+
+@pytest.fixture
+def reopen(
+    config: Config, backend: str, request: pytest.FixtureRequest
+) -> Callable[[], Awaitable[Database]]:
+    """Another handle on the database `db` opened, as a second process would open it."""
+
+    async def again() -> Database:
+        if backend == POSTGRESQL:
+            return await PostgresDatabase.open(request.getfixturevalue("postgres_url"))
+        return await SqliteDatabase.open(config.storage.path)
+
+    return again
 
 
 @pytest.fixture

@@ -147,12 +147,7 @@ URL = "postgresql://nghe_dan@db.tinh.example:5432/nghe_dan"
 
 @pytest.mark.parametrize(
     ("command", "extra"),
-    [
-        ("run", []),
-        ("export-audit", ["--code", "SN-2026-00001"]),
-        ("report", ["--from", "2026-01-01", "--to", "2026-03-31", "--out", "r.xlsx"]),
-        ("backup", ["--out", "copy.sqlite3"]),
-    ],
+    [("backup", ["--out", "copy.sqlite3"])],
 )
 def test_commands_not_yet_on_postgresql_stop_and_say_so(
     tmp_path: Path,
@@ -166,4 +161,24 @@ def test_commands_not_yet_on_postgresql_stop_and_say_so(
     assert main([command, "--config", str(config), *extra]) == 2
     _, err = capsys.readouterr()
     assert t("database.postgres_not_yet", url=URL, command=command) in err
+    assert not (tmp_path / "data").exists()
+
+
+def test_report_and_export_audit_read_postgresql(
+    tmp_path: Path,
+    postgres_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The commands that read the commune's data read the PostgreSQL database the config
+    names (migrating an empty one first), never a SQLite file beside the config."""
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    config = write(tmp_path, (SQLITE, f'url = "{postgres_url}"'))
+    out = tmp_path / "r.xlsx"
+    period = ["--from", "2026-01-01", "--to", "2026-03-31"]
+    assert main(["report", "--config", str(config), *period, "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
+    assert main(["export-audit", "--config", str(config), "--code", "SN-2026-00001"]) == 1
+    _, err = capsys.readouterr()
+    assert t("audit.not_found", code="SN-2026-00001", path=postgres_url) in err
     assert not (tmp_path / "data").exists()

@@ -60,5 +60,4 @@ def complaint(draft_id: str) -> Draft:
 
 async def fetch(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
     """Rows read straight from the database file, through the reader connection."""
-    async with db.reader.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+    return list(await db.reader.execute_fetchall(sql, params))

@@ -30,6 +30,7 @@ from bot.services.officers import find_officer, sync_from_config
 from bot.services.outbox import Deliverer, Limits, notify
 from storage import outbox
 from storage.database import Database
+from tests.conftest import SQLITE_ONLY
 from tests.services.factories import CHANNEL, citizen, fetch
 from tests.services.test_outbox_limits import RecordingChannel, most_in_one_second
 from tests.support.clock import FakeTimer, FixedClock
@@ -169,6 +170,7 @@ async def test_each_choice_is_logged_once_with_its_time(db: Database, clock: Fix
     ]
 
 
+@SQLITE_ONLY
 async def test_counting_an_announcements_messages_uses_the_key_index(db: Database) -> None:
     async with db.reader.execute(
         "EXPLAIN QUERY PLAN SELECT count(*), count(sent_at), count(failed_at) FROM outbox "
@@ -179,6 +181,7 @@ async def test_counting_an_announcements_messages_uses_the_key_index(db: Databas
     assert "USING INDEX sqlite_autoindex_outbox_1 (dedupe_key>? AND dedupe_key<?)" in plan
 
 
+@SQLITE_ONLY
 async def test_what_is_due_is_read_from_the_pending_index_bulk_last(db: Database) -> None:
     async with db.reader.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM outbox "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,6 @@ from bot.services.intake import IncompleteDraftError, submit_case
 from bot.services.officers import sync_from_config
 from storage import events
 from storage.database import Database
-from storage.sqlite import SqliteDatabase
 from tests.services.factories import citizen, complaint, feedback, fetch
 from tests.support.clock import FixedClock
 
@@ -272,11 +272,14 @@ async def test_two_hundred_concurrent_submissions_get_distinct_consecutive_codes
     await assert_two_hundred_distinct_consecutive_cases(db)
 
 
-async def test_two_processes_on_one_file_lose_no_case(
-    db: Database, clock: FixedClock, config: Config
+async def test_two_processes_on_one_database_lose_no_case(
+    db: Database,
+    clock: FixedClock,
+    config: Config,
+    reopen: Callable[[], Awaitable[Database]],
 ) -> None:
     people = [await citizen(db, clock, str(9000 + n)) for n in range(20)]
-    other = await SqliteDatabase.open(config.storage.path)
+    other = await reopen()
     try:
         left = concurrent_drafts("left", 100)
         right = concurrent_drafts("right", 100)

@@ -30,6 +30,7 @@ from bot.services.outbox import (
     notify,
 )
 from storage.database import Database
+from tests.conftest import SQLITE_ONLY
 from tests.services.factories import CHANNEL, fetch
 from tests.support.clock import FixedClock
 
@@ -372,6 +373,7 @@ async def test_one_message_failing_unexpectedly_does_not_block_the_others(
     assert (await row(db, "poison"))["attempts"] > 0
 
 
+@SQLITE_ONLY
 async def test_a_message_sent_but_not_recorded_is_not_sent_again(
     db: Database, clock: FixedClock
 ) -> None:
