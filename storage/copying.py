@@ -14,7 +14,8 @@ this program, where the twins (storage/postgres_migrations.py) make one schema o
   first, as a bot would at start-up.
 - The SQLite file is opened read-only and read inside one read transaction: what is copied is
   the database as of one commit, even if a bot still wrote to it meanwhile, and the file stays
-  as it was.
+  as it was. It is read with the standard sqlite3 module on the event loop's thread: nothing
+  else runs during the command, and a hop to aiosqlite's thread per batch would only slow it.
 - Everything is written in one PostgreSQL transaction, by COPY in batches: all or nothing. The
   counts of every table are compared with the source's before it commits.
 - Values are copied as SQLite stores them. Instants stay the text they are (see
