@@ -1,6 +1,6 @@
 """The `nghe-dan` command line: `run` the bot, `demo` it without Telegram, `check-config` a
 settings file, `export-audit` one case's full record, `report` a period as Excel, `backup` the
-live database, `migrate` the database's schema."""
+live database, `migrate` the database's schema, `copy-db` from SQLite to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ from bot.services.reporting import build_report
 from bot.texts import t
 from storage.backends import open_database
 from storage.backup import BackupError, backup
+from storage.copying import (
+    CopyFailedError,
+    MissingSourceError,
+    SourceVersionError,
+    TargetNotEmptyError,
+    copy_database,
+)
 from storage.database import NewerDatabaseError
 from storage.upgrade import Upgrade, upgrade_postgres, upgrade_sqlite
 
@@ -231,6 +238,47 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy_db(args: argparse.Namespace) -> int:
+    """Copy the SQLite database the config names into the empty PostgreSQL database `--to`;
+    needs no bot token. Each refusal exits 2, as a wrong command line does, having written
+    nothing; a copy failing part way exits 1, rolled back."""
+    config = _load(args.config, need_token=False)
+    if config is None:
+        return 1
+    if config.storage.url is not None:
+        print(t("copy_db.config_names_postgres", url=config.storage.url), file=sys.stderr)
+        return 2
+    source, target = config.storage.path, args.to
+    try:
+        copied = asyncio.run(copy_database(source, target))
+    except MissingSourceError:
+        print(t("copy_db.no_database", path=source), file=sys.stderr)
+        return 2
+    except SourceVersionError as error:
+        key = "copy_db.source_older" if error.found < error.known else "copy_db.source_newer"
+        found, known = error.found, error.known
+        print(t(key, path=source, found=found, known=known, config=args.config), file=sys.stderr)
+        return 2
+    except TargetNotEmptyError as error:
+        print(
+            t("copy_db.not_empty", target=target, tables=", ".join(error.tables)), file=sys.stderr
+        )
+        return 2
+    except NewerDatabaseError as error:
+        found, known = error.found, error.known
+        print(t("migrate.newer_server", target=target, found=found, known=known), file=sys.stderr)
+        return 2
+    except (CopyFailedError, OSError, sqlite3.Error, psycopg.Error) as error:
+        print(t("copy_db.failed", source=source, target=target, detail=error), file=sys.stderr)
+        return 1
+    print(t("copy_db.done", source=source, target=target))
+    for name, count in sorted(copied.tables):
+        print(t("copy_db.table", table=name, count=count))
+    print(t("copy_db.checked"))
+    print(t("copy_db.next", target=target))
+    return 0
+
+
 def _gen_key(args: argparse.Namespace) -> int:
     """A new sealing key: printed, or written to a file only its owner can read."""
     key = generate_key()
@@ -259,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             "backup": _backup,
             "gen-key": _gen_key,
             "migrate": _migrate,
+            "copy-db": _copy_db,
         }
     )
     args = parser.parse_args(argv)

@@ -14,6 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pydantic import ValidationError
+
+from bot.config import StorageConfig
 from bot.texts import t
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -61,6 +64,19 @@ def iso_day(text: str) -> date:
         raise argparse.ArgumentTypeError(t("report.cli.bad_date", value=text)) from None
 
 
+def postgres_url(text: str) -> str:
+    """A PostgreSQL URL checked as `[storage] url` is: a password in it is refused, and the
+    refusal names the rule, not the URL, so the password is not printed back either."""
+    try:
+        url = StorageConfig(url=text).url
+    except ValidationError as error:
+        cause = error.errors(include_url=False)[0].get("ctx", {}).get("error")
+        raise argparse.ArgumentTypeError(str(cause or t("config.storage_url_bad"))) from None
+    if url is None:
+        raise argparse.ArgumentTypeError(t("config.storage_url_bad"))
+    return url
+
+
 def _config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help=t("cli.config"))
 
@@ -102,6 +118,9 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     backup.add_argument("--out", type=Path, required=True, help=t("cli.backup_out"))
     migrate = command("migrate", "migrate")
     _config_option(migrate)
+    copy_db = command("copy-db", "copy_db")
+    _config_option(copy_db)
+    copy_db.add_argument("--to", type=postgres_url, required=True, help=t("cli.copy_to"))
     gen_key = command("gen-key", "gen_key")
     gen_key.add_argument("--out", type=Path, help=t("cli.key_out"))
     return parser

@@ -68,6 +68,7 @@ SLOW = (
     "tests/handlers/test_flood.py",
     "tests/test_audit_cli.py",
     "tests/test_backup_cli.py",
+    "tests/test_copy_db_cli.py",
     "tests/test_report_cli.py",
 )
 

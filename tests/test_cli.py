@@ -13,7 +13,17 @@ from bot.cli_args import build_parser
 from bot.texts import catalog, t
 from tests.test_texts import VIETNAMESE
 
-COMMANDS = ("run", "check-config", "demo", "export-audit", "report", "backup", "gen-key", "migrate")
+COMMANDS = (
+    "run",
+    "check-config",
+    "demo",
+    "export-audit",
+    "report",
+    "backup",
+    "gen-key",
+    "migrate",
+    "copy-db",
+)
 
 
 def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -46,7 +56,7 @@ def test_every_option_says_what_it_is_for(command: str, capsys: pytest.CaptureFi
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "check-config", "report", "backup", "export-audit", "migrate"]
+    "command", ["run", "check-config", "report", "backup", "export-audit", "migrate", "copy-db"]
 )
 def test_the_config_option_names_its_default(
     command: str, capsys: pytest.CaptureFixture[str]
@@ -114,6 +124,15 @@ def test_a_wrong_command_line_is_explained_in_both_languages(
         "backup.damaged",
         "backup.cannot_write",
         "backup.done",
+        "copy_db.config_names_postgres",
+        "copy_db.no_database",
+        "copy_db.source_older",
+        "copy_db.source_newer",
+        "copy_db.not_empty",
+        "copy_db.failed",
+        "copy_db.done",
+        "copy_db.checked",
+        "copy_db.next",
         "key.exists",
         "key.written",
         "database.newer",
