@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed
 # Debian has no colour emoji font, so the pages' emoji (📷, ✅, 📍) would show as empty boxes.
 CHROMIUM := /usr/bin/chromium
 EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
-# The PostgreSQL tests start a throw-away server of their own (tests/support/postgres.py) from
-# Debian 12's PostgreSQL 15 programs; the package's own cluster is not used.
+# The PostgreSQL tests and benchmarks start a throw-away server of their own (localapi/postgres.py)
+# from Debian 12's PostgreSQL 15 programs; the package's own cluster is not used.
 POSTGRES := /usr/lib/postgresql/15/bin/initdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
