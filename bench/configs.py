@@ -14,14 +14,17 @@ def write_config(
     base_url: str | None = None,
     max_per_second: float | None = None,
     database: Path | None = None,
+    storage_url: str | None = None,
 ) -> Path:
-    """config.example.toml with the test token, a database in `folder` (or `database`), and
-    optionally another Bot API server and outbox rate."""
+    """config.example.toml with the test token, a database in `folder` (or `database`, or the
+    PostgreSQL one at `storage_url`), and optionally another Bot API server and outbox rate."""
     folder.mkdir(parents=True, exist_ok=True)
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     edits = [('token = ""', f'token = "{TOKEN}"')]
     if database is not None:
         edits.append(('path = "data/nghe-dan.sqlite3"', f'path = "{database}"'))
+    if storage_url is not None:
+        edits.append(('path = "data/nghe-dan.sqlite3"', f'url = "{storage_url}"'))
     if base_url is not None:
         edits.append(('base_url = "https://api.telegram.org"', f'base_url = "{base_url}"'))
     if max_per_second is not None:

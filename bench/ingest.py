@@ -17,6 +17,9 @@ storage and outbox themselves cost, to compare with the floor.
 The outbox is the real Deliverer with the [outbox] limits, on a timer that does not wait, so the
 cards to officers and the receipts go out during the run instead of trickling out afterwards:
 more work inside the measured time than the bot does in a burst, never less.
+
+The backend is the config's, as the bot's is: `[storage] path` (SQLite) or, with `storage_url`,
+`[storage] url` (PostgreSQL), each compared with its own floor.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from bench.configs import fresh, write_config
 from bench.crowd import Crowd, Recorder, unpaced
 from bench.stats import latency
 from bot.clock import SystemClock
-from bot.config import load_config
+from bot.config import Config, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
@@ -64,6 +67,19 @@ async def _file_case(crowd: Crowd, user: int, step: int) -> None:
         await crowd.tap(user, labels[step])
 
 
+class NotMeasuredError(Exception):
+    """A run this version of Nghe Dân cannot make: reported as not measured, never as a number."""
+
+
+async def _open(config: Config) -> Database:
+    """The bot's database, as the config names it. Nghe Dân's repositories run on SQLite only in
+    this version (`nghe-dan run` refuses a `[storage] url` too), so a PostgreSQL config is
+    reported as not measured rather than quietly measured on SQLite."""
+    if config.storage.url is not None:
+        raise NotMeasuredError("backend not merged yet")
+    return await Database.open(config.storage.path)
+
+
 async def _count(db: Database, sql: str) -> int:
     async with db.reader.execute(sql) as cursor:
         row = await cursor.fetchone()
@@ -78,13 +94,15 @@ async def run_ingest(
     batch: int | None = None,
     at_once: bool = True,
     round_trip: float = 0.0,
+    storage_url: str | None = None,
 ) -> dict[str, Any]:
     """Updates go to `process_update` one by one, as the floor's do; with `batch`, that many
     citizens' updates at a time arrive as one batch of polling, handled through the bot's own
     queue (different people at once) or, not `at_once`, one after another as PTB does by
-    default. `round_trip`: the seconds each Bot API call takes."""
-    config = load_config(write_config(folder))
-    db = await Database.open(config.storage.path)
+    default. `round_trip`: the seconds each Bot API call takes. `storage_url`: a PostgreSQL
+    database instead of a SQLite file in `folder`."""
+    config = load_config(write_config(folder, storage_url=storage_url))
+    db = await _open(config)
     users = range(FIRST_CITIZEN, FIRST_CITIZEN + citizens)
     try:
         services = Services(config=config, db=db, clock=SystemClock())
@@ -120,6 +138,7 @@ async def run_ingest(
         await db.close()
     receipts = [sum(RECEIPT in text for text in request.texts[user]) for user in users]
     return {
+        "backend": "sqlite" if storage_url is None else "postgresql",
         "citizens": citizens,
         "paced": paced,
         "batch": batch,
