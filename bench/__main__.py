@@ -23,17 +23,19 @@ from typing import Any
 
 import telegram
 
-from bench.configs import fresh
+from bench.configs import NotMeasuredError, fresh
 from bench.fanout import run_fanout
 from bench.floor import run_floor, run_postgres_floor
-from bench.ingest import NotMeasuredError, run_ingest, run_network
+from bench.ingest import run_ingest, run_network
 from bench.postgres import describe, server
+from bench.processes import run_processes
 from bench.scale import run_scale
 from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
-PARTS = ("floor", "ingest", "network", "fanout", "scale")
-BACKENDS = ("sqlite", "postgresql")  # what the floor and ingest run on
+PARTS = ("floor", "ingest", "network", "processes", "fanout", "scale")
+BACKENDS = ("sqlite", "postgresql")  # what the floor, the ingest and the processes run on
+PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
 
 
 def machine(load_at_start: tuple[float, float, float]) -> dict[str, Any]:
@@ -71,7 +73,8 @@ def _compare(ingest: dict[str, Any], floor: dict[str, Any] | None) -> None:
 
 
 async def on_postgresql(sizes: Sizes, parts: list[str], work: Path) -> dict[str, Any]:
-    """The floor and the ingest on one throw-away PostgreSQL server, a new database each."""
+    """The floor, the ingest and the processes on one throw-away PostgreSQL server, a new
+    database each."""
     found: dict[str, Any] = {}
     with server() as cluster:
         found["server"] = describe(cluster.url("postgres"))
@@ -96,6 +99,18 @@ async def on_postgresql(sizes: Sizes, parts: list[str], work: Path) -> dict[str,
                 found["ingest"] = {"not_measured": str(reason)}
             else:
                 _compare(found["ingest"], found.get("floor"))
+        if "processes" in parts:
+            found["processes"] = {}
+            for count in PROCESSES:
+                try:
+                    found["processes"][str(count)] = await run_processes(
+                        fresh(work / f"processes_postgresql_{count}"),
+                        count,
+                        sizes.process_citizens,
+                        storage_url=cluster.url(cluster.create_database()),
+                    )
+                except NotMeasuredError as reason:
+                    found["processes"][str(count)] = {"not_measured": str(reason)}
     return found
 
 
@@ -112,7 +127,11 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
             results["ingest_paced"] = await run_ingest(
                 fresh(work / "paced"), sizes.paced_citizens, paced=True
             )
-    if "postgresql" in backends and {"floor", "ingest"} & set(parts):
+    if "processes" in parts and "sqlite" in backends:
+        results["processes"] = {
+            "1": await run_processes(fresh(work / "processes"), 1, sizes.process_citizens)
+        }
+    if "postgresql" in backends and {"floor", "ingest", "processes"} & set(parts):
         results["postgresql"] = await on_postgresql(sizes, parts, work)
     if "network" in parts:
         results["network"] = await run_network(
@@ -153,6 +172,19 @@ def table(results: dict[str, Any]) -> str:
             lines.append(_floor_line(name, postgresql[key]))
     if "not_measured" in postgresql.get("ingest", {}):
         lines.append(f"ingest, PostgreSQL: not measured: {postgresql['ingest']['not_measured']}")
+    for backend, runs in (
+        ("SQLite", results.get("processes", {})),
+        ("PostgreSQL", postgresql.get("processes", {})),
+    ):
+        for count, run in runs.items():
+            name = f"{count} process{'es' if count != '1' else ''}, {backend}"
+            if "not_measured" in run:
+                lines.append(f"{name}: not measured: {run['not_measured']}")
+            else:
+                lines.append(
+                    f"{name}: {run['updates_per_second']:g} updates/s, "
+                    f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms"
+                )
     for name, run in results.get("network", {}).items():
         lines.append(
             f"network, {run['citizens']} citizens, {run['round_trip_ms']} ms a call, {name}: "
@@ -174,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "--backend",
         choices=BACKENDS,
         action="append",
-        help="run the floor and the ingest on this database only (default: both)",
+        help="run the floor, the ingest and the processes on this database only (default: both)",
     )
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.configs import fresh, write_config
+from bench.configs import fresh, measurable, write_config
 from bench.crowd import Crowd, Recorder, unpaced
 from bench.stats import latency
 from bot.clock import SystemClock
@@ -46,37 +46,36 @@ STEPS = 10
 POLL_BATCH = 100  # the most one getUpdates returns
 
 
+def case_step(user: int, step: int) -> tuple[bool, str]:
+    """Step `step` of one citizen's conversation, as a person would do it: (a tap, the button's
+    label) or (not a tap, what they type)."""
+    typed = {
+        0: "/start",
+        5: f"Rác thải đổ trộm ở đầu ngõ {user}, thôn Đông, đã một tuần nay.",
+        7: "Bỏ qua",
+    }
+    if step in typed:
+        return False, typed[step]
+    labels = {
+        1: "Đồng ý",
+        2: "Gửi phản ánh",
+        3: "Phản ánh",
+        4: "Môi trường",
+        6: "Không có ảnh",
+        8: "Không cần",
+        9: "Gửi",
+    }
+    return True, labels[step]
+
+
 async def _file_case(crowd: Crowd, user: int, step: int) -> None:
-    """Step `step` of one citizen's conversation, as a person would do it."""
-    if step == 0:
-        await crowd.say(user, "/start")
-    elif step == 5:
-        await crowd.say(user, f"Rác thải đổ trộm ở đầu ngõ {user}, thôn Đông, đã một tuần nay.")
-    elif step == 7:
-        await crowd.say(user, "Bỏ qua")
-    else:
-        labels = {
-            1: "Đồng ý",
-            2: "Gửi phản ánh",
-            3: "Phản ánh",
-            4: "Môi trường",
-            6: "Không có ảnh",
-            8: "Không cần",
-            9: "Gửi",
-        }
-        await crowd.tap(user, labels[step])
-
-
-class NotMeasuredError(Exception):
-    """A run this version of Nghe Dân cannot make: reported as not measured, never as a number."""
+    tap, words = case_step(user, step)
+    await (crowd.tap(user, words) if tap else crowd.say(user, words))
 
 
 async def _open(config: Config) -> Database:
-    """The bot's database, as the config names it. Nghe Dân's repositories run on SQLite only in
-    this version (`nghe-dan run` refuses a `[storage] url` too), so a PostgreSQL config is
-    reported as not measured rather than quietly measured on SQLite."""
-    if config.storage.url is not None:
-        raise NotMeasuredError("backend not merged yet")
+    """The bot's database, as the config names it."""
+    measurable(config)
     return await Database.open(config.storage.path)
 
 

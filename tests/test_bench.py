@@ -1,6 +1,6 @@
 """The benchmark's small run, as `make test` makes it: every part runs against the real handlers,
-storage, outbox and `nghe-dan` process, the floors on SQLite and on a real PostgreSQL server, and
-nothing is lost, doubled or left unstored.
+storage, outbox and `nghe-dan` processes, the floors on SQLite and on a real PostgreSQL server,
+and nothing is lost, doubled or left unstored.
 
 Timings are printed by the benchmark, never asserted here: they depend on the machine's load.
 """
@@ -41,6 +41,9 @@ def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -
         assert postgresql[floor]["updates"] == 2_000, floor
         assert postgresql[floor]["synchronous_commit"] == commit, floor
     assert postgresql["ingest"] == {"not_measured": "backend not merged yet"}
+    assert results["processes"]["1"]["updates"] == 50  # 5 citizens through `nghe-dan run`
+    for count in ("1", "2", "3"):
+        assert postgresql["processes"][count] == {"not_measured": "backend not merged yet"}
     for run in ("one_by_one", "at_once"):
         assert results["network"][run]["updates"] == 50, run  # 5 citizens filing in polls
     fanout = results["fanout"]
