@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed
 # Debian has no colour emoji font, so the pages' emoji (📷, ✅, 📍) would show as empty boxes.
 CHROMIUM := /usr/bin/chromium
 EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
-# The PostgreSQL tests start a throw-away server of their own (tests/support/postgres.py) from
-# Debian 12's PostgreSQL 15 programs; the package's own cluster is not used.
+# The PostgreSQL tests and benchmarks start a throw-away server of their own (localapi/postgres.py)
+# from Debian 12's PostgreSQL 15 programs; the package's own cluster is not used.
 POSTGRES := /usr/lib/postgresql/15/bin/initdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -45,15 +45,16 @@ $(CHROMIUM) $(EMOJI_FONT) &:
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
 
 $(POSTGRES):
-	@echo "Cài PostgreSQL cho kiểm thử / installing PostgreSQL for the tests"
+	@echo "Cài PostgreSQL cho kiểm thử và đo hiệu năng / installing PostgreSQL for the tests and the benchmarks"
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
 
 test: lint $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES)
 	$(BIN)/pytest
 
-# About 10 minutes: 1,000,000 cases are generated, 10,000 notices delivered at 30 a second.
-bench: $(STAMP)
+# About 10 minutes: 1,000,000 cases are generated, 10,000 notices delivered at 30 a second; the
+# floor and the ingest run on SQLite and on a throw-away PostgreSQL server.
+bench: $(STAMP) $(POSTGRES)
 	$(BIN)/python -m bench --out bench/results.json
 
 format: $(STAMP)

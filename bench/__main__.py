@@ -23,15 +23,19 @@ from typing import Any
 
 import telegram
 
-from bench.configs import fresh
+from bench.configs import NotMeasuredError, fresh
 from bench.fanout import run_fanout
-from bench.floor import run_floor
+from bench.floor import run_floor, run_postgres_floor
 from bench.ingest import run_ingest, run_network
+from bench.postgres import describe, server
+from bench.processes import run_processes
 from bench.scale import run_scale
 from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
-PARTS = ("floor", "ingest", "network", "fanout", "scale")
+PARTS = ("floor", "ingest", "network", "processes", "fanout", "scale")
+BACKENDS = ("sqlite", "postgresql")  # what the floor, the ingest and the processes run on
+PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
 
 
 def machine(load_at_start: tuple[float, float, float]) -> dict[str, Any]:
@@ -62,21 +66,73 @@ def machine(load_at_start: tuple[float, float, float]) -> dict[str, Any]:
     }
 
 
-async def run(sizes: Sizes, parts: list[str], work: Path) -> dict[str, Any]:
+def _compare(ingest: dict[str, Any], floor: dict[str, Any] | None) -> None:
+    if floor is not None:
+        ratio = ingest["updates_per_second"] / floor["updates_per_second"]
+        ingest["ratio_to_floor"] = round(ratio, 3)
+
+
+async def on_postgresql(sizes: Sizes, parts: list[str], work: Path) -> dict[str, Any]:
+    """The floor, the ingest and the processes on one throw-away PostgreSQL server, a new
+    database each."""
+    found: dict[str, Any] = {}
+    with server() as cluster:
+        found["server"] = describe(cluster.url("postgres"))
+        if "floor" in parts:
+            found["floor"] = await run_postgres_floor(
+                cluster.url(cluster.create_database()), sizes.floor_updates, sizes.floor_people
+            )
+            found["floor_synchronous_commit"] = await run_postgres_floor(
+                cluster.url(cluster.create_database()),
+                sizes.floor_updates,
+                sizes.floor_people,
+                synchronous_commit=True,
+            )
+        if "ingest" in parts:
+            try:
+                found["ingest"] = await run_ingest(
+                    fresh(work / "ingest_postgresql"),
+                    sizes.ingest_citizens,
+                    storage_url=cluster.url(cluster.create_database()),
+                )
+            except NotMeasuredError as reason:
+                found["ingest"] = {"not_measured": str(reason)}
+            else:
+                _compare(found["ingest"], found.get("floor"))
+        if "processes" in parts:
+            found["processes"] = {}
+            for count in PROCESSES:
+                try:
+                    found["processes"][str(count)] = await run_processes(
+                        fresh(work / f"processes_postgresql_{count}"),
+                        count,
+                        sizes.process_citizens,
+                        storage_url=cluster.url(cluster.create_database()),
+                    )
+                except NotMeasuredError as reason:
+                    found["processes"][str(count)] = {"not_measured": str(reason)}
+    return found
+
+
+async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    if "floor" in parts:
+    if "floor" in parts and "sqlite" in backends:
         results["floor"] = await run_floor(
             fresh(work / "floor"), sizes.floor_updates, sizes.floor_people
         )
-    if "ingest" in parts:
+    if "ingest" in parts and "sqlite" in backends:
         results["ingest"] = await run_ingest(fresh(work / "ingest"), sizes.ingest_citizens)
-        if "floor" in results:
-            ratio = results["ingest"]["updates_per_second"] / results["floor"]["updates_per_second"]
-            results["ingest"]["ratio_to_floor"] = round(ratio, 3)
+        _compare(results["ingest"], results.get("floor"))
         if sizes.paced_citizens:
             results["ingest_paced"] = await run_ingest(
                 fresh(work / "paced"), sizes.paced_citizens, paced=True
             )
+    if "processes" in parts and "sqlite" in backends:
+        results["processes"] = {
+            "1": await run_processes(fresh(work / "processes"), 1, sizes.process_citizens)
+        }
+    if "postgresql" in backends and {"floor", "ingest", "processes"} & set(parts):
+        results["postgresql"] = await on_postgresql(sizes, parts, work)
     if "network" in parts:
         results["network"] = await run_network(
             work / "network", sizes.network_citizens, sizes.round_trip_ms / 1000
@@ -92,12 +148,43 @@ async def run(sizes: Sizes, parts: list[str], work: Path) -> dict[str, Any]:
     return results
 
 
+def _floor_line(name: str, floor: dict[str, Any]) -> str:
+    return (
+        f"{name}: {floor['updates_per_second']:g} updates/s, "
+        f"p50 {floor['latency']['p50_ms']:g} ms, p99 {floor['latency']['p99_ms']:g} ms"
+    )
+
+
 def table(results: dict[str, Any]) -> str:
-    lines = [f"{'target':<26} {'goal':>10} {'measured':>12}  met"]
+    lines = [f"{'target':<30} {'goal':>10} {'measured':>12}  met"]
     for row in results["targets"]:
         mark = "yes" if row["met"] else "NO"
-        lines.append(f"{row['target']:<26} {row['goal']:>10} {row['value']:>12g}  {mark}")
+        lines.append(f"{row['target']:<30} {row['goal']:>10} {row['value']:>12g}  {mark}")
     lines.append("")
+    if "floor" in results:
+        lines.append(_floor_line("floor, SQLite", results["floor"]))
+    postgresql = results.get("postgresql", {})
+    for key, name in (
+        ("floor", "floor, PostgreSQL"),
+        ("floor_synchronous_commit", "floor, PostgreSQL, synchronous_commit on"),
+    ):
+        if key in postgresql:
+            lines.append(_floor_line(name, postgresql[key]))
+    if "not_measured" in postgresql.get("ingest", {}):
+        lines.append(f"ingest, PostgreSQL: not measured: {postgresql['ingest']['not_measured']}")
+    for backend, runs in (
+        ("SQLite", results.get("processes", {})),
+        ("PostgreSQL", postgresql.get("processes", {})),
+    ):
+        for count, run in runs.items():
+            name = f"{count} process{'es' if count != '1' else ''}, {backend}"
+            if "not_measured" in run:
+                lines.append(f"{name}: not measured: {run['not_measured']}")
+            else:
+                lines.append(
+                    f"{name}: {run['updates_per_second']:g} updates/s, "
+                    f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms"
+                )
     for name, run in results.get("network", {}).items():
         lines.append(
             f"network, {run['citizens']} citizens, {run['round_trip_ms']} ms a call, {name}: "
@@ -115,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--small", action="store_true", help="the quick run the tests make")
     parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts")
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        action="append",
+        help="run the floor, the ingest and the processes on this database only (default: both)",
+    )
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args(argv)
@@ -127,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     clock = time.perf_counter()
     try:
-        results = asyncio.run(run(sizes, args.only or list(PARTS), work))
+        results = asyncio.run(
+            run(sizes, args.only or list(PARTS), work, args.backend or list(BACKENDS))
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -17,6 +17,9 @@ storage and outbox themselves cost, to compare with the floor.
 The outbox is the real Deliverer with the [outbox] limits, on a timer that does not wait, so the
 cards to officers and the receipts go out during the run instead of trickling out afterwards:
 more work inside the measured time than the bot does in a burst, never less.
+
+The backend is the config's, as the bot's is: `[storage] path` (SQLite) or, with `storage_url`,
+`[storage] url` (PostgreSQL), each compared with its own floor.
 """
 
 from __future__ import annotations
@@ -29,13 +32,13 @@ from bench.configs import fresh, write_config
 from bench.crowd import Crowd, Recorder, unpaced
 from bench.stats import latency
 from bot.clock import SystemClock
-from bot.config import load_config
+from bot.config import Config, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.wiring.application import build_application
+from storage.backends import open_database
 from storage.database import Database
-from storage.sqlite import SqliteDatabase
 from tests.support.clock import FakeTimer
 
 FIRST_CITIZEN = 40_000_001
@@ -44,31 +47,41 @@ STEPS = 10
 POLL_BATCH = 100  # the most one getUpdates returns
 
 
+def case_step(user: int, step: int) -> tuple[bool, str]:
+    """Step `step` of one citizen's conversation, as a person would do it: (a tap, the button's
+    label) or (not a tap, what they type)."""
+    typed = {
+        0: "/start",
+        5: f"Rác thải đổ trộm ở đầu ngõ {user}, thôn Đông, đã một tuần nay.",
+        7: "Bỏ qua",
+    }
+    if step in typed:
+        return False, typed[step]
+    labels = {
+        1: "Đồng ý",
+        2: "Gửi phản ánh",
+        3: "Phản ánh",
+        4: "Môi trường",
+        6: "Không có ảnh",
+        8: "Không cần",
+        9: "Gửi",
+    }
+    return True, labels[step]
+
+
 async def _file_case(crowd: Crowd, user: int, step: int) -> None:
-    """Step `step` of one citizen's conversation, as a person would do it."""
-    if step == 0:
-        await crowd.say(user, "/start")
-    elif step == 5:
-        await crowd.say(user, f"Rác thải đổ trộm ở đầu ngõ {user}, thôn Đông, đã một tuần nay.")
-    elif step == 7:
-        await crowd.say(user, "Bỏ qua")
-    else:
-        labels = {
-            1: "Đồng ý",
-            2: "Gửi phản ánh",
-            3: "Phản ánh",
-            4: "Môi trường",
-            6: "Không có ảnh",
-            8: "Không cần",
-            9: "Gửi",
-        }
-        await crowd.tap(user, labels[step])
+    tap, words = case_step(user, step)
+    await (crowd.tap(user, words) if tap else crowd.say(user, words))
+
+
+async def _open(config: Config) -> Database:
+    """The bot's database, as the config names it."""
+    return await open_database(config.storage.path, config.storage.url)
 
 
 async def _count(db: Database, sql: str) -> int:
-    async with db.reader.execute(sql) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    rows = list(await db.reader.execute_fetchall(sql))
+    return int(rows[0][0]) if rows else 0
 
 
 async def run_ingest(
@@ -79,13 +92,15 @@ async def run_ingest(
     batch: int | None = None,
     at_once: bool = True,
     round_trip: float = 0.0,
+    storage_url: str | None = None,
 ) -> dict[str, Any]:
     """Updates go to `process_update` one by one, as the floor's do; with `batch`, that many
     citizens' updates at a time arrive as one batch of polling, handled through the bot's own
     queue (different people at once) or, not `at_once`, one after another as PTB does by
-    default. `round_trip`: the seconds each Bot API call takes."""
-    config = load_config(write_config(folder))
-    db = await SqliteDatabase.open(config.storage.path)
+    default. `round_trip`: the seconds each Bot API call takes. `storage_url`: a PostgreSQL
+    database instead of a SQLite file in `folder`."""
+    config = load_config(write_config(folder, storage_url=storage_url))
+    db = await _open(config)
     users = range(FIRST_CITIZEN, FIRST_CITIZEN + citizens)
     try:
         services = Services(config=config, db=db, clock=SystemClock())
@@ -121,6 +136,7 @@ async def run_ingest(
         await db.close()
     receipts = [sum(RECEIPT in text for text in request.texts[user]) for user in users]
     return {
+        "backend": "sqlite" if storage_url is None else "postgresql",
         "citizens": citizens,
         "paced": paced,
         "batch": batch,

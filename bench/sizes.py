@@ -13,6 +13,7 @@ class Sizes:
     paced_citizens: int  # 0: no run with Telegram's pace
     network_citizens: int  # filing at once over a network with round trips
     round_trip_ms: int  # what each Bot API call takes there
+    process_citizens: int  # filing at once through real `nghe-dan run` processes
     notices: int
     recipients: int
     emulator_limit: float  # messages a second
@@ -28,6 +29,7 @@ FULL = Sizes(
     paced_citizens=100,
     network_citizens=30,
     round_trip_ms=100,
+    process_citizens=30,
     notices=10_000,
     recipients=2_000,
     emulator_limit=30,
@@ -43,6 +45,7 @@ SMALL = Sizes(
     paced_citizens=0,
     network_citizens=5,
     round_trip_ms=5,
+    process_citizens=5,
     notices=150,
     recipients=50,
     emulator_limit=30,

@@ -24,6 +24,18 @@ def _get(*path: str) -> Callable[[dict[str, Any]], float | None]:
 TARGETS: list[Target] = [
     ("ingest ÷ floor", "≥ 0.40", _get("ingest", "ratio_to_floor"), lambda v: v >= 0.40),
     ("ingest p99 per update", "≤ 25 ms", _get("ingest", "latency", "p99_ms"), lambda v: v <= 25),
+    (
+        "ingest ÷ floor, PostgreSQL",
+        "≥ 0.40",
+        _get("postgresql", "ingest", "ratio_to_floor"),
+        lambda v: v >= 0.40,
+    ),
+    (
+        "ingest p99, PostgreSQL",
+        "≤ 25 ms",
+        _get("postgresql", "ingest", "latency", "p99_ms"),
+        lambda v: v <= 25,
+    ),
     ("fan-out ÷ limit", "≥ 0.95", _get("fanout", "ratio_to_limit"), lambda v: v >= 0.95),
     ("fan-out duplicates", "0", _get("fanout", "duplicates"), lambda v: v == 0),
     ("fan-out lost", "0", _get("fanout", "lost"), lambda v: v == 0),

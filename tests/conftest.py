@@ -21,7 +21,7 @@ from storage.sqlite import SqliteDatabase
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
-from tests.support.postgres import Cluster, binaries, could_install, running_cluster
+from tests.support.postgres import Cluster, installed_binaries, running_cluster
 
 # python-telegram-bot 22 warns, on every duration it builds (a 429's retry_after, a voice
 # message's length), that durations will become timedeltas; opting in now keeps tests quiet.
@@ -145,16 +145,9 @@ async def chats(services: Services) -> AsyncIterator[Chats]:
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[Cluster]:
-    """One throw-away PostgreSQL server for the whole session (tests/support/postgres.py).
-
-    Skipped only where it could not have been installed; where `make test` installs it (root
-    with apt, as on CI) a missing server fails the tests instead."""
-    bindir = binaries()
-    if bindir is None:
-        if could_install():
-            pytest.fail("PostgreSQL is not installed; `make test` installs it (postgresql)")
-        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed and cannot be installed here")
-    with running_cluster(bindir) as cluster:
+    """One throw-away PostgreSQL server for the whole session (localapi/postgres.py); skipped
+    or failed when missing as `installed_binaries` says."""
+    with running_cluster(installed_binaries()) as cluster:
         yield cluster
 
 
