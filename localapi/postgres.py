@@ -87,12 +87,14 @@ class Cluster:
             self.url("postgres", ADMIN), passfile=str(self.passfile), autocommit=True
         )
 
-    def create_database(self) -> str:
+    def create_database(self, template: str = "template0") -> str:
+        """A new database copied from `template`: the pristine template0, or one prepared once
+        (migrated, say) so that each test need not prepare its own."""
         name = f"test_{next(self._names)}"
         with self._admin() as conn:
             conn.execute(
-                sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0").format(
-                    sql.Identifier(name), sql.Identifier(OWNER)
+                sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(OWNER), sql.Identifier(template)
                 )
             )
         return name
