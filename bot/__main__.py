@@ -33,6 +33,7 @@ from bot.services.reporting import build_report
 from bot.texts import t
 from storage.backup import BackupError, backup
 from storage.database import Database, NewerDatabaseError
+from storage.postgres_backup import DumpError, dump_postgres, find_pg_dump
 from storage.upgrade import Upgrade, upgrade_postgres, upgrade_sqlite
 
 
@@ -185,12 +186,13 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    """Copy the database, even while the bot runs; needs no bot token."""
+    """Copy the database, even while the bot runs; needs no bot token. SQLite copies itself;
+    PostgreSQL is copied by its own pg_dump."""
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
-    if _postgres_not_yet(config, "backup"):
-        return 2
+    if config.storage.url is not None:
+        return _backup_postgres(config.storage.url, args.out)
     source = config.storage.path
     if not source.exists():
         print(t("backup.no_database", path=source), file=sys.stderr)
@@ -204,6 +206,26 @@ def _backup(args: argparse.Namespace) -> int:
         print(t("backup.cannot_write", path=args.out, detail=error), file=sys.stderr)
         return 1
     print(t("backup.done", path=args.out, size=info.size, version=info.schema_version))
+    return 0
+
+
+def _backup_postgres(url: str, out: Path) -> int:
+    """pg_dump's copy, and how to put it back; exit 2 without pg_dump, as for a wrong command
+    line: nothing was tried, and the message says what to install or run by hand."""
+    pg_dump = find_pg_dump()
+    if pg_dump is None:
+        print(t("backup.no_pg_dump", url=url, path=out), file=sys.stderr)
+        return 2
+    try:
+        info = asyncio.run(dump_postgres(pg_dump, url, out))
+    except (DumpError, psycopg.Error) as error:
+        print(t("backup.postgres_failed", url=url, detail=error), file=sys.stderr)
+        return 1
+    except OSError as error:  # no such folder, no room, no permission
+        print(t("backup.cannot_write", path=out, detail=error), file=sys.stderr)
+        return 1
+    print(t("backup.postgres_done", url=url, path=out, size=info.size, version=info.schema_version))
+    print(t("backup.postgres_restore", url=url, path=out))
     return 0
 
 

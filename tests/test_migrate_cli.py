@@ -151,7 +151,6 @@ URL = "postgresql://nghe_dan@db.tinh.example:5432/nghe_dan"
         ("run", []),
         ("export-audit", ["--code", "SN-2026-00001"]),
         ("report", ["--from", "2026-01-01", "--to", "2026-03-31", "--out", "r.xlsx"]),
-        ("backup", ["--out", "copy.sqlite3"]),
     ],
 )
 def test_commands_not_yet_on_postgresql_stop_and_say_so(
