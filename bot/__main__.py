@@ -17,7 +17,16 @@ import psycopg
 
 from bot.cli_args import build_parser
 from bot.clock import SystemClock
-from bot.config import TOKEN_ENV, Config, ConfigError, load_config, sealer, staffing_warnings
+from bot.config import (
+    TOKEN_ENV,
+    Config,
+    ConfigError,
+    PortOffsetError,
+    load_config,
+    sealer,
+    staffing_warnings,
+    with_port_offset,
+)
 from bot.dialogs.audit import audit_json, audit_text
 from bot.dialogs.config_summary import summary
 from bot.dialogs.report_text import summary_text
@@ -89,9 +98,16 @@ def _run(args: argparse.Namespace) -> int:
         print(t("demo.no_config", path=args.config))
         print(t("demo.no_config_en", path=args.config))
         return _demo(args)
-    config = _load(args.config, need_token=not args.demo_without_token)
-    if config is None:
+    loaded = _load(args.config, need_token=not args.demo_without_token)
+    if loaded is None:
         return 1
+    try:
+        config = with_port_offset(loaded, args.port_offset)
+    except PortOffsetError as error:
+        print(
+            t("cli.port_offset_too_big", offset=args.port_offset, port=error.port), file=sys.stderr
+        )
+        return 2
     if _postgres_not_yet(config, "run"):
         return 2
     if config.telegram.token is None:
