@@ -12,6 +12,9 @@ EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 # The PostgreSQL tests and benchmarks start a throw-away server of their own (localapi/postgres.py)
 # from Debian 12's PostgreSQL 15 programs; the package's own cluster is not used.
 POSTGRES := /usr/lib/postgresql/15/bin/initdb
+# Each file above and the package that brings it (postgresql brings postgresql-client too).
+MISSING_PACKAGES = $(if $(wildcard $(CHROMIUM)),,chromium) \
+	$(if $(wildcard $(EMOJI_FONT)),,fonts-noto-color-emoji) $(if $(wildcard $(POSTGRES)),,postgresql)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint format clean lock
@@ -38,16 +41,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# One recipe for both (&:), run once when either is missing.
-$(CHROMIUM) $(EMOJI_FONT) &:
-	@echo "Cài Chromium và phông emoji cho kiểm thử trình duyệt / installing Chromium and an emoji font for the browser tests"
+# The Debian packages the tests need, in one recipe (&:) run once when any file is missing: one
+# `apt-get update`, one `apt-get install` of the packages whose file is missing.
+$(CHROMIUM) $(EMOJI_FONT) $(POSTGRES) &:
+	@echo "Cài gói Debian cho kiểm thử / installing Debian packages for the tests: $(MISSING_PACKAGES)"
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
-
-$(POSTGRES):
-	@echo "Cài PostgreSQL cho kiểm thử và đo hiệu năng / installing PostgreSQL for the tests and the benchmarks"
-	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(MISSING_PACKAGES)
 
 test: lint $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES)
 	$(BIN)/pytest

@@ -17,7 +17,16 @@ import psycopg
 
 from bot.cli_args import build_parser
 from bot.clock import SystemClock
-from bot.config import TOKEN_ENV, Config, ConfigError, load_config, sealer, staffing_warnings
+from bot.config import (
+    TOKEN_ENV,
+    Config,
+    ConfigError,
+    PortOffsetError,
+    load_config,
+    sealer,
+    staffing_warnings,
+    with_port_offset,
+)
 from bot.dialogs.audit import audit_json, audit_text
 from bot.dialogs.config_summary import summary
 from bot.dialogs.report_text import summary_text
@@ -41,6 +50,7 @@ from storage.copying import (
     copy_database,
 )
 from storage.database import NewerDatabaseError
+from storage.postgres_backup import DumpError, dump_postgres, find_pg_dump
 from storage.upgrade import Upgrade, upgrade_postgres, upgrade_sqlite
 
 
@@ -66,15 +76,6 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
     return config
 
 
-def _postgres_not_yet(config: Config, command: str) -> bool:
-    """Whether the config names PostgreSQL, which `backup` does not serve yet: said and refused,
-    rather than quietly copying the SQLite file the config does not mean."""
-    if config.storage.url is None:
-        return False
-    print(t("database.postgres_not_yet", url=config.storage.url, command=command), file=sys.stderr)
-    return True
-
-
 def _check_config(args: argparse.Namespace) -> int:
     config = _load(args.config, need_token=True)
     if config is None:
@@ -96,9 +97,16 @@ def _run(args: argparse.Namespace) -> int:
         print(t("demo.no_config", path=args.config))
         print(t("demo.no_config_en", path=args.config))
         return _demo(args)
-    config = _load(args.config, need_token=not args.demo_without_token)
-    if config is None:
+    loaded = _load(args.config, need_token=not args.demo_without_token)
+    if loaded is None:
         return 1
+    try:
+        config = with_port_offset(loaded, args.port_offset)
+    except PortOffsetError as error:
+        print(
+            t("cli.port_offset_too_big", offset=args.port_offset, port=error.port), file=sys.stderr
+        )
+        return 2
     if config.telegram.token is None:
         print(t("demo.no_token", path=args.config, env=TOKEN_ENV))
         print(t("demo.no_token_en", path=args.config, env=TOKEN_ENV))
@@ -188,12 +196,13 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    """Copy the database, even while the bot runs; needs no bot token."""
+    """Copy the database, even while the bot runs; needs no bot token. SQLite copies itself;
+    PostgreSQL is copied by its own pg_dump."""
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
-    if _postgres_not_yet(config, "backup"):
-        return 2
+    if config.storage.url is not None:
+        return _backup_postgres(config.storage.url, args.out)
     source = config.storage.path
     if not source.exists():
         print(t("backup.no_database", path=source), file=sys.stderr)
@@ -207,6 +216,26 @@ def _backup(args: argparse.Namespace) -> int:
         print(t("backup.cannot_write", path=args.out, detail=error), file=sys.stderr)
         return 1
     print(t("backup.done", path=args.out, size=info.size, version=info.schema_version))
+    return 0
+
+
+def _backup_postgres(url: str, out: Path) -> int:
+    """pg_dump's copy, and how to put it back; exit 2 without pg_dump, as for a wrong command
+    line: nothing was tried, and the message says what to install or run by hand."""
+    pg_dump = find_pg_dump()
+    if pg_dump is None:
+        print(t("backup.no_pg_dump", url=url, path=out), file=sys.stderr)
+        return 2
+    try:
+        info = asyncio.run(dump_postgres(pg_dump, url, out))
+    except (DumpError, psycopg.Error) as error:
+        print(t("backup.postgres_failed", url=url, detail=error), file=sys.stderr)
+        return 1
+    except OSError as error:  # no such folder, no room, no permission
+        print(t("backup.cannot_write", path=out, detail=error), file=sys.stderr)
+        return 1
+    print(t("backup.postgres_done", url=url, path=out, size=info.size, version=info.schema_version))
+    print(t("backup.postgres_restore", url=url, path=out))
     return 0
 
 

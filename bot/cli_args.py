@@ -77,6 +77,16 @@ def postgres_url(text: str) -> str:
     return url
 
 
+def port_offset(text: str) -> int:
+    try:
+        offset = int(text.strip())
+    except ValueError:
+        offset = -1
+    if offset < 0:
+        raise argparse.ArgumentTypeError(t("cli.bad_port_offset", value=text))
+    return offset
+
+
 def _config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help=t("cli.config"))
 
@@ -97,6 +107,7 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     _config_option(run)
     run.add_argument("--demo-without-token", action="store_true", help=t("cli.demo_without_token"))
     run.add_argument("--instance", help=t("cli.instance"))
+    run.add_argument("--port-offset", type=port_offset, default=0, help=t("cli.port_offset"))
     check = command("check-config", "check_config")
     _config_option(check)
     demo = command("demo", "demo")

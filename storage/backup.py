@@ -33,7 +33,7 @@ class BackupInfo:
     size: int
 
 
-def _partial(target: Path) -> Path:
+def partial_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.partial")
 
 
@@ -55,7 +55,7 @@ async def _copy(source: Path, partial: Path) -> tuple[list[str], int]:
     return problems, int(row[0]) if row else 0
 
 
-def _settle(partial: Path, target: Path) -> None:
+def settle(partial: Path, target: Path) -> None:
     """Make the checked copy durable, then give it the target's name in one rename."""
     with partial.open("rb") as copy:
         os.fsync(copy.fileno())
@@ -69,13 +69,13 @@ def _settle(partial: Path, target: Path) -> None:
 
 async def backup(source: Path, target: Path) -> BackupInfo:
     """Copy the database at `source` to `target`, checked; raises BackupError or OSError."""
-    partial = _partial(target)
+    partial = partial_path(target)
     await asyncio.to_thread(partial.unlink, missing_ok=True)
     try:
         problems, version = await _copy(source, partial)
         if problems != ["ok"]:
             raise BackupError(problems)
-        await asyncio.to_thread(_settle, partial, target)
+        await asyncio.to_thread(settle, partial, target)
     except BaseException:
         await asyncio.to_thread(partial.unlink, missing_ok=True)
         raise

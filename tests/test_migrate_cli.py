@@ -1,6 +1,6 @@
 """`nghe-dan migrate` as its own process, on the database the config names: a SQLite file or the
 real PostgreSQL test server. It says what it applied, does nothing the second time, and refuses
-a database newer than the program; the commands that do not run on PostgreSQL yet say so."""
+a database newer than the program; report and export-audit read PostgreSQL too."""
 
 from __future__ import annotations
 
@@ -143,25 +143,6 @@ def test_migrate_without_the_password_fails_and_says_why(tmp_path: Path, postgre
 
 
 URL = "postgresql://nghe_dan@db.tinh.example:5432/nghe_dan"
-
-
-@pytest.mark.parametrize(
-    ("command", "extra"),
-    [("backup", ["--out", "copy.sqlite3"])],
-)
-def test_commands_not_yet_on_postgresql_stop_and_say_so(
-    tmp_path: Path,
-    command: str,
-    extra: list[str],
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv(TOKEN_ENV, TOKEN)
-    config = write(tmp_path, (SQLITE, f'url = "{URL}"'))
-    assert main([command, "--config", str(config), *extra]) == 2
-    _, err = capsys.readouterr()
-    assert t("database.postgres_not_yet", url=URL, command=command) in err
-    assert not (tmp_path / "data").exists()
 
 
 def test_report_and_export_audit_read_postgresql(

@@ -13,11 +13,13 @@ from bot.config.checks import (
     staffing_warnings,
 )
 from bot.config.derived import (
+    PortOffsetError,
     deadline_rules,
     reception_rules,
     routing_rules,
     sealer,
     takes_denunciations,
+    with_port_offset,
     work_calendar,
 )
 from bot.config.loading import ConfigError, load_config
@@ -63,6 +65,7 @@ __all__ = [
     "MonitoringConfig",
     "Officer",
     "OutboxConfig",
+    "PortOffsetError",
     "PrivacyConfig",
     "Problem",
     "ReceptionConfig",
@@ -79,5 +82,6 @@ __all__ = [
     "sealer",
     "staffing_warnings",
     "takes_denunciations",
+    "with_port_offset",
     "work_calendar",
 ]

@@ -14,6 +14,8 @@ from bot.domain.routing import RoutingRules
 from bot.domain.tickets import Kind
 from bot.sealing import Sealer
 
+MAX_PORT = 65535
+
 
 def work_calendar(config: Config) -> WorkCalendar:
     """The commune's working calendar: Vietnamese public holidays plus the [calendar] changes.
@@ -109,3 +111,30 @@ def takes_denunciations(config: Config) -> bool:
 @cache
 def _sealer(key: str) -> Sealer:
     return Sealer(key)
+
+
+class PortOffsetError(ValueError):
+    """A port moved past 65535; `port` is the one that would have been listened on."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(port)
+        self.port = port
+
+
+def with_port_offset(config: Config, offset: int) -> Config:
+    """The config as one of several processes on one machine sees it: every port it listens
+    on (the Telegram and Zalo webhooks, monitoring) moved up by `offset`.
+
+    Several processes share one config file, and the file can give them only one port each;
+    `nghe-dan run --port-offset` gives each its own, and nginx lists them (deploy/).
+    """
+    if offset == 0:
+        return config
+    sections = {
+        name: getattr(config, name).model_copy(update={"port": getattr(config, name).port + offset})
+        for name in ("telegram", "zalo", "monitoring")
+    }
+    for section in sections.values():
+        if section.port > MAX_PORT:
+            raise PortOffsetError(section.port)
+    return config.model_copy(update=sections)

@@ -20,7 +20,8 @@ NGHE_DAN = Path(sys.executable).parent / "nghe-dan"
 
 
 class BotProcess:
-    """`nghe-dan run`; `verbose` logs at DEBUG, `environ` adds NGHE_DAN_* variables."""
+    """`nghe-dan run`; `verbose` logs at DEBUG, `environ` adds NGHE_DAN_* variables, `options`
+    are added to `run`'s."""
 
     def __init__(
         self,
@@ -29,11 +30,13 @@ class BotProcess:
         *,
         verbose: bool = False,
         environ: dict[str, str] | None = None,
+        options: tuple[str, ...] = (),
     ) -> None:
         self.config_file = config_file
         self.log = log
         self.verbose = verbose
         self.environ = environ or {}
+        self.options = options
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -46,6 +49,7 @@ class BotProcess:
                 "run",
                 "--config",
                 str(self.config_file),
+                *self.options,
                 stdout=log,
                 stderr=log,
                 env=env,

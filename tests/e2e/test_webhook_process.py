@@ -16,6 +16,7 @@ import aiosqlite
 
 from localapi import BotApiEmulator
 from tests.e2e.harness import BotProcess, handled, quarantined, shown_log
+from tests.e2e.test_monitoring_process import get, monitoring
 from tests.e2e.test_quarantine_process import unreadable_message
 
 CITIZEN = 646401
@@ -130,3 +131,35 @@ async def test_a_post_that_cannot_be_read_is_set_aside_and_answered(
     assert error.startswith("TypeError")
     assert not_json[1:3] == (None, json.dumps("{not json"))
     assert bad["update_id"] not in await processed(db_path)
+
+
+async def test_a_port_offset_moves_the_webhook_and_monitoring_of_one_process(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    """Several processes share one config file behind nginx (deploy/): `--port-offset` gives
+    this one its own ports, while Telegram is still told the shared public address."""
+    base, moved = sorted((free_port(), free_port()))
+    offset = moved - base
+    url = webhook_mode(config_file, base)
+    health = monitoring(config_file, free_port() - offset, enabled=True)
+    health_port = int(health.rsplit(":", 1)[1]) + offset
+    log = tmp_path / "bot.log"
+    options = ("--instance", "b", "--port-offset", str(offset))
+    bot = BotProcess(config_file, log, options=options)
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    with shown_log(log):
+        await bot.start()
+        for _ in range(400):
+            if emulator.webhook_url:
+                break
+            await asyncio.sleep(0.05)
+        assert emulator.webhook_url == url
+        update = emulator.user_sends_text(CITIZEN, "/start")
+        assert await post(f"http://127.0.0.1:{moved}/telegram/nghe-dan", update, SECRET) == 200
+        await handled(db_path, update["update_id"])
+        # Healthy or not yet (the outbox's first tick), it answers there, as itself.
+        _, _, body = await get(f"http://127.0.0.1:{health_port}/healthz")
+        assert await bot.stop() == 0
+
+    assert body["instance"] == "b"
+    assert "Ông/bà có đồng ý không?" in emulator.messages_to(CITIZEN)[0]["text"]
