@@ -51,6 +51,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
+BACKEND_ENV = "NGHE_DAN_TEST_BACKEND"
 # The service tests run on both backends (tests/services/conftest.py).
 BOTH_BACKENDS = pytest.fixture(params=[SQLITE, POSTGRESQL])
 # A test of something only SQLite has (its query planner, its files) stays on SQLite.
@@ -102,8 +103,9 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def backend() -> str:
-    """Which database `db` opens: SQLite, unless a folder's conftest asks for both."""
-    return SQLITE
+    """Which database `db` opens: SQLite, unless a folder's conftest asks for both, or
+    NGHE_DAN_TEST_BACKEND=postgresql runs every test that opens `db` on PostgreSQL."""
+    return os.environ.get(BACKEND_ENV, SQLITE)
 
 
 @pytest.fixture
