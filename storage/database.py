@@ -70,8 +70,9 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
     def purge_wal_soon(self) -> None:
-        """Leave no copy of erased data behind the database's back (SQLite's write-ahead log),
-        without making the erasure wait."""
+        """After an erasure, clear what the database keeps of the old rows beside the tables
+        (SQLite's write-ahead log; PostgreSQL's dead row versions), in the background so the
+        erasure does not wait."""
         ...
 
     async def purged(self) -> None:

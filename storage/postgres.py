@@ -33,6 +33,17 @@ _LOGGER = logging.getLogger(__name__)
 # Any number agreed by every process of this program, other than the migrations' lock.
 WRITE_LOCK = 0x6E6768652D777269
 POOL_SIZE = 8
+# The tables an erasure (storage.privacy) overwrites or deletes rows of.
+ERASED_TABLES = (
+    "people",
+    "tickets",
+    "ticket_events",
+    "outbox",
+    "inbox",
+    "conversation_data",
+    "conversation_states",
+    "erasure_requests",
+)
 
 
 @lru_cache(maxsize=1024)
@@ -138,6 +149,7 @@ class PostgresDatabase:
         self._pool = pool
         self.reader = PostgresReader(pool)
         self._write_lock = asyncio.Lock()
+        self._purges: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def open(cls, url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
@@ -152,6 +164,7 @@ class PostgresDatabase:
         return cls(pool)
 
     async def close(self) -> None:
+        await self.purged()
         await self._pool.close()
 
     @asynccontextmanager
@@ -161,8 +174,17 @@ class PostgresDatabase:
             yield PostgresConnection(conn)
 
     def purge_wal_soon(self) -> None:
-        """Nothing to do at once: PostgreSQL's write-ahead log is its own and recycled, and the
-        dead row versions an erasure leaves are reclaimed by autovacuum."""
+        """VACUUM the tables an erasure changes: the erased values' old row versions stay in
+        the table files, readable to anyone with the files, until a vacuum frees them for
+        reuse, and autovacuum may wait for many more changes. (PostgreSQL's write-ahead log
+        is recycled by the server; SECURITY.md says what an operator does about it.)"""
+        purge = asyncio.get_running_loop().create_task(self._vacuum())
+        self._purges.add(purge)
+        purge.add_done_callback(self._purges.discard)
+
+    async def _vacuum(self) -> None:
+        async with self._pool.connection() as conn:
+            await conn.execute(f"VACUUM {', '.join(ERASED_TABLES)}")
 
     async def purged(self) -> None:
-        return None
+        await asyncio.gather(*self._purges, return_exceptions=True)

@@ -56,6 +56,7 @@ BACKEND_ENV = "NGHE_DAN_TEST_BACKEND"
 BOTH_BACKENDS = pytest.fixture(params=[SQLITE, POSTGRESQL])
 # A test of something only SQLite has (its query planner, its files) stays on SQLite.
 SQLITE_ONLY = pytest.mark.parametrize("backend", [SQLITE])
+POSTGRESQL_ONLY = pytest.mark.parametrize("backend", [POSTGRESQL])
 TOKEN = "123456789:AAHtestTOKENabcdefghijklmnopqrstu"
 # The key that seals denouncers' identities in tests (made by `nghe-dan gen-key`).
 SECRET_KEY = "lUq0cO0v9nO6m4aHIgY1xS2V7q0u8m1kQZ9t1P0pV4M="

@@ -20,8 +20,9 @@ from bot.services.reception import subscribe
 from bot.services.reminders import fire_due
 from bot.texts import t
 from storage.database import Database
+from storage.postgres import ERASED_TABLES
 from storage.sqlite import SqliteDatabase
-from tests.conftest import SQLITE_ONLY
+from tests.conftest import POSTGRESQL_ONLY, SQLITE_ONLY
 from tests.services.factories import citizen, complaint, feedback, fetch
 from tests.services.test_casework_service import (
     CHAIRMAN,
@@ -229,6 +230,26 @@ async def test_no_copy_is_left_in_the_write_ahead_log_after_an_erasure(
     data = await asyncio.to_thread(_file_bytes, path)
     # The chat id stays only in the last message to the person, until it is delivered.
     assert [v for v in (NAME, PHONE, ADDRESS, TELEGRAM_NAME) if v.encode() in data] == []
+
+
+@POSTGRESQL_ONLY
+async def test_the_tables_an_erasure_changed_are_vacuumed_on_postgresql(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    """The erased values' old row versions stay in PostgreSQL's table files until a vacuum
+    frees them; the erasure asks for one at once rather than waiting for autovacuum."""
+    w = await world(db, clock, config, TELEGRAM_NAME)
+    await filed(w)
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+
+    await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+    await db.purged()
+
+    rows = await fetch(
+        db,
+        "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL ORDER BY relname",
+    )
+    assert [r[0] for r in rows] == sorted(ERASED_TABLES)
 
 
 @SQLITE_ONLY
