@@ -18,10 +18,9 @@ from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.wiring.application import build_application
+from storage.backends import open_database
 from storage.database import Database
-from storage.postgres import PostgresDatabase
 from storage.postgres_migrations import migrate_postgres
-from storage.sqlite import SqliteDatabase
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
@@ -93,8 +92,13 @@ def config_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def config(config_path: Path) -> Config:
-    return load_config(config_path, environ=ENVIRON)
+def config(config_path: Path, backend: str, request: pytest.FixtureRequest) -> Config:
+    """The example config; on PostgreSQL its `[storage] url` names the test's database."""
+    loaded = load_config(config_path, environ=ENVIRON)
+    if backend != POSTGRESQL:
+        return loaded
+    url = request.getfixturevalue("migrated_postgres_url")
+    return loaded.model_copy(update={"storage": loaded.storage.model_copy(update={"url": url})})
 
 
 @pytest.fixture
@@ -110,28 +114,18 @@ def backend() -> str:
 
 
 @pytest.fixture
-async def db(
-    config: Config, backend: str, request: pytest.FixtureRequest
-) -> AsyncIterator[Database]:
-    database: Database
-    if backend == POSTGRESQL:
-        database = await PostgresDatabase.open(request.getfixturevalue("migrated_postgres_url"))
-    else:
-        database = await SqliteDatabase.open(config.storage.path)
+async def db(config: Config) -> AsyncIterator[Database]:
+    database = await open_database(config.storage.path, config.storage.url)
     yield database
     await database.close()
 
 
 @pytest.fixture
-def reopen(
-    config: Config, backend: str, request: pytest.FixtureRequest
-) -> Callable[[], Awaitable[Database]]:
+def reopen(config: Config) -> Callable[[], Awaitable[Database]]:
     """Another handle on the database `db` opened, as a second process would open it."""
 
     async def again() -> Database:
-        if backend == POSTGRESQL:
-            return await PostgresDatabase.open(request.getfixturevalue("migrated_postgres_url"))
-        return await SqliteDatabase.open(config.storage.path)
+        return await open_database(config.storage.path, config.storage.url)
 
     return again
 

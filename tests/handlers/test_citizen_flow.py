@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
-
 from bot.config import Config
+from storage.backends import open_database
 from tests.support.chat import Chats, buttons, reply_keyboard
 from tests.support.drafts import opened
 from tests.support.offline import Call
@@ -16,8 +15,12 @@ NEIGHBOUR = 5002
 
 
 async def rows(config: Config, sql: str) -> list[tuple[object, ...]]:
-    async with aiosqlite.connect(config.storage.path) as conn, conn.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+    """Rows read from the database the config names, through a handle of their own."""
+    db = await open_database(config.storage.path, config.storage.url)
+    try:
+        return [tuple(row) for row in await db.reader.execute_fetchall(sql)]
+    finally:
+        await db.close()
 
 
 async def agree(chats: Chats, user: int) -> None:
