@@ -1,0 +1,11 @@
+-- Several processes deliver from one outbox: a process claims the rows it is about to send
+-- (until `claimed_until`, when a dead process's claims lapse), so each message goes once.
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
+
+-- The platform's limits shared by every process: when the next message may go on a channel
+-- (all chats), in seconds since the epoch, so N processes send 30 a second in all, not 30 each.
+CREATE TABLE send_budget (
+    channel     TEXT    PRIMARY KEY,
+    next_at     REAL    NOT NULL
+);
