@@ -63,8 +63,21 @@ class Database(Protocol):
     @property
     def reader(self) -> Connection: ...
 
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may use this database at the same time (PostgreSQL): what a
+        process keeps in memory about people, turns and limits is then only a hint, and the
+        rows are the truth."""
+        ...
+
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """One explicit write transaction: everything inside commits together or not at all."""
+        ...
+
+    def coordination(self) -> AbstractAsyncContextManager[Connection]:
+        """A short transaction on the rows processes coordinate through (turns, leases, outbox
+        claims, the send budget) that does not wait behind the use cases' writes: those rows
+        are never touched by a use case, so they need no place in the use cases' order."""
         ...
 
     async def close(self) -> None: ...

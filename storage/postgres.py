@@ -173,6 +173,16 @@ class PostgresDatabase:
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield PostgresConnection(conn)
 
+    @property
+    def shared(self) -> bool:
+        return True
+
+    @asynccontextmanager
+    async def coordination(self) -> AsyncIterator[PostgresConnection]:
+        """Without WRITE_LOCK: row locks (and SKIP LOCKED) keep these rows consistent."""
+        async with self._pool.connection() as conn, conn.transaction():
+            yield PostgresConnection(conn)
+
     def purge_wal_soon(self) -> None:
         """VACUUM the tables an erasure changes: the erased values' old row versions stay in
         the table files, readable to anyone with the files, until a vacuum frees them for

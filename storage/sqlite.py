@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
@@ -108,6 +108,15 @@ class SqliteDatabase:
                 await self._writer.rollback()
                 raise
             await self._writer.commit()
+
+    @property
+    def shared(self) -> bool:
+        """An SQLite file belongs to one process (the embedded default)."""
+        return False
+
+    def coordination(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+        """The same single writer as every other transaction."""
+        return self.transaction()
 
     async def _empty_wal(self) -> bool:
         """One try at copying the write-ahead log into the database file and cutting it to
