@@ -25,6 +25,7 @@ import aiohttp
 from aiohttp import web
 
 from localapi import webchat
+from localapi.calls import CALLER_PREFIX, Call, split_caller
 from localapi.errors import JSON, ApiError, bad, flag, number
 from localapi.files import FileStore, UploadedFile
 from localapi.formatting import formatted
@@ -33,6 +34,7 @@ from localapi.ratelimit import FloodLimit
 from localapi.serving import serve
 from localapi.updates import UpdateQueue
 from localapi.users import People
+from localapi.webhooks import WebhookPoster
 from localapi.zalo import ZaloApiEmulator
 
 # Form values that are free text: never JSON-decode them, even if they look like JSON.
@@ -86,6 +88,7 @@ class BotApiEmulator:
         self.bot_user: JSON = {"id": int(bot_id) if bot_id.isdigit() else 1, "is_bot": True}
         self.bot_user.update(first_name=bot_first_name, username=bot_username)
         self.calls: list[tuple[str, JSON]] = []  # (method as sent, parsed params), in order
+        self.call_log: list[Call] = []  # the same calls, with caller, arrival and status
         self.callback_answers: list[JSON] = []
         self.deleted: list[tuple[int, int]] = []  # (chat_id, message_id) the bot deleted
         self.webhook_url = ""
@@ -104,6 +107,7 @@ class BotApiEmulator:
         self._runner: web.AppRunner | None = None
         self._address = ("127.0.0.1", 0)
         self._failing: int | None = None  # an HTTP status every request gets, in an outage
+        self.poster: WebhookPoster | None = None  # Telegram posting to the webhook, once asked
         self.failed_calls: list[str] = []  # methods answered with that status
         # "_api_send_message" serves "sendMessage": Telegram ignores the case of method names.
         self._methods: dict[str, Callable[[JSON], Awaitable[Any]]] = {
@@ -136,6 +140,8 @@ class BotApiEmulator:
 
     async def stop(self) -> None:
         self.updates.close()
+        if self.poster is not None:
+            await self.poster.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -149,7 +155,7 @@ class BotApiEmulator:
 
     # ----- HTTP layer ------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        parts = request.path.lstrip("/").split("/")
+        caller, parts = split_caller(request.path.lstrip("/").split("/"))
         if self._failing is not None:  # a proxy's error page, not the Bot API's JSON
             self.failed_calls.append(parts[-1])
             return web.Response(status=self._failing, text=f"<html>{self._failing}</html>")
@@ -157,6 +163,7 @@ class BotApiEmulator:
             if stored := self.files.at_path("/".join(parts[2:])):
                 return web.Response(body=stored.data)
             return web.json_response(ApiError(404, "Not Found").body(), status=404)
+        call: Call | None = None
         try:
             if len(parts) != 2 or not parts[0].startswith("bot"):
                 raise ApiError(404, "Not Found")
@@ -164,11 +171,16 @@ class BotApiEmulator:
                 raise ApiError(401, "Unauthorized")
             params = await _read_params(request)
             self.calls.append((parts[1], params))
+            call = Call(time.monotonic(), caller, parts[1], params)
+            self.call_log.append(call)
             if (method := self._methods.get(parts[1].lower())) is None:
                 raise ApiError(404, "Not Found")
             self._check_limits(parts[1].lower(), params)
             result = await method(params)
+            call.status = 200
         except ApiError as error:
+            if call is not None:
+                call.status = error.code
             return web.json_response(error.body(), status=error.code)
         return web.json_response({"ok": True, "result": result})
 
@@ -324,6 +336,31 @@ class BotApiEmulator:
 
     async def _api_get_file(self, params: JSON) -> JSON:
         return self.files.described(str(params.get("file_id")))
+
+    def base_url_as(self, caller: str) -> str:
+        """The base URL for one of several bot processes: its calls are logged as `caller`'s."""
+        return f"{self.base_url}/{CALLER_PREFIX}/{caller}"
+
+    def post_updates(
+        self,
+        targets: Sequence[str],
+        *,
+        timeout: float = 10.0,
+        retry_after: float = 0.2,
+    ) -> WebhookPoster:
+        """Post every pending update while a webhook is set, as Telegram does, to `targets` in
+        turn: the processes behind a load balancer at the webhook's address. A post that fails
+        or outlasts `timeout` is posted again to the next target, `retry_after` seconds later;
+        one answered 200 is confirmed."""
+        self.poster = WebhookPoster(
+            self.updates,
+            list(targets),
+            secret=lambda: self.webhook_secret if self.webhook_url else None,
+            timeout=timeout,
+            retry_after=retry_after,
+        )
+        self.poster.start()
+        return self.poster
 
     # ----- test side: users ------------------------------------------------------------
     def user_sends_text(self, user_id: int, text: str, *, first_name: str | None = None) -> JSON:

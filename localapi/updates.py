@@ -44,6 +44,10 @@ class UpdateQueue:
         self._forced.add(update_id)
         self._new.set()
 
+    def confirm(self, update_id: int) -> None:
+        """Confirmed one by one, as a webhook's 200 confirms the update it answers."""
+        self.pending = [u for u in self.pending if u["update_id"] != update_id]
+
     def close(self) -> None:
         """Let hanging long polls answer now instead of at their timeout."""
         self._closing = True
