@@ -274,7 +274,8 @@ class Phone:
                     return await self.act(
                         self.emu.user_presses(self.user, message["message_id"], data)
                     )
-        self.stuck = f"no button {label!r} on a message with {containing!r}"
+        last = self.texts()[-1:] or [""]
+        self.stuck = f"no button {label!r} on a message with {containing!r}; last: {last[0][:60]!r}"
         return False
 
     def texts(self) -> list[str]:

@@ -55,6 +55,7 @@ class Run:
     kills: list[tuple[str, bool]] = field(default_factory=list)  # (victim, was the poller)
     takeovers: list[float | None] = field(default_factory=list)
     seconds: float = 0.0
+    reposts: int = 0  # webhook posts that failed or timed out, posted again to the next process
     violations: dict[str, list[str]] = field(default_factory=dict)
 
     def check(self, invariant: str, broken: list[str]) -> None:
@@ -66,9 +67,10 @@ class Run:
             f"{name}: {'ok' if not broken else f'{len(broken)} broken'}"
             for name, broken in self.violations.items()
         )
+        moves = f"takeovers [{figures}]" if self.mode == "polling" else f"{self.reposts} re-posts"
         return (
             f"[{self.mode} seed {self.seed}] {len(self.kills)} kills {self.kills}, "
-            f"takeovers [{figures}], {self.seconds:.0f} s; {verdicts}"
+            f"{moves}, {self.seconds:.0f} s; {verdicts}"
         )
 
     def failures(self) -> str:
@@ -308,6 +310,8 @@ async def test_kill_9_among_three_processes_loses_and_doubles_nothing(
             notices = await ledger.settled(60)
         for name, _ in run.kills:
             run.takeovers.append(fleet.takeover(fleet.incarnations[name]))
+        if emulator.poster is not None:
+            run.reposts = sum(post.status != 200 for post in emulator.poster.posts)
         exits = await fleet.stop_all()
         run.seconds = time.monotonic() - started
         await check(run, fleet, ledger, phones, officer, resolved, notices)
