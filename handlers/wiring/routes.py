@@ -47,7 +47,7 @@ from handlers.telegram.errors import on_error
 # queries per message does not apply; without this, each start prints the warning eight times.
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
-SEEN_GROUP = -4
+SEEN_GROUP = -5  # below BAN_GROUP - 1, which tests take for a handler of their own
 BAN_GROUP = -3
 RATE_GROUP = -2
 CONSENT_GROUP = -1
