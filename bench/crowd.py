@@ -1,9 +1,9 @@
 """Many people talking to one Application at once, driven as python-telegram-bot's own loop
 drives it: one update after another through `process_update`, every update timed.
 
-Built on the test suite's `Chats` and `OfflineRequest`, with what a long run needs: each chat's
-last buttons are kept as they arrive (a tap does not search every call ever made), and a call
-is forgotten once read, so memory stays flat over tens of thousands of updates.
+Built on the test suite's `Chats` and `OfflineRequest`, with what a long run needs: a call is
+forgotten once read (the chats themselves are kept, as their people see them: a tap presses the
+lowest message with buttons, as a person would), so memory grows only with the messages.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
@@ -23,19 +22,20 @@ from telegram.request import RequestData
 
 from bench.stats import Stopwatch
 from tests.support.chat import Chats
-from tests.support.offline import SENDS, Call, OfflineRequest
+from tests.support.offline import SENDS, Call, OfflineRequest, Shown
 
 _UPDATE_IDS = itertools.count(2_000_000_000)
+EDITS = ("editMessageText", "editMessageReplyMarkup")
 
 
 class Recorder(OfflineRequest):
-    """The offline Bot API, keeping per chat what was sent to it and its latest buttons."""
+    """The offline Bot API, keeping per chat what was sent to it and its lowest buttons."""
 
     def __init__(self, round_trip: float = 0.0) -> None:
         super().__init__()
         self.round_trip = round_trip  # seconds each call takes to reach Telegram and back
         self.texts: dict[int, list[str]] = defaultdict(list)
-        self.buttons: dict[int, list[tuple[str, str]]] = {}
+        self.buttons: dict[int, Shown] = {}  # chat -> its lowest message with buttons
         self.documents: Counter[int] = Counter()
         self.sends = 0
 
@@ -55,18 +55,23 @@ class Recorder(OfflineRequest):
         call = self.calls.pop()
         if call.method in SENDS:
             self._keep(call)
+        chat = call.params.get("chat_id")
+        if chat is not None and call.method in (*SENDS, *EDITS):
+            self._lowest_buttons(int(chat))
         return answer
+
+    def _lowest_buttons(self, chat: int) -> None:
+        shown = next((m for m in reversed(self.chats[chat].values()) if m.buttons), None)
+        if shown is None:
+            self.buttons.pop(chat, None)
+        else:
+            self.buttons[chat] = shown
 
     def _keep(self, call: Call) -> None:
         chat = int(call.params["chat_id"])
         self.sends += 1
         self.documents[chat] += call.method == "sendDocument"
         self.texts[chat].append(str(call.params.get("text") or call.params.get("caption") or ""))
-        markup = call.params.get("reply_markup")
-        markup = json.loads(markup) if isinstance(markup, str) else markup or {}
-        rows = markup.get("inline_keyboard") or []
-        if rows:
-            self.buttons[chat] = [(b["text"], b.get("callback_data", "")) for r in rows for b in r]
 
 
 class Crowd(Chats):
@@ -121,11 +126,11 @@ class Crowd(Chats):
         self.stopwatch.samples.append(time.perf_counter() - polled)
 
     async def tap(self, user_id: int, label: str) -> list[Call]:
-        shown = self.recorder.buttons.get(user_id, [])
-        data = next((d for text, d in shown if label in text), None)
-        if data is None:
+        shown = self.recorder.buttons.get(user_id)
+        data = next((d for text, d in shown.buttons if label in text), None) if shown else None
+        if shown is None or data is None:
             raise AssertionError(f"{user_id}: no button {label!r} in {shown}")
-        return await self.press(user_id, data)
+        return await self.deliver(self.press_update(user_id, data, shown=shown))
 
     @property
     def updates(self) -> int:

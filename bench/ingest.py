@@ -134,7 +134,10 @@ async def run_ingest(
         queued = await _count(db, "SELECT count(*) FROM outbox")
     finally:
         await db.close()
-    receipts = [sum(RECEIPT in text for text in request.texts[user]) for user in users]
+    # As each chat reads at the end: a receipt may have been edited into the pressed message.
+    receipts = [
+        sum(RECEIPT in shown.text for shown in request.chats[user].values()) for user in users
+    ]
     return {
         "backend": "sqlite" if storage_url is None else "postgresql",
         "citizens": citizens,

@@ -30,6 +30,7 @@ from handlers.telegram.render import (
     retire_buttons,
     send_prompt,
     send_text,
+    show_next,
 )
 
 
@@ -68,18 +69,18 @@ async def require_consent(update: Update, context: Context) -> None:
     # What is stored can always be seen and erased, even by someone who declined a new notice.
     if person is not None and privacy.about_own_data(update, context):
         return
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     message = reply_target(update)
-    if message is None:
-        raise ApplicationHandlerStop
     links = context.bot_data.links
     answer = _answer(update)
+    # An agreement pressed is answered with what comes next (_agreed), at once.
+    if update.callback_query is not None and (answer is not ConsentAnswer.AGREE or not message):
+        await update.callback_query.answer()
+    if message is None:
+        raise ApplicationHandlerStop
     if answer is ConsentAnswer.AGREE:
         await give_consent(
             services.db, services.clock, who.channel, who.external_id, user.full_name
         )
-        await retire_buttons(update)
         await _agreed(update, context, message, new=person is None)
         return
     if answer is ConsentAnswer.DECLINE:
@@ -104,16 +105,19 @@ async def _agreed(update: Update, context: Context, message: Message, *, new: bo
     for."""
     links = context.bot_data.links
     link = links.take(update.effective_user.id) if update.effective_user else None
-    if link is not None and link.target is LinkTarget.NEW_CASE and new:
+    if link is None or (link.target is LinkTarget.NEW_CASE and not new):
+        await show_next(update, message, menu_prompt(t("start.agreed")))
+        raise ApplicationHandlerStop
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await retire_buttons(update)
+    if link.target is LinkTarget.NEW_CASE:
         # Someone new has no conversation under way that could take this update instead.
         await send_text(message, t("start.agreed"))
         links.open_form(update.update_id)
         return
-    if link is None or link.target is LinkTarget.NEW_CASE:
-        await send_prompt(message, menu_prompt(t("start.agreed")))
-    else:
-        await send_text(message, t("start.agreed"))
-        await follow(update, context, message, link)
+    await send_text(message, t("start.agreed"))
+    await follow(update, context, message, link)
     raise ApplicationHandlerStop
 
 

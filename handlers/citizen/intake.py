@@ -28,6 +28,7 @@ from bot.dialogs.notices import day, holder_label
 from bot.domain.deadlines import due_on_receipt_is_acceptance
 from bot.domain.draft import Draft, Step
 from bot.domain.tickets import Ticket
+from bot.messages import Prompt
 from bot.services.assignment import holder_now
 from bot.services.intake import filed, may_file, submit_case
 from bot.texts import t
@@ -42,6 +43,7 @@ from handlers.telegram.render import (
     retire_buttons,
     send_prompt,
     send_text,
+    show_next,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -79,10 +81,7 @@ def _asks_device(draft: Draft, context: Context) -> bool:
 
 async def begin(update: Update, context: Context) -> str | int:
     """Start a new case, or pick up the one left half-way."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await retire_buttons(update)
-    return await _open(update, context)
+    return await _open(update, context, pressed=True)
 
 
 async def begin_typed(update: Update, context: Context) -> str | int:
@@ -102,21 +101,40 @@ async def open_after_consent(update: Update, context: Context) -> str | int:
     return await _open(update, context)
 
 
-async def _open(update: Update, context: Context) -> str | int:
+async def _open(update: Update, context: Context, *, pressed: bool = False) -> str | int:
+    """`pressed`: the menu's button opened the form, and its press is still to be answered
+    (the consent gate answers a press it lets through itself)."""
     message = reply_target(update)
     draft = _draft(context)
     if context.user_data is not None:
         context.user_data.pop(FILED_KEY, None)
+    show = show_next if pressed else _send
     if draft is None and not await _may_file(update, context):
         if message is not None:
             limit = context.services.config.limits.cases_per_day
-            await send_prompt(message, menu_prompt(t("limits.cases_per_day", limit=limit)))
+            await show(update, message, menu_prompt(t("limits.cases_per_day", limit=limit)))
+        elif pressed and update.callback_query is not None:
+            await update.callback_query.answer()
         return END
     notice = t("intake.resume") if draft else None
     draft = draft or intake.new_draft()
     if message is not None:
-        await send_prompt(message, intake.prompt(draft, context.services.config), notice=notice)
+        await show(update, message, intake.prompt(draft, context.services.config), notice=notice)
+    elif pressed and update.callback_query is not None:
+        await update.callback_query.answer()
     return _keep(context, draft)
+
+
+async def _send(
+    update: Update,
+    message: Message,
+    prompt: Prompt,
+    *,
+    notice: str | None = None,
+    had_keyboard: bool = False,
+) -> None:
+    """show_next's shape for a question that is asked below, whatever came before it."""
+    await send_prompt(message, prompt, notice=notice, had_keyboard=had_keyboard)
 
 
 async def _may_file(update: Update, context: Context) -> bool:
@@ -169,19 +187,26 @@ async def on_answer(update: Update, context: Context) -> str | int:
     if draft is None or message is None:
         return _drop(context)
     event = event_of(update)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    query = update.callback_query
     config = context.services.config
     if event is None:
+        if query is not None:
+            await query.answer()
         await send_prompt(message, intake.prompt(draft, config), notice=t("error.button"))
         return _keep(context, draft)
     turn = intake.answer(draft, event, config)
-    if update.callback_query is not None and turn.draft.step is not draft.step:
-        await retire_buttons(update)
+    moved = turn.draft.step is not draft.step
+    # A press that moves on is answered with the next question (show_next), at once.
+    next_shown = turn.outcome is Outcome.SUBMIT or (turn.outcome is Outcome.CONTINUE and moved)
+    if query is not None and not next_shown:
+        await query.answer()
+        if moved:
+            await retire_buttons(update)
     had_keyboard = _asks_device(draft, context)
     if turn.outcome is Outcome.CONTINUE:
         prompt = intake.prompt(turn.draft, config)
-        await send_prompt(message, prompt, notice=turn.notice, had_keyboard=had_keyboard)
+        show = show_next if moved else _send
+        await show(update, message, prompt, notice=turn.notice, had_keyboard=had_keyboard)
         return _keep(context, turn.draft)
     if turn.outcome is Outcome.SUBMIT:
         return await _submit(update, context, message, turn)
@@ -194,20 +219,22 @@ async def on_answer(update: Update, context: Context) -> str | int:
 
 
 async def _submit(update: Update, context: Context, message: Message, turn: Turn) -> int:
+    """The press of "✅ Gửi" (still to be answered) or its words typed: the case is filed and
+    the receipt becomes the next step."""
     services = context.services
     citizen = await citizen_of(update, context)
     if citizen is None:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
         return _drop(context)
     earlier = await filed(services.db, turn.draft)
     if earlier is not None:
         # Answered once already: the code again, not a second receipt read as a second case.
-        await retire_buttons(update)
-        await send_prompt(message, menu_prompt(t("intake.already_sent", code=earlier.code)))
+        await show_next(update, message, menu_prompt(t("intake.already_sent", code=earlier.code)))
         return _filed(context, earlier.code)
     ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)
-    await retire_buttons(update)
     holding = holder_label(await holder_now(services.db, ticket), services.config)
-    await send_prompt(message, menu_prompt(_receipt(ticket, holding)))
+    await show_next(update, message, menu_prompt(_receipt(ticket, holding)))
     return _filed(context, ticket.code)
 
 

@@ -6,6 +6,9 @@ and the same batch comes back on every poll while everyone in it waits. Here eac
 batch is read on its own first; what cannot be read is set aside (bot.services.quarantine) and
 PTB gets the rest. PTB's webhook server answered such a post 400, so Telegram posted it again
 and again; the bot's own server (handlers.telegram.webhook) reads posts through `read` instead.
+
+Every call of this process passes here, which makes it the place that knows the bot's last
+message in each chat (handlers.telegram.last_message).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from telegram.request import BaseRequest
 from bot.clock import Clock
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.services.quarantine import set_aside
+from handlers.telegram.last_message import LastMessages, chat_of
 from storage.database import Database
 
 
@@ -32,6 +36,11 @@ class QuarantiningBot(ExtBot[None]):
         # from past the last update it was given, so an unreadable one last in its batch
         # would come back on every poll; the next poll asks from here instead.
         self._past = 0
+        self._last_messages = LastMessages(enabled=not db.shared)
+
+    @property
+    def last_messages(self) -> LastMessages:
+        return self._last_messages
 
     async def read(self, raw: object) -> Update | None:
         """The update, or None once set aside."""
@@ -44,6 +53,8 @@ class QuarantiningBot(ExtBot[None]):
             update_id = found if isinstance(found, int) and not isinstance(found, bool) else None
             text = json.dumps(raw, ensure_ascii=False)
             await set_aside(self._db, self._clock, TELEGRAM_CHANNEL, update_id, text, error)
+            # Someone wrote below the bot's last message, in a chat it cannot tell.
+            self.last_messages.forget_all()
             return None
         return update
 
@@ -60,15 +71,23 @@ class QuarantiningBot(ExtBot[None]):
     ) -> Any:
         if endpoint == "getUpdates" and data is not None:
             data = {**data, "offset": max(data.get("offset") or 0, self._past)}
-        result = await super()._post(
-            endpoint,
-            data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-            api_kwargs=api_kwargs,
-        )
+        chat = chat_of(data)
+        try:
+            result = await super()._post(
+                endpoint,
+                data,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+                api_kwargs=api_kwargs,
+            )
+        except Exception:
+            if chat is not None:  # it may have arrived all the same
+                self.last_messages.forget(chat)
+            raise
+        if chat is not None:
+            self.last_messages.called(endpoint, chat, result)
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
         # PTB reads the readable ones again (~0.1 ms each): a poll's cost, not a handler's.

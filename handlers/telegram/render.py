@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import re
 
 from telegram import (
     InlineKeyboardButton,
@@ -16,6 +18,7 @@ from telegram import (
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest
 
+from bot.domain.chats import is_local_id
 from bot.domain.choices import Nav, Option, match_option
 from bot.domain.limits import over_length
 from bot.messages import (
@@ -31,8 +34,10 @@ from bot.messages import (
     chunks,
 )
 from bot.texts import t
+from handlers.telegram.last_message import last_messages
 
 SEPARATOR = "|"
+_NUMBER = re.compile(r"^\d+\.\s+")
 _UNSUPPORTED = ("sticker", "voice", "video", "video_note", "document", "audio", "animation")
 
 
@@ -116,6 +121,67 @@ async def retire_buttons(update: Update) -> None:
         return
     with contextlib.suppress(BadRequest):
         await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def show_next(
+    update: Update,
+    message: Message,
+    prompt: Prompt,
+    *,
+    notice: str | None = None,
+    had_keyboard: bool = False,
+) -> None:
+    """Answer a press and ask the next question with one call to the chat where possible.
+
+    Telegram lets a bot make about 30 calls a second to chats; a press that retires its buttons
+    and sends the next question spends two, so a crowd of citizens tapping at once waits twice
+    as long. While the pressed message is the chat's last one, it becomes the next step
+    instead: its question, the answer chosen, and the next question with its buttons, so what
+    was answered stays readable and the latest question stays last. The press's own answer
+    (not counted against those 30) goes at the same time. Anything else — no press, a notice
+    to say first, a keyboard of the phone's own, a Zalo chat (no edits), a message that is no
+    longer last or would grow too long — is done as before: buttons off, the question below.
+    """
+    query = update.callback_query
+    if query is None:
+        await send_prompt(message, prompt, notice=notice, had_keyboard=had_keyboard)
+        return
+    text = None if notice or had_keyboard else _with_answer(update, message, prompt)
+    if text is not None:
+        try:
+            await asyncio.gather(
+                query.answer(), message.edit_text(text, reply_markup=inline_keyboard(prompt))
+            )
+        except BadRequest:  # deleted meanwhile, or too old to edit: a new message, then
+            await send_prompt(message, prompt)
+        return
+    await query.answer()
+    await retire_buttons(update)
+    await send_prompt(message, prompt, notice=notice, had_keyboard=had_keyboard)
+
+
+def _with_answer(update: Update, message: Message, prompt: Prompt) -> str | None:
+    """The pressed message's text, the answer and the next question, if it may be edited so."""
+    query = update.callback_query
+    record = last_messages(message.get_bot())
+    chat = message.chat_id
+    if query is None or record is None or prompt.request is not None or is_local_id(chat):
+        return None
+    if not message.text or not record.is_last(chat, message.message_id):
+        return None
+    label = _pressed_label(message, query.data)
+    if label is None:
+        return None
+    text = f"{message.text}\n\n{t('render.answered', answer=label)}\n\n{prompt.text}"
+    return text if len(text) <= MessageLimit.MAX_TEXT_LENGTH else None
+
+
+def _pressed_label(message: Message, data: str | None) -> str | None:
+    """The label of the button pressed, without the number it is shown with."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    found = next((b.text for row in rows for b in row if b.callback_data == data), None)
+    return _NUMBER.sub("", found, count=1) if found else None
 
 
 def event_of(update: Update) -> Event | None:

@@ -39,7 +39,7 @@ from handlers.leader import announcements, reception, report_command
 from handlers.officer import actions as officer_actions
 from handlers.officer import desk as officer
 from handlers.supervisor import supervision
-from handlers.telegram import limits
+from handlers.telegram import last_message, limits
 from handlers.telegram.context import App, Context
 from handlers.telegram.errors import on_error
 
@@ -47,6 +47,7 @@ from handlers.telegram.errors import on_error
 # queries per message does not apply; without this, each start prints the warning eight times.
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
+SEEN_GROUP = -5  # below BAN_GROUP - 1, which tests take for a handler of their own
 BAN_GROUP = -3
 RATE_GROUP = -2
 CONSENT_GROUP = -1
@@ -55,6 +56,8 @@ FORGET_GROUP = 2
 
 
 def register(app: App) -> None:
+    # First of all, whoever it is: what a person sent lies below the bot's last message.
+    app.add_handler(TypeHandler(Update, last_message.heard), group=SEEN_GROUP)
     # Before anything else: a banned person is told once, then nothing of theirs goes further.
     app.add_handler(TypeHandler(Update, bans.keep_out), group=BAN_GROUP)
     # Then a flood is cut short before it costs any database work.

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 
 from handlers.telegram.context import App
-from tests.support.offline import SENDS, Call, OfflineRequest
+from tests.support.offline import SENDS, Call, OfflineRequest, Shown
 
 
 def _markup(call: Call) -> dict[str, Any] | None:
@@ -98,14 +98,20 @@ class Chats:
     async def press(self, user_id: int, data: str, message_id: int = 1) -> list[Call]:
         return await self.deliver(self.press_update(user_id, data, message_id))
 
-    def press_update(self, user_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
-        message = {
-            "message_id": message_id,
+    def press_update(
+        self, user_id: int, data: str, message_id: int = 1, shown: Shown | None = None
+    ) -> dict[str, Any]:
+        """A press of `data`; on the message `shown` as its chat shows it, else on a stand-in
+        with id `message_id`."""
+        message: dict[str, Any] = {
+            "message_id": shown.message_id if shown else message_id,
             "date": int(time.time()),
             "chat": {"id": user_id, "type": "private", "first_name": "Nguyễn"},
             "from": {"id": 999000, "is_bot": True, "first_name": "Nghe Dân"},
-            "text": "…",
+            "text": shown.text if shown else "…",
         }
+        if shown is not None and shown.markup is not None:
+            message["reply_markup"] = shown.markup
         query = {
             "id": str(next(_UPDATE_IDS)),
             "from": self._user(user_id),
@@ -122,6 +128,19 @@ class Chats:
         if data is None:
             raise AssertionError(f"no button {label!r} in {buttons(last)}")
         return await self.press(user_id, data, message_id=1)
+
+    async def tap_shown(self, user_id: int, label: str) -> list[Call]:
+        """Press, as the person would, the button whose label contains `label` on the lowest
+        message of their chat that has buttons: the press carries that message as it is now."""
+        shown = next((m for m in reversed(self.chat(user_id)) if m.buttons), None)
+        data = next((d for text, d in shown.buttons if label in text), None) if shown else None
+        if shown is None or data is None:
+            raise AssertionError(f"no button {label!r} in {shown}")
+        return await self.deliver(self.press_update(user_id, data, shown=shown))
+
+    def chat(self, user_id: int) -> list[Shown]:
+        """The bot's messages in this person's chat as they read them now, in order."""
+        return list(self.request.chats[user_id].values())
 
     async def photo(self, user_id: int, unique: str, caption: str | None = None) -> list[Call]:
         sizes = [

@@ -1,7 +1,9 @@
 """A Bot API that answers from memory, as python-telegram-bot's own test suite does.
 
 It records every call and answers with well-formed results, so handler tests see exactly what
-each person would have received, without a network.
+each person would have received, without a network; and it keeps each chat as its person sees
+it (the bot's messages in order, as edited since), so a test can read the chat after a press
+edited a message, and press the very message a person would.
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Nghe Dân", "username":
 
 
 @dataclass
+class Shown:
+    """One of the bot's messages as its chat shows it now."""
+
+    message_id: int
+    text: str
+    markup: dict[str, Any] | None = None  # the inline keyboard under it, if any
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        rows = (self.markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+@dataclass
 class Call:
     method: str
     params: dict[str, Any]
@@ -31,6 +47,7 @@ class OfflineRequest(BaseRequest):
         self.failing: set[str] = set()
         self.blocked: set[int] = set()  # chats that blocked the bot: every send is Forbidden
         self._message_ids: dict[int, int] = defaultdict(int)
+        self.chats: dict[int, dict[int, Shown]] = defaultdict(dict)  # chat -> id -> message
 
     async def initialize(self) -> None:
         return None
@@ -88,27 +105,37 @@ class OfflineRequest(BaseRequest):
             "editMessageReplyMarkup",
         ):
             return self._message(name, params)
+        if name == "deleteMessage":
+            self.chats[int(params["chat_id"])].pop(int(params["message_id"]), None)
         return True
 
     def _message(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        inline = markup if isinstance(markup, dict) and "inline_keyboard" in markup else None
+        chat = self.chats[chat_id]
         if name.startswith("edit"):
             message_id = int(params["message_id"])
+            shown = chat.setdefault(message_id, Shown(message_id, ""))
+            if name == "editMessageText":
+                shown.text = str(params.get("text", ""))
+            shown.markup = inline
         else:
             self._message_ids[chat_id] += 1
             message_id = self._message_ids[chat_id]
+            text = params.get("text") or params.get("caption") or ""
+            shown = chat[message_id] = Shown(message_id, str(text), inline)
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
             "from": BOT_USER,
-            "text": params.get("text", ""),
+            "text": shown.text,
         }
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        if isinstance(markup, dict) and "inline_keyboard" in markup:
-            message["reply_markup"] = markup
+        if inline is not None:
+            message["reply_markup"] = inline
         return message
 
     def sent_to(self, chat_id: int) -> list[Call]:
