@@ -37,9 +37,7 @@ class WallTimer(Protocol):
 class SendBudget:
     """One channel's shared rate: `take` waits for this process's next moment to send."""
 
-    def __init__(
-        self, db: Database, channel: str, max_per_second: float, timer: WallTimer
-    ) -> None:
+    def __init__(self, db: Database, channel: str, max_per_second: float, timer: WallTimer) -> None:
         if max_per_second <= 0:
             raise ValueError(f"impossible send rate: {max_per_second}")
         self._db = db
