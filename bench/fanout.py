@@ -24,7 +24,7 @@ from bot.domain.people import Person
 from bot.messages import Notice
 from bot.services.outbox import notify
 from localapi import JSON, ApiError, BotApiEmulator
-from storage.sqlite import SqliteDatabase
+from storage.backends import open_database
 from tests.conftest import TOKEN
 from tests.e2e.harness import BotProcess
 
@@ -49,10 +49,10 @@ class MeteredEmulator(BotApiEmulator):
             self.accepted.append(time.monotonic())
 
 
-async def _queue(path: Path, recipients: range, rounds: int) -> None:
+async def _queue(path: Path, url: str | None, recipients: range, rounds: int) -> None:
     """Every recipient gets `rounds` notices, queued round by round in one transaction."""
     clock = SystemClock()
-    db = await SqliteDatabase.open(path)
+    db = await open_database(path, url)
     try:
         now = clock.now().isoformat()
         async with db.transaction() as conn:
@@ -69,30 +69,42 @@ async def _queue(path: Path, recipients: range, rounds: int) -> None:
         await db.close()
 
 
-async def _unsent(path: Path) -> int:
-    db = await SqliteDatabase.open(path)
+async def _unsent(path: Path, url: str | None) -> int:
+    db = await open_database(path, url)
     try:
-        async with db.reader.execute(
+        [row] = await db.reader.execute_fetchall(
             "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-        ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        )
+        return int(row[0])
     finally:
         await db.close()
 
 
-async def run_fanout(folder: Path, notices: int, recipients: int, limit: float) -> dict[str, Any]:
+async def run_fanout(
+    folder: Path,
+    notices: int,
+    recipients: int,
+    limit: float,
+    *,
+    processes: int = 1,
+    storage_url: str | None = None,
+) -> dict[str, Any]:
+    """`processes` bots share the PostgreSQL database at `storage_url` (one on SQLite): their
+    sends together must keep the one limit."""
     rounds = max(1, notices // recipients)
     people = range(FIRST_RECIPIENT, FIRST_RECIPIENT + recipients)
     expected = Counter({(r, f"Tin {n + 1} gửi {r}"): 1 for n in range(rounds) for r in people})
     async with MeteredEmulator(token=TOKEN, max_per_second=limit) as emu:
         for r in people:
             emu.chats.user(r)  # opened the chat with the bot some time ago
-        config_file = write_config(folder, base_url=emu.base_url, max_per_second=limit)
+        config_file = write_config(
+            folder, base_url=emu.base_url, max_per_second=limit, storage_url=storage_url
+        )
         database = load_config(config_file).storage.path
-        await _queue(database, people, rounds)
-        bot = BotProcess(config_file, folder / "bot.log")
-        await bot.start()
+        await _queue(database, storage_url, people, rounds)
+        bots = [BotProcess(config_file, folder / f"bot{n}.log") for n in range(processes)]
+        for bot in bots:
+            await bot.start()
         deadline = time.monotonic() + 60 + 3 * len(expected) / limit
         try:
             while sum(len(emu.messages_to(r)) for r in people) < len(expected):
@@ -100,14 +112,16 @@ async def run_fanout(folder: Path, notices: int, recipients: int, limit: float) 
                     break
                 await asyncio.sleep(0.5)
         finally:
-            await bot.stop()
-        unsent = await _unsent(database)
+            for bot in bots:
+                await bot.stop()
+        unsent = await _unsent(database, storage_url)
     got = Counter((r, m.get("text", "")) for r in people for m in emu.messages_to(r))
     duplicates = sum(n - 1 for n in got.values() if n > 1)
     lost = sum(1 for key in expected if key not in got)
     span = emu.accepted[-1] - emu.accepted[0] if len(emu.accepted) > 1 else 0.0
     rate = (len(emu.accepted) - 1) / span if span else 0.0
     return {
+        "processes": processes,
         "notices": len(expected),
         "recipients": recipients,
         "limit_per_second": limit,

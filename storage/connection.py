@@ -66,6 +66,20 @@ class Dialect:
         """The JSON array stored in `column` has an element equal to the parameter."""
         return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = ?)"  # noqa: S608
 
+    def greatest(self, *values: str) -> str:
+        """The largest of the values (SQLite's `max` of several arguments is not an aggregate)."""
+        return f"max({', '.join(values)})"
+
+    def skip_locked(self) -> str:
+        """Ends a SELECT whose rows the transaction takes for itself, passing over the rows
+        another transaction holds. SQLite has one writer at a time, so nothing to pass over."""
+        return ""
+
+    def exclusive(self) -> str | None:
+        """A statement that holds the transaction until no other holding the lock named by its
+        parameter is open; None on SQLite, whose one writer already goes alone."""
+        return None
+
 
 class PostgresDialect(Dialect):
     name = "postgresql"
@@ -81,6 +95,15 @@ class PostgresDialect(Dialect):
 
     def json_array_has(self, column: str) -> str:
         return f"(CAST({column} AS jsonb) @> jsonb_build_array(?))"
+
+    def greatest(self, *values: str) -> str:
+        return f"greatest({', '.join(values)})"
+
+    def skip_locked(self) -> str:
+        return "FOR UPDATE SKIP LOCKED"
+
+    def exclusive(self) -> str | None:
+        return "SELECT pg_advisory_xact_lock(?)"
 
 
 SQLITE = Dialect()

@@ -12,6 +12,10 @@ from storage.rows import iso, single
 # Written as a row's last error just before it is handed to the platform, replaced once the
 # platform has answered; a row still holding it was being sent when the bot stopped.
 IN_FLIGHT = "in flight"
+# Claims are taken one process at a time (on PostgreSQL, this transaction-scoped advisory
+# lock): two processes claiming at once could each take rows of one chat that neither yet
+# holds, and the chat's messages would go out of order.
+CLAIM_LOCK = 0x6E6768652D636C61
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,41 @@ async def due_except(
     return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
 
+async def claim(
+    conn: Connection,
+    instance: str,
+    now: datetime,
+    until: datetime,
+    limit: int,
+    skip: Collection[tuple[str, str]] = (),
+) -> list[Pending]:
+    """Take what is due for `instance` until `until`, as `due_except` orders it, from the chats
+    no other instance holds a live claim on: a chat is served by one process at a time.
+
+    Its own rows, claimed before, come again. Rows another transaction has locked (a use case
+    changing them) are passed over rather than waited for.
+    """
+    dialect = dialect_of(conn)
+    lock = dialect.exclusive()
+    if lock is not None:
+        await conn.execute(lock, (CLAIM_LOCK,))
+    skipped = dialect.values([f"{channel}:{recipient}" for channel, recipient in skip])
+    chat = dialect.members("channel || ':' || recipient")
+    rows = await conn.execute_fetchall(
+        "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("  # noqa: S608
+        "SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
+        f"AND NOT {chat} AND NOT EXISTS (SELECT 1 FROM outbox AS held "
+        "WHERE held.channel = outbox.channel AND held.recipient = outbox.recipient "
+        "AND held.claimed_until > ? AND held.claimed_by <> ?) "
+        f"ORDER BY bulk, not_before, id LIMIT ? {dialect.skip_locked()}) "
+        "RETURNING id, channel, recipient, payload, attempts, last_error = ?, bulk, not_before",
+        (instance, iso(until), iso(now), skipped, iso(now), instance, limit, IN_FLIGHT),
+    )
+    # RETURNING keeps no order.
+    ordered = sorted(rows, key=lambda r: (bool(r[6]), r[7], r[0]))
+    return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in ordered]
+
+
 async def mark_in_flight(conn: Connection, message_id: int, *, again: bool) -> None:
     """`again`: it was in flight already when the bot stopped; that cut-short try counts."""
     await conn.execute(
@@ -87,9 +126,33 @@ async def mark_in_flight(conn: Connection, message_id: int, *, again: bool) -> N
     )
 
 
-async def mark_sent(conn: Connection, message_id: int, now: datetime) -> None:
+async def mark_claimed_in_flight(
+    conn: Connection, message_id: int, *, again: bool, instance: str, until: datetime
+) -> bool:
+    """`mark_in_flight` for a claimed row, and its claim held on until `until`; False (and
+    nothing changed) when the claim lapsed and another instance took the row meanwhile."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET last_error = ?, attempts = attempts + ?, claimed_until = ? "
+        "WHERE id = ? AND claimed_by = ?",
+        (IN_FLIGHT, int(again), iso(until), message_id, instance),
+    )
+    return cursor.rowcount == 1
+
+
+async def mark_sent(
+    conn: Connection, message_id: int, now: datetime, *, held_until: datetime | None = None
+) -> None:
+    """`held_until`: a claimed row's claim stays until then, so no other process sends to the
+    chat before it may be sent to again."""
+    if held_until is None:
+        await conn.execute(
+            "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
+            (iso(now), message_id),
+        )
+        return
     await conn.execute(
-        "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?", (iso(now), message_id)
+        "UPDATE outbox SET sent_at = ?, last_error = NULL, claimed_until = ? WHERE id = ?",
+        (iso(now), iso(held_until), message_id),
     )
 
 

@@ -45,6 +45,16 @@ promised is given up after MAX_ATTEMPTS. A person who cannot be reached (blocked
 tried once: that message and everything else still queued for the chat are marked failed,
 never retried.
 
+Several processes on one database (PostgreSQL, `Database.shared`) each run a Deliverer. A run
+claims what it takes (storage.outbox.claim) for its instance until CLAIM_LEASE from now, chat
+by chat: a chat with a live claim of another process is left to that process, so each message
+goes once and a chat's messages go in order from one process. A sent message's claim is kept
+`per_chat_seconds` more, so the next process to serve the chat cannot send to it sooner. A
+process that dies leaves its claims to lapse; whoever claims those rows then treats a message
+left in flight as after a restart, above. The overall rate is one budget for all the processes
+(bot.services.send_budget) instead of this process's own pace. On SQLite nothing is claimed:
+one process, the pace kept in memory.
+
 Why one module of ~400 lines: queueing, pacing, retries and the crash promises above all read and
 write the same rows under the same lock; split, each part would have to know the others' states.
 """
@@ -62,8 +72,10 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import ERASED_CHANNEL, Person
 from bot.messages import Delivery, Notice
+from bot.services.send_budget import SendBudget, prepaid
 from storage import outbox
 from storage.connection import Connection
 from storage.database import Database
@@ -76,6 +88,13 @@ HELD_PER_BATCH = 4  # messages a run holds waiting for their chats, in batches a
 # A run waits out a platform's "wait" this long at most; a longer one ends the run, and the
 # runs that follow send nothing until it is over (so shutting down never waits for it).
 LONGEST_WAIT_IN_RUN = 5.0
+# How long a claim holds a message for its process on a shared database: longer than a run
+# keeps a message before sending it and than one send may take (the HTTP time-outs), so a live
+# process never loses a claim; a dead one's messages wait this long for another process.
+CLAIM_LEASE = timedelta(seconds=30)
+# Every process's sends count against Telegram's limit, which the budget row is named after:
+# the bot's requests to Zalo pass the same rate limiter as Telegram's (handlers/wiring).
+BUDGET_CHANNEL = TELEGRAM_CHANNEL
 _Chat = tuple[str, str]  # (channel, recipient)
 INTERRUPTED = "interrupted while being sent; not sent again, so that it never arrives twice"
 
@@ -125,9 +144,12 @@ class Failures(Protocol):
 
 
 class Timer(Protocol):
-    """Where the limits read the time and wait: monotonic seconds; tests pass a fake one."""
+    """Where the limits read the time and wait: monotonic seconds for this process's pace,
+    wall-clock seconds for the budget shared with other processes; tests pass a fake one."""
 
     def monotonic(self) -> float: ...
+
+    def time(self) -> float: ...
 
     async def sleep(self, seconds: float) -> None: ...
 
@@ -135,6 +157,9 @@ class Timer(Protocol):
 class SystemTimer:
     def monotonic(self) -> float:
         return time.monotonic()
+
+    def time(self) -> float:
+        return time.time()
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -189,12 +214,14 @@ def backoff(attempts: int) -> timedelta:
 class _Pace:
     """When the next send may go: evenly spaced overall, spaced per chat, paused on request.
 
-    Without limits it never waits and keeps nothing.
+    Without limits it never waits and keeps nothing. With a shared `budget` the overall
+    spacing and the pauses are the budget's, for every process; the chats' stay here.
     """
 
-    def __init__(self, limits: Limits | None, timer: Timer) -> None:
+    def __init__(self, limits: Limits | None, timer: Timer, budget: SendBudget | None) -> None:
         self._limits = limits
         self._timer = timer
+        self._budget = budget
         self._next = -math.inf  # the earliest moment of the next send, to any chat
         self._last: dict[_Chat, float] = {}  # when each chat was last sent to
 
@@ -223,7 +250,13 @@ class _Pace:
     async def slot(self, chat: _Chat) -> bool:
         """Wait for the next send's turn and count it for `chat`; False when the platform's
         wait is too long to sit out in this run (nothing is counted then)."""
-        if self._limits is None:
+        limits = self._limits
+        if limits is None:
+            return True
+        if self._budget is not None:
+            if not await self._budget.take(LONGEST_WAIT_IN_RUN):
+                return False
+            self._sent_to(chat, self._timer.monotonic(), limits.per_chat_seconds)
             return True
         now = self._timer.monotonic()
         if self._next - now > LONGEST_WAIT_IN_RUN:
@@ -234,16 +267,20 @@ class _Pace:
         at = max(now, self._next)
         if at > now:
             await self._timer.sleep(at - now)
-        self._next = at + 1 / self._limits.max_per_second
-        self._last[chat] = self._timer.monotonic()
-        if len(self._last) > 10_000:  # forget the chats that may be sent to again
-            spacing = self._limits.per_chat_seconds
-            self._last = {c: t for c, t in self._last.items() if t + spacing > at}
+        self._next = at + 1 / limits.max_per_second
+        self._sent_to(chat, at, limits.per_chat_seconds)
         return True
 
-    def hold(self, seconds: float) -> None:
+    def _sent_to(self, chat: _Chat, at: float, spacing: float) -> None:
+        self._last[chat] = self._timer.monotonic()
+        if len(self._last) > 10_000:  # forget the chats that may be sent to again
+            self._last = {c: t for c, t in self._last.items() if t + spacing > at}
+
+    async def hold(self, seconds: float) -> None:
         """The platform asked to wait: nothing is sent for `seconds` from now."""
-        if self._limits is not None:
+        if self._budget is not None:
+            await self._budget.hold(seconds)
+        elif self._limits is not None:
             self._next = max(self._next, self._timer.monotonic() + seconds)
 
 
@@ -260,6 +297,8 @@ class Deliverer:
 
     `limits` None sends as fast as the senders go (for tests of what is sent, not when); the
     application always passes the [outbox] limits. `timer` is where the limits read the time.
+    `instance` names this process among those sharing the database (claims are taken in its
+    name); a process restarted under the same name takes its own claims back at once.
     """
 
     def __init__(
@@ -271,13 +310,21 @@ class Deliverer:
         limits: Limits | None = None,
         timer: Timer | None = None,
         failures: Failures | None = None,
+        instance: str = "main",
     ) -> None:
         self._db = db
         self._failures = failures
         self._clock = clock
         self._senders = senders
         self._batch = limits.batch if limits else UNPACED_BATCH
-        self._pace = _Pace(limits, timer or SystemTimer())
+        timer = timer or SystemTimer()
+        budget = None
+        if db.shared and limits is not None:
+            budget = SendBudget(db, BUDGET_CHANNEL, limits.max_per_second, timer)
+        self._pace = _Pace(limits, timer, budget)
+        self._claimant = instance if db.shared else None  # None: nothing to claim (SQLite)
+        # A sent message's chat stays this process's this long (see `mark_sent`).
+        self._chat_spacing = timedelta(seconds=limits.per_chat_seconds if limits else 0)
         self._lock = asyncio.Lock()
         # Sent, but the database could not record it (a full disk): never sent again meanwhile.
         self._unrecorded: dict[int, datetime] = {}
@@ -340,15 +387,22 @@ class Deliverer:
     async def _take(self, room: int, skip: set[_Chat]) -> list[outbox.Pending]:
         """Due messages for chats that may be sent to now, or, when there are not enough of
         those, also for chats that must wait: the run then waits for them."""
-        now = self._clock.now()
         waiting = self._pace.waiting()
-        fresh = await outbox.due_except(self._db.reader, now, room, skip | waiting)
+        fresh = await self._due(room, skip | waiting)
         # Asking again only helps when chats were left out for waiting: after almost every
         # update nothing is due, and one query says so (make bench, ingest).
         if len(fresh) < room and waiting:
             skip = skip | {_chat(m) for m in fresh}  # a chat's messages come from one query
-            fresh += await outbox.due_except(self._db.reader, now, room - len(fresh), skip)
+            fresh += await self._due(room - len(fresh), skip)
         return fresh
+
+    async def _due(self, room: int, skip: set[_Chat]) -> list[outbox.Pending]:
+        """What is due, claimed for this process when others share the database."""
+        now = self._clock.now()
+        if self._claimant is None:
+            return await outbox.due_except(self._db.reader, now, room, skip)
+        async with self._db.coordination() as conn:
+            return await outbox.claim(conn, self._claimant, now, now + CLAIM_LEASE, room, skip)
 
     async def _deliver(self, message: outbox.Pending) -> _Outcome:
         sender = self._senders.get(message.channel)
@@ -376,10 +430,12 @@ class Deliverer:
             _LOGGER.warning(
                 "outbox %s was being sent when the bot stopped; sending it again", message.id
             )
-        async with self._db.transaction() as conn:
-            await outbox.mark_in_flight(conn, message.id, again=message.interrupted)
+        if not await self._mark_in_flight(message):
+            _LOGGER.warning("outbox %s: its claim lapsed and another process took it", message.id)
+            return _Outcome.DONE
         try:
-            await sender.send(message.recipient, notice)
+            with prepaid():
+                await sender.send(message.recipient, notice)
         except UndeliverableError as error:
             _LOGGER.warning("outbox %s undeliverable: %s", message.id, error)
             self._failed(message, "undeliverable")
@@ -395,7 +451,7 @@ class Deliverer:
         except RetryLaterError as error:
             _LOGGER.info("outbox %s: wait %.1f s (%s)", message.id, error.seconds, error)
             self._failed(message, "retry_later")
-            self._pace.hold(error.seconds)
+            await self._pace.hold(error.seconds)
             await self._wait(message, error.seconds, str(error))
             return _Outcome.WAIT
         except Exception as error:
@@ -406,13 +462,28 @@ class Deliverer:
         # Marked at once, on its own: a crash before the commit leaves it in flight, and the
         # next run records it as interrupted instead of sending it again.
         sent_at = self._clock.now()
+        held_until = sent_at + self._chat_spacing if self._claimant is not None else None
         try:
             async with self._db.transaction() as conn:
-                await outbox.mark_sent(conn, message.id, sent_at)
+                await outbox.mark_sent(conn, message.id, sent_at, held_until=held_until)
         except Exception:
             self._unrecorded[message.id] = sent_at
             raise
         return _Outcome.SENT
+
+    async def _mark_in_flight(self, message: outbox.Pending) -> bool:
+        """Mark it in flight; False when this process's claim on it was lost meanwhile."""
+        async with self._db.transaction() as conn:
+            if self._claimant is None:
+                await outbox.mark_in_flight(conn, message.id, again=message.interrupted)
+                return True
+            return await outbox.mark_claimed_in_flight(
+                conn,
+                message.id,
+                again=message.interrupted,
+                instance=self._claimant,
+                until=self._clock.now() + CLAIM_LEASE,
+            )
 
     def _failed(self, message: outbox.Pending, reason: str) -> None:
         if self._failures is not None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, cast
 
 from telegram import LinkPreviewOptions, Update
+from telegram.constants import FloodLimit
 from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
@@ -32,8 +33,9 @@ from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.services import Services
-from bot.services.outbox import Deliverer, Limits, Sender, Timer
+from bot.services.outbox import BUDGET_CHANNEL, Deliverer, Limits, Sender, SystemTimer, Timer
 from bot.services.sealed_sender import SealedSender
+from bot.services.send_budget import SendBudget, take_prepaid
 from bot.services.updates import UpdateLog
 from handlers.citizen.latest_question import notice_shown
 from handlers.telegram.accounts import update_channel
@@ -49,6 +51,7 @@ from handlers.telegram.update_order import (
     OnePersonAtATime,
     person_of,
 )
+from handlers.wiring.monitoring import default_instance
 from handlers.wiring.routes import register
 from handlers.zalo.api import ZaloApi
 from handlers.zalo.channel import ZaloChannel, bot_user
@@ -137,7 +140,16 @@ class Limiter(AIORateLimiter):
     the killed process had already answered its button press, Telegram refuses a second answer
     ("query is too old"). That refusal must not stop the rest of the handling, which the
     killed process may never have done.
+
+    With a `budget` (a database shared by several processes) a message to a chat takes its
+    moment from the budget all the processes share instead of this process's own 30 a second,
+    unless the outbox reserved it already (bot.services.send_budget.prepaid).
     """
+
+    def __init__(self, *, max_retries: int = 0, budget: SendBudget | None = None) -> None:
+        overall = 0 if budget is not None else FloodLimit.MESSAGES_PER_SECOND
+        super().__init__(overall_max_rate=overall, max_retries=max_retries)
+        self._budget = budget
 
     async def process_request(
         self,
@@ -148,6 +160,9 @@ class Limiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        # As AIORateLimiter's own overall limit: messages to chats only.
+        if self._budget is not None and data.get("chat_id") is not None and not take_prepaid():
+            await self._budget.take()
         try:
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
@@ -167,6 +182,14 @@ def _senders(services: Services, telegram: Sender, zalo: ZaloApi | None) -> dict
     return {**direct, SEALED_CHANNEL: SealedSender(services.db, services.config, direct)}
 
 
+def _shared_budget(services: Services, timer: Timer | None) -> SendBudget | None:
+    """Telegram's 30 a second for every process's replies together, on a shared database."""
+    if not services.db.shared:
+        return None
+    rate = FloodLimit.MESSAGES_PER_SECOND
+    return SendBudget(services.db, BUDGET_CHANNEL, rate, timer or SystemTimer())
+
+
 def build_application(
     services: Services,
     *,
@@ -174,10 +197,12 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     timer: Timer | None = None,
     rate_limiter: AIORateLimiter | None = None,
+    instance: str | None = None,
 ) -> App:
     """The bot with every handler registered; tests pass an offline request instead of HTTP,
     and a timer to keep the outbox's limits without waiting in real time. The benchmark passes
-    a rate limiter without the overall rate, to measure what the handlers themselves cost."""
+    a rate limiter without the overall rate, to measure what the handlers themselves cost.
+    `instance` names the process among those sharing the database (default: host and pid)."""
     config = services.config
     token = config.telegram.token
     if token is None:
@@ -213,7 +238,7 @@ def build_application(
         # holding every other request) and retrying; the outbox must hear the 429 instead, to
         # postpone the message in the database and pause itself (RetryLaterError). So none: a
         # reply that meets flood control fails like a reply that meets a network error.
-        rate_limiter=rate_limiter or Limiter(max_retries=0),
+        rate_limiter=rate_limiter or Limiter(max_retries=0, budget=_shared_budget(services, timer)),
     )
     builder = (
         ApplicationBuilder()
@@ -239,6 +264,7 @@ def build_application(
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
         failures=metrics,
+        instance=instance or default_instance(),
     )
     register(app)
     return app

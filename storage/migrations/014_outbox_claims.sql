@@ -2,6 +2,10 @@
 -- (until `claimed_until`, when a dead process's claims lapse), so each message goes once.
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
+-- A claim holds a chat for its process: the claiming query looks up the live claims on a chat.
+-- Only rows a shared database's processes claim are in it (none on SQLite).
+CREATE INDEX outbox_claims ON outbox (channel, recipient, claimed_until)
+    WHERE claimed_until IS NOT NULL;
 
 -- The platform's limits shared by every process: when the next message may go on a channel
 -- (all chats), in seconds since the epoch, so N processes send 30 a second in all, not 30 each.

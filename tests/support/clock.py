@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from datetime import UTC, datetime, timedelta
 
 
@@ -26,6 +28,57 @@ class FakeTimer:
     def monotonic(self) -> float:
         return self.now
 
+    def time(self) -> float:
+        return self.now
+
     async def sleep(self, seconds: float) -> None:
         self.now += max(seconds, 0.0)
         await asyncio.sleep(0)
+
+
+class VirtualTimer:
+    """Virtual time shared by several tasks (processes, in a test): it moves on to the earliest
+    wake-up only once every task taking part sleeps, as if each sleep took exactly its time and
+    everything else took none. A send is then seen at the very moment it was paced to, whichever
+    task sent it, so the pace of all the tasks together can be measured exactly.
+
+    Each task taking part calls `leave` when it is done, so the others' time moves on.
+    """
+
+    def __init__(self, parties: int, start: float = 1000.0) -> None:
+        self.now = start
+        self._parties = parties
+        self._sleeping: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        woken = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleeping, (self.now + max(seconds, 0.0), next(self._order), woken))
+        self._move_on()
+        await woken
+
+    def leave(self) -> None:
+        self._parties -= 1
+        self._move_on()
+
+    def _move_on(self) -> None:
+        if self._sleeping and len(self._sleeping) >= self._parties:
+            at, _, woken = heapq.heappop(self._sleeping)
+            self.now = max(self.now, at)
+            woken.set_result(None)
+
+
+class TimerClock:
+    """A clock that reads a timer's (virtual) wall-clock seconds."""
+
+    def __init__(self, timer: VirtualTimer) -> None:
+        self._timer = timer
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self._timer.time(), UTC)
