@@ -14,11 +14,10 @@ class NotMeasuredError(Exception):
 
 
 def measurable(config: Config, processes: int) -> None:
-    """Refuses what Nghe Dân cannot run yet: several processes on one database need the poller
-    to be chosen through the database, so a run of more than one is reported as not measured
-    rather than measured with pollers fighting over getUpdates."""
-    if processes > 1:
-        raise NotMeasuredError("one poller at a time not merged yet")
+    """Refuses what Nghe Dân cannot run: several processes share a PostgreSQL database (they
+    poll one at a time through the poller role's lease); an SQLite file is one process's."""
+    if processes > 1 and config.storage.url is None:
+        raise NotMeasuredError("several processes need PostgreSQL")
 
 
 def write_config(

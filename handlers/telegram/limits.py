@@ -2,7 +2,9 @@
 
 The windows live in memory, not in the database: writing every message down would itself be
 the load a flood causes, and a restart only gives a flooder a fresh minute. What must survive a
-restart (bans, the cases filed today) is read from the database instead.
+restart (bans, the cases filed today) is read from the database instead. Only when several
+processes share the database (PostgreSQL) do the windows live in it, one statement a message
+(`bot.services.rate_windows`), so that a person writing to two processes is held to one rate.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.domain.limits import Verdict
+from bot.services import rate_windows
 from bot.texts import t
 from handlers.telegram.accounts import officer_of
 from handlers.telegram.context import Context
@@ -31,7 +34,11 @@ async def limit_rate(update: Update, context: Context) -> None:
     if user is None:
         return
     services = context.services
-    verdict = context.bot_data.limiter.hit(str(user.id), services.clock.now().timestamp())
+    limiter, now = context.bot_data.limiter, services.clock.now().timestamp()
+    if services.db.shared:
+        verdict = await rate_windows.hit(services.db, limiter, user.id, now)
+    else:
+        verdict = limiter.hit(str(user.id), now)
     if verdict is Verdict.ALLOW:
         return
     if await officer_of(update, context) is not None:

@@ -8,6 +8,7 @@ the channel, the outcome and the kind of failure.
 from __future__ import annotations
 
 import time
+from collections.abc import Container, Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -55,6 +56,12 @@ class Metrics:
             "Open cases past their due date, read at each scrape.",
             registry=self.registry,
         )
+        self._roles = Gauge(
+            "nghe_dan_role_held",
+            "1 for each role this process holds (polling, the scheduled jobs), else 0.",
+            ["role"],
+            registry=self.registry,
+        )
         self._outcomes: dict[int, str] = {}
         self.last_poll: float | None = None
         self.last_outbox_tick: float | None = None
@@ -75,6 +82,10 @@ class Metrics:
 
     def send_failed(self, channel: str, reason: str) -> None:
         self._send_failures.labels(channel, reason).inc()
+
+    def hold(self, roles: Iterable[str], held: Container[str]) -> None:
+        for role in roles:
+            self._roles.labels(role).set(1 if role in held else 0)
 
     def polled(self) -> None:
         self.last_poll = time.monotonic()

@@ -12,8 +12,7 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any, cast
 
-from telegram import Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import NetworkError
 
 from bot.clock import SystemClock
 from bot.config import Config, TelegramConfig, ZaloConfig, takes_denunciations
@@ -32,8 +31,8 @@ from handlers.telegram.quarantine import QuarantiningBot
 from handlers.telegram.webhook import TelegramWebhook
 from handlers.wiring.application import build_application
 from handlers.wiring.monitoring import OUTBOX_INTERVAL, Monitoring, default_instance
+from handlers.wiring.roles import Periodic, Role, Roles, scheduler, telegram_poller, zalo_poller
 from handlers.zalo.api import ZaloRefusedError, ZaloUnreachableError
-from handlers.zalo.polling import poll
 from handlers.zalo.webhook import ZaloWebhook
 from storage.backends import open_database
 
@@ -80,25 +79,13 @@ async def _announce_progress(context: Context) -> None:
     await show_progress(context.bot, context.services)
 
 
-def _polling_failed(error: TelegramError) -> None:
-    """One line per failed poll instead of PTB's traceback: its polling loop retries forever,
-    waiting 1 s, then half as long again each time up to 30 s, and resumes by itself."""
-    _LOGGER.warning("Telegram unreachable while polling (%s); retrying", error)
-
-
-async def _receive_updates(
+async def _receive_telegram(
     app: App, telegram: TelegramConfig
 ) -> Callable[[], Coroutine[Any, Any, None]]:
-    """Poll, or serve a webhook that answers 403 to a post without the secret token, so only
-    Telegram can hand the bot updates; returns what stops it."""
+    """Serve a webhook that answers 403 to a post without the secret token, so only Telegram
+    can hand the bot updates (polling is a role); returns what stops it."""
     if telegram.mode == "polling":
-        updater = app.updater
-        if updater is None:
-            raise RuntimeError("the application was built without an updater")
-        await updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed, bootstrap_retries=-1
-        )
-        return updater.stop
+        return _nothing
     if telegram.webhook_url is None or telegram.secret_token is None:
         raise ValueError("webhook mode needs webhook_url and secret_token (checked in config)")
     webhook = TelegramWebhook(
@@ -125,25 +112,15 @@ def freeze_start_up_heap() -> None:
     gc.freeze()
 
 
-async def _receive_zalo(
-    app: App, zalo: ZaloConfig, stop: asyncio.Event
-) -> Callable[[], Coroutine[Any, Any, None]]:
-    """Hand over what Zalo sent before the last stop, then poll or serve Zalo's webhook;
-    returns what stops it."""
+async def _receive_zalo(app: App, zalo: ZaloConfig) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Hand over what Zalo sent before the last stop, then serve Zalo's webhook (polling is a
+    role); returns what stops it."""
     channel = app.bot_data.zalo
     if channel is None:
         return _nothing
     await channel.catch_up()
     if zalo.mode == "polling":
-        task = asyncio.create_task(poll(channel.api, channel.receive, stop), name="zalo-polling")
-
-        async def stop_polling() -> None:
-            task.cancel()  # a long poll may be in flight for 30 s more
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-        _LOGGER.info("polling Zalo for updates")
-        return stop_polling
+        return _nothing
     if zalo.webhook_url is None or zalo.secret_token is None:
         raise ValueError(
             "Zalo's webhook mode needs webhook_url and secret_token (checked in config)"
@@ -184,14 +161,37 @@ async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
     return False
 
 
+def _roles(app: App, services: Services, stop: asyncio.Event) -> list[Role]:
+    """What one process at a time does; the rest (delivering the outbox, webhooks) every
+    process does."""
+    config = services.config
+    tick = timedelta(seconds=config.reminders.tick_seconds)
+    periodic = [
+        Periodic(_forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=1)),
+        # The first tick catches up, once, on what came due while nobody held the role.
+        Periodic(_remind, interval=tick, first=timedelta(seconds=1)),
+        # Hourly is plenty for a period counted in days; the first run catches up.
+        Periodic(_retain, interval=RETENTION_INTERVAL, first=timedelta(seconds=30)),
+        Periodic(_announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL),
+    ]
+    roles = [scheduler(app, lambda: plan_ahead(services.db, services.clock, config), periodic)]
+    if config.telegram.mode == "polling":
+        roles.insert(0, telegram_poller(app))
+    if app.bot_data.zalo is not None and config.zalo.mode == "polling":
+        roles.insert(-1, zalo_poller(app, stop))
+    return roles
+
+
 async def serve(
     config: Config, stop: asyncio.Event | None = None, *, instance: str | None = None
 ) -> None:
-    """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, poll or serve the
-    webhook (and /healthz and /metrics when [monitoring] is enabled), close cleanly.
+    """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, take the roles this
+    process may hold (polling, the periodic jobs), serve the webhooks (and /healthz and
+    /metrics when [monitoring] is enabled), close cleanly, handing the roles over at once.
 
     The database opens before the Application initialises, because the Application loads the
-    saved drafts from it while initialising.
+    saved drafts from it while initialising. A serve cancelled, not stopped, leaves its roles'
+    leases to lapse, as a killed process does.
     """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -205,7 +205,6 @@ async def serve(
         if clear := await denouncers.count_clear(db):
             _LOGGER.warning(t("config.clear_denunciations", count=clear))
         await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)
-        await plan_ahead(db, services.clock, config)
         app = build_application(services)
         if not await _reach_telegram(app, stop):
             return
@@ -215,27 +214,21 @@ async def serve(
             except NetworkError as error:
                 _LOGGER.warning("command menus not set, Telegram unreachable (%s)", error)
             if app.job_queue is not None:
-                app.job_queue.run_repeating(
-                    _forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=1)
-                )
                 app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
-                # The first tick catches up, once, on what came due while the bot was down.
-                tick = timedelta(seconds=config.reminders.tick_seconds)
-                app.job_queue.run_repeating(_remind, interval=tick, first=1)
-                # Hourly is plenty for a period counted in days; the first run catches up.
-                app.job_queue.run_repeating(_retain, interval=RETENTION_INTERVAL, first=30)
-                app.job_queue.run_repeating(
-                    _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
-                )
             await app.start()
-            watched = Monitoring(services, app.bot_data.metrics, instance or default_instance())
+            roles = Roles(services, instance or default_instance(), _roles(app, services, stop))
+            watched = Monitoring(services, app.bot_data.metrics, roles)
             if config.monitoring.enabled:
                 await watched.start(config.monitoring)
-            stop_telegram = await _receive_updates(app, config.telegram)
-            stop_zalo = await _receive_zalo(app, config.zalo, stop)
-            freeze_start_up_heap()
-            _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
-            await stop.wait()
+            try:
+                stop_telegram = await _receive_telegram(app, config.telegram)
+                stop_zalo = await _receive_zalo(app, config.zalo)
+                await roles.start()
+                freeze_start_up_heap()
+                _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
+                await stop.wait()
+            finally:
+                await roles.stop(release=stop.is_set())
             await stop_zalo()
             await stop_telegram()
             await watched.stop()

@@ -9,3 +9,15 @@ CREATE TABLE leases (
     held_until  TEXT    NOT NULL,
     generation  INTEGER NOT NULL DEFAULT 1
 );
+
+-- The message rate windows of bot/domain/limits.py when several processes share the database,
+-- so a person sending to two processes is held to one rate (one process alone keeps them in
+-- memory, and this table stays empty). `passed` is the JSON array of the times, in seconds, of
+-- the messages let through in the last period; `verdict` is the last message's, read back by
+-- the statement that decides it (storage/rate_windows.py).
+CREATE TABLE rate_windows (
+    person      INTEGER PRIMARY KEY,
+    passed      TEXT    NOT NULL,
+    warned_at   REAL,
+    verdict     TEXT    NOT NULL
+);

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
 
 from bot.config import Config
+from bot.services import Services
 from bot.texts import t
+from handlers.wiring.application import build_application
+from storage.database import Database
+from tests.conftest import POSTGRESQL_ONLY
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.support.chat import Chats
 from tests.support.clock import FixedClock
+from tests.support.offline import OfflineRequest
 
 FLOODER = 7301
 NEIGHBOUR = 7302
@@ -144,3 +150,23 @@ async def test_a_long_place_says_the_limit_and_keeps_the_draft(chats: Chats) -> 
     summary = str(chats.sent(CITIZEN)[-1].params["text"])
     assert "Đầu ngõ 3, thôn Đông" in summary
     assert "Rác thải đổ trộm" in summary
+
+
+@POSTGRESQL_ONLY
+async def test_a_flooder_writing_to_two_processes_in_turn_is_held_to_one_rate(
+    chats: Chats, config: Config, clock: FixedClock, reopen: Callable[[], Awaitable[Database]]
+) -> None:
+    """Two Applications on one PostgreSQL database, as two processes behind one webhook."""
+    db = await reopen()
+    request = OfflineRequest()
+    app = build_application(Services(config=config, db=db, clock=clock), request=request)
+    async with app:
+        other = Chats(app, request)
+        await agree(chats, FLOODER)
+        before = len(chats.sent(FLOODER))
+        for n in range(200):
+            await (other if n % 2 else chats).say(FLOODER, f"alo {n}")
+        answers = texts(chats, FLOODER)[before:] + texts(other, FLOODER)
+    await db.close()
+    assert answers.count(TOO_FAST) == 1
+    assert len(answers) == 30 - 2 + 1

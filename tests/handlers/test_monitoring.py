@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.services.outbox import Deliverer
 from handlers.telegram.metrics import FAILED, HANDLED, SKIPPED, Metrics
 from handlers.wiring.monitoring import Monitoring
+from handlers.wiring.roles import Roles
 from storage.database import Database
 from storage.sqlite import SqliteDatabase
 from tests.handlers.test_citizen_flow import agree
@@ -64,7 +65,8 @@ async def health(config: Config, clock: FixedClock) -> AsyncIterator[tuple[str, 
     db = await SqliteDatabase.open(config.storage.path)
     metrics = Metrics(local_channel="zalo")
     port = free_port()
-    watched = Monitoring(Services(config=config, db=db, clock=clock), metrics, "xa-1")
+    services = Services(config=config, db=db, clock=clock)
+    watched = Monitoring(services, metrics, Roles(services, "xa-1", []))
     await watched.start(MonitoringConfig(enabled=True, port=port))
     yield f"http://127.0.0.1:{port}/healthz", metrics, db
     await watched.stop()

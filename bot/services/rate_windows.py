@@ -1,0 +1,18 @@
+"""The message rate across processes: on a shared database every process reads and moves the
+same per-person window (`storage.rate_windows`), so flooding two processes in turn is held to
+one rate. On a database one process has to itself the edge keeps the windows in memory
+(`bot.domain.limits.RateLimiter`) instead, as writing every message down would cost more than
+the flood.
+"""
+
+from __future__ import annotations
+
+from bot.domain.limits import RateLimiter, Verdict
+from storage import rate_windows
+from storage.database import Database
+
+
+async def hit(db: Database, limiter: RateLimiter, person: int, now: float) -> Verdict:
+    """`limiter`'s rule and numbers, on the shared window. The statement runs on its own,
+    outside a transaction (it is one, atomic by itself): one round trip per message."""
+    return await rate_windows.hit(db.reader, person, now, limiter.limit, limiter.period)
