@@ -166,6 +166,14 @@ async def _nothing() -> None:
     return None
 
 
+def _pick_up_zalo(app: App, stop: asyncio.Event) -> asyncio.Task[None]:
+    """Until `stop`, hand over Zalo updates other processes took in and never handled."""
+    channel = app.bot_data.zalo
+    return asyncio.create_task(
+        channel.pick_up(stop) if channel is not None else _nothing(), name="zalo-pick-up"
+    )
+
+
 async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
     """Initialise (PTB asks Telegram who the bot is), waiting as polling does while Telegram
     is out of reach: after a power cut the machine is often up before the network. False when
@@ -206,7 +214,8 @@ async def serve(
             _LOGGER.warning(t("config.clear_denunciations", count=clear))
         await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)
         await plan_ahead(db, services.clock, config)
-        app = build_application(services)
+        instance = instance or default_instance()
+        app = build_application(services, instance=instance)
         if not await _reach_telegram(app, stop):
             return
         async with app:
@@ -228,15 +237,17 @@ async def serve(
                     _announce_progress, interval=PROGRESS_INTERVAL, first=PROGRESS_INTERVAL
                 )
             await app.start()
-            watched = Monitoring(services, app.bot_data.metrics, instance or default_instance())
+            watched = Monitoring(services, app.bot_data.metrics, instance)
             if config.monitoring.enabled:
                 await watched.start(config.monitoring)
             stop_telegram = await _receive_updates(app, config.telegram)
             stop_zalo = await _receive_zalo(app, config.zalo, stop)
+            picking_up = _pick_up_zalo(app, stop)
             freeze_start_up_heap()
             _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
             await stop.wait()
             await stop_zalo()
+            await picking_up
             await stop_telegram()
             await watched.stop()
             await app.stop()
