@@ -9,12 +9,14 @@ import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from telegram import Update
 
+from bot.config import ZALO_TOKEN_ENV, Config, load_config
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.turns import TURN_TIMES, TurnTimes
 from bot.services import Services
@@ -24,17 +26,22 @@ from handlers.telegram.context import App
 from handlers.telegram.quarantine import QuarantiningBot
 from handlers.telegram.webhook import SECRET_HEADER, TelegramWebhook
 from handlers.wiring.application import build_application
+from handlers.zalo.channel import PICK_UP_EVERY
+from localapi.zalo import ZaloApiEmulator
+from storage.backends import open_database
 from storage.database import Database
-from tests.conftest import POSTGRESQL_ONLY
+from tests.conftest import ENVIRON, POSTGRESQL, POSTGRESQL_ONLY
 from tests.handlers.test_citizen_flow import rows
 from tests.support.chat import Chats, buttons
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import Call, OfflineRequest
+from tests.support.zalo import ZALO_TOKEN, zalo_channel
 
 pytestmark = POSTGRESQL_ONLY
 CITIZEN = 6201
 CONTENT = "Đèn đường ngõ 5 thôn Đông tắt cả tuần, tối đi lại rất nguy hiểm."
 SECRET = "bi-mat-cua-xa-123"
+ZALO_CITIZEN = "zalo-dan-1"
 
 
 @dataclass
@@ -234,3 +241,83 @@ async def test_a_webhook_post_waiting_too_long_for_its_turn_is_answered_500(
     assert await rows(
         services.config, "SELECT count(*) FROM processed_updates WHERE update_id = 882"
     ) == [(1,)]
+
+
+@pytest.fixture
+async def zalo_api() -> AsyncIterator[ZaloApiEmulator]:
+    async with ZaloApiEmulator(token=ZALO_TOKEN) as emu:
+        yield emu
+
+
+@pytest.fixture
+def zalo_on_postgres(
+    config_path: Path, zalo_api: ZaloApiEmulator, migrated_postgres_url: str, backend: str
+) -> Config:
+    """Zalo enabled, reached at the emulator, on the test's PostgreSQL database (the module
+    runs on it only)."""
+    assert backend == POSTGRESQL
+    text = config_path.read_text(encoding="utf-8")
+    text = text.replace("enabled = false", "enabled = true").replace(
+        'base_url = "https://bot-api.zaloplatforms.com"', f'base_url = "{zalo_api.base_url}"'
+    )
+    config_path.write_text(text, encoding="utf-8")
+    config = load_config(config_path, environ={**ENVIRON, ZALO_TOKEN_ENV: ZALO_TOKEN})
+    storage = config.storage.model_copy(update={"url": migrated_postgres_url})
+    return config.model_copy(update={"storage": storage})
+
+
+async def test_a_zalo_update_left_by_a_dead_process_is_picked_up_by_another(
+    zalo_on_postgres: Config,
+    zalo_api: ZaloApiEmulator,
+    clock: FixedClock,
+) -> None:
+    """Zalo hands an update over once: the process that wrote it to the shared inbox dies
+    before handling it, and another hands it over on its next round, once."""
+    config = zalo_on_postgres
+    url = config.storage.url
+    first_db, second_db = await open_database(None, url), await open_database(None, url)
+    apps = [
+        build_application(
+            Services(config=config, db=db, clock=clock),
+            request=OfflineRequest(),
+            timer=FakeTimer(),
+            instance=name,
+        )
+        for name, db in (("a", first_db), ("b", second_db))
+    ]
+    try:
+        async with apps[0], apps[1]:
+            dying, survivor = zalo_channel(apps[0]), zalo_channel(apps[1])
+
+            async def killed(_: object) -> None:
+                raise KeyboardInterrupt
+
+            zalo_api.user_sends_text(ZALO_CITIZEN, "/start")
+            [update] = await dying.api.get_update()
+            dying.feed = killed
+            with pytest.raises(KeyboardInterrupt):
+                await dying.receive(update)
+            clock.advance(PICK_UP_EVERY)
+            handed = asyncio.Event()
+
+            async def feed(update: Update) -> None:
+                await apps[1].process_update(update)
+                handed.set()
+
+            survivor.feed = feed
+            stop = asyncio.Event()
+            rounds = asyncio.create_task(survivor.pick_up(stop, every=timedelta(milliseconds=50)))
+            await asyncio.wait(
+                [rounds, asyncio.create_task(handed.wait())], return_when="FIRST_COMPLETED"
+            )
+            await asyncio.sleep(0.2)  # more rounds: the handled row is not handed over again
+            stop.set()
+            await rounds
+            await dying.api.close()
+            await survivor.api.close()
+    finally:
+        await first_db.close()
+        await second_db.close()
+    [consent] = [sent.text for sent in zalo_api.sent_to(ZALO_CITIZEN)]
+    assert "Ông/bà có đồng ý không?" in (consent or "")
+    assert await rows(config, "SELECT count(*) FROM processed_updates") == [(1,)]
