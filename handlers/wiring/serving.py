@@ -143,6 +143,14 @@ async def _nothing() -> None:
     return None
 
 
+def _pick_up_zalo(app: App, stop: asyncio.Event) -> asyncio.Task[None]:
+    """Until `stop`, hand over Zalo updates other processes took in and never handled."""
+    channel = app.bot_data.zalo
+    return asyncio.create_task(
+        channel.pick_up(stop) if channel is not None else _nothing(), name="zalo-pick-up"
+    )
+
+
 async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
     """Initialise (PTB asks Telegram who the bot is), waiting as polling does while Telegram
     is out of reach: after a power cut the machine is often up before the network. False when
@@ -205,7 +213,8 @@ async def serve(
         if clear := await denouncers.count_clear(db):
             _LOGGER.warning(t("config.clear_denunciations", count=clear))
         await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)
-        app = build_application(services)
+        instance = instance or default_instance()
+        app = build_application(services, instance=instance)
         if not await _reach_telegram(app, stop):
             return
         async with app:
@@ -216,13 +225,14 @@ async def serve(
             if app.job_queue is not None:
                 app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
             await app.start()
-            roles = Roles(services, instance or default_instance(), _roles(app, services, stop))
+            roles = Roles(services, instance, _roles(app, services, stop))
             watched = Monitoring(services, app.bot_data.metrics, roles)
             if config.monitoring.enabled:
                 await watched.start(config.monitoring)
             try:
                 stop_telegram = await _receive_telegram(app, config.telegram)
                 stop_zalo = await _receive_zalo(app, config.zalo)
+                picking_up = _pick_up_zalo(app, stop)
                 await roles.start()
                 freeze_start_up_heap()
                 _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
@@ -230,6 +240,7 @@ async def serve(
             finally:
                 await roles.stop(release=stop.is_set())
             await stop_zalo()
+            await picking_up
             await stop_telegram()
             await watched.stop()
             await app.stop()
