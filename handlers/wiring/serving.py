@@ -17,7 +17,7 @@ from telegram.error import NetworkError
 from bot.clock import SystemClock
 from bot.config import Config, TelegramConfig, ZaloConfig, takes_denunciations
 from bot.domain.chats import TELEGRAM_CHANNEL
-from bot.services import Services, denouncers
+from bot.services import Services, denouncers, rate_windows
 from bot.services.officers import sync_from_config
 from bot.services.privacy import apply_retention
 from bot.services.quarantine import forget_old as forget_quarantined
@@ -42,8 +42,12 @@ RETENTION_INTERVAL = timedelta(hours=1)
 
 
 async def _forget_old_updates(context: Context) -> None:
-    removed = await forget_old(context.services.db, context.services.clock)
-    _LOGGER.info("forgot %s old handled update ids", removed)
+    services = context.services
+    removed = await forget_old(services.db, services.clock)
+    idle = await rate_windows.forget_idle(
+        services.db, context.bot_data.limiter, services.clock.now().timestamp()
+    )
+    _LOGGER.info("forgot %s old handled update ids and %s idle rate windows", removed, idle)
 
 
 async def _deliver(context: Context) -> None:
