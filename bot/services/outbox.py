@@ -47,15 +47,27 @@ never retried.
 
 Several processes on one database (PostgreSQL, `Database.shared`) each run a Deliverer. A run
 claims what it takes (storage.outbox.claim) for its instance until CLAIM_LEASE from now, chat
-by chat: a chat with a live claim of another process is left to that process, so each message
-goes once and a chat's messages go in order from one process. A sent message's claim is kept
-`per_chat_seconds` more, so the next process to serve the chat cannot send to it sooner. A
-process that dies leaves its claims to lapse; whoever claims those rows then treats a message
-left in flight as after a restart, above. The overall rate is one budget for all the processes
-(bot.services.send_budget) instead of this process's own pace. On SQLite nothing is claimed:
-one process, the pace kept in memory.
+by chat: a chat where another process claims a message still to go is left to that process, so
+each message goes once and a chat's messages go in order from one process. The promises above
+hold across the processes:
 
-Why one module of ~400 lines: queueing, pacing, retries and the crash promises above all read and
+* a message is marked sent, failed or postponed only while it is still to go and still this
+  process's claim, so it is never both sent and failed, and a process that lost a claim
+  changes nothing of what the new claimant does;
+* while a message is being sent its claim is renewed every RENEW_EVERY; a send that no
+  renewal has backed for CLAIM_LEASE - CLAIM_MARGIN (the database out of reach, the process
+  frozen) is cut short before its claim can lapse, so no other process takes over a message
+  still being sent. What a cut-short send leaves in flight is then treated as after a crash;
+* a process that dies (`kill -9`) leaves its claims to lapse within CLAIM_LEASE; whoever claims
+  those messages then treats one left in flight as after a restart, above. A process that
+  stops cleanly gives its claims up (`release`), so the others send them at once;
+* a sent message's claim is kept `per_chat_seconds` more: another process may take the chat's
+  next message at once, but sends it no sooner than that (`Pending.held_until`).
+
+The overall rate is one budget for all the processes (bot.services.send_budget) instead of this
+process's own pace. On SQLite nothing is claimed: one process, the pace kept in memory.
+
+Why one module of ~600 lines: queueing, pacing, retries and the crash promises above all read and
 write the same rows under the same lock; split, each part would have to know the others' states.
 """
 
