@@ -6,6 +6,7 @@ import json
 
 from bot.config import Config
 from bot.texts import t
+from handlers.telegram.context import DRAFT_KEY
 from storage.backends import open_database
 from tests.support.chat import Chats, buttons, reply_keyboard
 from tests.support.drafts import opened
@@ -343,3 +344,18 @@ async def test_the_phone_step_numbers_sharing_and_keeping_the_number(
     assert "Đang ghi: 0912345678" in said(asked)[-1]
     [kept] = await chats.say(CITIZEN, "2")  # one message: the next question
     assert "Xin cho biết địa chỉ" in said([kept])[0]
+
+
+async def test_a_draft_kept_before_the_keyboard_was_a_choice_still_takes_it_away(
+    chats: Chats,
+) -> None:
+    """Drafts stored by the previous version showed the phone's keyboard at the location
+    step; leaving it says what was recorded and takes the keyboard away, as it did then."""
+    await agree(chats, CITIZEN)
+    await to_location(chats, CITIZEN)
+    stored = chats.app.user_data[CITIZEN][DRAFT_KEY]
+    del stored["keyboard"], stored["phone_buttons"]
+    left = await chats.say(CITIZEN, "Ngõ 3, thôn Đông")
+    assert said(left)[0] == t("intake.location.place", place="Ngõ 3, thôn Đông")
+    assert "remove_keyboard" in str(left[0].params["reply_markup"])
+    assert "để lại họ tên" in said(left)[-1]
