@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Config
@@ -48,6 +49,40 @@ def write_config(
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def fleet_configs(
+    folder: Path,
+    base_url_as: Callable[[str], str],
+    processes: int,
+    *,
+    storage_url: str | None = None,
+    max_per_second: float | None = None,
+) -> list[tuple[str, Path]]:
+    """(instance name, config file) of each of `processes` bot processes on one database: the
+    configs differ only in the Bot API address, which carries the process's name
+    (`BotApiEmulator.base_url_as`), so the server's call log says which process polled and
+    which sent each message. One SQLite file (one process) lies in `folder`."""
+    database = None if storage_url else folder / "nghe-dan.sqlite3"
+    names = [f"p{n + 1}" for n in range(processes)]
+    return [
+        (
+            name,
+            write_config(
+                folder / name,
+                base_url=base_url_as(name),
+                max_per_second=max_per_second,
+                database=database,
+                storage_url=storage_url,
+            ),
+        )
+        for name in names
+    ]
+
+
+def instance_options(name: str, index: int) -> tuple[str, ...]:
+    """`nghe-dan run`'s options for one of several processes sharing a config, as deployed."""
+    return ("--instance", name, "--port-offset", str(index))
 
 
 def fresh(folder: Path) -> Path:

@@ -17,6 +17,9 @@ class Sizes:
     notices: int
     recipients: int
     emulator_limit: float  # messages a second
+    shared_notices: int  # fan-out from several processes on one PostgreSQL database
+    shared_recipients: int
+    sharing_processes: tuple[int, ...]  # how many processes share that fan-out, each a run
     cases: int
     citizens: int
     samples: int  # look-ups timed per kind
@@ -33,6 +36,9 @@ FULL = Sizes(
     notices=10_000,
     recipients=2_000,
     emulator_limit=30,
+    shared_notices=3_000,
+    shared_recipients=600,
+    sharing_processes=(2, 3),
     cases=1_000_000,
     citizens=200_000,
     samples=200,
@@ -49,6 +55,9 @@ SMALL = Sizes(
     notices=150,
     recipients=50,
     emulator_limit=30,
+    shared_notices=100,
+    shared_recipients=50,
+    sharing_processes=(2,),
     cases=10_000,
     citizens=2_000,
     samples=20,
