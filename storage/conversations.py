@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from bot.sealing import Sealer, SealError
-from storage.connection import Connection
+from storage.connection import Connection, dialect_of
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -17,6 +17,19 @@ async def load_states(conn: Connection, name: str) -> dict[tuple[Any, ...], Any]
         "SELECT key, state FROM conversation_states WHERE name = ?", (name,)
     )
     return {tuple(json.loads(row[0])): json.loads(row[1]) for row in rows}
+
+
+async def load_states_of(
+    conn: Connection, names: list[str], keys: list[tuple[Any, ...]]
+) -> dict[tuple[str, tuple[Any, ...]], Any]:
+    """The states of the conversations `names` at any of `keys`, by (name, key)."""
+    dialect = dialect_of(conn)
+    named, keyed = dialect.members("name"), dialect.members("key")
+    rows = await conn.execute_fetchall(
+        f"SELECT name, key, state FROM conversation_states WHERE {named} AND {keyed}",  # noqa: S608
+        (dialect.values(names), dialect.values([json.dumps(list(key)) for key in keys])),
+    )
+    return {(str(row[0]), tuple(json.loads(row[1]))): json.loads(row[2]) for row in rows}
 
 
 async def save_state(
@@ -55,6 +68,17 @@ async def load_user_data(
     rows = await conn.execute_fetchall("SELECT user_id, data FROM conversation_data")
     opened = {int(row[0]): _opened(int(row[0]), str(row[1]), sealer) for row in rows}
     return {user_id: data for user_id, data in opened.items() if data is not None}
+
+
+async def load_user_data_of(
+    conn: Connection, user_id: int, sealer: Sealer | None = None
+) -> dict[str, Any]:
+    """One person's conversation; empty when nothing is kept for them."""
+    rows = await conn.execute_fetchall(
+        "SELECT data FROM conversation_data WHERE user_id = ?", (user_id,)
+    )
+    opened = [_opened(user_id, str(row[0]), sealer) for row in rows]
+    return next((data for data in opened if data is not None), {})
 
 
 async def stored_users(conn: Connection) -> set[int]:

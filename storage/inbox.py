@@ -26,7 +26,8 @@ async def receive(
     row = await single(
         conn,
         "INSERT INTO inbox (channel, event_key, payload, received_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (channel, event_key) DO UPDATE SET channel = channel RETURNING id, payload",
+        "ON CONFLICT (channel, event_key) DO UPDATE SET channel = inbox.channel "
+        "RETURNING id, payload",
         (channel, event_key, payload, iso(now)),
     )
     handled = (
@@ -40,13 +41,17 @@ async def receive(
     return Arrival(int(row[0]), row[1], handled)
 
 
-async def unhandled(conn: Connection, channel: str) -> list[Arrival]:
-    """Updates that arrived but were never handled (the bot stopped in between), oldest first."""
+async def unhandled(
+    conn: Connection, channel: str, received_before: datetime | None = None
+) -> list[Arrival]:
+    """Updates that arrived (before `received_before`, if given) but were never handled (the
+    bot stopped in between), oldest first."""
+    before = "" if received_before is None else "AND received_at < ? "
     rows = await conn.execute_fetchall(
-        "SELECT id, payload FROM inbox WHERE channel = ? AND payload IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM processed_updates p WHERE p.channel = inbox.channel AND p.update_id = "
-        "inbox.id) ORDER BY id",
-        (channel,),
+        "SELECT id, payload FROM inbox WHERE channel = ? AND payload IS NOT NULL "  # noqa: S608
+        f"{before}AND NOT EXISTS (SELECT 1 FROM processed_updates p "
+        "WHERE p.channel = inbox.channel AND p.update_id = inbox.id) ORDER BY id",
+        (channel,) if received_before is None else (channel, iso(received_before)),
     )
     return [Arrival(int(row[0]), row[1], False) for row in rows]
 

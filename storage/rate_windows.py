@@ -59,3 +59,22 @@ async def hit(conn: Connection, person: int, now: float, limit: int, period: flo
     )
     row = await single(conn, sql, parameters)
     return Verdict(row["verdict"])
+
+
+_FORGET = """
+DELETE FROM rate_windows AS w
+WHERE coalesce(w.warned_at, 0) < ? AND NOT EXISTS (
+    SELECT 1 FROM jsonb_array_elements_text(CAST(w.passed AS jsonb)) AS t(value)
+    WHERE CAST(t.value AS double precision) >= ?
+)
+"""
+
+
+async def forget_idle(conn: Connection, before: float) -> int:
+    """Drop the windows with nothing at or after `before` (seconds): forgetting them changes no
+    verdict once `before` is a period ago, and without this the table keeps a row for everyone
+    who ever wrote."""
+    if dialect_of(conn).name != "postgresql":
+        return 0
+    cursor = await conn.execute(_FORGET, (before, before))
+    return cursor.rowcount

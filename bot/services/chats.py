@@ -3,7 +3,7 @@ the choices shown to them, and their updates from arrival until handled."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.chats import TELEGRAM_CHANNEL, Account, ShownOptions, is_local_id
@@ -57,6 +57,8 @@ async def arrive(db: Database, clock: Clock, channel: str, event_key: str, paylo
         return await inbox.receive(conn, channel, event_key, payload, now)
 
 
-async def waiting(db: Database, channel: str) -> list[Arrival]:
-    """Updates that arrived before the last stop and were never handled."""
-    return await inbox.unhandled(db.reader, channel)
+async def waiting(
+    db: Database, channel: str, received_before: datetime | None = None
+) -> list[Arrival]:
+    """Updates that arrived (before `received_before`, if given) and were never handled."""
+    return await inbox.unhandled(db.reader, channel, received_before)

@@ -16,3 +16,11 @@ async def hit(db: Database, limiter: RateLimiter, person: int, now: float) -> Ve
     """`limiter`'s rule and numbers, on the shared window. The statement runs on its own,
     outside a transaction (it is one, atomic by itself): one round trip per message."""
     return await rate_windows.hit(db.reader, person, now, limiter.limit, limiter.period)
+
+
+async def forget_idle(db: Database, limiter: RateLimiter, now: float) -> int:
+    """Drop the shared windows idle for a whole period (none on a database of one process)."""
+    if not db.shared:
+        return 0
+    async with db.coordination() as conn:
+        return await rate_windows.forget_idle(conn, now - limiter.period)

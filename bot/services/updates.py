@@ -39,7 +39,8 @@ class UpdateLog:
     since platforms number updates in increasing order, that is almost every update, and only
     the others (a redelivery after a restart) are looked up. The newest id is read once per
     channel, then kept as updates are marked: marks go through here, and this process is the
-    database's only writer.
+    database's only writer. A shared database (`Database.shared`) has other writers, so there
+    every update is looked up.
     """
 
     def __init__(self, db: Database, clock: Clock) -> None:
@@ -48,6 +49,8 @@ class UpdateLog:
         self._newest: dict[str, int | None] = {}
 
     async def handled(self, channel: str, update_id: int) -> bool:
+        if self._db.shared:
+            return await already_handled(self._db, channel, update_id)
         if channel not in self._newest:
             self._newest[channel] = await updates.newest(self._db.reader, channel)
         newest = self._newest[channel]

@@ -12,6 +12,7 @@ from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.accounts import Known
 from bot.services.outbox import Deliverer
+from bot.services.turns import Turns
 from handlers.telegram.metrics import Metrics
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class BotData:
         self._limiter: RateLimiter | None = None
         self.zalo: ZaloChannel | None = None  # None unless [zalo] is enabled
         self._metrics: Metrics | None = None
+        self._turns: Turns | None = None
         self.links = WaitingLinks()  # /start links waiting for their person's consent
 
     @property
@@ -63,6 +65,17 @@ class BotData:
     @metrics.setter
     def metrics(self, metrics: Metrics) -> None:
         self._metrics = metrics
+
+    @property
+    def turns(self) -> Turns:
+        """This process's side of people's turns; used only on a shared database."""
+        if self._turns is None:
+            raise RuntimeError("the turns are not wired yet")
+        return self._turns
+
+    @turns.setter
+    def turns(self, turns: Turns) -> None:
+        self._turns = turns
 
     @property
     def limiter(self) -> RateLimiter:

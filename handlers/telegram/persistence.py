@@ -5,6 +5,10 @@ What python-telegram-bot hands over is kept until written:
 `handlers.wiring.application.DurableApplication` writes it after each update in the transaction that
 marks the update handled (one commit instead of three, and a crash keeps both or neither), and
 `flush` writes what PTB's periodic and final runs hand over.
+
+On a shared database (several processes) the rows are the truth and memory only a copy: under
+the person's turn, before their update is handled, their draft and conversation states are read
+again, since another process may have handled their last update.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from collections.abc import Set as AbstractSet
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from telegram import Update
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.sealing import Sealer
@@ -21,6 +26,9 @@ from bot.services import conversations
 from handlers.telegram.context import BotData, ChatData, UserData
 from storage.connection import Connection
 from storage.database import Database
+
+if TYPE_CHECKING:
+    from telegram.ext._utils.trackingdict import TrackingDict
 
 # The shapes BasePersistence speaks in (python-telegram-bot keeps its aliases private).
 ConversationKey = tuple[int | str, ...]
@@ -32,6 +40,17 @@ Pick = Callable[[ConversationKey], bool]
 
 def _everything(key: ConversationKey) -> bool:
     return True
+
+
+def keys_of(update: Update) -> list[ConversationKey]:
+    """Every key a conversation may file the update's person under: per chat, per user, or
+    both (python-telegram-bot's ConversationHandler._get_key)."""
+    chat = update.effective_chat.id if update.effective_chat else None
+    user = update.effective_user.id if update.effective_user else None
+    keys: list[ConversationKey] = [(chat,)] if chat is not None else []
+    if user is not None:
+        keys += [(user,)] if chat is None else [(user,), (chat, user)]
+    return keys
 
 
 class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
@@ -129,7 +148,36 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         """Chat data is not kept."""
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
-        """This process is the only writer, so memory is already current."""
+        """On a shared database the stored draft replaces memory (python-telegram-bot calls
+        this before the first handler of an update runs, under the person's turn). A sole
+        writer's memory is already current."""
+        if not self._db.shared:
+            return
+        stored = await conversations.load_draft(self._db, user_id, self._sealer)
+        self._users.pop(user_id, None)
+        if self._stored is not None:
+            if stored:
+                self._stored.add(user_id)
+            else:
+                self._stored.discard(user_id)
+        user_data.clear()
+        user_data.update(stored)
+
+    async def refresh_conversations(
+        self, states: dict[str, TrackingDict[ConversationKey, object]], keys: list[ConversationKey]
+    ) -> None:
+        """The stored states at `keys` replace the ones in `states` (each ConversationHandler's
+        own, by name): python-telegram-bot reads a conversation's state from memory before any
+        of the update's handlers run, and has no hook to refresh it. Nothing is marked for
+        writing back, since memory now equals the rows."""
+        stored = await conversations.load_states_at(self._db, list(states), keys)
+        for name, current in states.items():
+            for key in keys:
+                self._states.pop((name, key), None)
+                if (name, key) in stored:
+                    current.update_no_track({key: stored[(name, key)]})
+                else:
+                    current.data.pop(key, None)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:
         """Chat data is not kept."""

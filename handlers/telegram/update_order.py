@@ -90,44 +90,56 @@ class OnePersonAtATime(BaseUpdateProcessor):
         """Nothing to free: PTB waits for the updates being handled before shutting down."""
 
 
+class LeftUnhandledError(Exception):
+    """The update was not handled and not found handled (another process kept its person's
+    turn): its poster should deliver it again later."""
+
+
 class HandledBeforeConfirmed(asyncio.Queue[object]):
     """The queue between the receivers and the Application, which knows what is unhandled.
 
     With polling, `put` returns at once, so a whole getUpdates batch is handled together, and
     the next getUpdates waits for it (`ConfirmAfterHandled`). With a webhook, each post waits
-    for its own update, since answering the post confirms it. Zalo's updates are confirmed by
-    the inbox instead (handlers.zalo.channel) and come in through `hand_over`.
+    for its own update, since answering the post confirms it, and hears when it was left
+    unhandled. Zalo's updates are confirmed by the inbox instead (handlers.zalo.channel) and
+    come in through `hand_over`.
     """
 
     def __init__(self, *, answer_after_handled: bool = False) -> None:
         super().__init__()
         self._answer_after_handled = answer_after_handled
-        self._unhandled: dict[int, asyncio.Future[None]] = {}
+        self._unhandled: dict[int, asyncio.Future[bool]] = {}
 
     async def put(self, item: object) -> None:
+        """Queue `item`; with a webhook, wait until it is handled, or raise LeftUnhandledError."""
         if not isinstance(item, Update):  # PTB's own signals, such as the one to stop
             await super().put(item)
             return
         self._unhandled[id(item)] = asyncio.get_running_loop().create_future()
         await super().put(item)
-        if self._answer_after_handled:
-            await self.handled(item)
+        if self._answer_after_handled and not await self.handled(item):
+            raise LeftUnhandledError(f"update {item.update_id} was left for a later delivery")
+
+    def answered_on_handling(self, item: object) -> bool:
+        """Whether a poster waits for `item` to be handled: a webhook post, which must be
+        answered before the platform gives up on it."""
+        return self._answer_after_handled and id(item) in self._unhandled
 
     async def hand_over(self, item: object) -> None:
         """Queue an update whose confirmation is kept elsewhere; never waits for it."""
         await super().put(item)
 
-    async def handled(self, item: object) -> None:
-        """Wait until `item`, put before, is handled."""
+    async def handled(self, item: object) -> bool:
+        """Wait until `item`, put before, is done with: True when it was handled (or found
+        handled before), False when it was left for a later delivery."""
         waiting = self._unhandled.get(id(item))
-        if waiting is not None:
-            await asyncio.shield(waiting)
+        return True if waiting is None else await asyncio.shield(waiting)
 
-    def finished(self, item: object) -> None:
-        """Called once `item` is handled (or found handled before)."""
-        handled = self._unhandled.pop(id(item), None)
-        if handled is not None and not handled.done():
-            handled.set_result(None)
+    def finished(self, item: object, *, handled: bool = True) -> None:
+        """Called once `item` is handled (or found handled before), or left unhandled."""
+        waiting = self._unhandled.pop(id(item), None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(handled)
 
     async def all_handled(self) -> None:
         """Wait for what was put so far; what is put meanwhile is not waited for."""

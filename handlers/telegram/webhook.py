@@ -5,7 +5,9 @@ again, and it logs the post, which holds what a person wrote. This one, after PT
 for a custom webhook, reads each post through the bot (handlers.telegram.quarantine): what cannot be
 read is set aside and answered 200 like the rest. A request without the configured secret in
 X-Telegram-Bot-Api-Secret-Token (compared in constant time) gets 403 and is not read. An update
-is answered once it is handled (handlers.telegram.update_order), since the answer confirms it.
+is answered once it is handled (handlers.telegram.update_order), since the answer confirms it;
+one left unhandled (another process kept its person's turn too long, on a shared database) is
+answered 500, so Telegram posts it again later.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from telegram import Update
 
 from handlers.telegram.posts import SecretPosts
 from handlers.telegram.quarantine import QuarantiningBot
+from handlers.telegram.update_order import LeftUnhandledError
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name
 
@@ -49,7 +52,10 @@ class TelegramWebhook:
         update = await self._bot.read(posted)
         if update is not None:
             self._bot.insert_callback_data(update)
-            await self._queue.put(update)
+            try:
+                await self._queue.put(update)
+            except LeftUnhandledError:
+                return web.Response(status=500)
         return web.Response()
 
     async def start(self) -> None:

@@ -32,17 +32,19 @@ from bot.config import sealer
 from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
+from bot.domain.turns import NOBODY
 from bot.services import Services
 from bot.services.outbox import BUDGET_CHANNEL, Deliverer, Limits, Sender, SystemTimer, Timer
 from bot.services.sealed_sender import SealedSender
 from bot.services.send_budget import SendBudget, take_prepaid
+from bot.services.turns import Turns, TurnUnavailableError
 from bot.services.updates import UpdateLog
 from handlers.citizen.latest_question import notice_shown
 from handlers.telegram.accounts import update_channel
 from handlers.telegram.context import App, BotData, ChatData, Context, UserData
 from handlers.telegram.errors import log_disk_full
 from handlers.telegram.metrics import SKIPPED, Metrics
-from handlers.telegram.persistence import SqlitePersistence
+from handlers.telegram.persistence import SqlitePersistence, keys_of
 from handlers.telegram.quarantine import QuarantiningBot
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.update_order import (
@@ -76,25 +78,57 @@ class DurableApplication(
     people's updates are handled at once (handlers.telegram.update_order), so each update's
     transaction takes only its own person's drafts and states: another's may be half-way through
     theirs.
+
+    On a shared database (several processes, `Database.shared`) any process may have received
+    a person's previous update, or this very one (a webhook post repeated to another process).
+    So the update is handled under its person's turn (bot.services.turns): whether it was
+    handled is asked of the database, the person's draft and conversation states are read
+    again from it, and the turn is given back once the update is marked handled.
     """
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
             await super().process_update(update)
             return
+        handled = True
         try:
             await self._handle_once(update)
+        except TurnUnavailableError as error:
+            handled = False
+            _LOGGER.warning("update %s left for a later delivery: %s", update.update_id, error)
         finally:
-            self._queue.finished(update)
+            self._queue.finished(update, handled=handled)
 
     async def _handle_once(self, update: Update) -> None:
+        channel = await update_channel(self.bot_data.services.db, update)
+        if await self._skipped(update, channel):
+            return
+        if not self.bot_data.services.db.shared:
+            await self._handle(update, channel)
+            return
+        turns = self.bot_data.turns
+        times = turns.times
+        patience = (
+            times.post_patience if self._queue.answered_on_handling(update) else times.patience
+        )
+        async with turns.held(person_of(update) or NOBODY, patience):
+            if await self._skipped(update, channel):
+                return
+            await self._persistence.refresh_conversations(
+                self._conversation_handler_conversations, keys_of(update)
+            )
+            await self._handle(update, channel)
+
+    async def _skipped(self, update: Update, channel: str) -> bool:
+        if not await self._updates.handled(channel, update.update_id):
+            return False
+        _LOGGER.info("update %s was already handled; skipped", update.update_id)
+        self.bot_data.metrics.mark(update, SKIPPED)
+        return True
+
+    async def _handle(self, update: Update, channel: str) -> None:
         chat = update.effective_chat
         ids = {person_of(update), chat.id if chat else None} - {None}
-        channel = await update_channel(self.bot_data.services.db, update)
-        if await self._updates.handled(channel, update.update_id):
-            _LOGGER.info("update %s was already handled; skipped", update.update_id)
-            self.bot_data.metrics.mark(update, SKIPPED)
-            return
         await super().process_update(update)
         await super().update_persistence()
         try:
@@ -204,6 +238,7 @@ def build_application(
     a rate limiter without the overall rate, to measure what the handlers themselves cost.
     `instance` names the process among those sharing the database (default: host and pid)."""
     config = services.config
+    instance = instance or default_instance()
     token = config.telegram.token
     if token is None:
         raise ValueError("a bot token is required to build the application")
@@ -256,6 +291,7 @@ def build_application(
         )
     app.bot_data.services = services
     app.bot_data.metrics = metrics
+    app.bot_data.turns = Turns(services.db, services.clock, instance)
     app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)
     app.bot_data.deliverer = Deliverer(
         services.db,
@@ -264,7 +300,7 @@ def build_application(
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
         failures=metrics,
-        instance=instance or default_instance(),
+        instance=instance,
     )
     register(app)
     return app

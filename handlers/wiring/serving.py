@@ -17,7 +17,7 @@ from telegram.error import NetworkError
 from bot.clock import SystemClock
 from bot.config import Config, TelegramConfig, ZaloConfig, takes_denunciations
 from bot.domain.chats import TELEGRAM_CHANNEL
-from bot.services import Services, denouncers
+from bot.services import Services, denouncers, rate_windows
 from bot.services.officers import sync_from_config
 from bot.services.privacy import apply_retention
 from bot.services.quarantine import forget_old as forget_quarantined
@@ -42,8 +42,12 @@ RETENTION_INTERVAL = timedelta(hours=1)
 
 
 async def _forget_old_updates(context: Context) -> None:
-    removed = await forget_old(context.services.db, context.services.clock)
-    _LOGGER.info("forgot %s old handled update ids", removed)
+    services = context.services
+    removed = await forget_old(services.db, services.clock)
+    idle = await rate_windows.forget_idle(
+        services.db, context.bot_data.limiter, services.clock.now().timestamp()
+    )
+    _LOGGER.info("forgot %s old handled update ids and %s idle rate windows", removed, idle)
 
 
 async def _deliver(context: Context) -> None:
@@ -143,6 +147,14 @@ async def _nothing() -> None:
     return None
 
 
+def _pick_up_zalo(app: App, stop: asyncio.Event) -> asyncio.Task[None]:
+    """Until `stop`, hand over Zalo updates other processes took in and never handled."""
+    channel = app.bot_data.zalo
+    return asyncio.create_task(
+        channel.pick_up(stop) if channel is not None else _nothing(), name="zalo-pick-up"
+    )
+
+
 async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
     """Initialise (PTB asks Telegram who the bot is), waiting as polling does while Telegram
     is out of reach: after a power cut the machine is often up before the network. False when
@@ -205,7 +217,8 @@ async def serve(
         if clear := await denouncers.count_clear(db):
             _LOGGER.warning(t("config.clear_denunciations", count=clear))
         await sync_from_config(db, services.clock, config, TELEGRAM_CHANNEL)
-        app = build_application(services)
+        instance = instance or default_instance()
+        app = build_application(services, instance=instance)
         if not await _reach_telegram(app, stop):
             return
         async with app:
@@ -216,13 +229,14 @@ async def serve(
             if app.job_queue is not None:
                 app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
             await app.start()
-            roles = Roles(services, instance or default_instance(), _roles(app, services, stop))
+            roles = Roles(services, instance, _roles(app, services, stop))
             watched = Monitoring(services, app.bot_data.metrics, roles)
             if config.monitoring.enabled:
                 await watched.start(config.monitoring)
             try:
                 stop_telegram = await _receive_telegram(app, config.telegram)
                 stop_zalo = await _receive_zalo(app, config.zalo)
+                picking_up = _pick_up_zalo(app, stop)
                 await roles.start()
                 freeze_start_up_heap()
                 _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
@@ -230,6 +244,7 @@ async def serve(
             finally:
                 await roles.stop(release=stop.is_set())
             await stop_zalo()
+            await picking_up
             await stop_telegram()
             await watched.stop()
             await app.stop()

@@ -6,13 +6,20 @@ handed to the Application as a Telegram-shaped update, and the Application recor
 handled once the handlers are done (handlers.wiring.application.DurableApplication). After a crash
 in between, the next start hands over what is still in the inbox; a re-delivered update (the same
 event name and message id) is the same inbox row, so it is handled once.
+
+On a shared database the inbox is shared too: what a process took in and then died with is
+picked up by the others (`pick_up`), and people's turns keep it from being handled twice
+(handlers.wiring.application.DurableApplication).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot, Update
@@ -26,6 +33,10 @@ from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
 Feed = Callable[[Update], Awaitable[None]]
+# How often each process looks for Zalo updates another took in and never handled, and how old
+# they must be: older than most updates take to be handled (one that is only slow is found
+# handled, or waits for its turn).
+PICK_UP_EVERY = timedelta(seconds=30)
 
 
 class ZaloChannel:
@@ -59,13 +70,36 @@ class ZaloChannel:
 
     async def catch_up(self) -> int:
         """Hand over what arrived before the last stop and was never handled."""
-        waiting = await chats.waiting(self._db, CHANNEL)
+        handed = await self._hand_over_waiting()
+        if handed:
+            _LOGGER.info("%s Zalo updates from before the restart handled", handed)
+        return handed
+
+    async def pick_up(self, stop: asyncio.Event, every: timedelta = PICK_UP_EVERY) -> None:
+        """Until `stop`, every `every`, hand over what arrived longer than `every` ago and is
+        still not handled: on a shared database, another process took it in and died. What
+        is only slow is handed over twice, and found handled the second time. A database of
+        its own has no other process, so nothing to pick up."""
+        if not self._db.shared:
+            return
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every.total_seconds())
+            if stop.is_set():
+                return
+            try:
+                if handed := await self._hand_over_waiting(self._clock.now() - every):
+                    _LOGGER.info("%s Zalo updates left by another process picked up", handed)
+            except Exception:
+                # The database may be back by the next round; the rows wait until then.
+                _LOGGER.exception("Zalo updates could not be picked up")
+
+    async def _hand_over_waiting(self, received_before: datetime | None = None) -> int:
+        waiting = await chats.waiting(self._db, CHANNEL, received_before)
         for arrival in waiting:
             event = parse_event(json.loads(arrival.payload or "null"))
             if event is not None:
                 await self._hand_over(arrival.update_id, event)
-        if waiting:
-            _LOGGER.info("%s Zalo updates from before the restart handled", len(waiting))
         return len(waiting)
 
     async def _hand_over(self, update_id: int, event: ZaloEvent) -> None:

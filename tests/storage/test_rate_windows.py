@@ -32,3 +32,17 @@ async def test_the_shared_window_decides_as_the_one_in_memory(
     for moment in accumulate(gaps, initial=1_764_900_000.25):
         shared = await rate_windows.hit(db.reader, person, moment, limit, PERIOD)
         assert shared is memory.hit(moment), moment
+
+
+@POSTGRESQL_ONLY
+async def test_idle_windows_are_forgotten_and_live_ones_kept(db: Database) -> None:
+    start = 1_764_900_000.0
+    await rate_windows.hit(db.reader, 8_000_001, start, 3, PERIOD)
+    await rate_windows.hit(db.reader, 8_000_002, start + 50, 3, PERIOD)
+    for moment in (start, start + 1, start + 2, start + 3):  # the fourth is warned
+        await rate_windows.hit(db.reader, 8_000_003, moment + 30, 3, PERIOD)
+    async with db.transaction() as conn:
+        forgotten = await rate_windows.forget_idle(conn, start + 20)
+    kept = await db.reader.execute_fetchall("SELECT person FROM rate_windows ORDER BY person")
+    assert forgotten == 1
+    assert [row[0] for row in kept] == [8_000_002, 8_000_003]
