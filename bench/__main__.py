@@ -111,6 +111,16 @@ async def on_postgresql(sizes: Sizes, parts: list[str], work: Path) -> dict[str,
                     )
                 except NotMeasuredError as reason:
                     found["processes"][str(count)] = {"not_measured": str(reason)}
+            found["processes_webhook"] = {
+                str(count): await run_processes(
+                    fresh(work / f"processes_webhook_{count}"),
+                    count,
+                    sizes.process_citizens,
+                    storage_url=cluster.url(cluster.create_database()),
+                    webhook=True,
+                )
+                for count in sizes.webhook_processes
+            }
         if "fanout" in parts:
             found["fanout"] = {
                 str(count): await run_fanout(
@@ -187,6 +197,7 @@ def table(results: dict[str, Any]) -> str:
     for backend, runs in (
         ("SQLite", results.get("processes", {})),
         ("PostgreSQL", postgresql.get("processes", {})),
+        ("PostgreSQL, webhook", postgresql.get("processes_webhook", {})),
     ):
         for count, run in runs.items():
             name = f"{count} process{'es' if count != '1' else ''}, {backend}"
@@ -197,7 +208,7 @@ def table(results: dict[str, Any]) -> str:
                     f"{name}: {run['updates_per_second']:g} updates/s, "
                     f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms, "
                     f"busiest second {run['busiest_second']} sends, "
-                    f"polls {run['polls']}, CPU {run['cpu_share']}"
+                    f"polls {run['polls']}, sends {run['sends']}, CPU {run['cpu_share']}"
                 )
     for name, run in (
         ("fan-out, 1 process, SQLite", results.get("fanout")),

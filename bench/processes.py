@@ -16,7 +16,10 @@ together.
 Several processes need PostgreSQL (one SQLite file is one process's). In polling mode one of
 them polls (the poller role's lease) and handles every update; the others stand by for the role
 and deliver the outbox. So the part shows what extra processes cost or give when all updates
-come through one poller.
+come through one poller. With `webhook`, the server posts each update to the processes in turn,
+as nginx in front of them would (`BotApiEmulator.post_updates`), posting again to the next one
+what failed or timed out; each process takes the person's turn before handling (MULTIPROCESS.md
+§1), so handling is spread over all of them. An update is then confirmed by its post's 200.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from localapi import BotApiEmulator
 from localapi.calls import Call
 from storage.backends import open_database
 from tests.conftest import TOKEN
+from tests.e2e.fleet import WEBHOOK_PATH, consecutive_free_ports
 from tests.e2e.harness import BotProcess, press
 
 LOOK = 0.02
@@ -165,6 +169,21 @@ def _cpu_seconds(bot: BotProcess) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+async def _ready(emu: BotApiEmulator, names: list[str], *, webhook: bool) -> None:
+    """Polling: the poller's first getUpdates. Webhook: every process has set the webhook,
+    which it does once it listens."""
+    if not webhook:
+        await asyncio.wait_for(emu.polled.wait(), ACTION_TIMEOUT)
+        return
+    deadline = time.monotonic() + ACTION_TIMEOUT
+    while not set(names) <= {
+        c.caller for c in emu.call_log if c.method == "setWebhook" and c.status == 200
+    }:
+        if time.monotonic() > deadline:
+            raise TimeoutError("not every process set its webhook")
+        await asyncio.sleep(LOOK)
+
+
 def _receipts(emu: BotApiEmulator, user: int) -> list[str]:
     return [m.get("text", "") for m in emu.messages_to(user) if RECEIPT in m.get("text", "")]
 
@@ -175,12 +194,21 @@ async def run_processes(
     citizens: int,
     *,
     storage_url: str | None = None,
+    webhook: bool = False,
 ) -> dict[str, Any]:
     """`citizens` file a case each, all at once, through `processes` bot processes on the
-    database of `storage_url` (PostgreSQL) or a SQLite file in `folder`."""
+    database of `storage_url` (PostgreSQL) or a SQLite file in `folder`, polling or behind a
+    load balancer (`webhook`)."""
     async with BotApiEmulator(token=TOKEN) as emu:
-        configs = fleet_configs(folder, emu.base_url_as, processes, storage_url=storage_url)
+        port = consecutive_free_ports(processes) if webhook else None
+        configs = fleet_configs(
+            folder, emu.base_url_as, processes, storage_url=storage_url, webhook_port=port
+        )
         measurable(load_config(configs[0][1]), processes)
+        if port is not None:
+            emu.post_updates(
+                [f"http://127.0.0.1:{port + n}{WEBHOOK_PATH}" for n in range(processes)]
+            )
         bots = [
             BotProcess(config, folder / f"{name}.log", options=instance_options(name, n))
             for n, (name, config) in enumerate(configs)
@@ -190,7 +218,7 @@ async def run_processes(
         try:
             for bot in bots:
                 await bot.start()
-            await asyncio.wait_for(emu.polled.wait(), ACTION_TIMEOUT)
+            await _ready(emu, [name for name, _ in configs], webhook=webhook)
             cpu_before = [_cpu_seconds(bot) for bot in bots]
             began = time.monotonic()
             await asyncio.gather(*(phone.file_case() for phone in phones))
@@ -202,6 +230,7 @@ async def run_processes(
                 with contextlib.suppress(AssertionError):  # one that never started
                     exits.append(await bot.stop())
         receipts = [_receipts(emu, phone.user) for phone in phones]
+        posts = emu.poster.posts if emu.poster is not None else []
     codes, notices = await _stored(configs[0][1])
     got = answers(emu.call_log, phones, notices)
     confirmed = {t.split(CODE, 1)[1].split()[0] for texts in receipts for t in texts if CODE in t}
@@ -213,6 +242,7 @@ async def run_processes(
     updates = citizens * STEPS
     return {
         "processes": processes,
+        "mode": "webhook" if webhook else "polling",
         "citizens": citizens,
         "busiest_second": busiest_second(emu.call_log),
         "updates": updates,
@@ -223,6 +253,8 @@ async def run_processes(
         "cpu_share": [round(used / elapsed, 3) for used in cpu],
         "polls": [polls[name] for name in names],  # each process's getUpdates while filing
         "sends": [sends[name] for name in names],  # sends and edits of each process
+        # Webhook posts that failed or timed out, posted again to the next process.
+        "reposts": sum(post.status != 200 for post in posts if began <= post.started <= ended),
         "wait": latency(got.waits),
         "invariants": {
             "every_action_answered": got.unanswered == 0,

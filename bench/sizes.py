@@ -14,6 +14,7 @@ class Sizes:
     network_citizens: int  # filing at once over a network with round trips
     round_trip_ms: int  # what each Bot API call takes there
     process_citizens: int  # filing at once through real `nghe-dan run` processes
+    webhook_processes: tuple[int, ...]  # runs behind a load balancer on PostgreSQL, as many
     notices: int
     recipients: int
     emulator_limit: float  # messages a second
@@ -33,6 +34,7 @@ FULL = Sizes(
     network_citizens=30,
     round_trip_ms=100,
     process_citizens=30,
+    webhook_processes=(1, 2, 3),
     notices=10_000,
     recipients=2_000,
     emulator_limit=30,
@@ -52,6 +54,7 @@ SMALL = Sizes(
     network_citizens=5,
     round_trip_ms=5,
     process_citizens=5,
+    webhook_processes=(),
     notices=150,
     recipients=50,
     emulator_limit=30,
