@@ -111,16 +111,17 @@ async def on_postgresql(sizes: Sizes, parts: list[str], work: Path) -> dict[str,
                     )
                 except NotMeasuredError as reason:
                     found["processes"][str(count)] = {"not_measured": str(reason)}
-            found["processes_webhook"] = {
-                str(count): await run_processes(
-                    fresh(work / f"processes_webhook_{count}"),
-                    count,
-                    sizes.process_citizens,
-                    storage_url=cluster.url(cluster.create_database()),
-                    webhook=True,
-                )
-                for count in sizes.webhook_processes
-            }
+            if sizes.webhook_processes:
+                found["processes_webhook"] = {
+                    str(count): await run_processes(
+                        fresh(work / f"processes_webhook_{count}"),
+                        count,
+                        sizes.process_citizens,
+                        storage_url=cluster.url(cluster.create_database()),
+                        webhook=True,
+                    )
+                    for count in sizes.webhook_processes
+                }
         if "fanout" in parts:
             found["fanout"] = {
                 str(count): await run_fanout(
@@ -221,7 +222,7 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"{name}: {run['notices']} notices, {run['achieved_per_second']:g}/s "
                 f"÷ {run['limit_per_second']:g} = {run['ratio_to_limit']:g}, "
-                f"{run['too_many_requests']} × 429, sent by process {run.get('sent_by_process')}, "
+                f"{run['too_many_requests']} × 429, sent by process {run['sent_by_process']}, "
                 f"{run['duplicates']} duplicates, {run['lost']} lost"
             )
     for name, run in results.get("network", {}).items():
