@@ -26,7 +26,8 @@ async def receive(
     row = await single(
         conn,
         "INSERT INTO inbox (channel, event_key, payload, received_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (channel, event_key) DO UPDATE SET channel = channel RETURNING id, payload",
+        "ON CONFLICT (channel, event_key) DO UPDATE SET channel = excluded.channel "
+        "RETURNING id, payload",
         (channel, event_key, payload, iso(now)),
     )
     handled = (
