@@ -13,7 +13,7 @@ from telegram.ext import Application
 from bot.config import Config
 from bot.services import Services
 from handlers.wiring.application import build_application
-from storage.sqlite import SqliteDatabase
+from storage.backends import open_database
 from tests.conftest import TOKEN
 from tests.handlers.test_casework_flow import CITIZEN as CITIZEN_OF_CASEWORK
 from tests.handlers.test_casework_flow import resolved
@@ -33,7 +33,7 @@ async def test_draft_survives_a_restart(chats: Chats, config: Config, clock: Fix
     await chats.tap(CITIZEN, "Giao thông")
     await chats.say(CITIZEN, "Ổ gà lớn giữa đường liên thôn, xe máy ngã liên tục.")
     # A second process on the same file, as after kill -9: nothing is shared in memory.
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     request = OfflineRequest()
     app = build_application(Services(config=config, db=db, clock=clock), request=request)
     try:
@@ -139,7 +139,7 @@ async def test_a_rating_asked_before_a_restart_is_answered_by_a_typed_number(
 ) -> None:
     code = await resolved(chats)
     await chats.say(CITIZEN_OF_CASEWORK, f"/tracuu {code}")
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     request = OfflineRequest()
     app = build_application(Services(config=config, db=db, clock=clock), request=request)
     try:
@@ -171,7 +171,7 @@ async def test_a_send_repeated_after_a_crash_is_answered_without_a_second_receip
     await Application.process_update(chats.app, update)
     assert "Mã hồ sơ: SN-2026-00001" in chats.last_text(CITIZEN)
     cards = await rows(config, "SELECT count(*) FROM outbox")
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     request = OfflineRequest()
     app = build_application(Services(config=config, db=db, clock=clock), request=request)
     try:

@@ -18,8 +18,8 @@ from bot.services import Services
 from bot.services.outbox import Deliverer
 from handlers.telegram.metrics import FAILED, HANDLED, SKIPPED, Metrics
 from handlers.wiring.monitoring import Monitoring
+from storage.backends import open_database
 from storage.database import Database
-from storage.sqlite import SqliteDatabase
 from tests.handlers.test_citizen_flow import agree
 from tests.handlers.test_disk_full import CONTENT
 from tests.services.factories import CHANNEL
@@ -61,7 +61,7 @@ async def test_failed_sends_are_counted_by_channel_and_reason(
 
 @pytest.fixture
 async def health(config: Config, clock: FixedClock) -> AsyncIterator[tuple[str, Metrics, Database]]:
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     metrics = Metrics(local_channel="zalo")
     port = free_port()
     watched = Monitoring(Services(config=config, db=db, clock=clock), metrics, "xa-1")

@@ -14,7 +14,7 @@ from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.wiring.application import build_application
-from storage.sqlite import SqliteDatabase
+from storage.backends import open_database
 from tests.conftest import SECRET_KEY, TOKEN
 from tests.handlers.test_casework_flow import CHAIRMAN, ECONOMY, OFFICE, SUPERVISOR, texts
 from tests.handlers.test_citizen_flow import agree, rows
@@ -148,7 +148,7 @@ async def keyless(tmp_path: Path) -> AsyncIterator[tuple[Chats, Config]]:
         encoding="utf-8",
     )
     config = load_config(path, environ={TOKEN_ENV: TOKEN})
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     services = Services(config=config, db=db, clock=FixedClock())
     await sync_from_config(db, services.clock, config, CHANNEL)
     request = OfflineRequest()
