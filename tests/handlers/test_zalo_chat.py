@@ -267,8 +267,7 @@ SHOWN = "SELECT message_id FROM shown_options"
 
 async def read(chats: Chats, sql: str) -> list[tuple[object, ...]]:
     """Rows as the running bot's own database reader sees them."""
-    async with chats.app.bot_data.services.db.reader.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+    return [tuple(row) for row in await chats.app.bot_data.services.db.reader.execute_fetchall(sql)]
 
 
 async def test_an_admin_bans_a_zalo_citizen_by_the_id_the_bot_knows_them_by(
