@@ -33,6 +33,7 @@ from storage.copying import (
 )
 from storage.database import Database, migrations
 from storage.postgres_migrations import migrate_postgres
+from tests.conftest import SQLITE
 from tests.services.factories import citizen, complaint, feedback
 from tests.services.test_casework_service import (
     CHAIRMAN,
@@ -110,6 +111,12 @@ async def build_commune(db: Database, clock: FixedClock, config: Config) -> None
     await chats.arrive(db, clock, ZALO, "event-new", '{"text": "xin chào"}')
     await updates.mark_handled(db, clock, "telegram", 5001)
     await quarantine.set_aside(db, clock, "telegram", 5002, "{}", ValueError("không đọc được"))
+
+
+@pytest.fixture
+def backend() -> str:
+    """The commune is the SQLite file the copy reads, whichever backend the run tests."""
+    return SQLITE
 
 
 @pytest.fixture
