@@ -24,7 +24,12 @@ from storage.postgres_migrations import migrate_postgres
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
-from tests.support.postgres import Cluster, installed_binaries, running_cluster
+from tests.support.postgres import (
+    Cluster,
+    MigratedDatabases,
+    installed_binaries,
+    running_cluster,
+)
 
 # python-telegram-bot 22 warns, on every duration it builds (a 429's retry_after, a voice
 # message's length), that durations will become timedeltas; opting in now keeps tests quiet.
@@ -171,15 +176,27 @@ def migrated_template(postgres_cluster: Cluster) -> str:
     return name
 
 
+@pytest.fixture(scope="session")
+def migrated_databases(
+    postgres_cluster: Cluster, migrated_template: str
+) -> Iterator[MigratedDatabases]:
+    databases = MigratedDatabases(postgres_cluster, migrated_template)
+    yield databases
+    databases.drop_all()
+
+
 @pytest.fixture
 def migrated_postgres_url(
-    postgres_cluster: Cluster, migrated_template: str, monkeypatch: pytest.MonkeyPatch
+    postgres_cluster: Cluster,
+    migrated_databases: MigratedDatabases,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[str]:
-    """A database of its own with the schema in place, as `nghe-dan migrate` leaves it."""
+    """A database of its own with the schema in place, as `nghe-dan migrate` leaves it (one an
+    earlier test used, emptied: tests/support/postgres.py)."""
     monkeypatch.setenv("PGPASSFILE", str(postgres_cluster.passfile))
-    name = postgres_cluster.create_database(migrated_template)
+    name = migrated_databases.take()
     yield postgres_cluster.url(name)
-    postgres_cluster.drop_database(name)
+    migrated_databases.give_back(name)
 
 
 @pytest.fixture
