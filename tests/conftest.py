@@ -83,10 +83,26 @@ SLOW = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.relative_to(ROOT).as_posix().startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+    if os.environ.get(BACKEND_ENV) == POSTGRESQL:
+        # The PostgreSQL pass (`make test`'s second) runs only what it changes: a test that opens
+        # no database, or stays on SQLite, would repeat the first pass exactly.
+        same = [item for item in items if _backend_of(item) != POSTGRESQL]
+        if same:
+            config.hook.pytest_deselected(items=same)
+            items[:] = [item for item in items if _backend_of(item) == POSTGRESQL]
+
+
+def _backend_of(item: pytest.Item) -> str | None:
+    """The backend the test's database is on; None for a test that opens none."""
+    if "backend" not in getattr(item, "fixturenames", ()):
+        return None
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    return str(params.get("backend", os.environ.get(BACKEND_ENV, SQLITE)))
 
 
 @pytest.fixture
