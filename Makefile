@@ -48,8 +48,11 @@ $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES) &:
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(MISSING_PACKAGES)
 
+# Everything on SQLite (the service tests on both backends), then again on PostgreSQL every fast
+# test that opens the database, but the service tests (tests/conftest.py leaves out the rest).
 test: lint $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES)
 	$(BIN)/pytest
+	NGHE_DAN_TEST_BACKEND=postgresql $(BIN)/pytest -m "not slow" --ignore=tests/services
 
 # About 10 minutes: 1,000,000 cases are generated, 10,000 notices delivered at 30 a second; the
 # floor and the ingest run on SQLite and on a throw-away PostgreSQL server.

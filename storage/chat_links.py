@@ -92,6 +92,7 @@ async def recall(conn: Connection, local: int) -> ShownOptions | None:
 async def forget_shown(conn: Connection, local: int, message_id: int | None) -> None:
     """Forget the chat's choices; with a message id, only if they are that message's."""
     await conn.execute(
-        "DELETE FROM shown_options WHERE local_id = ? AND (? IS NULL OR message_id = ?)",
+        "DELETE FROM shown_options WHERE local_id = ? "
+        "AND (CAST(? AS BIGINT) IS NULL OR message_id = ?)",
         (local, message_id, message_id),
     )

@@ -312,7 +312,8 @@ async def unreached_results(
             "WHERE e.ticket_id = t.id AND e.action IN (?, ?)) || ':' || t.citizen_id "
             "WHERE t.status IN (?, ?) AND t.rating IS NULL AND t.erased_at IS NULL "
             "AND o.failed_at IS NOT NULL AND o.sent_at IS NULL "
-            "AND (? IS NULL OR t.assignee_id = ?) AND t.subject_id IS NOT ? "
+            "AND (CAST(? AS BIGINT) IS NULL OR t.assignee_id = ?) "
+            "AND (t.subject_id IS NULL OR t.subject_id <> ?) "
             "ORDER BY t.closed_at DESC, t.id DESC LIMIT ?",
             (
                 Action.RESOLVE.value,

@@ -24,7 +24,12 @@ from storage.postgres_migrations import migrate_postgres
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
-from tests.support.postgres import Cluster, installed_binaries, running_cluster
+from tests.support.postgres import (
+    Cluster,
+    MigratedDatabases,
+    installed_binaries,
+    running_cluster,
+)
 
 # python-telegram-bot 22 warns, on every duration it builds (a 429's retry_after, a voice
 # message's length), that durations will become timedeltas; opting in now keeps tests quiet.
@@ -78,10 +83,26 @@ SLOW = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.relative_to(ROOT).as_posix().startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+    if os.environ.get(BACKEND_ENV) == POSTGRESQL:
+        # The PostgreSQL pass (`make test`'s second) runs only what it changes: a test that opens
+        # no database, or stays on SQLite, would repeat the first pass exactly.
+        same = [item for item in items if _backend_of(item) != POSTGRESQL]
+        if same:
+            config.hook.pytest_deselected(items=same)
+            items[:] = [item for item in items if _backend_of(item) == POSTGRESQL]
+
+
+def _backend_of(item: pytest.Item) -> str | None:
+    """The backend the test's database is on; None for a test that opens none."""
+    if "backend" not in getattr(item, "fixturenames", ()):
+        return None
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    return str(params.get("backend", os.environ.get(BACKEND_ENV, SQLITE)))
 
 
 @pytest.fixture
@@ -171,15 +192,27 @@ def migrated_template(postgres_cluster: Cluster) -> str:
     return name
 
 
+@pytest.fixture(scope="session")
+def migrated_databases(
+    postgres_cluster: Cluster, migrated_template: str
+) -> Iterator[MigratedDatabases]:
+    databases = MigratedDatabases(postgres_cluster, migrated_template)
+    yield databases
+    databases.drop_all()
+
+
 @pytest.fixture
 def migrated_postgres_url(
-    postgres_cluster: Cluster, migrated_template: str, monkeypatch: pytest.MonkeyPatch
+    postgres_cluster: Cluster,
+    migrated_databases: MigratedDatabases,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[str]:
-    """A database of its own with the schema in place, as `nghe-dan migrate` leaves it."""
+    """A database of its own with the schema in place, as `nghe-dan migrate` leaves it (one an
+    earlier test used, emptied: tests/support/postgres.py)."""
     monkeypatch.setenv("PGPASSFILE", str(postgres_cluster.passfile))
-    name = postgres_cluster.create_database(migrated_template)
+    name = migrated_databases.take()
     yield postgres_cluster.url(name)
-    postgres_cluster.drop_database(name)
+    migrated_databases.give_back(name)
 
 
 @pytest.fixture

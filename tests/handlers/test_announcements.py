@@ -12,7 +12,7 @@ from bot.config import Config
 from bot.services import Services
 from handlers.leader.announcements import show_progress
 from handlers.wiring.application import build_application
-from storage.sqlite import SqliteDatabase
+from storage.backends import open_database
 from tests.handlers.test_bad_input import CITIZEN as READER
 from tests.handlers.test_bad_input import draft, start_draft
 from tests.handlers.test_citizen_flow import agree, rows
@@ -343,7 +343,7 @@ async def test_a_restart_mid_way_keeps_the_draft(
     await chats.say(CHAIRMAN, "/thongbao")
     await chats.document(CHAIRMAN)
     # A second process on the same file, as after kill -9: nothing is shared in memory.
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     request = OfflineRequest()
     services = Services(config=config, db=db, clock=clock)
     app = build_application(services, request=request, timer=FakeTimer())

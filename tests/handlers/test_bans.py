@@ -7,7 +7,7 @@ from bot.config import Config
 from bot.services import Services
 from bot.texts import t
 from handlers.wiring.application import build_application
-from storage.sqlite import SqliteDatabase
+from storage.backends import open_database
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.handlers.test_sealed_identity import ADDRESS, DENOUNCER, NAME, PHONE, denounce
 from tests.support.chat import Chats
@@ -51,7 +51,7 @@ async def test_a_banned_person_is_told_once_then_ignored_across_a_restart(
     assert served
 
     # A second process on the same file: the ban holds and the notice is not repeated.
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     request = OfflineRequest()
     app = build_application(Services(config=config, db=db, clock=clock), request=request)
     try:

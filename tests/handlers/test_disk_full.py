@@ -2,6 +2,8 @@
 log line, the database intact, and the draft still there to send once there is room again.
 
 The content is longer than a database page once encoded, so filing it needs new pages.
+SQLite only: the full disk is made with SQLite's own page limit, and PRAGMA integrity_check is
+SQLite's; a test cannot fill a PostgreSQL server's disk without filling the machine's.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import pytest
 from bot.config import Config
 from bot.texts import t
 from storage.database import Database
+from tests.conftest import SQLITE_ONLY
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats
 from tests.support.disk import fill_the_disk, free_the_disk
+
+pytestmark = SQLITE_ONLY
 
 CITIZEN = 6101
 CONTENT = "Cống thoát nước đầu thôn Bắc bị tắc, nước tràn vào nhà dân mỗi khi mưa. " * 50

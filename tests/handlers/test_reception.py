@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import aiosqlite
-
 from bot.config import Config
 from bot.services import Services
 from bot.services.reminders import fire_due, plan_ahead
-from tests.handlers.test_citizen_flow import agree
+from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats, buttons
 from tests.support.clock import FixedClock
 from tests.support.offline import Call
@@ -68,10 +66,8 @@ async def test_the_schedule_takes_the_numbers_of_its_buttons(chats: Chats, confi
     switch = str(len(buttons(shown[-1])))
     on = await chats.say(CITIZEN, switch)
     assert "Đã bật nhắc lịch" in str(on[-1].params["text"])
-    async with aiosqlite.connect(config.storage.path) as conn:
-        for table, count in (("reception_bookings", 1), ("reception_subscribers", 1)):
-            async with conn.execute(f"SELECT count(*) FROM {table}") as cursor:
-                assert await cursor.fetchone() == (count,), table
+    for table in ("reception_bookings", "reception_subscribers"):
+        assert await rows(config, f"SELECT count(*) FROM {table}") == [(1,)], table
     assert "draft" not in chats.app.user_data[CITIZEN], "no new case was opened"
 
 
@@ -166,11 +162,6 @@ async def test_quiet_hours_hold_reminders_except_for_night_owls(
     held = [t for t in texts(chats, CITIZEN) if t.startswith("📅 Nhắc lịch")]
     assert len(held) == 1
     assert "Thứ Năm 03/12/2026, 07:30–11:00" in held[0]
-
-
-async def rows(config: Config, sql: str) -> list[tuple[object, ...]]:
-    async with aiosqlite.connect(config.storage.path) as conn, conn.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
 
 
 async def books_thursday(chats: Chats, user: int, topic: str) -> str:

@@ -3,6 +3,7 @@ by a leader (and each opening recorded), refused when there is no key to seal it
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +15,8 @@ from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
 from bot.services import Services
 from bot.services.officers import sync_from_config
 from handlers.wiring.application import build_application
-from storage.sqlite import SqliteDatabase
+from storage.backends import open_database
+from storage.postgres_backup import dump_postgres, find_pg_dump
 from tests.conftest import SECRET_KEY, TOKEN
 from tests.handlers.test_casework_flow import CHAIRMAN, ECONOMY, OFFICE, SUPERVISOR, texts
 from tests.handlers.test_citizen_flow import agree, rows
@@ -58,15 +60,35 @@ def readable(data: bytes) -> list[str]:
     return [secret for secret in (NAME, PHONE, ADDRESS) if secret.encode() in data]
 
 
-async def test_the_identity_is_not_in_the_database_file_nor_in_a_backup(
+async def postgres_backup_text(url: str, folder: Path) -> bytes:
+    """Every row of the PostgreSQL database, as `nghe-dan backup` copies it (pg_dump's custom
+    format, compressed) turned back into readable SQL by pg_restore."""
+    pg_dump = find_pg_dump()
+    assert pg_dump is not None
+    copy = folder / "backup.dump"
+    await dump_postgres(pg_dump, url, copy)
+    restore = await asyncio.create_subprocess_exec(
+        pg_dump.with_name("pg_restore"), "--file=-", copy, stdout=asyncio.subprocess.PIPE
+    )
+    text, _ = await restore.communicate()
+    assert restore.returncode == 0
+    return text
+
+
+async def test_the_identity_is_not_in_the_database_nor_in_a_backup(
     chats: Chats, config: Config, tmp_path: Path
 ) -> None:
     code = await denounce(chats)
-    assert readable(file_bytes(config.storage.path)) == []
-    copy = tmp_path / "backup.sqlite3"
-    with sqlite3.connect(config.storage.path) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    assert readable(copy.read_bytes()) == []
+    if config.storage.url is None:
+        assert readable(file_bytes(config.storage.path)) == []
+        copy = tmp_path / "backup.sqlite3"
+        with sqlite3.connect(config.storage.path) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        assert readable(copy.read_bytes()) == []
+    else:
+        dumped = await postgres_backup_text(config.storage.url, tmp_path)
+        assert CONTENT.encode() in dumped, "the dump holds the case itself"
+        assert readable(dumped) == []
     # Nothing in the case points at the denouncer's own row: it is filed under a pseudonym.
     [(own,)] = await rows(config, f"SELECT id FROM people WHERE external_id = '{DENOUNCER}'")
     [(filer, sealed)] = await rows(
@@ -148,7 +170,7 @@ async def keyless(tmp_path: Path) -> AsyncIterator[tuple[Chats, Config]]:
         encoding="utf-8",
     )
     config = load_config(path, environ={TOKEN_ENV: TOKEN})
-    db = await SqliteDatabase.open(config.storage.path)
+    db = await open_database(config.storage.path, config.storage.url)
     services = Services(config=config, db=db, clock=FixedClock())
     await sync_from_config(db, services.clock, config, CHANNEL)
     request = OfflineRequest()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -17,8 +16,9 @@ from bot.services.officers import sync_from_config
 from bot.texts import t
 from handlers.wiring.application import build_application
 from localapi.zalo import ZaloApiEmulator
-from storage.sqlite import SqliteDatabase
+from storage.backends import open_database
 from tests.conftest import ENVIRON
+from tests.handlers.test_citizen_flow import rows
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
@@ -36,20 +36,22 @@ async def zalo_api() -> AsyncIterator[ZaloApiEmulator]:
 
 
 @pytest.fixture
-def zalo_config(config_path: Path, zalo_api: ZaloApiEmulator) -> Config:
+def zalo_config(config: Config, config_path: Path, zalo_api: ZaloApiEmulator) -> Config:
+    """The example config with Zalo on, on the test's database (`config`'s storage)."""
     text = config_path.read_text(encoding="utf-8")
     text = text.replace("enabled = false", "enabled = true").replace(
         'base_url = "https://bot-api.zaloplatforms.com"', f'base_url = "{zalo_api.base_url}"'
     )
     config_path.write_text(text, encoding="utf-8")
-    return load_config(config_path, environ={**ENVIRON, ZALO_TOKEN_ENV: ZALO_TOKEN})
+    loaded = load_config(config_path, environ={**ENVIRON, ZALO_TOKEN_ENV: ZALO_TOKEN})
+    return loaded.model_copy(update={"storage": config.storage})
 
 
 @pytest.fixture
 async def world(
     zalo_config: Config, clock: FixedClock, zalo_api: ZaloApiEmulator
 ) -> AsyncIterator[tuple[Chats, ZaloPhone]]:
-    db = await SqliteDatabase.open(zalo_config.storage.path)
+    db = await open_database(zalo_config.storage.path, zalo_config.storage.url)
     services = Services(config=zalo_config, db=db, clock=clock)
     await sync_from_config(db, clock, zalo_config, TELEGRAM_CHANNEL)
     request = OfflineRequest()
@@ -72,11 +74,6 @@ def telegram_words(emu: ZaloApiEmulator) -> list[str]:
     """What a Zalo citizen was sent that speaks of Telegram's buttons or of Telegram."""
     said = [sent.text or sent.caption or "" for sent in emu.sent()]
     return [text for text in said if any(word in text.lower() for word in TELEGRAM_ONLY)]
-
-
-async def rows(config: Config, sql: str) -> list[tuple[object, ...]]:
-    async with aiosqlite.connect(config.storage.path) as conn, conn.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
 
 
 async def agree(phone: ZaloPhone) -> None:
@@ -274,8 +271,7 @@ SHOWN = "SELECT message_id FROM shown_options"
 
 async def read(chats: Chats, sql: str) -> list[tuple[object, ...]]:
     """Rows as the running bot's own database reader sees them."""
-    async with chats.app.bot_data.services.db.reader.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+    return [tuple(row) for row in await chats.app.bot_data.services.db.reader.execute_fetchall(sql)]
 
 
 async def test_an_admin_bans_a_zalo_citizen_by_the_id_the_bot_knows_them_by(

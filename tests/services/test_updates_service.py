@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.services import chats
 from bot.services.updates import UpdateLog, already_handled, forget_old, mark_handled
 from storage.database import Database
 from tests.services.factories import fetch
@@ -105,3 +106,18 @@ async def test_after_a_restart_updates_redelivered_in_any_order_are_known(
     assert not await after.handled("telegram", 703)
     assert await after.handled("zalo", 900)
     assert not await after.handled("zalo", 901)
+
+
+async def test_a_zalo_event_arriving_twice_is_one_row_and_known_once_handled(
+    db: Database, clock: FixedClock
+) -> None:
+    first = await chats.arrive(db, clock, "zalo", "msg-41", '{"text": "alo"}')
+    again = await chats.arrive(db, clock, "zalo", "msg-41", '{"text": "alo"}')
+    assert (again.update_id, again.payload, again.handled) == (
+        first.update_id,
+        first.payload,
+        False,
+    )
+    await mark_handled(db, clock, "zalo", first.update_id)
+    assert (await chats.arrive(db, clock, "zalo", "msg-41", "{}")).handled
+    assert await chats.waiting(db, "zalo") == []

@@ -1,17 +1,15 @@
-"""Drafts and conversation states written by one process are read back by the next."""
+"""Drafts and conversation states written by one process are read back by the next, on the
+test's database (SQLite, or PostgreSQL with NGHE_DAN_TEST_BACKEND=postgresql)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 
 from handlers.telegram.persistence import SqlitePersistence
 from storage.database import Database
-from storage.sqlite import SqliteDatabase
 
 DRAFT = {
     "draft": {
@@ -28,12 +26,13 @@ DRAFT = {
 }
 
 Restart = Callable[[], Awaitable[SqlitePersistence]]
+Reopen = Callable[[], Awaitable[Database]]
+Raw = Callable[[str], Awaitable[list[tuple[Any, ...]]]]
 
 
 @pytest.fixture
-async def restart(tmp_path: Path) -> AsyncIterator[Restart]:
-    """A fresh Database and persistence on the same file, as a new process would open them."""
-    path = tmp_path / "store.sqlite3"
+async def restart(reopen: Reopen) -> AsyncIterator[Restart]:
+    """A fresh Database and persistence on the same database, as a new process would open them."""
     opened: list[Database] = []
 
     persistences: list[SqlitePersistence] = []
@@ -42,7 +41,7 @@ async def restart(tmp_path: Path) -> AsyncIterator[Restart]:
         if opened:
             await persistences[-1].flush()  # as the application does after every update
             await opened[-1].close()
-        opened.append(await SqliteDatabase.open(path))
+        opened.append(await reopen())
         persistences.append(SqlitePersistence(opened[-1]))
         return persistences[-1]
 
@@ -50,9 +49,16 @@ async def restart(tmp_path: Path) -> AsyncIterator[Restart]:
     await opened[-1].close()
 
 
-async def raw(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    async with aiosqlite.connect(path) as conn, conn.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+@pytest.fixture
+async def raw(reopen: Reopen) -> AsyncIterator[Raw]:
+    """Rows as another process reads them, on a handle of its own."""
+    db = await reopen()
+
+    async def read(sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in await db.reader.execute_fetchall(sql)]
+
+    yield read
+    await db.close()
 
 
 async def test_user_data_survives_a_restart(restart: Restart) -> None:
@@ -73,7 +79,7 @@ async def test_user_data_is_replaced_not_merged(restart: Restart) -> None:
     assert await after.get_user_data() == {6001: {"other": 1}}
 
 
-async def test_empty_user_data_deletes_the_row(restart: Restart, tmp_path: Path) -> None:
+async def test_empty_user_data_deletes_the_row(restart: Restart, raw: Raw) -> None:
     before = await restart()
     await before.update_user_data(6001, DRAFT)
     await before.update_user_data(6002, {"keep": True})
@@ -82,14 +88,14 @@ async def test_empty_user_data_deletes_the_row(restart: Restart, tmp_path: Path)
 
     after = await restart()
     assert await after.get_user_data() == {}
-    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+    assert await raw("SELECT * FROM conversation_data") == []
 
 
-async def test_vietnamese_text_is_stored_readably(restart: Restart, tmp_path: Path) -> None:
+async def test_vietnamese_text_is_stored_readably(restart: Restart, raw: Raw) -> None:
     persistence = await restart()
     await persistence.update_user_data(6001, DRAFT)
     await persistence.flush()
-    [(data,)] = await raw(tmp_path / "store.sqlite3", "SELECT data FROM conversation_data")
+    [(data,)] = await raw("SELECT data FROM conversation_data")
     assert "Khói đốt rơm rạ" in data
     assert "🌧️" in data
 
@@ -118,7 +124,7 @@ async def test_conversation_keys_may_mix_numbers_and_text(restart: Restart) -> N
     assert await after.get_conversations("intake") == {(-100123, "Bước một", 7): "nội dung"}
 
 
-async def test_ending_a_conversation_deletes_its_state(restart: Restart, tmp_path: Path) -> None:
+async def test_ending_a_conversation_deletes_its_state(restart: Restart, raw: Raw) -> None:
     before = await restart()
     await before.update_conversation("intake", (6001, 6001), "content")
     await before.update_conversation("intake", (6002, 6002), "photos")
@@ -127,9 +133,7 @@ async def test_ending_a_conversation_deletes_its_state(restart: Restart, tmp_pat
 
     after = await restart()
     assert await after.get_conversations("intake") == {(6002, 6002): "photos"}
-    assert await raw(tmp_path / "store.sqlite3", "SELECT key FROM conversation_states") == [
-        ("[6002, 6002]",)
-    ]
+    assert await raw("SELECT key FROM conversation_states") == [("[6002, 6002]",)]
 
 
 async def test_nothing_else_is_kept(restart: Restart) -> None:
@@ -140,23 +144,22 @@ async def test_nothing_else_is_kept(restart: Restart) -> None:
     assert await after.get_callback_data() is None
 
 
-async def test_what_is_handed_over_waits_for_a_write(restart: Restart, tmp_path: Path) -> None:
+async def test_what_is_handed_over_waits_for_a_write(restart: Restart, raw: Raw) -> None:
     persistence = await restart()
     await persistence.update_user_data(6001, DRAFT)
     await persistence.update_conversation("intake", (6001, 6001), "content")
-    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+    assert await raw("SELECT * FROM conversation_data") == []
 
     await persistence.flush()
-    assert len(await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data")) == 1
-    assert len(await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_states")) == 1
+    assert len(await raw("SELECT * FROM conversation_data")) == 1
+    assert len(await raw("SELECT * FROM conversation_states")) == 1
 
 
 async def _hand_over_then_fail(
-    persistence: SqlitePersistence, path: Path, meanwhile: dict[str, Any] | None = None
+    persistence: SqlitePersistence, db: Database, meanwhile: dict[str, Any] | None = None
 ) -> None:
     """A transaction that writes what is pending, then fails before its commit."""
-    async with persistence.pending() as write, aiosqlite.connect(path) as conn:
-        await conn.execute("BEGIN IMMEDIATE")
+    async with persistence.pending() as write, db.transaction() as conn:
         await write(conn)
         if meanwhile is not None:
             await persistence.update_user_data(6001, meanwhile)
@@ -164,15 +167,15 @@ async def _hand_over_then_fail(
 
 
 async def test_a_failed_transaction_keeps_the_writes_pending(
-    restart: Restart, tmp_path: Path
+    restart: Restart, raw: Raw, db: Database
 ) -> None:
     persistence = await restart()
     await persistence.update_user_data(6001, DRAFT)
     await persistence.update_user_data(6002, DRAFT)
     await persistence.update_conversation("intake", (6001, 6001), "content")
     with pytest.raises(RuntimeError):
-        await _hand_over_then_fail(persistence, tmp_path / "store.sqlite3", {"newer": 1})
-    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+        await _hand_over_then_fail(persistence, db, {"newer": 1})
+    assert await raw("SELECT * FROM conversation_data") == []
 
     after = await restart()  # the fixture flushes the first one, as the next update would
     assert await after.get_user_data() == {6001: {"newer": 1}, 6002: DRAFT}
@@ -180,7 +183,7 @@ async def test_a_failed_transaction_keeps_the_writes_pending(
 
 
 async def test_a_conversation_emptied_after_a_restart_is_deleted(
-    restart: Restart, tmp_path: Path
+    restart: Restart, raw: Raw
 ) -> None:
     before = await restart()
     await before.update_user_data(6001, DRAFT)
@@ -188,27 +191,27 @@ async def test_a_conversation_emptied_after_a_restart_is_deleted(
     await after.update_user_data(6001, {})
     await after.update_user_data(6002, {})  # never stored: nothing to delete
     await after.flush()
-    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+    assert await raw("SELECT * FROM conversation_data") == []
 
 
-async def test_a_deletion_rolled_back_is_made_again(restart: Restart, tmp_path: Path) -> None:
+async def test_a_deletion_rolled_back_is_made_again(
+    restart: Restart, raw: Raw, db: Database
+) -> None:
     persistence = await restart()
     await persistence.update_user_data(6001, DRAFT)
     await persistence.flush()
     await persistence.update_user_data(6001, {})
     with pytest.raises(RuntimeError):
-        await _hand_over_then_fail(persistence, tmp_path / "store.sqlite3")
-    assert len(await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data")) == 1
+        await _hand_over_then_fail(persistence, db)
+    assert len(await raw("SELECT * FROM conversation_data")) == 1
 
     await persistence.flush()
-    assert await raw(tmp_path / "store.sqlite3", "SELECT * FROM conversation_data") == []
+    assert await raw("SELECT * FROM conversation_data") == []
 
 
-async def test_each_update_writes_only_its_own_persons_drafts(tmp_path: Path) -> None:
+async def test_each_update_writes_only_its_own_persons_drafts(db: Database, raw: Raw) -> None:
     """Two people's updates are handled at once: the transaction of one must not carry the
     other's half-way draft, or a crash could keep a step whose update comes again."""
-    path = tmp_path / "store.sqlite3"
-    db = await SqliteDatabase.open(path)
     persistence = SqlitePersistence(db)
     await persistence.update_user_data(11, {"draft": {"step": "content"}})
     await persistence.update_conversation("intake", (11, 11), "content")
@@ -217,12 +220,11 @@ async def test_each_update_writes_only_its_own_persons_drafts(tmp_path: Path) ->
 
     async with persistence.pending({22}.isdisjoint) as write, db.transaction() as conn:
         await write(conn)  # everything but person 22's: as if 22's update were in flight
-    assert await raw(path, "SELECT user_id FROM conversation_data") == [(11,)]
-    assert await raw(path, "SELECT key FROM conversation_states") == [("[11, 11]",)]
+    assert await raw("SELECT user_id FROM conversation_data") == [(11,)]
+    assert await raw("SELECT key FROM conversation_states") == [("[11, 11]",)]
 
     await persistence.flush(holding={22})  # PTB's periodic run while 22 is still in flight
-    assert await raw(path, "SELECT user_id FROM conversation_data") == [(11,)]
+    assert await raw("SELECT user_id FROM conversation_data") == [(11,)]
     await persistence.flush()
-    assert sorted(await raw(path, "SELECT user_id FROM conversation_data")) == [(11,), (22,)]
-    assert len(await raw(path, "SELECT key FROM conversation_states")) == 2
-    await db.close()
+    assert sorted(await raw("SELECT user_id FROM conversation_data")) == [(11,), (22,)]
+    assert len(await raw("SELECT key FROM conversation_states")) == 2

@@ -33,6 +33,7 @@ from storage.copying import (
 )
 from storage.database import Database, migrations
 from storage.postgres_migrations import migrate_postgres
+from tests.conftest import SQLITE_ONLY
 from tests.services.factories import citizen, complaint, feedback
 from tests.services.test_casework_service import (
     CHAIRMAN,
@@ -114,7 +115,8 @@ async def build_commune(db: Database, clock: FixedClock, config: Config) -> None
 
 @pytest.fixture
 async def commune(db: Database, clock: FixedClock, config: Config) -> Path:
-    """The commune's SQLite file, closed (as after the bot stopped)."""
+    """The commune's SQLite file, closed (as after the bot stopped). The tests that take it are
+    SQLITE_ONLY: copy-db reads a SQLite file, whichever backend a run tests."""
     await build_commune(db, clock, config)
     await db.close()
     return config.storage.path
@@ -201,6 +203,7 @@ def same_rows(path: Path, conn: psycopg.Connection[tuple[Any, ...]], table: str)
     assert sorted((typed(row) for row in copied), key=repr) == expected, table
 
 
+@SQLITE_ONLY
 async def test_every_row_of_every_table_arrives_as_it_was(
     commune: Path, postgres_url: str, pg: psycopg.Connection[tuple[Any, ...]]
 ) -> None:
@@ -218,6 +221,7 @@ async def test_every_row_of_every_table_arrives_as_it_was(
     assert file_state(commune) == before, "the source is never changed, nothing is left beside"
 
 
+@SQLITE_ONLY
 async def test_parents_are_copied_before_the_tables_that_refer_to_them(
     commune: Path, postgres_url: str
 ) -> None:
@@ -231,6 +235,7 @@ async def test_parents_are_copied_before_the_tables_that_refer_to_them(
             assert order.index(parent) < order.index(table), (parent, table)
 
 
+@SQLITE_ONLY
 async def test_flags_become_booleans_and_sealed_identities_stay_sealed(
     commune: Path, postgres_url: str, pg: psycopg.Connection[tuple[Any, ...]]
 ) -> None:
@@ -252,6 +257,7 @@ async def test_flags_become_booleans_and_sealed_identities_stay_sealed(
     assert pg_rows(pg, "SELECT channel FROM people WHERE channel = 'erased'") == [("erased",)]
 
 
+@SQLITE_ONLY
 async def test_a_case_filed_on_postgresql_afterwards_takes_the_next_id_and_code(
     commune: Path, postgres_url: str, pg: psycopg.Connection[tuple[Any, ...]]
 ) -> None:
@@ -297,6 +303,7 @@ async def test_a_case_filed_on_postgresql_afterwards_takes_the_next_id_and_code(
     assert inbox_id == last_inbox + 1
 
 
+@SQLITE_ONLY
 async def test_a_target_with_rows_is_refused_and_left_as_it_was(
     commune: Path, postgres_url: str, pg: psycopg.Connection[tuple[Any, ...]]
 ) -> None:
@@ -312,6 +319,7 @@ async def test_a_target_with_rows_is_refused_and_left_as_it_was(
     assert pg_counts(pg) == counts
 
 
+@SQLITE_ONLY
 async def test_a_target_with_rows_of_another_program_is_refused_before_any_migration(
     commune: Path, postgres_url: str, pg: psycopg.Connection[tuple[Any, ...]]
 ) -> None:
@@ -325,6 +333,7 @@ async def test_a_target_with_rows_of_another_program_is_refused_before_any_migra
     assert pg_tables(pg) == ["notes"]
 
 
+@SQLITE_ONLY
 async def test_an_empty_target_already_migrated_is_taken(
     commune: Path, postgres_url: str, pg: psycopg.Connection[tuple[Any, ...]]
 ) -> None:
@@ -364,6 +373,7 @@ async def test_a_missing_source_is_refused(
     assert pg_tables(pg) == []
 
 
+@SQLITE_ONLY
 async def test_a_copy_failing_part_way_keeps_nothing(
     commune: Path, postgres_url: str, pg: psycopg.Connection[tuple[Any, ...]]
 ) -> None:

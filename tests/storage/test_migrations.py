@@ -7,11 +7,15 @@ import sqlite3
 from pathlib import Path
 
 import aiosqlite
+import psycopg
 import pytest
 
 import storage
+from storage.connection import Connection
 from storage.database import Database, DatabaseError, migrations
+from storage.rows import single
 from storage.sqlite import BUSY_TIMEOUT_MS, SqliteDatabase, migrate
+from tests.conftest import SQLITE_ONLY
 
 MIGRATIONS_DIR = Path(storage.__file__).parent / "migrations"
 TABLES_OF_001 = {
@@ -27,11 +31,8 @@ TABLES_OF_001 = {
 NOW = "2026-11-28T02:30:00.000000+00:00"
 
 
-async def scalar(conn: aiosqlite.Connection, sql: str) -> object:
-    async with conn.execute(sql) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return row[0]
+async def scalar(conn: Connection, sql: str) -> object:
+    return (await single(conn, sql))[0]
 
 
 async def schema(conn: aiosqlite.Connection) -> list[tuple[str, str, str]]:
@@ -50,9 +51,10 @@ async def add_person(db: Database, external_id: str) -> None:
         )
 
 
-async def people_ids(conn: aiosqlite.Connection) -> list[str]:
-    async with conn.execute("SELECT external_id FROM people ORDER BY id") as cursor:
-        return [row[0] async for row in cursor]
+async def people_ids(conn: Connection) -> list[str]:
+    return [
+        row[0] for row in await conn.execute_fetchall("SELECT external_id FROM people ORDER BY id")
+    ]
 
 
 async def test_first_open_creates_the_folder_and_the_whole_schema(tmp_path: Path) -> None:
@@ -151,6 +153,7 @@ async def test_a_newer_rollback_journal_database_file_is_byte_for_byte_unchanged
     assert path.read_bytes() == before
 
 
+@SQLITE_ONLY
 async def test_writer_pragmas(db: Database) -> None:
     async with db.transaction() as conn:
         assert await scalar(conn, "PRAGMA journal_mode") == "wal"
@@ -159,6 +162,7 @@ async def test_writer_pragmas(db: Database) -> None:
     assert BUSY_TIMEOUT_MS >= 1000
 
 
+@SQLITE_ONLY
 async def test_reader_pragmas(db: Database) -> None:
     assert await scalar(db.reader, "PRAGMA journal_mode") == "wal"
     assert await scalar(db.reader, "PRAGMA foreign_keys") == 1
@@ -166,7 +170,7 @@ async def test_reader_pragmas(db: Database) -> None:
 
 
 async def test_foreign_keys_are_enforced_on_writes(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError), match=r"(?i)foreign key"):
         async with db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO ticket_events (ticket_id, at, action) VALUES (999, ?, 'x')", (NOW,)
@@ -174,7 +178,10 @@ async def test_foreign_keys_are_enforced_on_writes(db: Database) -> None:
     assert await scalar(db.reader, "SELECT count(*) FROM ticket_events") == 0
 
 
+@SQLITE_ONLY
 async def test_the_reader_cannot_write(db: Database) -> None:
+    """SQLite's reader is a read-only connection; PostgreSQL's reads on the pool the
+    transactions use, so there only the Database protocol keeps writes off it."""
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         await db.reader.execute("INSERT INTO case_sequences (year, last_number) VALUES (2026, 1)")
     assert await scalar(db.reader, "SELECT count(*) FROM case_sequences") == 0
