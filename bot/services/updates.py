@@ -25,11 +25,16 @@ async def mark_handled(
     along: Callable[[Connection], Awaitable[None]] | None = None,
 ) -> None:
     """`along` writes what handling the update changed (drafts, conversation states) in the
-    same transaction: a crash keeps both or neither, and one commit costs less than several."""
-    async with db.transaction() as conn:
+    same unit of work: a crash keeps both or neither, and on SQLite the whole of it is one
+    hand-over to the database's thread (it may await only the connection it is given)."""
+    now = clock.now()
+
+    async def work(conn: Connection) -> None:
         if along is not None:
             await along(conn)
-        await updates.mark_processed(conn, channel, update_id, clock.now())
+        await updates.mark_processed(conn, channel, update_id, now)
+
+    await db.unit(work)
 
 
 class UpdateLog:

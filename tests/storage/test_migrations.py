@@ -10,6 +10,7 @@ import aiosqlite
 import pytest
 
 import storage
+from storage.connection import Connection
 from storage.database import Database, DatabaseError, migrations
 from storage.sqlite import BUSY_TIMEOUT_MS, SqliteDatabase, migrate
 
@@ -27,11 +28,10 @@ TABLES_OF_001 = {
 NOW = "2026-11-28T02:30:00.000000+00:00"
 
 
-async def scalar(conn: aiosqlite.Connection, sql: str) -> object:
-    async with conn.execute(sql) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return row[0]
+async def scalar(conn: Connection, sql: str) -> object:
+    rows = list(await conn.execute_fetchall(sql))
+    assert rows
+    return rows[0][0]
 
 
 async def schema(conn: aiosqlite.Connection) -> list[tuple[str, str, str]]:
