@@ -14,9 +14,13 @@ class Sizes:
     network_citizens: int  # filing at once over a network with round trips
     round_trip_ms: int  # what each Bot API call takes there
     process_citizens: int  # filing at once through real `nghe-dan run` processes
+    webhook_processes: tuple[int, ...]  # runs behind a load balancer on PostgreSQL, as many
     notices: int
     recipients: int
     emulator_limit: float  # messages a second
+    shared_notices: int  # fan-out from several processes on one PostgreSQL database
+    shared_recipients: int
+    sharing_processes: tuple[int, ...]  # how many processes share that fan-out, each a run
     cases: int
     citizens: int
     samples: int  # look-ups timed per kind
@@ -30,9 +34,13 @@ FULL = Sizes(
     network_citizens=30,
     round_trip_ms=100,
     process_citizens=30,
+    webhook_processes=(1, 2, 3),
     notices=10_000,
     recipients=2_000,
     emulator_limit=30,
+    shared_notices=3_000,
+    shared_recipients=600,
+    sharing_processes=(2, 3),
     cases=1_000_000,
     citizens=200_000,
     samples=200,
@@ -46,9 +54,13 @@ SMALL = Sizes(
     network_citizens=5,
     round_trip_ms=5,
     process_citizens=5,
+    webhook_processes=(),
     notices=150,
     recipients=50,
     emulator_limit=30,
+    shared_notices=100,
+    shared_recipients=50,
+    sharing_processes=(2,),
     cases=10_000,
     citizens=2_000,
     samples=20,

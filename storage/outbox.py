@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.connection import Connection, dialect_of
-from storage.rows import iso, single
+from storage.rows import iso, parse_time, single
 
 # Written as a row's last error just before it is handed to the platform, replaced once the
 # platform has answered; a row still holding it was being sent when the bot stopped.
@@ -26,6 +26,8 @@ class Pending:
     payload: str
     attempts: int
     interrupted: bool = False  # it was being sent when the bot stopped: it may have arrived
+    # Another process sent to the chat lately: nothing more goes to it before then.
+    held_until: datetime | None = None
 
 
 async def enqueue(
@@ -92,10 +94,15 @@ async def claim(
     skip: Collection[tuple[str, str]] = (),
 ) -> list[Pending]:
     """Take what is due for `instance` until `until`, as `due_except` orders it, from the chats
-    no other instance holds a live claim on: a chat is served by one process at a time.
+    where no other instance holds a live claim on a message still to go: a chat is served by
+    one process at a time.
 
-    Its own rows, claimed before, come again. Rows another transaction has locked (a use case
-    changing them) are passed over rather than waited for.
+    A chat's last send keeps its claim until the chat may be sent to again (`mark_sent`); that
+    does not hold the chat for its process, it only paces the others: each message taken says
+    until when another process's last send holds its chat (`Pending.held_until`; a process
+    keeps its own sends' pace itself). Its own rows, claimed before, come
+    again. Rows another transaction has locked (a use case changing them) are passed over
+    rather than waited for.
     """
     dialect = dialect_of(conn)
     lock = dialect.exclusive()
@@ -103,19 +110,25 @@ async def claim(
         await conn.execute(lock, (CLAIM_LOCK,))
     skipped = dialect.values([f"{channel}:{recipient}" for channel, recipient in skip])
     chat = dialect.members("channel || ':' || recipient")
+    same_chat = "c.channel = outbox.channel AND c.recipient = outbox.recipient"
     rows = await conn.execute_fetchall(
         "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("  # noqa: S608
         "SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? "
-        f"AND NOT {chat} AND NOT EXISTS (SELECT 1 FROM outbox AS held "
-        "WHERE held.channel = outbox.channel AND held.recipient = outbox.recipient "
-        "AND held.claimed_until > ? AND held.claimed_by <> ?) "
+        f"AND NOT {chat} AND NOT EXISTS (SELECT 1 FROM outbox AS c WHERE {same_chat} "
+        "AND c.claimed_until > ? AND c.claimed_by <> ? "
+        "AND c.sent_at IS NULL AND c.failed_at IS NULL) "
         f"ORDER BY bulk, not_before, id LIMIT ? {dialect.skip_locked()}) "
-        "RETURNING id, channel, recipient, payload, attempts, last_error = ?, bulk, not_before",
-        (instance, iso(until), iso(now), skipped, iso(now), instance, limit, IN_FLIGHT),
+        "RETURNING id, channel, recipient, payload, attempts, last_error = ?, bulk, not_before, "
+        f"(SELECT max(c.claimed_until) FROM outbox AS c WHERE {same_chat} "
+        "AND c.claimed_until > ? AND c.claimed_by <> ? AND c.sent_at IS NOT NULL)",
+        (
+            *(instance, iso(until), iso(now), skipped, iso(now), instance, limit, IN_FLIGHT),
+            *(iso(now), instance),
+        ),
     )
     # RETURNING keeps no order.
     ordered = sorted(rows, key=lambda r: (bool(r[6]), r[7], r[0]))
-    return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in ordered]
+    return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5]), parse_time(r[8])) for r in ordered]
 
 
 async def mark_in_flight(conn: Connection, message_id: int, *, again: bool) -> None:
@@ -139,28 +152,74 @@ async def mark_claimed_in_flight(
     return cursor.rowcount == 1
 
 
+async def renew_claim(conn: Connection, message_id: int, instance: str, until: datetime) -> bool:
+    """Hold on to a claimed message until `until`; False when it is no longer `instance`'s."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? "
+        "AND sent_at IS NULL AND failed_at IS NULL",
+        (iso(until), message_id, instance),
+    )
+    return cursor.rowcount == 1
+
+
+async def release(conn: Connection, instance: str) -> int:
+    """Give up `instance`'s claims on the messages still to go, for another process to take
+    at once; returns how many. The claims kept on sent messages still pace their chats."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL "
+        "WHERE claimed_by = ? AND sent_at IS NULL AND failed_at IS NULL",
+        (instance,),
+    )
+    return cursor.rowcount
+
+
+# A message is settled (sent, failed or postponed) only while it is still to go, so it is
+# never both sent and failed; given a claimant, only while that instance still claims it.
+_STILL_TO_GO = "WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL"
+
+
+def _settle(
+    sql: str, values: tuple[object, ...], message_id: int, claimant: str | None
+) -> tuple[str, tuple[object, ...]]:
+    if claimant is None:
+        return f"{sql} {_STILL_TO_GO}", (*values, message_id)
+    return f"{sql} {_STILL_TO_GO} AND claimed_by = ?", (*values, message_id, claimant)
+
+
 async def mark_sent(
-    conn: Connection, message_id: int, now: datetime, *, held_until: datetime | None = None
-) -> None:
-    """`held_until`: a claimed row's claim stays until then, so no other process sends to the
-    chat before it may be sent to again."""
-    if held_until is None:
-        await conn.execute(
-            "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
-            (iso(now), message_id),
-        )
-        return
-    await conn.execute(
-        "UPDATE outbox SET sent_at = ?, last_error = NULL, claimed_until = ? WHERE id = ?",
-        (iso(now), iso(held_until), message_id),
+    conn: Connection,
+    message_id: int,
+    now: datetime,
+    *,
+    claimant: str | None = None,
+    held_until: datetime | None = None,
+) -> bool:
+    """False (nothing changed) when the message was settled already or, given a `claimant`,
+    another instance took it over. `held_until`: a claimed row's claim stays until then, so no
+    other process sends to the chat before it may be sent to again."""
+    sql, values = _settle(
+        "UPDATE outbox SET sent_at = ?, last_error = NULL, "
+        "claimed_until = coalesce(?, claimed_until)",
+        (iso(now), None if held_until is None else iso(held_until)),
+        message_id,
+        claimant,
     )
+    cursor = await conn.execute(sql, values)
+    return cursor.rowcount == 1
 
 
-async def mark_failed(conn: Connection, message_id: int, now: datetime, error: str) -> None:
-    await conn.execute(
-        "UPDATE outbox SET failed_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
-        (iso(now), error, message_id),
+async def mark_failed(
+    conn: Connection, message_id: int, now: datetime, error: str, *, claimant: str | None = None
+) -> bool:
+    """False (nothing changed) as `mark_sent`."""
+    sql, values = _settle(
+        "UPDATE outbox SET failed_at = ?, last_error = ?, attempts = attempts + 1",
+        (iso(now), error),
+        message_id,
+        claimant,
     )
+    cursor = await conn.execute(sql, values)
+    return cursor.rowcount == 1
 
 
 async def fail_chat(
@@ -178,11 +237,23 @@ async def fail_chat(
     return cursor.rowcount
 
 
-async def postpone(conn: Connection, message_id: int, until: datetime, error: str) -> None:
-    await conn.execute(
-        "UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
-        (iso(until), error, message_id),
+async def postpone(
+    conn: Connection,
+    message_id: int,
+    until: datetime,
+    error: str,
+    *,
+    claimant: str | None = None,
+) -> bool:
+    """False (nothing changed) as `mark_sent`."""
+    sql, values = _settle(
+        "UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + 1",
+        (iso(until), error),
+        message_id,
+        claimant,
     )
+    cursor = await conn.execute(sql, values)
+    return cursor.rowcount == 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,8 +69,8 @@ def ref(step: Step) -> str:
     return f"{REF_PREFIX}{step.value}"
 
 
-def new_draft() -> Draft:
-    return Draft(draft_id=uuid.uuid4().hex)
+def new_draft(*, phone_buttons: bool = True) -> Draft:
+    return Draft(draft_id=uuid.uuid4().hex, phone_buttons=phone_buttons)
 
 
 KEEP = Option("keep", t("intake.keep"), ("giu nguyen", "giu"))
@@ -100,9 +100,11 @@ def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
         return (done, clear) if draft.photos else (none,)
     if step is Step.LOCATION:
         skip = Option("skip", t("intake.location.skip"), ("bo qua", "khong"))
-        # "Bỏ qua" stays 1 whatever else is offered: the question says to type 1 to skip.
+        # "Bỏ qua" stays 1 and the map 2 whatever else is offered: the question says so.
         has_place = draft.latitude is not None or draft.place is not None
-        return (skip, KEEP) if has_place else (skip,)
+        return (skip, *_from_phone(step, draft), *((KEEP,) if has_place else ()))
+    if step is Step.PHONE:
+        return (*_from_phone(step, draft), *((KEEP,) if draft.contact_phone else ()))
     if step is Step.CONTACT:
         return (
             Option("yes", t("intake.contact.yes"), ("co", "dong y")),
@@ -117,6 +119,18 @@ def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
         parts = ("kind", "category", "content", "photos", "location", "contact")
         return tuple(Option(p, t(f"intake.edit.{p}")) for p in parts)
     return (KEEP,) if _current_value(step, draft) else ()
+
+
+FROM_PHONE = {
+    Step.LOCATION: Option("map", t("intake.location.map"), ("ban do", "gui vi tri", "vi tri")),
+    Step.PHONE: Option("share", t("request.contact"), ("gui so", "so cua toi")),
+}
+
+
+def _from_phone(step: Step, draft: Draft) -> tuple[Option, ...]:
+    """The choice of sending this step's answer from the phone itself, where the chat can and
+    the phone's keyboard is not showing already."""
+    return (FROM_PHONE[step],) if draft.phone_buttons and not draft.keyboard else ()
 
 
 def _current_value(step: Step, draft: Draft) -> str | None:
@@ -137,8 +151,10 @@ _REQUESTS = {Step.LOCATION: Request.LOCATION, Step.PHONE: Request.CONTACT}
 
 def prompt(draft: Draft, config: Config) -> Prompt:
     step = draft.step
-    request = _REQUESTS.get(step)
-    if step is Step.CONFIRM:
+    request = _REQUESTS.get(step) if draft.keyboard else None
+    if request is not None:
+        text = t(f"intake.keyboard.{step.value}")
+    elif step is Step.CONFIRM:
         text = summary(draft, config)
     elif step is Step.PHOTOS:
         text = t("intake.ask.photos", max=config.intake.max_photos, count=len(draft.photos))
@@ -163,23 +179,24 @@ def prompt(draft: Draft, config: Config) -> Prompt:
 
 def answer(draft: Draft, event: Event, config: Config) -> Turn:
     """Apply one answer to the draft; the draft itself is never modified in place."""
-    return _said_on_leaving(draft, _answer(draft, event, config))
+    turn = _answer(draft, event, config)
+    if turn.draft.keyboard and turn.draft.step is not draft.step:
+        turn = dataclasses.replace(turn, draft=turn.draft.model_copy(update={"keyboard": False}))
+    return _said_on_leaving(draft, turn)
 
 
 def _said_on_leaving(draft: Draft, turn: Turn) -> Turn:
-    """Leaving a step that asked for the phone's location or number, say what was recorded.
+    """Leaving a step asked with the phone's keyboard, say what was recorded.
 
-    The channel shows such a step with a keyboard of its own, which only a message can take
-    away again; that message tells the citizen what the commune will receive (or that they
-    went back, losing nothing), never a bare "noted".
+    Only a message can take that keyboard away; it tells the citizen what the commune will
+    receive, never a bare "noted". Without the keyboard, the next question follows at once.
     """
-    step, after = draft.step, turn.draft.step
-    leaves = step in _REQUESTS and after not in _REQUESTS and after is not step
-    if not leaves or turn.outcome is not Outcome.CONTINUE or turn.notice is not None:
+    moved_on = turn.draft.step is not draft.step
+    if not draft.keyboard or not moved_on or turn.outcome is not Outcome.CONTINUE:
         return turn
-    if after is previous_step(draft, step):
-        return dataclasses.replace(turn, notice=t("intake.went_back"))
-    return dataclasses.replace(turn, notice=_recorded(step, turn.draft))
+    if turn.notice is not None:
+        return turn
+    return dataclasses.replace(turn, notice=_recorded(draft.step, turn.draft))
 
 
 def _recorded(step: Step, draft: Draft) -> str:
@@ -202,6 +219,9 @@ def _answer(draft: Draft, event: Event, config: Config) -> Turn:
         said = nav.value if nav else None
     if said == Nav.CANCEL:
         return Turn(draft, Outcome.CANCELLED)
+    if said == Nav.BACK and draft.keyboard:
+        # Back from the phone's keyboard is the same step asked as before it was chosen.
+        return Turn(draft.model_copy(update={"keyboard": False}), notice=t("intake.went_back"))
     if said == Nav.BACK:
         back = previous_step(draft, step)
         if back is None:
@@ -314,6 +334,8 @@ def _on_location(draft: Draft, event: Event, option: Option | None, config: Conf
     if isinstance(event, LocationSent):
         changes = {"latitude": event.latitude, "longitude": event.longitude, "place": None}
         return _advance(draft, changes)
+    if option is not None and option.key == FROM_PHONE[Step.LOCATION].key:
+        return Turn(draft.model_copy(update={"keyboard": True}))
     if option is not None:
         return _advance(draft, {"latitude": None, "longitude": None, "place": None})
     if isinstance(event, Text):
@@ -343,6 +365,8 @@ def _on_name(draft: Draft, event: Event, option: Option | None, config: Config) 
 
 
 def _on_phone(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if option is not None and option.key == FROM_PHONE[Step.PHONE].key:
+        return Turn(draft.model_copy(update={"keyboard": True}))
     raw = event.phone if isinstance(event, ContactSent) else None
     raw = event.text if isinstance(event, Text) else raw
     phone = clean_phone(raw) if raw else None

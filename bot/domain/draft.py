@@ -42,6 +42,9 @@ ORDER = (
     Step.CONFIRM,
 )
 IDENTITY_STEPS = (Step.NAME, Step.PHONE, Step.ADDRESS)
+# Steps whose answer the phone itself can send (its location, its number) from a keyboard of
+# its own, shown only to a citizen who asks for it.
+PHONE_STEPS = (Step.LOCATION, Step.PHONE)
 
 
 class Photo(BaseModel):
@@ -70,6 +73,12 @@ class Draft(BaseModel):
     # A tin báo: a denunciation without a name, filed as a phản ánh that the commune checks
     # itself (Luật Tố cáo Art 25); it never asks who the citizen is.
     tip: bool = False
+    # The chat can ask the phone for its location or number (Telegram; Zalo cannot): those
+    # steps then offer it as a choice.
+    phone_buttons: bool = True
+    # The citizen chose that choice: the step is asked with the phone's keyboard, which only
+    # a message can take away again once the step is left.
+    keyboard: bool = False
 
     @property
     def asks_identity(self) -> bool:

@@ -47,15 +47,27 @@ never retried.
 
 Several processes on one database (PostgreSQL, `Database.shared`) each run a Deliverer. A run
 claims what it takes (storage.outbox.claim) for its instance until CLAIM_LEASE from now, chat
-by chat: a chat with a live claim of another process is left to that process, so each message
-goes once and a chat's messages go in order from one process. A sent message's claim is kept
-`per_chat_seconds` more, so the next process to serve the chat cannot send to it sooner. A
-process that dies leaves its claims to lapse; whoever claims those rows then treats a message
-left in flight as after a restart, above. The overall rate is one budget for all the processes
-(bot.services.send_budget) instead of this process's own pace. On SQLite nothing is claimed:
-one process, the pace kept in memory.
+by chat: a chat where another process claims a message still to go is left to that process, so
+each message goes once and a chat's messages go in order from one process. The promises above
+hold across the processes:
 
-Why one module of ~400 lines: queueing, pacing, retries and the crash promises above all read and
+* a message is marked sent, failed or postponed only while it is still to go and still this
+  process's claim, so it is never both sent and failed, and a process that lost a claim
+  changes nothing of what the new claimant does;
+* while a message is being sent its claim is renewed every RENEW_EVERY; a send that no
+  renewal has backed for CLAIM_LEASE - CLAIM_MARGIN (the database out of reach, the process
+  frozen) is cut short before its claim can lapse, so no other process takes over a message
+  still being sent. What a cut-short send leaves in flight is then treated as after a crash;
+* a process that dies (`kill -9`) leaves its claims to lapse within CLAIM_LEASE; whoever claims
+  those messages then treats one left in flight as after a restart, above. A process that
+  stops cleanly gives its claims up (`release`), so the others send them at once;
+* a sent message's claim is kept `per_chat_seconds` more: another process may take the chat's
+  next message at once, but sends it no sooner than that (`Pending.held_until`).
+
+The overall rate is one budget for all the processes (bot.services.send_budget) instead of this
+process's own pace. On SQLite nothing is claimed: one process, the pace kept in memory.
+
+Why one module of ~600 lines: queueing, pacing, retries and the crash promises above all read and
 write the same rows under the same lock; split, each part would have to know the others' states.
 """
 
@@ -92,6 +104,11 @@ LONGEST_WAIT_IN_RUN = 5.0
 # keeps a message before sending it and than one send may take (the HTTP time-outs), so a live
 # process never loses a claim; a dead one's messages wait this long for another process.
 CLAIM_LEASE = timedelta(seconds=30)
+# While a message is being sent its claim is renewed this often; a send whose claim was last
+# renewed CLAIM_LEASE - CLAIM_MARGIN ago is cut short, so it never outlives its claim, even
+# by the few seconds the processes' clocks or event loops may lag.
+RENEW_EVERY = timedelta(seconds=5)
+CLAIM_MARGIN = timedelta(seconds=10)
 # Every process's sends count against Telegram's limit, which the budget row is named after:
 # the bot's requests to Zalo pass the same rate limiter as Telegram's (handlers/wiring).
 BUDGET_CHANNEL = TELEGRAM_CHANNEL
@@ -120,6 +137,10 @@ class UndeliverableError(Exception):
     def __init__(self, reason: str, *, whole_chat: bool = True) -> None:
         super().__init__(reason)
         self.whole_chat = whole_chat
+
+
+class _ClaimLostError(Exception):
+    """This process can no longer count on its claim on a message: another may send it."""
 
 
 class RetryLaterError(Exception):
@@ -153,6 +174,10 @@ class Timer(Protocol):
 
     async def sleep(self, seconds: float) -> None: ...
 
+    async def within(self, task: asyncio.Future[None], seconds: float) -> bool:
+        """Wait for `task` `seconds` at most; whether it is done."""
+        ...
+
 
 class SystemTimer:
     def monotonic(self) -> float:
@@ -163,6 +188,10 @@ class SystemTimer:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+    async def within(self, task: asyncio.Future[None], seconds: float) -> bool:
+        await asyncio.wait((task,), timeout=seconds)
+        return task.done()
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,13 +252,12 @@ class _Pace:
         self._timer = timer
         self._budget = budget
         self._next = -math.inf  # the earliest moment of the next send, to any chat
-        self._last: dict[_Chat, float] = {}  # when each chat was last sent to
+        self._ready: dict[_Chat, float] = {}  # when each chat may be sent to again
 
     def ready_at(self, chat: _Chat) -> float:
-        last = self._last.get(chat)
-        if self._limits is None or last is None:
+        if self._limits is None:
             return -math.inf
-        return last + self._limits.per_chat_seconds
+        return self._ready.get(chat, -math.inf)
 
     def ready(self, chat: _Chat) -> bool:
         return self.ready_at(chat) <= self._timer.monotonic()
@@ -238,8 +266,12 @@ class _Pace:
         """The chats sent to too recently to be sent to now."""
         if self._limits is None:
             return set()
-        since = self._timer.monotonic() - self._limits.per_chat_seconds
-        return {chat for chat, at in self._last.items() if at > since}
+        now = self._timer.monotonic()
+        return {chat for chat, at in self._ready.items() if at > now}
+
+    def held(self, chat: _Chat, seconds: float) -> None:
+        """Another process sent to `chat` lately: it may be sent to again in `seconds`."""
+        self._not_before(chat, self._timer.monotonic() + seconds)
 
     async def until_one_ready(self, chats: Iterable[_Chat]) -> None:
         """Wait until the first of these chats may be sent to again."""
@@ -256,7 +288,7 @@ class _Pace:
         if self._budget is not None:
             if not await self._budget.take(LONGEST_WAIT_IN_RUN):
                 return False
-            self._sent_to(chat, self._timer.monotonic(), limits.per_chat_seconds)
+            self._not_before(chat, self._timer.monotonic() + limits.per_chat_seconds)
             return True
         now = self._timer.monotonic()
         if self._next - now > LONGEST_WAIT_IN_RUN:
@@ -268,13 +300,14 @@ class _Pace:
         if at > now:
             await self._timer.sleep(at - now)
         self._next = at + 1 / limits.max_per_second
-        self._sent_to(chat, at, limits.per_chat_seconds)
+        self._not_before(chat, self._timer.monotonic() + limits.per_chat_seconds)
         return True
 
-    def _sent_to(self, chat: _Chat, at: float, spacing: float) -> None:
-        self._last[chat] = self._timer.monotonic()
-        if len(self._last) > 10_000:  # forget the chats that may be sent to again
-            self._last = {c: t for c, t in self._last.items() if t + spacing > at}
+    def _not_before(self, chat: _Chat, at: float) -> None:
+        self._ready[chat] = max(at, self._ready.get(chat, -math.inf))
+        if len(self._ready) > 10_000:  # forget the chats that may be sent to again
+            now = self._timer.monotonic()
+            self._ready = {c: t for c, t in self._ready.items() if t > now}
 
     async def hold(self, seconds: float) -> None:
         """The platform asked to wait: nothing is sent for `seconds` from now."""
@@ -318,6 +351,7 @@ class Deliverer:
         self._senders = senders
         self._batch = limits.batch if limits else UNPACED_BATCH
         timer = timer or SystemTimer()
+        self._timer = timer
         budget = None
         if db.shared and limits is not None:
             budget = SendBudget(db, BUDGET_CHANNEL, limits.max_per_second, timer)
@@ -402,14 +436,25 @@ class Deliverer:
         if self._claimant is None:
             return await outbox.due_except(self._db.reader, now, room, skip)
         async with self._db.coordination() as conn:
-            return await outbox.claim(conn, self._claimant, now, now + CLAIM_LEASE, room, skip)
+            taken = await outbox.claim(conn, self._claimant, now, now + CLAIM_LEASE, room, skip)
+        for message in taken:
+            if message.held_until is not None:
+                self._pace.held(_chat(message), (message.held_until - now).total_seconds())
+        return taken
+
+    async def release(self) -> None:
+        """Give up this process's claims on what is still to go, so that another process sends
+        it at once instead of after CLAIM_LEASE; for a clean stop, once no run is going on."""
+        if self._claimant is None:
+            return
+        async with self._lock, self._db.coordination() as conn:
+            released = await outbox.release(conn, self._claimant)
+        _LOGGER.info("outbox: %s claimed messages left to the other processes", released)
 
     async def _deliver(self, message: outbox.Pending) -> _Outcome:
         sender = self._senders.get(message.channel)
-        now = self._clock.now()
         if sender is None:
-            async with self._db.transaction() as conn:
-                await outbox.mark_failed(conn, message.id, now, f"no channel {message.channel}")
+            await self._give_up(message, f"no channel {message.channel}")
             return _Outcome.DONE
         try:
             notice = Notice.from_json(message.payload)
@@ -421,8 +466,7 @@ class Deliverer:
             _LOGGER.warning(
                 "outbox %s was being sent when the bot stopped; not sent again", message.id
             )
-            async with self._db.transaction() as conn:
-                await outbox.mark_failed(conn, message.id, now, INTERRUPTED)
+            await self._give_up(message, INTERRUPTED)
             return _Outcome.DONE
         if not await self._pace.slot(_chat(message)):
             return _Outcome.PAUSED
@@ -435,19 +479,12 @@ class Deliverer:
             return _Outcome.DONE
         try:
             with prepaid():
-                await sender.send(message.recipient, notice)
+                await self._send(sender, message, notice)
+        except _ClaimLostError:
+            _LOGGER.warning("outbox %s: its claim could not be kept; send cut short", message.id)
+            return _Outcome.DONE
         except UndeliverableError as error:
-            _LOGGER.warning("outbox %s undeliverable: %s", message.id, error)
-            self._failed(message, "undeliverable")
-            async with self._db.transaction() as conn:
-                await outbox.mark_failed(conn, message.id, now, str(error))
-                if not error.whole_chat:
-                    return _Outcome.DONE
-                others = await outbox.fail_chat(
-                    conn, message.channel, message.recipient, now, str(error)
-                )
-            _LOGGER.warning("outbox: %s more messages to that chat given up", others)
-            return _Outcome.CHAT_GONE
+            return await self._undeliverable(message, error)
         except RetryLaterError as error:
             _LOGGER.info("outbox %s: wait %.1f s (%s)", message.id, error.seconds, error)
             self._failed(message, "retry_later")
@@ -459,17 +496,89 @@ class Deliverer:
             self._failed(message, "error")
             await self._retry(message, f"{type(error).__name__}: {error}")
             return _Outcome.DONE
-        # Marked at once, on its own: a crash before the commit leaves it in flight, and the
-        # next run records it as interrupted instead of sending it again.
+        await self._record_sent(message)
+        return _Outcome.SENT
+
+    async def _record_sent(self, message: outbox.Pending) -> None:
+        """Marked at once, on its own: a crash before the commit leaves it in flight, and the
+        next run records it as interrupted instead of sending it again."""
         sent_at = self._clock.now()
         held_until = sent_at + self._chat_spacing if self._claimant is not None else None
         try:
             async with self._db.transaction() as conn:
-                await outbox.mark_sent(conn, message.id, sent_at, held_until=held_until)
+                recorded = await outbox.mark_sent(
+                    conn, message.id, sent_at, claimant=self._claimant, held_until=held_until
+                )
         except Exception:
             self._unrecorded[message.id] = sent_at
             raise
-        return _Outcome.SENT
+        if not recorded:
+            _LOGGER.warning("outbox %s sent, but another process had taken it over", message.id)
+
+    async def _undeliverable(self, message: outbox.Pending, error: UndeliverableError) -> _Outcome:
+        _LOGGER.warning("outbox %s undeliverable: %s", message.id, error)
+        self._failed(message, "undeliverable")
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            failed = await outbox.mark_failed(
+                conn, message.id, now, str(error), claimant=self._claimant
+            )
+            if not failed or not error.whole_chat:
+                return _Outcome.DONE
+            others = await outbox.fail_chat(
+                conn, message.channel, message.recipient, now, str(error)
+            )
+        _LOGGER.warning("outbox: %s more messages to that chat given up", others)
+        return _Outcome.CHAT_GONE
+
+    async def _give_up(self, message: outbox.Pending, reason: str) -> None:
+        async with self._db.transaction() as conn:
+            await outbox.mark_failed(
+                conn, message.id, self._clock.now(), reason, claimant=self._claimant
+            )
+
+    async def _send(self, sender: Sender, message: outbox.Pending, notice: Notice) -> None:
+        """Hand the notice to the platform; on a shared database only while this process's
+        claim on it holds. The claim is renewed every RENEW_EVERY meanwhile (marking it in
+        flight claimed it for CLAIM_LEASE); a send no renewal has backed for CLAIM_LEASE -
+        CLAIM_MARGIN (the database out of reach, the process frozen), or whose message another
+        process took, is cut short before that process may send it (_ClaimLostError)."""
+        claimant = self._claimant
+        if claimant is None:
+            await sender.send(message.recipient, notice)
+            return
+        sending = asyncio.ensure_future(sender.send(message.recipient, notice))
+        trusted = (CLAIM_LEASE - CLAIM_MARGIN).total_seconds()
+        deadline = self._timer.monotonic() + trusted
+        try:
+            while not await self._timer.within(
+                sending, min(RENEW_EVERY.total_seconds(), deadline - self._timer.monotonic())
+            ):
+                tried = self._timer.monotonic()
+                if tried >= deadline:
+                    raise _ClaimLostError
+                renewed = await self._renew(message.id, claimant, deadline - tried)
+                if renewed is False:
+                    raise _ClaimLostError
+                if renewed:
+                    deadline = tried + trusted
+        finally:
+            if not sending.done():
+                sending.cancel()
+                await asyncio.wait((sending,))
+        sending.result()  # raises what the send raised
+
+    async def _renew(self, message_id: int, claimant: str, within: float) -> bool | None:
+        """Renew the claim on a message being sent; False when it is no longer this process's,
+        None when the database is out of reach (or hangs for `within` seconds): the send goes
+        on then, until its claim's end nears."""
+        try:
+            async with asyncio.timeout(within), self._db.coordination() as conn:
+                until = self._clock.now() + CLAIM_LEASE
+                return await outbox.renew_claim(conn, message_id, claimant, until)
+        except Exception:
+            _LOGGER.exception("outbox %s: its claim could not be renewed", message_id)
+            return None
 
     async def _mark_in_flight(self, message: outbox.Pending) -> bool:
         """Mark it in flight; False when this process's claim on it was lost meanwhile."""
@@ -495,7 +604,7 @@ class Deliverer:
         while self._unrecorded:
             message_id, sent_at = next(iter(self._unrecorded.items()))
             async with self._db.transaction() as conn:
-                await outbox.mark_sent(conn, message_id, sent_at)
+                await outbox.mark_sent(conn, message_id, sent_at, claimant=self._claimant)
             del self._unrecorded[message_id]
 
     async def _wait(self, message: outbox.Pending, seconds: float, reason: str) -> None:
@@ -503,13 +612,14 @@ class Deliverer:
         backing_off = min(backoff(message.attempts), LONGEST_WAIT_BACKOFF)
         until = self._clock.now() + max(timedelta(seconds=seconds), backing_off)
         async with self._db.transaction() as conn:
-            await outbox.postpone(conn, message.id, until, reason)
+            await outbox.postpone(conn, message.id, until, reason, claimant=self._claimant)
 
     async def _retry(self, message: outbox.Pending, reason: str) -> None:
         """Try again later, backing off; give up after MAX_ATTEMPTS."""
         now = self._clock.now()
         async with self._db.transaction() as conn:
             if message.attempts + 1 >= MAX_ATTEMPTS:
-                await outbox.mark_failed(conn, message.id, now, reason)
+                await outbox.mark_failed(conn, message.id, now, reason, claimant=self._claimant)
             else:
-                await outbox.postpone(conn, message.id, now + backoff(message.attempts), reason)
+                until = now + backoff(message.attempts)
+                await outbox.postpone(conn, message.id, until, reason, claimant=self._claimant)

@@ -25,8 +25,9 @@ from bot.dialogs import intake
 from bot.dialogs.intake import Outcome, Turn
 from bot.dialogs.menu import MENU_REF, LinkTarget, MenuItem, WaitingLinks, menu_prompt
 from bot.dialogs.notices import day, holder_label
+from bot.domain.chats import is_local_id
 from bot.domain.deadlines import due_on_receipt_is_acceptance
-from bot.domain.draft import Draft, Step
+from bot.domain.draft import PHONE_STEPS, Draft, Step
 from bot.domain.tickets import Ticket
 from bot.messages import Prompt
 from bot.services.assignment import holder_now
@@ -55,6 +56,10 @@ def _draft(context: Context) -> Draft | None:
     raw = (context.user_data or {}).get(DRAFT_KEY)
     if raw is None:
         return None
+    if isinstance(raw, dict) and "keyboard" not in raw:
+        # Kept before the phone's keyboard became a choice: it showed at every location and
+        # phone step, and must be taken away on leaving, not left under later questions.
+        raw = {**raw, "keyboard": raw.get("step") in PHONE_STEPS}
     try:
         return Draft.model_validate(raw)
     except ValidationError:
@@ -117,7 +122,9 @@ async def _open(update: Update, context: Context, *, pressed: bool = False) -> s
             await update.callback_query.answer()
         return END
     notice = t("intake.resume") if draft else None
-    draft = draft or intake.new_draft()
+    chat = update.effective_chat
+    # A Zalo chat cannot send the phone's location or number: it is never offered there.
+    draft = draft or intake.new_draft(phone_buttons=chat is not None and not is_local_id(chat.id))
     if message is not None:
         await show(update, message, intake.prompt(draft, context.services.config), notice=notice)
     elif pressed and update.callback_query is not None:

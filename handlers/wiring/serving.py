@@ -199,7 +199,8 @@ async def serve(
 ) -> None:
     """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, take the roles this
     process may hold (polling, the periodic jobs), serve the webhooks (and /healthz and
-    /metrics when [monitoring] is enabled), close cleanly, handing the roles over at once.
+    /metrics when [monitoring] is enabled), close cleanly, handing the roles and the outbox
+    messages it claimed over at once.
 
     The database opens before the Application initialises, because the Application loads the
     saved drafts from it while initialising. A serve cancelled, not stopped, leaves its roles'
@@ -248,6 +249,7 @@ async def serve(
             await stop_telegram()
             await watched.stop()
             await app.stop()
+            await app.bot_data.deliverer.release()
         if app.bot_data.zalo is not None:
             await app.bot_data.zalo.api.close()
     finally:

@@ -9,7 +9,7 @@ import pytest
 from bot.config import Config
 from bot.dialogs.intake import KEEP, Outcome, Turn, answer, new_draft, prompt, ref
 from bot.domain.choices import Nav, normalize
-from bot.domain.draft import Draft, Photo, Step, missing
+from bot.domain.draft import PHONE_STEPS, Draft, Photo, Step, missing
 from bot.domain.tickets import Kind
 from bot.messages import (
     Choice,
@@ -129,9 +129,13 @@ def test_feedback_with_photos_and_gps_without_contact(config: Config, way: Way) 
     d = go(d, PhotoSent("file-1", "unique-1"), config, Step.PHOTOS)
     d = go(d, PhotoSent("file-2", "unique-2"), config, Step.PHOTOS)
     d = go(d, choose(d, config, "done", way), config, Step.LOCATION)
+    assert prompt(d, config).request is None  # a question like any other, until asked
+    d = go(d, choose(d, config, "map", way), config, Step.LOCATION)
+    assert prompt(d, config).request is Request.LOCATION
     located = answer(d, LocationSent(20.25, 105.97), config)
     assert located.notice == t("intake.location.received")
     d = go(d, LocationSent(20.25, 105.97), config, Step.CONTACT)
+    assert not d.keyboard
     d = go(d, choose(d, config, "no", way), config, Step.CONFIRM)
 
     turn = answer(d, choose(d, config, "send", way), config)
@@ -165,6 +169,8 @@ def test_complaint_asks_name_phone_and_address(config: Config, way: Way, kind: s
     assert t(f"intake.law.{kind}") in asked.text
     assert t("intake.ask.name") in asked.text
     d = go(d, Text(f" {NAME} "), config, Step.PHONE)
+    assert prompt(d, config).request is None
+    d = go(d, choose(d, config, "share", way), config, Step.PHONE)
     assert prompt(d, config).request is Request.CONTACT
     turn = refused(d, Text("123"), config)
     assert turn.notice == t("intake.phone.invalid")
@@ -198,7 +204,7 @@ def test_typed_phone_is_accepted(config: Config, typed: str) -> None:
     turn = answer(d, Text(typed), config)
     assert turn.draft.step is Step.ADDRESS
     assert turn.draft.contact_phone == "0912345678"
-    assert turn.notice == t("intake.phone.received", phone="0912345678")
+    assert turn.notice is None  # no keyboard of the phone's to take away: the next question
 
 
 @pytest.mark.parametrize(
@@ -362,7 +368,7 @@ def test_photos_step_explains_what_it_expects(config: Config, event: Event) -> N
 @pytest.mark.parametrize("way", WAYS)
 def test_typed_place_instead_of_gps(config: Config, way: Way) -> None:
     d = at(feedback(config), Step.LOCATION, place=None)
-    assert prompt(d, config).request is Request.LOCATION
+    assert prompt(d, config).request is None
     d = go(d, Text(f"  {PLACE} "), config, Step.CONTACT)
     assert d.place == PLACE
     assert (d.latitude, d.longitude) == (None, None)
@@ -630,8 +636,8 @@ def test_edit_location_can_keep_or_skip(config: Config, way: Way) -> None:
     d = feedback(config)
     d = go(d, choose(d, config, "edit", way), config, Step.EDIT)
     d = go(d, choose(d, config, "location", way), config, Step.LOCATION)
-    # "Bỏ qua" is always 1, as the question says; keeping comes after it.
-    assert [o.key for o in prompt(d, config).options] == ["skip", KEEP.key]
+    # "Bỏ qua" is always 1 and the map 2, as the question says; keeping comes after them.
+    assert [o.key for o in prompt(d, config).options] == ["skip", "map", KEEP.key]
     kept = go(d, choose(d, config, "keep", way), config, Step.CONFIRM)
     assert kept.place == PLACE
     skipped = go(d, choose(d, config, "skip", way), config, Step.CONFIRM)
@@ -734,7 +740,8 @@ def drafts_at_every_step(config: Config) -> list[Draft]:
         feedback(config).model_copy(update={"editing": True}),
         feedback(config).model_copy(update={"photos": []}),
     ]
-    return [at(base, step) for base in bases for step in Step]
+    at_steps = [at(base, step) for base in bases for step in Step]
+    return [*at_steps, *(at(base, step, keyboard=True) for base in bases for step in PHONE_STEPS)]
 
 
 def test_every_prompt_offers_back_and_cancel(config: Config) -> None:
@@ -746,10 +753,46 @@ def test_every_prompt_offers_back_and_cancel(config: Config) -> None:
         assert asked.ref == ref(d.step)
 
 
-def test_requests_are_asked_where_only_a_phone_can_answer(config: Config) -> None:
+def test_the_phone_is_asked_only_once_the_citizen_chose_it(config: Config) -> None:
     for d in drafts_at_every_step(config):
         expected = {Step.LOCATION: Request.LOCATION, Step.PHONE: Request.CONTACT}.get(d.step)
-        assert prompt(d, config).request is expected
+        asked = prompt(d, config)
+        assert asked.request is (expected if d.keyboard else None)
+        chosen = {o.key for o in asked.options} & {"map", "share"}
+        assert bool(chosen) == (d.step in PHONE_STEPS and not d.keyboard), d.step
+
+
+@pytest.mark.parametrize("step", PHONE_STEPS)
+def test_a_chat_that_cannot_send_from_the_phone_is_never_offered_it(
+    config: Config, step: Step
+) -> None:
+    """Zalo: at the location "2" is no map (it was never shown), at the phone "1" no share."""
+    d = at(complaint(config), step, place=None, latitude=None, contact_phone=None)
+    d = d.model_copy(update={"phone_buttons": False})
+    keys = [o.key for o in prompt(d, config).options]
+    assert keys == (["skip"] if step is Step.LOCATION else [])
+    for typed in ("1", "2"):
+        assert not answer(d, Text(typed), config).draft.keyboard
+
+
+@pytest.mark.parametrize(
+    ("step", "event", "recorded"),
+    [
+        (Step.LOCATION, Text(PLACE), {"place": PLACE}),
+        (Step.LOCATION, Text("1"), {"place": None}),
+        (Step.LOCATION, LocationSent(21.0, 105.8), {"latitude": 21.0}),
+        (Step.PHONE, Text("0912345678"), {"contact_phone": "0912345678"}),
+        (Step.PHONE, ContactSent("+84912345678", is_own=True), {"contact_phone": "0912345678"}),
+    ],
+)
+def test_without_the_phones_keyboard_the_next_question_follows_at_once(
+    config: Config, step: Step, event: Event, recorded: dict[str, object]
+) -> None:
+    """Nothing to take away, so no message of its own: one message, the next question."""
+    turn = answer(at(complaint(config), step, place=None, latitude=None), event, config)
+    assert turn.draft.step is not step
+    assert turn.notice is None
+    assert {k: getattr(turn.draft, k) for k in recorded} == recorded
 
 
 def test_option_keys_fit_a_button(config: Config) -> None:
@@ -836,10 +879,12 @@ DEVICE_EXITS: list[tuple[str, Step, Event]] = [
 def test_leaving_a_step_that_asked_the_phone_says_what_was_recorded(
     config: Config, name: str, step: Step, event: Event
 ) -> None:
-    """The channel takes the phone's keyboard away with that message: never an empty one."""
-    d = at(complaint(config), step)
+    """The channel takes the phone's keyboard away with that message: never an empty one.
+    "Quay lại" from the keyboard is the same step, asked as before the phone was chosen."""
+    d = at(complaint(config), step, keyboard=True)
     turn = answer(d, event, config)
-    assert turn.draft.step is not step
+    assert (turn.draft.step is step) == name.startswith("back")
+    assert not turn.draft.keyboard
     assert prompt(turn.draft, config).request is None
     assert turn.notice
     assert turn.notice != "Đã ghi nhận."
@@ -847,3 +892,5 @@ def test_leaving_a_step_that_asked_the_phone_says_what_was_recorded(
         assert turn.notice == t("intake.location.place", place=PLACE)
     if name == "skip":
         assert turn.notice == t("intake.location.skipped")
+    if name.startswith("back"):
+        assert turn.notice == t("intake.went_back")

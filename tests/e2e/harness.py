@@ -142,6 +142,19 @@ def press(emu: BotApiEmulator, user: int, label: str) -> dict[str, Any]:
     raise AssertionError(f"no button {label!r} in {emu.messages_to(user)}")
 
 
+def shown(emu: BotApiEmulator, user: int) -> dict[int, dict[str, Any]]:
+    """The bot's messages in the chat as shown now, by id."""
+    return {m["message_id"]: m for m in emu.messages_to(user)}
+
+
+def changed(
+    emu: BotApiEmulator, user: int, before: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The bot's answer since `before`: its new messages, and the pressed message edited into
+    the next question (one call a tap, issue #19)."""
+    return [m for m in emu.messages_to(user) if before.get(m["message_id"]) != m]
+
+
 class Phone:
     """One person's phone: does one thing, waits until the bot is done, reads the answer."""
 
@@ -152,10 +165,10 @@ class Phone:
         self.last_update: dict[str, Any] = {}
 
     async def _answer(self, act: Callable[[], dict[str, Any]]) -> str:
-        seen = len(self.emu.messages_to(self.user))
+        before = shown(self.emu, self.user)
         update = self.last_update = act()
         await handled(self.db_path, update["update_id"])
-        new = self.emu.messages_to(self.user)[seen:]
+        new = changed(self.emu, self.user, before)
         assert new, "every action gets an answer"
         return "\n".join(m.get("text") or m.get("caption", "") for m in new)
 

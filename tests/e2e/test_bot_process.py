@@ -42,7 +42,7 @@ async def test_file_a_case_across_a_kill_and_look_it_up(
         assert bot.process.returncode == -signal.SIGKILL
         await bot.start()
 
-        assert "gửi vị trí" in await citizen.taps("Không có ảnh")
+        assert "Sự việc xảy ra ở đâu?" in await citizen.taps("Không có ảnh")
         await citizen.says("Đầu ngõ 3, thôn Đông")
         summary = await citizen.taps("Không cần")
         assert content in summary

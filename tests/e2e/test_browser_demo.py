@@ -87,7 +87,8 @@ async def test_a_citizen_files_a_case_and_sees_the_officers_result(
     )
     await expect(citizen.locator(".msg.mine img")).to_have_count(1)
     await _tap(citizen, "Xong, sang bước tiếp")
-    await _tap(citizen, "Gửi vị trí hiện tại")
+    await _tap(citizen, "Gửi vị trí trên bản đồ")
+    await _tap(citizen, "Gửi vị trí hiện tại")  # the phone's keyboard, under the chat
     await expect(citizen.locator(".msg.mine", has_text="📍")).to_have_count(1)
     await _tap(citizen, "Không cần")
     await _tap(citizen, "✅ Gửi")

@@ -27,7 +27,7 @@ import aiosqlite
 from bot.services.outbox import INTERRUPTED
 from bot.texts import t
 from localapi import BotApiEmulator
-from tests.e2e.harness import BotProcess, handled, press, shown_log
+from tests.e2e.harness import BotProcess, changed, handled, press, shown, shown_log
 from tests.e2e.test_announcement_process import without_quiet_hours
 
 SEED = 6_2026
@@ -56,12 +56,12 @@ class Crashing:
         await self.bot.start()
 
     async def act(self, user: int, do: Callable[[], dict[str, Any]], kill: bool) -> str:
-        seen = len(self.emu.messages_to(user))
+        before = shown(self.emu, user)
         update = do()
         if kill:
             await self.kill_soon()
         await handled(self.db_path, update["update_id"])
-        new = self.emu.messages_to(user)[seen:]
+        new = changed(self.emu, user, before)
         assert new, f"{user} got no answer"
         return "\n".join(m.get("text") or m.get("caption", "") for m in new)
 

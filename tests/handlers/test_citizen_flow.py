@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.config import Config
+from bot.texts import t
+from handlers.telegram.context import DRAFT_KEY
 from storage.backends import open_database
 from tests.support.chat import Chats, buttons, reply_keyboard
 from tests.support.drafts import opened
@@ -122,20 +124,25 @@ async def test_complaint_typed_with_numbers_and_words(chats: Chats, config: Conf
     await chats.photo(CITIZEN, "p1")
     await chats.photo(CITIZEN, "p2")
     await chats.say(CITIZEN, "xong")
+    # "2" is the map: the phone's own keyboard comes, and leaving takes it away.
+    [map_asked] = await chats.say(CITIZEN, "2")
+    [send] = [b for b in reply_keyboard(map_asked) if b.get("request_location")]
+    assert send["text"] == t("request.location")
     asked_name = await chats.location(CITIZEN, 19.8, 105.9)
     assert "Luật Khiếu nại" in str(asked_name[-1].params["text"])
-    # Leaving the location step takes its reply keyboard away.
-    assert any(
-        c.params.get("reply_markup") and "remove_keyboard" in str(c.params["reply_markup"])
-        for c in asked_name
-    )
-    asked_phone = await chats.say(CITIZEN, "Nguyễn Văn Bình")
-    [share] = [b for b in reply_keyboard(asked_phone[-1]) if b.get("request_contact")]
-    assert "Gửi số điện thoại" in share["text"]
+    assert said(asked_name)[0] == t("intake.location.received")
+    assert "remove_keyboard" in str(asked_name[0].params["reply_markup"])
+    [asked_phone] = await chats.say(CITIZEN, "Nguyễn Văn Bình")
+    assert buttons(asked_phone)[0][0] == f"1. {t('request.contact')}"
     retry = await chats.say(CITIZEN, "0912")
     assert "Số điện thoại chưa đúng" in str(retry[0].params["text"])
     assert "Xin cho biết số điện thoại" in str(retry[-1].params["text"])
-    await chats.contact(CITIZEN, "84912345678")
+    [share_asked] = await chats.say(CITIZEN, "1")
+    [share] = [b for b in reply_keyboard(share_asked) if b.get("request_contact")]
+    assert share["text"] == t("request.contact")
+    asked_address = await chats.contact(CITIZEN, "84912345678")
+    assert said(asked_address)[0] == t("intake.phone.received", phone="0912345678")
+    assert "remove_keyboard" in str(asked_address[0].params["reply_markup"])
     summary = await chats.say(CITIZEN, "Thôn Đông, xã Sơn Ninh")
     text = str(summary[-1].params["text"])
     for part in (
@@ -267,14 +274,13 @@ def said(calls: list[Call]) -> list[str]:
 async def test_the_location_step_numbers_what_can_be_typed_and_says_so(chats: Chats) -> None:
     await agree(chats, CITIZEN)
     asked = await to_location(chats, CITIZEN)
-    labels = [b["text"] for b in reply_keyboard(asked[-1])]
-    assert labels == ["📍 Gửi vị trí hiện tại", "1. Bỏ qua", "↩️ Quay lại", "✖️ Hủy"]
+    labels = [label for label, _ in buttons(asked[-1])]
+    assert labels == ["1. Bỏ qua", "2. 📍 Gửi vị trí trên bản đồ", "↩️ Quay lại", "✖️ Hủy"]
     assert "gõ 1" in said(asked)[-1]
-    # "1" is "Bỏ qua", as its button says, and no message that says nothing comes first.
-    skipped = await chats.say(CITIZEN, "1")
-    assert "để lại họ tên" in said(skipped)[-1]
-    assert not set(said(skipped)) & set(NOISE)
-    assert any("remove_keyboard" in str(c.params.get("reply_markup")) for c in skipped)
+    assert "“2. 📍 Gửi vị trí trên bản đồ”" in said(asked)[-1]
+    # "1" is "Bỏ qua", as its button says: the next question at once, nothing before it.
+    [skipped] = await chats.say(CITIZEN, "1")
+    assert "để lại họ tên" in said([skipped])[0]
 
 
 async def test_a_pressed_numbered_reply_button_and_a_typed_place_are_understood(
@@ -282,31 +288,38 @@ async def test_a_pressed_numbered_reply_button_and_a_typed_place_are_understood(
 ) -> None:
     await agree(chats, CITIZEN)
     await to_location(chats, CITIZEN)
+    await chats.tap(CITIZEN, "Gửi vị trí trên bản đồ")
+    # "↩️ Quay lại" on the phone's keyboard: the location asked as before, the keyboard gone.
     back = await chats.say(CITIZEN, "↩️ Quay lại")
-    assert not set(said(back)) & set(NOISE)
-    assert "Ông/bà có ảnh" in said(back)[-1]
-    await chats.tap(CITIZEN, "Không có ảnh")
-    typed = await chats.say(CITIZEN, "Ngõ 3, thôn Đông")
-    assert "Ngõ 3, thôn Đông" in said(typed)[0]
-    assert not set(said(typed)) & set(NOISE)
+    assert said(back)[0] == t("intake.went_back")
+    assert "remove_keyboard" in str(back[0].params["reply_markup"])
+    assert said(back)[-1].startswith("Sự việc xảy ra ở đâu?")
+    [typed] = await chats.say(CITIZEN, "Ngõ 3, thôn Đông")
+    assert "để lại họ tên" in said([typed])[0]
     await chats.tap(CITIZEN, "Không cần")
     await chats.tap(CITIZEN, "Sửa")
     await chats.tap(CITIZEN, "Vị trí")
-    # Editing offers to keep the place: "Bỏ qua" stays 1, "Giữ nguyên" is 2.
+    # Editing offers to keep the place: "Bỏ qua" stays 1, the map 2, "Giữ nguyên" is 3.
     asked = chats.sent(CITIZEN)[-1]
-    labels = [b["text"] for b in reply_keyboard(asked)]
+    assert "Ngõ 3, thôn Đông" in said([asked])[0]
+    labels = [label for label, _ in buttons(asked)]
+    assert labels[:3] == ["1. Bỏ qua", "2. 📍 Gửi vị trí trên bản đồ", "3. Giữ nguyên"]
+    await chats.tap(CITIZEN, "Gửi vị trí trên bản đồ")
+    # On the phone's keyboard, "Bỏ qua" is still 1 and keeping is 2.
+    labels = [b["text"] for b in reply_keyboard(chats.sent(CITIZEN)[-1])]
     assert labels[1:3] == ["1. Bỏ qua", "2. Giữ nguyên"]
     kept = await chats.say(CITIZEN, "2. Giữ nguyên")
+    assert said(kept)[0] == t("intake.location.place", place="Ngõ 3, thôn Đông")
     assert "Ngõ 3, thôn Đông" in said(kept)[-1]
     assert not set(said(kept)) & set(NOISE)
     await chats.tap(CITIZEN, "Sửa")
     await chats.tap(CITIZEN, "Vị trí")
-    await chats.say(CITIZEN, "1. Bỏ qua")
+    await chats.tap(CITIZEN, "Bỏ qua")
     await chats.tap(CITIZEN, "Gửi")
     assert await rows(config, "SELECT place, latitude FROM tickets") == [(None, None)]
 
 
-async def test_the_phone_step_numbers_keeping_the_number_and_leaves_without_noise(
+async def test_the_phone_step_numbers_sharing_and_keeping_the_number(
     chats: Chats,
 ) -> None:
     await agree(chats, CITIZEN)
@@ -326,9 +339,23 @@ async def test_the_phone_step_numbers_keeping_the_number_and_leaves_without_nois
     asked = await chats.tap(CITIZEN, "Thông tin liên hệ")
     assert "Nguyễn Văn Bình" in said(asked)[-1]
     asked = await chats.say(CITIZEN, "1")
-    labels = [b["text"] for b in reply_keyboard(asked[-1])]
-    assert labels[:2] == ["📱 Gửi số điện thoại của tôi", "1. Giữ nguyên"]
-    kept = await chats.say(CITIZEN, "1")
-    assert "0912345678" in said(kept)[0]
-    assert not set(said(kept)) & set(NOISE)
-    assert "Xin cho biết địa chỉ" in said(kept)[-1]
+    labels = [label for label, _ in buttons(asked[-1])]
+    assert labels[:2] == ["1. 📱 Gửi số điện thoại của tôi", "2. Giữ nguyên"]
+    assert "Đang ghi: 0912345678" in said(asked)[-1]
+    [kept] = await chats.say(CITIZEN, "2")  # one message: the next question
+    assert "Xin cho biết địa chỉ" in said([kept])[0]
+
+
+async def test_a_draft_kept_before_the_keyboard_was_a_choice_still_takes_it_away(
+    chats: Chats,
+) -> None:
+    """Drafts stored by the previous version showed the phone's keyboard at the location
+    step; leaving it says what was recorded and takes the keyboard away, as it did then."""
+    await agree(chats, CITIZEN)
+    await to_location(chats, CITIZEN)
+    stored = chats.app.user_data[CITIZEN][DRAFT_KEY]
+    del stored["keyboard"], stored["phone_buttons"]
+    left = await chats.say(CITIZEN, "Ngõ 3, thôn Đông")
+    assert said(left)[0] == t("intake.location.place", place="Ngõ 3, thôn Đông")
+    assert "remove_keyboard" in str(left[0].params["reply_markup"])
+    assert "để lại họ tên" in said(left)[-1]

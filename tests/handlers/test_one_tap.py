@@ -58,11 +58,10 @@ async def test_each_press_is_one_edit_and_the_chat_reads_in_order(
     assert first.text.endswith(t("intake.ask.content", kind="Phản ánh"))
 
     # What the citizen typed lies below, so the next question is a new message, last; the
-    # location is asked with the phone's own keyboard: a new message, the pressed buttons off.
+    # location is a question like the others, so the press becomes it.
     await chats.say(CITIZEN, CONTENT)
-    calls = await press(chats, CITIZEN, "Không có ảnh")
-    assert calls == ["answerCallbackQuery", "editMessageReplyMarkup", "sendMessage"]
-    await chats.say(CITIZEN, "Bỏ qua")
+    assert await press(chats, CITIZEN, "Không có ảnh") == one_call
+    assert await press(chats, CITIZEN, "Bỏ qua") == one_call
     assert await press(chats, CITIZEN, "Không cần") == one_call
     assert await press(chats, CITIZEN, "Gửi") == one_call
 
@@ -121,3 +120,115 @@ async def test_on_a_shared_database_a_press_is_answered_below(chats: Chats) -> N
         "editMessageReplyMarkup",
         "sendMessage",
     ]
+
+
+Act = tuple[str, str]  # ("say" or "tap", what), or ("map", "") for the phone's location
+# A feedback to its location step, then on to the summary, as in test_citizen_flow.
+TO_LOCATION: list[Act] = [
+    ("say", "/start"),
+    ("tap", "Đồng ý"),
+    ("tap", "Gửi phản ánh"),
+    ("tap", "Phản ánh"),
+    ("tap", "Môi trường"),
+    ("say", CONTENT),
+    ("tap", "Không có ảnh"),
+]
+PLACE = "Ngõ 3, thôn Đông"
+LOCATION_PATHS: dict[str, list[Act]] = {
+    "typed place": [("say", PLACE)],
+    "skip by tap": [("tap", "Bỏ qua")],
+    "skip by 1": [("say", "1")],
+    "map by the button": [("tap", "Gửi vị trí trên bản đồ"), ("map", "")],
+}
+SPOT = (21.0285, 105.8542)
+
+
+async def act(chats: Chats, user: int, what: Act) -> list[str]:
+    """Do `what` as the person would; the Bot API calls it made that name their chat."""
+    before = len(chats.request.calls)
+    verb, words = what
+    if verb == "say":
+        await chats.say(user, words)
+    elif verb == "tap":
+        await chats.tap_shown(user, words)
+    else:
+        await chats.location(user, *SPOT)
+    return [c for c in chat_calls(chats, user, before) if c != "answerCallbackQuery"]
+
+
+@SQLITE_ONLY
+async def test_every_way_through_the_location_step_is_one_call_a_step(
+    chats: Chats, config: Config
+) -> None:
+    """Typed place, "Bỏ qua" pressed or typed as 1: one call to the chat at every step. Only
+    the map costs two, once the location came: the phone's keyboard is taken away by a message
+    of its own (one cannot carry both it and the next question's buttons)."""
+    for n, (name, location) in enumerate(LOCATION_PATHS.items()):
+        user = CITIZEN + 10 * n
+        for what in [*TO_LOCATION, *location, ("tap", "Không cần"), ("tap", "Gửi")]:
+            calls = await act(chats, user, what)
+            lowest = chats.chat(user)[-1]
+            if what == ("map", ""):
+                assert calls == ["sendMessage", "sendMessage"], name
+                removal = chats.request.sent_to(user)[-2]
+                assert "remove_keyboard" in str(removal.params["reply_markup"])
+                assert removal.params["text"] == t("intake.location.received")
+            else:
+                assert len(calls) == 1, (name, what, calls)
+            # The latest question is the chat's last message: its buttons, or the phone's.
+            if what == ("tap", "Gửi vị trí trên bản đồ"):
+                assert lowest.text == t("intake.keyboard.location")
+                keyboard = chats.request.sent_to(user)[-1].params["reply_markup"]
+                assert "request_location" in str(keyboard)
+            elif what != ("say", "/start"):
+                assert lowest.buttons, (name, what)
+        assert "Đã gửi đơn thành công" in chats.chat(user)[-1].text
+    filed = await rows(
+        config, "SELECT kind, category_id, content, place, latitude, longitude FROM tickets"
+    )
+    case = ("feedback", "moi-truong", CONTENT)
+    assert sorted(filed, key=str) == sorted(
+        [
+            (*case, PLACE, None, None),
+            (*case, None, None, None),
+            (*case, None, None, None),
+            (*case, None, *SPOT),
+        ],
+        key=str,
+    )
+
+
+COMPLAINT: list[Act] = [
+    ("say", "/start"),
+    ("tap", "Đồng ý"),
+    ("tap", "Gửi phản ánh"),
+    ("tap", "Khiếu nại"),
+    ("tap", "Đất đai"),
+    ("say", "Tôi không đồng ý với quyết định thu hồi đất số 12 của xã."),
+    ("tap", "Không có ảnh"),
+    ("tap", "Bỏ qua"),
+    ("say", "Nguyễn Văn Bình"),
+]
+
+
+@SQLITE_ONLY
+async def test_the_phone_number_typed_is_one_call_shared_is_two(
+    chats: Chats, config: Config
+) -> None:
+    typed, shared = CITIZEN, CITIZEN + 1
+    for what in [*COMPLAINT, ("say", "0912345678"), ("say", "Thôn Đông, xã Sơn Ninh")]:
+        assert len(await act(chats, typed, what)) == 1, what
+    assert chats.chat(typed)[-1].buttons  # the summary, last
+    for what in [*COMPLAINT, ("tap", "Gửi số điện thoại của tôi")]:
+        assert len(await act(chats, shared, what)) == 1, what
+    assert chats.chat(shared)[-1].text == t("intake.keyboard.phone")
+    answered_by_phone = await chats.contact(shared, "84912345678")
+    assert [c.method for c in answered_by_phone] == ["sendMessage", "sendMessage"]
+    assert answered_by_phone[0].params["text"] == t("intake.phone.received", phone="0912345678")
+    assert "remove_keyboard" in str(answered_by_phone[0].params["reply_markup"])
+    assert chats.chat(shared)[-1].text.startswith(t("intake.ask.address"))
+    await chats.say(shared, "Thôn Đông, xã Sơn Ninh")
+    for user in (typed, shared):
+        await chats.tap_shown(user, "Gửi")
+    phones = await rows(config, "SELECT contact_phone FROM tickets")
+    assert phones == [("0912345678",), ("0912345678",)]

@@ -137,6 +137,19 @@ def _scenarios() -> list[Scenario]:
         Scenario(f"complaint draft, step {n}", CITIZEN, tuple(COMPLAINT[: n + 1]))
         for n in range(7, len(COMPLAINT))
     ]
+    # ... and with the phone's own keyboard, chosen at the location and at the phone number.
+    found += [
+        Scenario(
+            "feedback draft, the phone's location asked",
+            CITIZEN,
+            (*FEEDBACK[:7], (CITIZEN, "tap", "Gửi vị trí trên bản đồ")),
+        ),
+        Scenario(
+            "complaint draft, the phone's number asked",
+            CITIZEN,
+            (*COMPLAINT[:9], (CITIZEN, "tap", "Gửi số điện thoại của tôi")),
+        ),
+    ]
     return found
 
 

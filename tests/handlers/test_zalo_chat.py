@@ -113,7 +113,11 @@ async def test_a_zalo_citizen_files_by_numbers_and_a_telegram_officer_resolves(
     place = asked_place[-1].text
     assert "gõ địa điểm" in place
     assert "📍" not in place, "no location button on Zalo"
-    await phone.says("Bờ kênh thôn Đông")
+    assert "1. Bỏ qua" in place
+    assert "bản đồ" not in place
+    # No keyboard of the phone's to take away: the next question, alone.
+    [asked_contact] = await phone.says("Bờ kênh thôn Đông")
+    assert asked_contact.text.startswith(t("intake.ask.contact"))
     await phone.picks("Không cần")
     code = await sends(phone)
 

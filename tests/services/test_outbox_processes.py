@@ -18,12 +18,27 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import pytest
+
+from bot.config import Config
 from bot.messages import Delivery, Notice
-from bot.services.outbox import CLAIM_LEASE, INTERRUPTED, Deliverer, Limits, notify
+from bot.services.intake import submit_case
+from bot.services.officers import sync_from_config
+from bot.services.outbox import (
+    CLAIM_LEASE,
+    INTERRUPTED,
+    Deliverer,
+    Limits,
+    RetryLaterError,
+    notify,
+)
+from bot.services.reminders import fire_due
+from handlers.wiring.monitoring import OUTBOX_INTERVAL
 from storage.database import Database
 from tests.conftest import POSTGRESQL_ONLY
-from tests.services.factories import CHANNEL
+from tests.services.factories import CHANNEL, citizen, feedback, fetch
 from tests.services.test_outbox_limits import most_in_one_second, pending, rows, someone
+from tests.services.test_reminders_service import local
 from tests.support.clock import FixedClock, TimerClock, VirtualTimer
 
 EPSILON = 1e-5  # the claims' times are stored to the microsecond
@@ -173,3 +188,197 @@ class Recorder:
 
     async def send(self, recipient: str, notice: Notice) -> None:
         self.texts.append(notice.text)
+
+
+@POSTGRESQL_ONLY
+async def test_a_cleanly_stopped_process_leaves_what_it_claimed_to_the_others_at_once(
+    db: Database, clock: FixedClock, reopen: Callable[[], Awaitable[Database]]
+) -> None:
+    async with db.transaction() as conn:
+        for chat in (1, 2, 3):
+            await notify(conn, someone(chat), Notice(f"{chat}"), f"test:{chat}", clock)
+    # The platform asks to wait at the first send: the run ends holding the other two claimed.
+    stopping = Deliverer(db, clock, {CHANNEL: Busy()}, instance="stopping")
+    assert await stopping.deliver_due() == 0
+    await stopping.release()
+    other = await reopen()
+    survivor = Recorder()
+    alive = Deliverer(other, clock, {CHANNEL: survivor}, instance="alive")
+    try:
+        assert await alive.deliver_due() == 2, "at once, not CLAIM_LEASE later"
+        clock.advance(timedelta(seconds=2))  # the one the platform held back is due again
+        assert await alive.deliver_due() == 1
+    finally:
+        await other.close()
+
+    assert survivor.texts == ["2", "3", "1"]
+    assert await pending(db) == 0
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.parametrize("delivery", list(Delivery))
+async def test_a_send_stalled_past_the_claim_lease_is_neither_taken_over_nor_settled_twice(
+    db: Database, reopen: Callable[[], Awaitable[Database]], delivery: Delivery
+) -> None:
+    """A send that hangs for two leases (the platform slow to answer, the process frozen)
+    keeps its claim: the other process, ticking all along, never sends the message too (an
+    awaited result twice) nor fails it as interrupted while it is being sent (an announcement
+    both sent and failed)."""
+    # Only the ticking process takes part in moving the time: the stalled one waits for the
+    # platform, not for the time (it waits for the time only to renew its claim, if it does).
+    timer = VirtualTimer(parties=1, start=FixedClock().now().timestamp())
+    clock = TimerClock(timer)
+    async with db.transaction() as conn:
+        await notify(conn, someone(1), Notice("Kết quả", delivery=delivery), "test:n", clock)
+    log = Log(timer)
+    stalled = StalledChannel(log)
+    other = await reopen()
+    slow = Deliverer(db, clock, {CHANNEL: stalled}, timer=timer, instance="slow")
+    ticking = Deliverer(other, clock, {CHANNEL: log.channel("ticking")}, timer=timer, instance="t")
+    stalled_until = timer.now + 2 * CLAIM_LEASE.total_seconds()
+
+    async def ticking_process() -> None:
+        try:
+            await stalled.entered.wait()
+            for until in (stalled_until, stalled_until + 2 * CLAIM_LEASE.total_seconds()):
+                while timer.now < until:
+                    await ticking.deliver_due()
+                    await timer.sleep(TICK)
+                stalled.answer.set()
+        finally:
+            timer.leave()
+
+    try:
+        await asyncio.gather(slow.deliver_due(), ticking_process())
+    finally:
+        await other.close()
+
+    assert [(who, text) for _, who, _, text in log.sends] == [("slow", "Kết quả")], "once"
+    [row] = (await rows(db)).values()
+    assert row["sent_at"]
+    assert row["failed_at"] is None
+
+
+@POSTGRESQL_ONLY
+async def test_a_chat_another_process_sent_to_lately_gets_its_new_message_once_it_may(
+    db: Database, reopen: Callable[[], Awaitable[Database]]
+) -> None:
+    """Process "a" sends to a chat; "b" then queues another message for it (a person's update
+    handled there) and delivers right after, as every process does: the message goes from "b"
+    the moment the chat may be sent to again, not at "a"'s next outbox tick."""
+    limits = Limits(max_per_second=30, per_chat_seconds=1.0)
+    timer = VirtualTimer(parties=2, start=FixedClock().now().timestamp())
+    clock = TimerClock(timer)
+    async with db.transaction() as conn:
+        await notify(conn, someone(1), Notice("Đã nhận"), "test:received", clock)
+    other = await reopen()
+    log = Log(timer)
+    a, b = (
+        Deliverer(
+            handle, clock, {CHANNEL: log.channel(name)}, limits=limits, timer=timer, instance=name
+        )
+        for handle, name in ((db, "a"), (other, "b"))
+    )
+    a_sent = asyncio.Event()
+
+    async def process_a() -> None:
+        try:
+            await a.deliver_due()
+            a_sent.set()
+            await timer.sleep(OUTBOX_INTERVAL.total_seconds())
+            await a.deliver_due()
+        finally:
+            timer.leave()
+
+    async def process_b() -> None:
+        try:
+            await a_sent.wait()
+            async with other.transaction() as conn:
+                await notify(conn, someone(1), Notice("Đã giao"), "test:assigned", clock)
+            await b.deliver_due()
+        finally:
+            timer.leave()
+
+    start = timer.now
+    try:
+        await asyncio.gather(process_a(), process_b())
+    finally:
+        await other.close()
+
+    assert [(who, text) for _, who, _, text in log.sends] == [("a", "Đã nhận"), ("b", "Đã giao")]
+    first, second = (at - start for at, _, _, _ in log.sends)
+    assert first == 0
+    assert abs(second - limits.per_chat_seconds) < EPSILON, "paced, and not a moment more"
+
+
+@POSTGRESQL_ONLY
+async def test_a_reminder_fired_by_the_scheduler_is_delivered_once_by_all_the_processes(
+    db: Database, clock: FixedClock, config: Config, reopen: Callable[[], Awaitable[Database]]
+) -> None:
+    """Every process ticks its outbox; the scheduler fires the due reminders and delivers at
+    once (serving._remind). Its role moves between the processes meanwhile, so both fire:
+    still each notice goes once."""
+    await sync_from_config(db, clock, config, CHANNEL)
+    person = await citizen(db, clock, "9001")
+    await submit_case(db, clock, config, person, feedback("d-1"))  # due_soon fires 8/12 07:00
+    async with db.transaction() as conn:  # what filing queued is out of the way
+        await conn.execute("UPDATE outbox SET sent_at = created_at")
+    timer = VirtualTimer(parties=2, start=local(8, 12, 7, 0).timestamp())
+    until = timer.now + 4 * TICK
+    limits = Limits(max_per_second=30, per_chat_seconds=1.0)
+    other = await reopen()
+    log = Log(timer)
+
+    async def process(handle: Database, name: str) -> None:
+        deliverer = Deliverer(
+            handle,
+            TimerClock(timer),
+            {CHANNEL: log.channel(name)},
+            limits=limits,
+            timer=timer,
+            instance=name,
+        )
+        try:
+            while timer.now < until:
+                if await fire_due(handle, TimerClock(timer), config):
+                    await deliverer.deliver_due()
+                await deliverer.deliver_due()
+                await timer.sleep(TICK)
+        finally:
+            timer.leave()
+
+    try:
+        await asyncio.gather(process(db, "a"), process(other, "b"))
+    finally:
+        await other.close()
+
+    sent = Counter((recipient, text) for _, _, recipient, text in log.sends)
+    queued = await fetch(
+        db, "SELECT sent_at, failed_at FROM outbox WHERE dedupe_key LIKE 'reminder:%'"
+    )
+    assert any("đến hạn" in text for _, text in sent), "the reminder was due"
+    assert set(sent.values()) == {1}, "each once"
+    assert len(sent) == len(queued)
+    assert all(r["sent_at"] and not r["failed_at"] for r in queued)
+
+
+@dataclass
+class StalledChannel:
+    """A platform that takes a send and answers only when told."""
+
+    log: Log
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+    answer: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def send(self, recipient: str, notice: Notice) -> None:
+        self.log.sends.append((self.log.timer.now, "slow", recipient, notice.text))
+        self.entered.set()
+        await self.answer.wait()
+
+
+@dataclass
+class Busy:
+    """A platform that asks to wait at the first send."""
+
+    async def send(self, recipient: str, notice: Notice) -> None:
+        raise RetryLaterError(1, "Too Many Requests: retry after 1")

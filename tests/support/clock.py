@@ -35,6 +35,11 @@ class FakeTimer:
         self.now += max(seconds, 0.0)
         await asyncio.sleep(0)
 
+    async def within(self, task: asyncio.Future[None], seconds: float) -> bool:
+        """Waits for `task` whatever it takes: only sleeping moves this time."""
+        await asyncio.wait((task,))
+        return True
+
 
 class VirtualTimer:
     """Virtual time shared by several tasks (processes, in a test): it moves on to the earliest
@@ -59,9 +64,28 @@ class VirtualTimer:
 
     async def sleep(self, seconds: float) -> None:
         woken = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleeping, (self.now + max(seconds, 0.0), next(self._order), woken))
+        entry = (self.now + max(seconds, 0.0), next(self._order), woken)
+        heapq.heappush(self._sleeping, entry)
         self._move_on()
-        await woken
+        try:
+            await woken
+        except asyncio.CancelledError:
+            if entry in self._sleeping:  # a task no longer sleeping holds no time back
+                self._sleeping.remove(entry)
+                heapq.heapify(self._sleeping)
+            raise
+
+    async def within(self, task: asyncio.Future[None], seconds: float) -> bool:
+        """Waits for `task` up to `seconds` of this time. A task done without waiting takes
+        none: the time moves on only if it is still going once it had its turn."""
+        await asyncio.sleep(0)
+        if task.done():
+            return True
+        sleeping = asyncio.ensure_future(self.sleep(seconds))
+        await asyncio.wait((task, sleeping), return_when=asyncio.FIRST_COMPLETED)
+        sleeping.cancel()
+        await asyncio.wait((sleeping,))
+        return task.done()
 
     def leave(self) -> None:
         self._parties -= 1
