@@ -120,16 +120,8 @@ class SqliteDatabase:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """One explicit write transaction: everything inside commits together or not at all."""
-        async with self._write_lock:
-            try:
-                await self._writer.call(_begin)
-                yield self._writer.connection
-            except BaseException:
-                # Also when cancelled during BEGIN: a BEGIN already running still ends, so roll
-                # back (after it, in the same thread; a no-op if it never ran).
-                await self._writer.call(sqlite3.Connection.rollback)
-                raise
-            await self._writer.call(sqlite3.Connection.commit)
+        async with self._write_lock, self._writer.transaction() as conn:
+            yield conn
 
     async def unit(self, work: Work[T]) -> T:
         """`work` as one write transaction, handed to the writer's thread once and run there
@@ -184,10 +176,6 @@ class SqliteDatabase:
         purge = asyncio.get_running_loop().create_task(self.purge_wal())
         self._purges.add(purge)
         purge.add_done_callback(self._purges.discard)
-
-
-def _begin(conn: sqlite3.Connection) -> None:
-    conn.execute("BEGIN IMMEDIATE")
 
 
 def _checkpoint(conn: sqlite3.Connection) -> bool:

@@ -15,16 +15,17 @@ only that connection; awaiting anything else (a chat platform, a sleep, a lock h
 would suspend where no event loop runs, so it raises `ForeignAwaitError` and the unit is rolled
 back.
 
-`connection` offers the same thread call by call, one hand-over each, for transactions whose
-code awaits other things between statements.
+`transaction()` offers the same thread call by call, one hand-over each (BEGIN rides with the
+first), for transactions whose code awaits other things between statements.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -83,7 +84,6 @@ class SqliteThread:
         self._conn = conn
         self.hand_overs = 0
         self._closed = False
-        self.connection: Connection = _CallByCall(self)
 
     @classmethod
     async def open(cls, path: Path, pragmas: Sequence[str]) -> SqliteThread:
@@ -123,6 +123,22 @@ class SqliteThread:
 
         return await self.call(whole)
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """A write transaction for code that awaits other things between its statements: one
+        hand-over per statement, and one for COMMIT (or ROLLBACK) if any ran."""
+        conn = _CallByCall(self)
+        try:
+            yield conn
+        except BaseException:
+            # Also when cancelled: a statement already handed over still runs, so roll back
+            # after it, in the same thread (a no-op if BEGIN never ran).
+            if conn.began:
+                await self.call(sqlite3.Connection.rollback)
+            raise
+        if conn.began:
+            await self.call(sqlite3.Connection.commit)
+
     async def close(self) -> None:
         """Closes the connection and lets the thread end; again, nothing more (as aiosqlite)."""
         if self._closed:
@@ -133,19 +149,32 @@ class SqliteThread:
 
 
 class _CallByCall:
-    """The thread's connection for code on the event loop: one hand-over per call."""
+    """A transaction's connection for code on the event loop: one hand-over per call. BEGIN
+    goes with the first call, saving a hand-over; a transaction that ran nothing costs none."""
 
     def __init__(self, thread: SqliteThread) -> None:
         self._thread = thread
+        self.began = False
+
+    async def _call(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        if self.began:
+            return await self._thread.call(job)
+        self.began = True
+
+        def begin_then(conn: sqlite3.Connection) -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            return job(conn)
+
+        return await self._thread.call(begin_then)
 
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> Outcome:
         values = tuple(parameters)
-        return await self._thread.call(lambda conn: _Changed(conn.execute(sql, values).rowcount))
+        return await self._call(lambda conn: _Changed(conn.execute(sql, values).rowcount))
 
     async def execute_fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
         values = tuple(parameters)
-        return await self._thread.call(lambda conn: conn.execute(sql, values).fetchall())
+        return await self._call(lambda conn: conn.execute(sql, values).fetchall())
 
     async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Outcome:
         rows = [tuple(p) for p in parameters]
-        return await self._thread.call(lambda conn: _Changed(conn.executemany(sql, rows).rowcount))
+        return await self._call(lambda conn: _Changed(conn.executemany(sql, rows).rowcount))

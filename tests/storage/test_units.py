@@ -55,7 +55,7 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
     await database.close()
 
 
-async def test_on_sqlite_a_unit_is_one_hand_over_where_a_transaction_is_one_per_call(
+async def test_on_sqlite_a_unit_is_one_hand_over_where_a_transaction_is_one_a_statement(
     sqlite_db: SqliteDatabase,
 ) -> None:
     before = sqlite_db.hand_overs
@@ -66,8 +66,13 @@ async def test_on_sqlite_a_unit_is_one_hand_over_where_a_transaction_is_one_per_
     async with sqlite_db.transaction() as conn:
         await conn.execute("DELETE FROM case_sequences")
         await _add_years(conn)
-    # BEGIN, the DELETE, five INSERTs, the count, COMMIT.
-    assert sqlite_db.hand_overs - before == 2 + 1 + len(YEARS) + 1
+    # BEGIN with the DELETE, five INSERTs, the count, COMMIT.
+    assert sqlite_db.hand_overs - before == 1 + len(YEARS) + 1 + 1
+
+    before = sqlite_db.hand_overs
+    async with sqlite_db.transaction():
+        pass
+    assert sqlite_db.hand_overs == before
 
 
 async def test_on_sqlite_awaiting_anything_but_the_connection_in_a_unit_raises_and_rolls_back(
