@@ -1,19 +1,22 @@
 """The database a commune's data lives in: SQLite (`storage.sqlite`, the embedded default) or
 PostgreSQL (`storage.postgres`, for a province or several processes), behind one handle.
 
-The services see only `Database`: `transaction()` for writes, `reader` for look-ups, both giving
-the `storage.connection.Connection` the repositories are written against.
+The services see only `Database`: `transaction()` or `unit(work)` for writes, `reader` for
+look-ups, all giving the `storage.connection.Connection` the repositories are written against.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from storage.connection import Connection
+
+T = TypeVar("T")
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -72,6 +75,13 @@ class Database(Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """One explicit write transaction: everything inside commits together or not at all."""
+        ...
+
+    async def unit(self, work: Callable[[Connection], Coroutine[Any, Any, T]]) -> T:
+        """`work(conn)` as one write transaction, all or nothing, and what it returns: the
+        same as `transaction()` for code that awaits nothing but `conn`, in one hand-over to
+        SQLite's writer thread instead of one per statement (storage.sqlite_thread; awaiting
+        anything else there raises). On PostgreSQL, one transaction on one pooled connection."""
         ...
 
     def coordination(self) -> AbstractAsyncContextManager[Connection]:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import RowMaker
@@ -33,6 +33,7 @@ _LOGGER = logging.getLogger(__name__)
 # Any number agreed by every process of this program, other than the migrations' lock.
 WRITE_LOCK = 0x6E6768652D777269
 POOL_SIZE = 8
+T = TypeVar("T")
 # The tables an erasure (storage.privacy) overwrites or deletes rows of.
 ERASED_TABLES = (
     "people",
@@ -172,6 +173,14 @@ class PostgresDatabase:
         async with self._write_lock, self._pool.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield PostgresConnection(conn)
+
+    async def unit(self, work: Callable[[PostgresConnection], Coroutine[Any, Any, T]]) -> T:
+        """One transaction on one pooled connection, as `transaction()`: each statement is still
+        a round trip to the server, since each may depend on what the one before returned
+        (check, then write). psycopg's pipeline mode could send the independent ones together
+        (a draft's rows and the handled mark), saving a round trip each, not the lock's."""
+        async with self.transaction() as conn:
+            return await work(conn)
 
     @property
     def shared(self) -> bool:

@@ -2,26 +2,41 @@
 
 SQLite allows one writer at a time; funnelling every write through one connection guarded by an
 asyncio lock turns "database is locked" surprises into orderly waiting, while WAL lets the reader
-connection answer look-ups without waiting for writes.
+connection answer look-ups without waiting for writes. The writer lives in its own thread
+(`storage.sqlite_thread`), where a unit of work runs whole; the reader is aiosqlite's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
+from storage.connection import Connection
 from storage.database import NewerDatabaseError, migrations
+from storage.sqlite_thread import SqliteThread, Work
 
 _LOGGER = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 # Seconds between tries to empty the write-ahead log after an erasure: a reader holds the log
 # for milliseconds, so the first tries come quickly; the last about two minutes after the first.
 WAL_PURGE_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+# Every connection's: a write waits for another process's (a backup) instead of failing at once;
+# foreign keys are enforced; erased personal data is overwritten in the database file, not
+# merely unlinked from its page, and freed pages are zeroed (the write-ahead log is emptied by
+# `purge_wal`).
+PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+)
+T = TypeVar("T")
 
 
 def _read_only_uri(path: Path) -> str:
@@ -32,11 +47,8 @@ async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connecti
     target = _read_only_uri(path) if read_only else str(path)
     conn = await aiosqlite.connect(target, uri=read_only, isolation_level=None)
     conn.row_factory = aiosqlite.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    # Erased personal data is overwritten in the database file, not merely unlinked from its
-    # page, and freed pages are zeroed; the write-ahead log is emptied by `purge_wal`.
-    await conn.execute("PRAGMA secure_delete = ON")
+    for pragma in PRAGMAS:
+        await conn.execute(pragma)
     return conn
 
 
@@ -64,7 +76,7 @@ async def migrate(conn: aiosqlite.Connection) -> int:
 class SqliteDatabase:
     """The open database. Services use `transaction()` for writes and `reader` for look-ups."""
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(self, writer: SqliteThread, reader: aiosqlite.Connection) -> None:
         self._writer = writer
         self.reader = reader
         self._write_lock = asyncio.Lock()
@@ -73,18 +85,27 @@ class SqliteDatabase:
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
         await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-        writer = await _connect(path)
+        # Migrated on a connection of its own, aiosqlite's as the tests' are: the version is
+        # checked before anything is written, WAL mode included, so a database newer than this
+        # program is left exactly as it was.
+        setup = await _connect(path)
         try:
-            # The version is checked before anything is written, WAL mode included, so a
-            # database newer than this program is left exactly as it was.
-            await migrate(writer)
-            await writer.execute("PRAGMA journal_mode = WAL")
-            await writer.execute("PRAGMA synchronous = NORMAL")
+            await migrate(setup)
+            await setup.execute("PRAGMA journal_mode = WAL")
+        finally:
+            await setup.close()
+        writer = await SqliteThread.open(path, (*PRAGMAS, "PRAGMA synchronous = NORMAL"))
+        try:
             reader = await _connect(path, read_only=True)
         except BaseException:
             await writer.close()
             raise
         return cls(writer, reader)
+
+    @property
+    def hand_overs(self) -> int:
+        """Jobs handed to the writer's thread so far (statements, BEGINs, COMMITs, units)."""
+        return self._writer.hand_overs
 
     async def close(self) -> None:
         # A purge still waiting is not needed: closing the last connection checkpoints the
@@ -97,24 +118,23 @@ class SqliteDatabase:
             await self._writer.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """One explicit write transaction: everything inside commits together or not at all."""
+        async with self._write_lock, self._writer.transaction() as conn:
+            yield conn
+
+    async def unit(self, work: Work[T]) -> T:
+        """`work` as one write transaction, handed to the writer's thread once and run there
+        whole (storage.sqlite_thread), in its turn among the other writes."""
         async with self._write_lock:
-            try:
-                await self._writer.execute("BEGIN IMMEDIATE")
-                yield self._writer
-            except BaseException:
-                # Also when cancelled during BEGIN: the queued BEGIN still runs, so roll back.
-                await self._writer.rollback()
-                raise
-            await self._writer.commit()
+            return await self._writer.unit(work)
 
     @property
     def shared(self) -> bool:
         """An SQLite file belongs to one process (the embedded default)."""
         return False
 
-    def coordination(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+    def coordination(self) -> AbstractAsyncContextManager[Connection]:
         """The same single writer as every other transaction."""
         return self.transaction()
 
@@ -123,13 +143,7 @@ class SqliteDatabase:
         zero bytes. It never waits for readers (that would hold every write up): while one
         still reads from the log it fails, and the log stays as it was."""
         async with self._write_lock:
-            await self._writer.execute("PRAGMA busy_timeout = 0")
-            try:
-                async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-                    row = await cursor.fetchone()
-            finally:
-                await self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return row is not None and row[0] == 0
+            return await self._writer.call(_checkpoint)
 
     async def purge_wal(
         self,
@@ -162,3 +176,12 @@ class SqliteDatabase:
         purge = asyncio.get_running_loop().create_task(self.purge_wal())
         self._purges.add(purge)
         purge.add_done_callback(self._purges.discard)
+
+
+def _checkpoint(conn: sqlite3.Connection) -> bool:
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return row is not None and row[0] == 0

@@ -6,6 +6,7 @@ from bot.clock import Clock
 from bot.domain.people import Person
 from bot.texts import t
 from storage import people
+from storage.connection import Connection
 from storage.database import Database
 
 
@@ -30,11 +31,14 @@ async def give_consent(
     later version of the notice is recorded, with its time, when they agree to it."""
     now = clock.now()
     version = notice_version()
-    async with db.transaction() as conn:
+
+    async def work(conn: Connection) -> Person | None:
         person = await people.upsert(conn, channel, external_id, display_name, now)
         if person.consent_notice != version:
             await people.record_consent(conn, person.id, version, now)
-        found = await people.find(conn, channel, external_id)
+        return await people.find(conn, channel, external_id)
+
+    found = await db.unit(work)
     if found is None:
         raise LookupError("the person just stored is missing")
     return found

@@ -15,6 +15,7 @@ from bot.services.assignment import assign
 from bot.services.denouncers import filer_ids, pseudonym_for, seals
 from bot.services.reminders import replan_case
 from storage import events, tickets
+from storage.connection import Connection
 from storage.database import Database
 
 DAY = timedelta(hours=24)
@@ -41,7 +42,8 @@ class IncompleteDraftError(ValueError):
 async def submit_case(
     db: Database, clock: Clock, config: Config, citizen: Person, draft: Draft
 ) -> Ticket:
-    """File the draft once and put it in the right hands, in one transaction.
+    """File the draft once and put it in the right hands, in one unit of work (on SQLite one
+    hand-over to the database's thread for its dozen statements).
 
     Sending the same draft again returns the case already filed.
     The draft id is the idempotency key, so a "Gửi" pressed twice, or re-delivered by the
@@ -56,10 +58,11 @@ async def submit_case(
         )
     if draft.kind is Kind.DENUNCIATION and not takes_denunciations(config):
         raise IncompleteDraftError(f"draft {draft.draft_id}: no key to seal a denunciation")
-    sealed = seals(config, draft)
+    kind, sealed = draft.kind, seals(config, draft)
     now = clock.now()
     year = now.astimezone(config.commune.zone).year
-    async with db.transaction() as conn:
+
+    async def work(conn: Connection) -> Ticket:
         existing = await tickets.find_by_draft(conn, draft.draft_id)
         if existing is not None:
             return existing
@@ -69,7 +72,7 @@ async def submit_case(
             code=format_code(config.commune.code, year, number),
             draft_id=draft.draft_id,
             citizen_id=filer.id,
-            kind=draft.kind,
+            kind=kind,
             category_id=category.id,
             department_id=category.department,
             content=draft.content or "",
@@ -84,7 +87,7 @@ async def submit_case(
                 Attachment("photo", p.file_id, p.file_unique_id) for p in draft.photos
             ),
             due_on=due_on_receipt(
-                draft.kind,
+                kind,
                 now.astimezone(config.commune.zone).date(),
                 deadline_rules(config),
                 work_calendar(config),
@@ -107,3 +110,5 @@ async def submit_case(
         assigned = await assign(conn, clock, config, filed, key=f"event:{event_id}")
         await replan_case(conn, config, assigned, now)
         return assigned
+
+    return await db.unit(work)

@@ -131,15 +131,16 @@ class DurableApplication(
         ids = {person_of(update), chat.id if chat else None} - {None}
         await super().process_update(update)
         await super().update_persistence()
+        due = True  # unless the unit that marks the update says nothing is
         try:
             async with self._persistence.pending(lambda key: not ids.isdisjoint(key)) as drafts:
-                await self._updates.mark(channel, update.update_id, drafts)
+                due = await self._updates.mark(channel, update.update_id, drafts)
         except sqlite3.OperationalError as error:
             # Raising here would end PTB's update loop; the bot must go on once there is room.
             if not is_disk_full(error):
                 raise
             log_disk_full(error, f"what update {update.update_id} changed, and that it was handled")
-        if self.running:
+        if self.running and due:
             # What the update queued for other people goes out now, off the update loop.
             self.create_task(self.bot_data.deliverer.deliver_due())
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from storage.database import Database, is_disk_full
+from storage.rows import single
 
 SQLITE_DEFAULT_MAX_PAGES = 4294967294
 
@@ -25,9 +26,7 @@ async def _room_for_more(db: Database) -> bool:
 async def fill_the_disk(db: Database) -> None:
     async with db.transaction() as conn:
         await conn.execute("CREATE TABLE filler (data BLOB)")
-        async with conn.execute("PRAGMA page_count") as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
+        row = await single(conn, "PRAGMA page_count")
         await conn.execute(f"PRAGMA max_page_count = {row[0]}")
     while await _room_for_more(db):
         pass
