@@ -23,6 +23,7 @@ from typing import Any
 
 import telegram
 
+from bench.announce import run_announce
 from bench.configs import NotMeasuredError, fresh
 from bench.fanout import run_fanout
 from bench.floor import run_floor, run_postgres_floor
@@ -33,7 +34,7 @@ from bench.scale import run_scale
 from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
-PARTS = ("floor", "ingest", "network", "processes", "fanout", "scale")
+PARTS = ("floor", "ingest", "network", "announce", "processes", "fanout", "scale")
 BACKENDS = ("sqlite", "postgresql")  # what the floor, the ingest and the processes run on
 PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
 
@@ -137,6 +138,13 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
         results["network"] = await run_network(
             work / "network", sizes.network_citizens, sizes.round_trip_ms / 1000
         )
+    if "announce" in parts:
+        results["announce"] = await run_announce(
+            work / "announce",
+            sizes.network_citizens,
+            sizes.announce_recipients,
+            sizes.round_trip_ms / 1000,
+        )
     if "fanout" in parts:
         results["fanout"] = await run_fanout(
             fresh(work / "fanout"), sizes.notices, sizes.recipients, sizes.emulator_limit
@@ -189,6 +197,12 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"network, {run['citizens']} citizens, {run['round_trip_ms']} ms a call, {name}: "
             f"{run['updates_per_second']:g} updates/s, wait p99 {run['latency']['p99_ms']:g} ms"
+        )
+    for name, run in results.get("announce", {}).items():
+        lines.append(
+            f"announce, {run['citizens']} citizens, {run['recipients']} recipients, {name}: "
+            f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms, "
+            f"announcement {run['announcement_per_second']:g}/s, {run['too_many_requests']} × 429"
         )
     failed = [name for name, held in results["invariants"].items() if not held]
     lines.append(

@@ -88,6 +88,7 @@ from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import ERASED_CHANNEL, Person
 from bot.messages import Delivery, Notice
 from bot.services.send_budget import SendBudget, prepaid
+from bot.services.send_order import SendOrder, background
 from storage import outbox
 from storage.connection import Connection
 from storage.database import Database
@@ -247,8 +248,15 @@ class _Pace:
     spacing and the pauses are the budget's, for every process; the chats' stay here.
     """
 
-    def __init__(self, limits: Limits | None, timer: Timer, budget: SendBudget | None) -> None:
+    def __init__(
+        self,
+        limits: Limits | None,
+        timer: Timer,
+        budget: SendBudget | None,
+        order: SendOrder | None = None,
+    ) -> None:
         self._limits = limits
+        self._order = order
         self._timer = timer
         self._budget = budget
         self._next = -math.inf  # the earliest moment of the next send, to any chat
@@ -286,6 +294,8 @@ class _Pace:
         if limits is None:
             return True
         if self._budget is not None:
+            if self._order is not None:  # this process's waiting replies reserve first
+                await self._order.after_replies()
             if not await self._budget.take(LONGEST_WAIT_IN_RUN):
                 return False
             self._not_before(chat, self._timer.monotonic() + limits.per_chat_seconds)
@@ -344,6 +354,7 @@ class Deliverer:
         timer: Timer | None = None,
         failures: Failures | None = None,
         instance: str = "main",
+        order: SendOrder | None = None,
     ) -> None:
         self._db = db
         self._failures = failures
@@ -355,7 +366,7 @@ class Deliverer:
         budget = None
         if db.shared and limits is not None:
             budget = SendBudget(db, BUDGET_CHANNEL, limits.max_per_second, timer)
-        self._pace = _Pace(limits, timer, budget)
+        self._pace = _Pace(limits, timer, budget, order)
         self._claimant = instance if db.shared else None  # None: nothing to claim (SQLite)
         # A sent message's chat stays this process's this long (see `mark_sent`).
         self._chat_spacing = timedelta(seconds=limits.per_chat_seconds if limits else 0)
@@ -478,7 +489,7 @@ class Deliverer:
             _LOGGER.warning("outbox %s: its claim lapsed and another process took it", message.id)
             return _Outcome.DONE
         try:
-            with prepaid():
+            with prepaid(), background():
                 await self._send(sender, message, notice)
         except _ClaimLostError:
             _LOGGER.warning("outbox %s: its claim could not be kept; send cut short", message.id)
