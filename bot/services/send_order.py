@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
 from typing import Protocol
 
+_ROUNDING = 1e-9  # the bucket's sums of float seconds lose this much: a token is a token
 _background: ContextVar[bool] = ContextVar("background", default=False)
 
 
@@ -123,10 +125,13 @@ class SendOrder:
         now = self._timer.monotonic()
         self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
         self._at = now
-        if self._tokens < 1 + (0 if urgent else self._reserve):
+        if self._tokens + _ROUNDING < self._need(urgent):
             return False
-        self._tokens -= 1
+        self._tokens = max(self._tokens - 1, 0.0)
         return True
+
+    def _need(self, urgent: bool) -> int:
+        return 1 + (0 if urgent else self._reserve)
 
     async def _serve(self) -> None:
         """Hand out the moments as the bucket refills, replies first; one token's wait at a
@@ -144,4 +149,6 @@ class SendOrder:
                 queue.popleft().set_result(None)
                 self._changed()
                 continue
-            await self._timer.sleep(max(1 - self._tokens % 1, 0.0) / self._rate)
+            # Until the next whole token: a reply coming meanwhile may need no more.
+            next_whole = min(math.floor(self._tokens + _ROUNDING) + 1, self._need(urgent))
+            await self._timer.sleep(max(next_whole - self._tokens, 0.0) / self._rate)
