@@ -56,7 +56,8 @@ async def test_two_processes_replies_keep_one_rate_in_all(
             *(
                 replies(
                     Limiter(
-                        SendOrder(timer, None), budget=SendBudget(handle, BUDGET_CHANNEL, RATE, timer)
+                        SendOrder(timer, None),
+                        budget=SendBudget(handle, BUDGET_CHANNEL, RATE, timer),
                     ),
                     timer,
                     sent,

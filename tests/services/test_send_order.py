@@ -57,9 +57,7 @@ async def test_no_second_holds_more_than_the_rate_and_the_burst() -> None:
     timer = FakeTimer()
     order = SendOrder(timer, RATE, burst=BURST, reserve=RESERVE)
     log: list[tuple[str, float]] = []
-    sends = [
-        asyncio.ensure_future(_send(order, n % 3 == 0, f"send {n}", log)) for n in range(200)
-    ]
+    sends = [asyncio.ensure_future(_send(order, n % 3 == 0, f"send {n}", log)) for n in range(200)]
     await asyncio.gather(*sends)
 
     moments = sorted(at for _, at in log)
