@@ -30,10 +30,13 @@ all (no bursts, so no 1-second window holds more), and one chat gets at most one
 `per_chat_seconds`. A message for a chat sent to too recently waits while the next chat's
 message goes, and the run takes other chats' messages from the queue meanwhile; it sleeps only
 when nothing due could go. (A notice longer than one message is one send here; its parts go
-back to back, and the bot's AIORateLimiter still keeps every request under Telegram's 30/s.)
+back to back, and the bot's rate limiter still keeps every request under Telegram's 30/s.)
 
 Bulk messages (an announcement to every subscriber) are taken after every other due message, so
-a case notice queued behind two thousand of them goes with the next batch.
+a case notice queued behind two thousand of them goes with the next batch. Every send of the
+outbox is background (bot.services.send_order): a reply to a person waiting for the bot goes
+before it whenever both wait for a moment under the rate, on a shared database before this
+process reserves its next moment from the budget.
 
 When the platform says "wait" (RetryLaterError: a 429's retry_after, a network failure) the
 message is postponed in the database with a growing backoff (at most LONGEST_WAIT_BACKOFF
