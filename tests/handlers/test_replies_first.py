@@ -1,8 +1,8 @@
 """A citizen who writes while an announcement goes out is answered before the announcement's
 waiting messages, and the two together keep Telegram's rate.
 
-The real Application and outbox; the outbox set to send as fast as it may, so the announcement
-alone would take every moment the bot's rate limiter gives. Time is a FakeTimer's (the rate
+The real Application and outbox; the outbox set to Telegram's whole rate, so the announcement
+alone would take every moment the bot's rate limiter gives (on PostgreSQL, the shared budget). Time is a FakeTimer's (the rate
 limiter's and the outbox's waits move it), read at every request the offline Bot API receives.
 """
 
@@ -59,7 +59,7 @@ async def _announce(services: Services) -> None:
 
 async def test_a_citizen_is_answered_before_the_announcement_waiting(services: Services) -> None:
     config = services.config
-    fast = config.outbox.model_copy(update={"max_per_second": 1000.0})
+    fast = config.outbox.model_copy(update={"max_per_second": float(RATE)})
     services = Services(
         config=config.model_copy(update={"outbox": fast}), db=services.db, clock=services.clock
     )
