@@ -2,8 +2,9 @@
 waiting messages, and the two together keep Telegram's rate.
 
 The real Application and outbox; the outbox set to Telegram's whole rate, so the announcement
-alone would take every moment the bot's rate limiter gives (on PostgreSQL, the shared budget). Time is a FakeTimer's (the rate
-limiter's and the outbox's waits move it), read at every request the offline Bot API receives.
+alone would take every moment the bot's rate limiter gives (on PostgreSQL, the shared budget).
+Time is a FakeTimer's (the rate limiter's and the outbox's waits move it), read at every request
+the offline Bot API receives.
 """
 
 from __future__ import annotations
