@@ -35,7 +35,7 @@ from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
 PARTS = ("floor", "ingest", "network", "announce", "processes", "fanout", "scale")
-BACKENDS = ("sqlite", "postgresql")  # what the floor, the ingest and the processes run on
+BACKENDS = ("sqlite", "postgresql")  # what every part but network, announce and scale runs on
 PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
 
 
@@ -74,8 +74,8 @@ def _compare(ingest: dict[str, Any], floor: dict[str, Any] | None) -> None:
 
 
 async def on_postgresql(sizes: Sizes, parts: list[str], work: Path) -> dict[str, Any]:
-    """The floor, the ingest and the processes on one throw-away PostgreSQL server, a new
-    database each."""
+    """The floor, the ingest, the processes and the shared fan-out on one throw-away
+    PostgreSQL server, a new database each."""
     found: dict[str, Any] = {}
     with server() as cluster:
         found["server"] = describe(cluster.url("postgres"))
@@ -112,6 +112,29 @@ async def on_postgresql(sizes: Sizes, parts: list[str], work: Path) -> dict[str,
                     )
                 except NotMeasuredError as reason:
                     found["processes"][str(count)] = {"not_measured": str(reason)}
+            if sizes.webhook_processes:
+                found["processes_webhook"] = {
+                    str(count): await run_processes(
+                        fresh(work / f"processes_webhook_{count}"),
+                        count,
+                        sizes.process_citizens,
+                        storage_url=cluster.url(cluster.create_database()),
+                        webhook=True,
+                    )
+                    for count in sizes.webhook_processes
+                }
+        if "fanout" in parts:
+            found["fanout"] = {
+                str(count): await run_fanout(
+                    fresh(work / f"fanout_postgresql_{count}"),
+                    sizes.shared_notices,
+                    sizes.shared_recipients,
+                    sizes.emulator_limit,
+                    processes=count,
+                    storage_url=cluster.url(cluster.create_database()),
+                )
+                for count in sizes.sharing_processes
+            }
     return found
 
 
@@ -132,7 +155,7 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
         results["processes"] = {
             "1": await run_processes(fresh(work / "processes"), 1, sizes.process_citizens)
         }
-    if "postgresql" in backends and {"floor", "ingest", "processes"} & set(parts):
+    if "postgresql" in backends and {"floor", "ingest", "processes", "fanout"} & set(parts):
         results["postgresql"] = await on_postgresql(sizes, parts, work)
     if "network" in parts:
         results["network"] = await run_network(
@@ -145,7 +168,7 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
             sizes.announce_recipients,
             sizes.round_trip_ms / 1000,
         )
-    if "fanout" in parts:
+    if "fanout" in parts and "sqlite" in backends:
         results["fanout"] = await run_fanout(
             fresh(work / "fanout"), sizes.notices, sizes.recipients, sizes.emulator_limit
         )
@@ -161,6 +184,15 @@ def _floor_line(name: str, floor: dict[str, Any]) -> str:
         f"{name}: {floor['updates_per_second']:g} updates/s, "
         f"p50 {floor['latency']['p50_ms']:g} ms, p99 {floor['latency']['p99_ms']:g} ms"
     )
+
+
+def _announce_lines(runs: dict[str, Any]) -> list[str]:
+    return [
+        f"announce, {run['citizens']} citizens, {run['recipients']} recipients, {name}: "
+        f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms, "
+        f"announcement {run['announcement_per_second']:g}/s, {run['too_many_requests']} × 429"
+        for name, run in runs.items()
+    ]
 
 
 def table(results: dict[str, Any]) -> str:
@@ -183,6 +215,7 @@ def table(results: dict[str, Any]) -> str:
     for backend, runs in (
         ("SQLite", results.get("processes", {})),
         ("PostgreSQL", postgresql.get("processes", {})),
+        ("PostgreSQL, webhook", postgresql.get("processes_webhook", {})),
     ):
         for count, run in runs.items():
             name = f"{count} process{'es' if count != '1' else ''}, {backend}"
@@ -191,19 +224,30 @@ def table(results: dict[str, Any]) -> str:
             else:
                 lines.append(
                     f"{name}: {run['updates_per_second']:g} updates/s, "
-                    f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms"
+                    f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms, "
+                    f"busiest second {run['busiest_second']} sends, "
+                    f"polls {run['polls']}, sends {run['sends']}, CPU {run['cpu_share']}"
                 )
+    for name, run in (
+        ("fan-out, 1 process, SQLite", results.get("fanout")),
+        *(
+            (f"fan-out, {count} processes, PostgreSQL", run)
+            for count, run in postgresql.get("fanout", {}).items()
+        ),
+    ):
+        if run is not None:
+            lines.append(
+                f"{name}: {run['notices']} notices, {run['achieved_per_second']:g}/s "
+                f"÷ {run['limit_per_second']:g} = {run['ratio_to_limit']:g}, "
+                f"{run['too_many_requests']} × 429, sent by process {run['sent_by_process']}, "
+                f"{run['duplicates']} duplicates, {run['lost']} lost"
+            )
     for name, run in results.get("network", {}).items():
         lines.append(
             f"network, {run['citizens']} citizens, {run['round_trip_ms']} ms a call, {name}: "
             f"{run['updates_per_second']:g} updates/s, wait p99 {run['latency']['p99_ms']:g} ms"
         )
-    for name, run in results.get("announce", {}).items():
-        lines.append(
-            f"announce, {run['citizens']} citizens, {run['recipients']} recipients, {name}: "
-            f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms, "
-            f"announcement {run['announcement_per_second']:g}/s, {run['too_many_requests']} × 429"
-        )
+    lines += _announce_lines(results.get("announce", {}))
     failed = [name for name, held in results["invariants"].items() if not held]
     lines.append(
         f"invariants: {len(results['invariants']) - len(failed)} held"
@@ -220,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         "--backend",
         choices=BACKENDS,
         action="append",
-        help="run the floor, the ingest and the processes on this database only (default: both)",
+        help="run the floor, ingest, processes and fan-out on this database only (default: both)",
     )
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")

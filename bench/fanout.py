@@ -5,6 +5,11 @@ The notices are queued in the database before the bot starts, as a burst of case
 announcement leaves them; the bot's own job queue, outbox, sender and HTTP client deliver them.
 The outbox is set to the emulator's limit (`[outbox] max_per_second`), so the achieved rate over
 the limit says how much of the allowance the delivery loop leaves unused.
+
+With several processes on one PostgreSQL database every process delivers: each claims the due
+notices of whole chats, and all take their moments from one shared send budget, so together
+they must keep the one limit (no 429) and send each notice once. One of them polls (the poller
+role); the others must not poll meanwhile, which the emulator's 409s would show.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.configs import write_config
+from bench.configs import fleet_configs, instance_options
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.domain.chats import TELEGRAM_CHANNEL as CHANNEL
@@ -90,22 +95,26 @@ async def run_fanout(
     storage_url: str | None = None,
 ) -> dict[str, Any]:
     """`processes` bots share the PostgreSQL database at `storage_url` (one on SQLite): their
-    sends together must keep the one limit."""
+    sends together must keep the one limit, and no notice may go out twice or not at all."""
     rounds = max(1, notices // recipients)
     people = range(FIRST_RECIPIENT, FIRST_RECIPIENT + recipients)
     expected = Counter({(r, f"Tin {n + 1} gửi {r}"): 1 for n in range(rounds) for r in people})
     async with MeteredEmulator(token=TOKEN, max_per_second=limit) as emu:
         for r in people:
             emu.chats.user(r)  # opened the chat with the bot some time ago
-        config_file = write_config(
-            folder, base_url=emu.base_url, max_per_second=limit, storage_url=storage_url
+        configs = fleet_configs(
+            folder, emu.base_url_as, processes, max_per_second=limit, storage_url=storage_url
         )
-        database = load_config(config_file).storage.path
+        database = load_config(configs[0][1]).storage.path
         await _queue(database, storage_url, people, rounds)
-        bots = [BotProcess(config_file, folder / f"bot{n}.log") for n in range(processes)]
+        bots = [
+            BotProcess(config, folder / f"{name}.log", options=instance_options(name, n))
+            for n, (name, config) in enumerate(configs)
+        ]
         for bot in bots:
             await bot.start()
         deadline = time.monotonic() + 60 + 3 * len(expected) / limit
+        exits: list[int] = []
         try:
             while sum(len(emu.messages_to(r)) for r in people) < len(expected):
                 if time.monotonic() > deadline:
@@ -113,13 +122,14 @@ async def run_fanout(
                 await asyncio.sleep(0.5)
         finally:
             for bot in bots:
-                await bot.stop()
+                exits.append(await bot.stop())
         unsent = await _unsent(database, storage_url)
     got = Counter((r, m.get("text", "")) for r in people for m in emu.messages_to(r))
     duplicates = sum(n - 1 for n in got.values() if n > 1)
     lost = sum(1 for key in expected if key not in got)
     span = emu.accepted[-1] - emu.accepted[0] if len(emu.accepted) > 1 else 0.0
     rate = (len(emu.accepted) - 1) / span if span else 0.0
+    sent = Counter(c.caller for c in emu.call_log if c.method == "sendMessage" and c.status == 200)
     return {
         "processes": processes,
         "notices": len(expected),
@@ -129,7 +139,15 @@ async def run_fanout(
         "achieved_per_second": round(rate, 2),
         "ratio_to_limit": round(rate / limit, 3),
         "too_many_requests": emu.too_many,
+        "sent_by_process": [sent[name] for name, _ in configs],
         "duplicates": duplicates,
         "lost": lost,
-        "invariants": {"no_duplicates": duplicates == 0, "no_losses": lost == 0 and unsent == 0},
+        "invariants": {
+            "no_duplicates": duplicates == 0,
+            "no_losses": lost == 0 and unsent == 0,
+            "one_poller_at_a_time": not any(
+                c.status == 409 for c in emu.call_log if c.method == "getUpdates"
+            ),
+            "processes_exited_cleanly": exits == [0] * processes,
+        },
     }

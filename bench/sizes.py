@@ -15,9 +15,13 @@ class Sizes:
     round_trip_ms: int  # what each Bot API call takes there
     process_citizens: int  # filing at once through real `nghe-dan run` processes
     announce_recipients: int  # an announcement going out while the network's citizens file
+    webhook_processes: tuple[int, ...]  # runs behind a load balancer on PostgreSQL, as many
     notices: int
     recipients: int
     emulator_limit: float  # messages a second
+    shared_notices: int  # fan-out from several processes on one PostgreSQL database
+    shared_recipients: int
+    sharing_processes: tuple[int, ...]  # how many processes share that fan-out, each a run
     cases: int
     citizens: int
     samples: int  # look-ups timed per kind
@@ -32,9 +36,13 @@ FULL = Sizes(
     round_trip_ms=100,
     process_citizens=30,
     announce_recipients=2_000,
+    webhook_processes=(1, 2, 3),
     notices=10_000,
     recipients=2_000,
     emulator_limit=30,
+    shared_notices=3_000,
+    shared_recipients=600,
+    sharing_processes=(2, 3),
     cases=1_000_000,
     citizens=200_000,
     samples=200,
@@ -49,9 +57,13 @@ SMALL = Sizes(
     round_trip_ms=5,
     process_citizens=5,
     announce_recipients=50,
+    webhook_processes=(),
     notices=150,
     recipients=50,
     emulator_limit=30,
+    shared_notices=100,
+    shared_recipients=50,
+    sharing_processes=(2,),
     cases=10_000,
     citizens=2_000,
     samples=20,

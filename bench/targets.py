@@ -45,6 +45,24 @@ TARGETS: list[Target] = [
     ("fan-out ÷ limit", "≥ 0.95", _get("fanout", "ratio_to_limit"), lambda v: v >= 0.95),
     ("fan-out duplicates", "0", _get("fanout", "duplicates"), lambda v: v == 0),
     ("fan-out lost", "0", _get("fanout", "lost"), lambda v: v == 0),
+    *(
+        target
+        for count in ("2", "3")
+        for target in (
+            (
+                f"fan-out ÷ limit, {count} processes",
+                "≥ 0.95",
+                _get("postgresql", "fanout", count, "ratio_to_limit"),
+                lambda v: v >= 0.95,
+            ),
+            (
+                f"fan-out 429s, {count} processes",
+                "0",
+                _get("postgresql", "fanout", count, "too_many_requests"),
+                lambda v: v == 0,
+            ),
+        )
+    ),
     (
         "/tracuu p99",
         "≤ 10 ms",

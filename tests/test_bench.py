@@ -1,6 +1,6 @@
 """The benchmark's small run, as `make test` makes it: every part runs against the real handlers,
 storage, outbox and `nghe-dan` processes, the floors on SQLite and on a real PostgreSQL server,
-and nothing is lost, doubled or left unstored.
+several processes on one PostgreSQL database, and nothing is lost, doubled or left unstored.
 
 Timings are printed by the benchmark, never asserted here: they depend on the machine's load.
 """
@@ -53,5 +53,7 @@ def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -
         assert results["announce"][run]["too_many_requests"] == 0, run
     fanout = results["fanout"]
     assert (fanout["notices"], fanout["duplicates"], fanout["lost"]) == (150, 0, 0)
+    shared = postgresql["fanout"]["2"]  # two processes delivering from one outbox
+    assert (shared["notices"], shared["duplicates"], shared["lost"]) == (100, 0, 0)
     assert results["scale"]["cases"] == 10_000
     assert results["scale"]["handlers"]["viec"]["count"] == 21
