@@ -23,6 +23,7 @@ from typing import Any
 
 import telegram
 
+from bench.announce import run_announce
 from bench.configs import NotMeasuredError, fresh
 from bench.fanout import run_fanout
 from bench.floor import run_floor, run_postgres_floor
@@ -33,8 +34,8 @@ from bench.scale import run_scale
 from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
-PARTS = ("floor", "ingest", "network", "processes", "fanout", "scale")
-BACKENDS = ("sqlite", "postgresql")  # what every part but network and scale runs on
+PARTS = ("floor", "ingest", "network", "announce", "processes", "fanout", "scale")
+BACKENDS = ("sqlite", "postgresql")  # what every part but network, announce and scale runs on
 PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
 
 
@@ -160,6 +161,13 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
         results["network"] = await run_network(
             work / "network", sizes.network_citizens, sizes.round_trip_ms / 1000
         )
+    if "announce" in parts:
+        results["announce"] = await run_announce(
+            work / "announce",
+            sizes.network_citizens,
+            sizes.announce_recipients,
+            sizes.round_trip_ms / 1000,
+        )
     if "fanout" in parts and "sqlite" in backends:
         results["fanout"] = await run_fanout(
             fresh(work / "fanout"), sizes.notices, sizes.recipients, sizes.emulator_limit
@@ -176,6 +184,15 @@ def _floor_line(name: str, floor: dict[str, Any]) -> str:
         f"{name}: {floor['updates_per_second']:g} updates/s, "
         f"p50 {floor['latency']['p50_ms']:g} ms, p99 {floor['latency']['p99_ms']:g} ms"
     )
+
+
+def _announce_lines(runs: dict[str, Any]) -> list[str]:
+    return [
+        f"announce, {run['citizens']} citizens, {run['recipients']} recipients, {name}: "
+        f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms, "
+        f"announcement {run['announcement_per_second']:g}/s, {run['too_many_requests']} × 429"
+        for name, run in runs.items()
+    ]
 
 
 def table(results: dict[str, Any]) -> str:
@@ -230,6 +247,7 @@ def table(results: dict[str, Any]) -> str:
             f"network, {run['citizens']} citizens, {run['round_trip_ms']} ms a call, {name}: "
             f"{run['updates_per_second']:g} updates/s, wait p99 {run['latency']['p99_ms']:g} ms"
         )
+    lines += _announce_lines(results.get("announce", {}))
     failed = [name for name, held in results["invariants"].items() if not held]
     lines.append(
         f"invariants: {len(results['invariants']) - len(failed)} held"

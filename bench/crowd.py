@@ -49,8 +49,11 @@ class Recorder(OfflineRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        if self.round_trip:
-            await asyncio.sleep(self.round_trip)
+        if self.round_trip:  # half the way there: the server sees the call now
+            await asyncio.sleep(self.round_trip / 2)
+        self.arrived(url.rsplit("/", 1)[-1], request_data)
+        if self.round_trip:  # and half the way back
+            await asyncio.sleep(self.round_trip / 2)
         answer = await super().do_request(url, method, request_data)
         call = self.calls.pop()
         if call.method in SENDS:
@@ -59,6 +62,9 @@ class Recorder(OfflineRequest):
         if chat is not None and call.method in (*SENDS, *EDITS):
             self._lowest_buttons(int(chat))
         return answer
+
+    def arrived(self, method: str, request_data: RequestData | None) -> None:
+        """The call reaches the server (half its round trip after it left)."""
 
     def _lowest_buttons(self, chat: int) -> None:
         shown = next((m for m in reversed(self.chats[chat].values()) if m.buttons), None)

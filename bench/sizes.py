@@ -14,6 +14,7 @@ class Sizes:
     network_citizens: int  # filing at once over a network with round trips
     round_trip_ms: int  # what each Bot API call takes there
     process_citizens: int  # filing at once through real `nghe-dan run` processes
+    announce_recipients: int  # an announcement going out while the network's citizens file
     webhook_processes: tuple[int, ...]  # runs behind a load balancer on PostgreSQL, as many
     notices: int
     recipients: int
@@ -34,6 +35,7 @@ FULL = Sizes(
     network_citizens=30,
     round_trip_ms=100,
     process_citizens=30,
+    announce_recipients=2_000,
     webhook_processes=(1, 2, 3),
     notices=10_000,
     recipients=2_000,
@@ -54,6 +56,7 @@ SMALL = Sizes(
     network_citizens=5,
     round_trip_ms=5,
     process_citizens=5,
+    announce_recipients=50,
     webhook_processes=(),
     notices=150,
     recipients=50,

@@ -36,6 +36,12 @@ TARGETS: list[Target] = [
         _get("postgresql", "ingest", "latency", "p99_ms"),
         lambda v: v <= 25,
     ),
+    (
+        "reply p99, announcement",
+        "≤ 1000 ms",
+        _get("announce", "announcement", "wait", "p99_ms"),
+        lambda v: v <= 1000,
+    ),
     ("fan-out ÷ limit", "≥ 0.95", _get("fanout", "ratio_to_limit"), lambda v: v >= 0.95),
     ("fan-out duplicates", "0", _get("fanout", "duplicates"), lambda v: v == 0),
     ("fan-out lost", "0", _get("fanout", "lost"), lambda v: v == 0),

@@ -48,6 +48,9 @@ def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -
         assert postgresql["processes"][count]["updates"] == 50, count
     for run in ("one_by_one", "at_once"):
         assert results["network"][run]["updates"] == 50, run  # 5 citizens filing in polls
+    for run in ("quiet", "announcement"):  # 5 citizens filing, during 50 announced or not
+        assert results["announce"][run]["updates"] == 50, run
+        assert results["announce"][run]["too_many_requests"] == 0, run
     fanout = results["fanout"]
     assert (fanout["notices"], fanout["duplicates"], fanout["lost"]) == (150, 0, 0)
     shared = postgresql["fanout"]["2"]  # two processes delivering from one outbox

@@ -30,10 +30,13 @@ all (no bursts, so no 1-second window holds more), and one chat gets at most one
 `per_chat_seconds`. A message for a chat sent to too recently waits while the next chat's
 message goes, and the run takes other chats' messages from the queue meanwhile; it sleeps only
 when nothing due could go. (A notice longer than one message is one send here; its parts go
-back to back, and the bot's AIORateLimiter still keeps every request under Telegram's 30/s.)
+back to back, and the bot's rate limiter still keeps every request under Telegram's 30/s.)
 
 Bulk messages (an announcement to every subscriber) are taken after every other due message, so
-a case notice queued behind two thousand of them goes with the next batch.
+a case notice queued behind two thousand of them goes with the next batch. Every send of the
+outbox is background (bot.services.send_order): a reply to a person waiting for the bot goes
+before it whenever both wait for a moment under the rate, on a shared database before this
+process reserves its next moment from the budget.
 
 When the platform says "wait" (RetryLaterError: a 429's retry_after, a network failure) the
 message is postponed in the database with a growing backoff (at most LONGEST_WAIT_BACKOFF
@@ -88,6 +91,7 @@ from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.people import ERASED_CHANNEL, Person
 from bot.messages import Delivery, Notice
 from bot.services.send_budget import SendBudget, prepaid
+from bot.services.send_order import SendOrder, background
 from storage import outbox
 from storage.connection import Connection
 from storage.database import Database
@@ -247,8 +251,15 @@ class _Pace:
     spacing and the pauses are the budget's, for every process; the chats' stay here.
     """
 
-    def __init__(self, limits: Limits | None, timer: Timer, budget: SendBudget | None) -> None:
+    def __init__(
+        self,
+        limits: Limits | None,
+        timer: Timer,
+        budget: SendBudget | None,
+        order: SendOrder | None = None,
+    ) -> None:
         self._limits = limits
+        self._order = order
         self._timer = timer
         self._budget = budget
         self._next = -math.inf  # the earliest moment of the next send, to any chat
@@ -286,6 +297,8 @@ class _Pace:
         if limits is None:
             return True
         if self._budget is not None:
+            if self._order is not None:  # this process's waiting replies reserve first
+                await self._order.after_replies()
             if not await self._budget.take(LONGEST_WAIT_IN_RUN):
                 return False
             self._not_before(chat, self._timer.monotonic() + limits.per_chat_seconds)
@@ -344,6 +357,7 @@ class Deliverer:
         timer: Timer | None = None,
         failures: Failures | None = None,
         instance: str = "main",
+        order: SendOrder | None = None,
     ) -> None:
         self._db = db
         self._failures = failures
@@ -355,7 +369,7 @@ class Deliverer:
         budget = None
         if db.shared and limits is not None:
             budget = SendBudget(db, BUDGET_CHANNEL, limits.max_per_second, timer)
-        self._pace = _Pace(limits, timer, budget)
+        self._pace = _Pace(limits, timer, budget, order)
         self._claimant = instance if db.shared else None  # None: nothing to claim (SQLite)
         # A sent message's chat stays this process's this long (see `mark_sent`).
         self._chat_spacing = timedelta(seconds=limits.per_chat_seconds if limits else 0)
@@ -478,7 +492,7 @@ class Deliverer:
             _LOGGER.warning("outbox %s: its claim lapsed and another process took it", message.id)
             return _Outcome.DONE
         try:
-            with prepaid():
+            with prepaid(), background():
                 await self._send(sender, message, notice)
         except _ClaimLostError:
             _LOGGER.warning("outbox %s: its claim could not be kept; send cut short", message.id)

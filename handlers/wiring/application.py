@@ -37,6 +37,7 @@ from bot.services import Services
 from bot.services.outbox import BUDGET_CHANNEL, Deliverer, Limits, Sender, SystemTimer, Timer
 from bot.services.sealed_sender import SealedSender
 from bot.services.send_budget import SendBudget, take_prepaid
+from bot.services.send_order import SendOrder, in_background
 from bot.services.turns import Turns, TurnUnavailableError
 from bot.services.updates import UpdateLog
 from handlers.citizen.latest_question import notice_shown
@@ -63,6 +64,11 @@ from handlers.zalo.sender import ZaloSender
 from storage.database import is_disk_full
 
 _LOGGER = logging.getLogger(__name__)
+# Telegram's 30 a second may come in a burst of this many at most: a smaller burst than a whole
+# second's leaves room for the requests to arrive less evenly than they left (no 429).
+BURST = 20
+# Of the burst, this many are kept for replies: background sends (the outbox) never take them.
+REPLIES_RESERVE = 5
 
 
 class DurableApplication(
@@ -169,21 +175,29 @@ class DurableApplication(
 
 
 class Limiter(AIORateLimiter):
-    """AIORateLimiter, and a press answered by a process since killed is not an error.
+    """AIORateLimiter's group limits, and Telegram's 30 a second with replies first.
 
-    An update whose handling was cut short by a kill is handled again after the restart; if
-    the killed process had already answered its button press, Telegram refuses a second answer
-    ("query is too old"). That refusal must not stop the rest of the handling, which the
-    killed process may never have done.
+    The overall rate is `order`'s (bot.services.send_order) instead of AIORateLimiter's first
+    come, first served: a request made while handling a person's update goes before the
+    outbox's notices and announcements that wait (the outbox marks its own).
+
+    A press answered by a process since killed is not an error: an update whose handling was
+    cut short by a kill is handled again after the restart; if the killed process had already
+    answered its button press, Telegram refuses a second answer ("query is too old"). That
+    refusal must not stop the rest of the handling, which the killed process may never have
+    done.
 
     With a `budget` (a database shared by several processes) a message to a chat takes its
     moment from the budget all the processes share instead of this process's own 30 a second,
-    unless the outbox reserved it already (bot.services.send_budget.prepaid).
+    unless the outbox reserved it already (bot.services.send_budget.prepaid); `order` then
+    only keeps this process's background sends behind its replies that wait for the budget.
     """
 
-    def __init__(self, *, max_retries: int = 0, budget: SendBudget | None = None) -> None:
-        overall = 0 if budget is not None else FloodLimit.MESSAGES_PER_SECOND
-        super().__init__(overall_max_rate=overall, max_retries=max_retries)
+    def __init__(
+        self, order: SendOrder, *, max_retries: int = 0, budget: SendBudget | None = None
+    ) -> None:
+        super().__init__(overall_max_rate=0, max_retries=max_retries)
+        self._order = order
         self._budget = budget
 
     async def process_request(
@@ -196,8 +210,8 @@ class Limiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         # As AIORateLimiter's own overall limit: messages to chats only.
-        if self._budget is not None and data.get("chat_id") is not None and not take_prepaid():
-            await self._budget.take()
+        if data.get("chat_id") is not None:
+            await self._moment()
         try:
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
@@ -207,6 +221,18 @@ class Limiter(AIORateLimiter):
                 raise
             _LOGGER.info("a press was already answered (handled again after a restart)")
             return True
+
+    async def _moment(self) -> None:
+        urgent = not in_background()
+        if self._budget is None:
+            await self._order.turn(urgent)
+        elif not take_prepaid():
+            if urgent:
+                async with self._order.urgent():
+                    await self._budget.take()
+            else:
+                await self._order.after_replies()
+                await self._budget.take()
 
 
 def _senders(services: Services, telegram: Sender, zalo: ZaloApi | None) -> dict[str, Sender]:
@@ -244,6 +270,13 @@ def build_application(
     if token is None:
         raise ValueError("a bot token is required to build the application")
     base = config.telegram.base_url
+    # On a shared database the moments are the budget's; the order only keeps replies first.
+    order = SendOrder(
+        timer or SystemTimer(),
+        None if services.db.shared else FloodLimit.MESSAGES_PER_SECOND,
+        burst=BURST,
+        reserve=REPLIES_RESERVE,
+    )
     queue = HandledBeforeConfirmed(answer_after_handled=config.telegram.mode == "webhook")
     metrics = Metrics(local_channel=ZALO_CHANNEL)
     zalo = config.zalo
@@ -274,7 +307,8 @@ def build_application(
         # holding every other request) and retrying; the outbox must hear the 429 instead, to
         # postpone the message in the database and pause itself (RetryLaterError). So none: a
         # reply that meets flood control fails like a reply that meets a network error.
-        rate_limiter=rate_limiter or Limiter(max_retries=0, budget=_shared_budget(services, timer)),
+        rate_limiter=rate_limiter
+        or Limiter(order, max_retries=0, budget=_shared_budget(services, timer)),
     )
     builder = (
         ApplicationBuilder()
@@ -302,6 +336,7 @@ def build_application(
         timer=timer,
         failures=metrics,
         instance=instance,
+        order=order,
     )
     register(app)
     return app

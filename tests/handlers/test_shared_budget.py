@@ -18,6 +18,7 @@ from telegram.constants import FloodLimit
 
 from bot.services.outbox import BUDGET_CHANNEL
 from bot.services.send_budget import SendBudget, prepaid
+from bot.services.send_order import SendOrder
 from handlers.wiring.application import Limiter
 from storage.database import Database
 from tests.conftest import POSTGRESQL_ONLY
@@ -54,7 +55,13 @@ async def test_two_processes_replies_keep_one_rate_in_all(
         await asyncio.gather(
             *(
                 replies(
-                    Limiter(budget=SendBudget(handle, BUDGET_CHANNEL, RATE, timer)), timer, sent, 90
+                    Limiter(
+                        SendOrder(timer, None),
+                        budget=SendBudget(handle, BUDGET_CHANNEL, RATE, timer),
+                    ),
+                    timer,
+                    sent,
+                    90,
                 )
                 for handle in (db, other)
             )
@@ -72,7 +79,7 @@ async def test_two_processes_replies_keep_one_rate_in_all(
 async def test_a_message_the_outbox_reserved_for_is_not_counted_again(db: Database) -> None:
     timer = VirtualTimer(parties=1, start=FixedClock().now().timestamp())
     budget = SendBudget(db, BUDGET_CHANNEL, RATE, timer)
-    limiter = Limiter(budget=budget)
+    limiter = Limiter(SendOrder(timer, None), budget=budget)
 
     async def call() -> Any:
         return True
