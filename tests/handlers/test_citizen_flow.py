@@ -8,6 +8,7 @@ from bot.config import Config
 from bot.texts import t
 from handlers.telegram.context import DRAFT_KEY
 from storage.backends import open_database
+from tests.conftest import FAILS_ON_SHARED_DATABASE
 from tests.support.chat import Chats, buttons, reply_keyboard
 from tests.support.drafts import opened
 from tests.support.offline import Call
@@ -346,6 +347,7 @@ async def test_the_phone_step_numbers_sharing_and_keeping_the_number(
     assert "Xin cho biết địa chỉ" in said([kept])[0]
 
 
+@FAILS_ON_SHARED_DATABASE
 async def test_a_draft_kept_before_the_keyboard_was_a_choice_still_takes_it_away(
     chats: Chats,
 ) -> None:
