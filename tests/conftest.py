@@ -61,15 +61,6 @@ BOTH_BACKENDS = pytest.fixture(params=[SQLITE, POSTGRESQL])
 # A test of something only SQLite has (its query planner, its files) stays on SQLite.
 SQLITE_ONLY = pytest.mark.parametrize("backend", [SQLITE])
 POSTGRESQL_ONLY = pytest.mark.parametrize("backend", [POSTGRESQL])
-# Known to fail on a shared database (issue #18's last note): a question a notice asked (the
-# rating, an officer's question) is marked in memory by the process that sent it, and the turn's
-# re-read of the person's draft drops that mark, so a typed answer is not taken. Strict: the
-# mark turns red once the bug is fixed.
-FAILS_ON_SHARED_DATABASE = pytest.mark.xfail(
-    os.environ.get(BACKEND_ENV) == POSTGRESQL,
-    reason="a notice's question is marked in one process's memory only (issue #18 note)",
-    strict=True,
-)
 TOKEN = "123456789:AAHtestTOKENabcdefghijklmnopqrstu"
 # The key that seals denouncers' identities in tests (made by `nghe-dan gen-key`).
 SECRET_KEY = "lUq0cO0v9nO6m4aHIgY1xS2V7q0u8m1kQZ9t1P0pV4M="

@@ -29,6 +29,11 @@ async def load_draft(db: Database, user_id: int, sealer: Sealer | None) -> dict[
     return await conversations.load_user_data_of(db.reader, user_id, sealer)
 
 
+async def load_draft_in(conn: Connection, user_id: int, sealer: Sealer | None) -> dict[str, Any]:
+    """One person's draft, read in the caller's transaction."""
+    return await conversations.load_user_data_of(conn, user_id, sealer)
+
+
 async def load_states_at(
     db: Database, names: list[str], keys: list[tuple[Any, ...]]
 ) -> dict[tuple[str, tuple[Any, ...]], Any]:

@@ -8,7 +8,9 @@ lives in the citizen's conversation data, so it survives a restart with the rest
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from typing import Any, cast
 
 from telegram import Message, Update
 from telegram.ext import filters
@@ -23,9 +25,11 @@ from bot.dialogs.notices import (
 from bot.domain.choices import Option, match_nav, match_option
 from bot.messages import Notice
 from handlers.telegram.context import App, Context
+from handlers.telegram.persistence import SqlitePersistence
 
 NOTE = "note"  # an answer, addition or comment being written (handlers.citizen.citizen_case)
 LATEST = "latest_question"
+_LOGGER = logging.getLogger(__name__)
 
 
 def typed_choices(ref: str) -> tuple[Option, ...]:
@@ -67,17 +71,35 @@ def typed_button(data: object, ref: str, text: str) -> str | None:
     return str(shown[int(option.key)][1]) if option else None
 
 
-def notice_shown(app: App, chat_id: int, notice: Notice) -> None:
-    """A notice was delivered to `chat_id`: one with typed choices (a result to rate, an
-    officer's question) is the latest question until the citizen's next message; a notice
-    with other choices replaces it."""
+def _shown(notice: Notice, data: dict[Any, Any]) -> bool:
+    """The notice's mark on a person's data: one with typed choices (a result to rate, an
+    officer's question) is the latest question until their next message; a notice with other
+    choices replaces it. Whether it changed anything."""
     if notice.options and typed_choices(notice.ref):
-        app.user_data[chat_id][LATEST] = {"ref": notice.ref, "fresh": False}
-    elif notice.options and chat_id in app.user_data and LATEST in app.user_data[chat_id]:
-        app.user_data[chat_id].pop(LATEST)
-    else:
-        return  # officers' cards, announcements: no conversation data to touch
-    app.mark_data_for_update_persistence(user_ids=[chat_id])
+        data[LATEST] = {"ref": notice.ref, "fresh": False}
+        return True
+    if notice.options and LATEST in data:
+        del data[LATEST]
+        return True
+    return False  # officers' cards, announcements: no conversation data to touch
+
+
+async def notice_shown(app: App, chat_id: int, notice: Notice) -> None:
+    """A notice was delivered to `chat_id`. On a shared database the mark goes straight to the
+    stored row, since the person's next update may be handled by another process."""
+    if not notice.options:
+        return
+    if not app.bot_data.services.db.shared:
+        if _shown(notice, app.user_data[chat_id]):
+            app.mark_data_for_update_persistence(user_ids=[chat_id])
+        return
+    persistence = cast(SqlitePersistence, app.persistence)
+    try:
+        await persistence.amend_user_data(chat_id, functools.partial(_shown, notice))
+    except Exception:
+        # The notice is out: failing here would have the outbox send it again. Without the
+        # mark, a typed answer gets the menu's answer and the buttons still work.
+        _LOGGER.exception("the question of a notice to %s not marked", chat_id)
 
 
 async def forget_latest_question(update: Update, context: Context) -> None:

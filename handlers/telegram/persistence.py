@@ -36,6 +36,7 @@ ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 Write = Callable[[Connection], Awaitable[None]]
 Pick = Callable[[ConversationKey], bool]
+Change = Callable[[dict[str, Any]], bool]
 
 
 def _everything(key: ConversationKey) -> bool:
@@ -148,11 +149,13 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         """Chat data is not kept."""
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
-        """On a shared database the stored draft replaces memory (python-telegram-bot calls
-        this before the first handler of an update runs, under the person's turn). A sole
-        writer's memory is already current."""
-        if not self._db.shared:
-            return
+        """Nothing to do when python-telegram-bot asks, after the update's first handler
+        matched: on a shared database `reload_user_data` already ran under the person's turn,
+        before the handlers' filters read the data; a sole writer's memory is current."""
+
+    async def reload_user_data(self, user_id: int, user_data: UserData) -> None:
+        """The stored draft replaces memory (on a shared database, under the person's turn,
+        before any handler looks at the update)."""
         stored = await conversations.load_draft(self._db, user_id, self._sealer)
         self._users.pop(user_id, None)
         if self._stored is not None:
@@ -162,6 +165,22 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
                 self._stored.discard(user_id)
         user_data.clear()
         user_data.update(stored)
+
+    async def amend_user_data(self, user_id: int, change: Change) -> None:
+        """Change a person's stored data outside their updates (a notice delivered to them):
+        `change` edits the data in place and says whether it changed anything. Only on a
+        shared database, where the person's next update, in whichever process, reads the row
+        again; memory is left alone, since an update of theirs may be under way here."""
+        async with self._db.transaction() as conn:
+            stored = await conversations.load_draft_in(conn, user_id, self._sealer)
+            if not change(stored):
+                return
+            await conversations.save_draft(conn, user_id, stored, self._sealer)
+        if self._stored is not None:
+            if stored:
+                self._stored.add(user_id)
+            else:
+                self._stored.discard(user_id)
 
     async def refresh_conversations(
         self, states: dict[str, TrackingDict[ConversationKey, object]], keys: list[ConversationKey]

@@ -44,11 +44,14 @@ async def _finish(send: Callable[[], Awaitable[object]]) -> None:
     await send()
 
 
+Shown = Callable[[int, Notice], Awaitable[None]]
+
+
 class TelegramSender:
     """`shown` hears of each text notice delivered, so a choice it asks can be answered by
     typing (handlers.citizen.latest_question.notice_shown)."""
 
-    def __init__(self, bot: Bot, shown: Callable[[int, Notice], None] | None = None) -> None:
+    def __init__(self, bot: Bot, shown: Shown | None = None) -> None:
         self._bot = bot
         self._shown = shown
 
@@ -71,7 +74,7 @@ class TelegramSender:
                         partial(self._bot.send_message, chat_id, part, reply_markup=keyboard)
                     )
                 if self._shown is not None:
-                    self._shown(chat_id, notice)
+                    await self._shown(chat_id, notice)
         except Forbidden as error:  # blocked by the user, deactivated, never started
             raise UndeliverableError(error.message) from error
         except RetryAfter as error:

@@ -123,6 +123,9 @@ class DurableApplication(
             await self._persistence.refresh_conversations(
                 self._conversation_handler_conversations, keys_of(update)
             )
+            if update.effective_user is not None:
+                person = update.effective_user.id
+                await self._persistence.reload_user_data(person, self._user_data[person])
             await self._handle(update, channel)
 
     async def _skipped(self, update: Update, channel: str) -> bool:

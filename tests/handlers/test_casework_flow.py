@@ -15,7 +15,6 @@ from bot.services.case_views import WORK_SHOWN
 from handlers.citizen.latest_question import notice_shown
 from handlers.telegram.menus import announce_commands
 from handlers.telegram.sender import TelegramSender
-from tests.conftest import FAILS_ON_SHARED_DATABASE
 from tests.handlers.test_citizen_flow import agree, file_feedback, rows
 from tests.handlers.test_supervision import file
 from tests.support.chat import Chats, buttons
@@ -239,7 +238,6 @@ async def test_an_old_answer_button_does_not_end_the_comment_question(
     ]
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_the_rating_can_be_typed_by_number(chats: Chats, config: Config) -> None:
     await resolved(chats)
     got = await chats.say(CITIZEN, "2")
@@ -250,7 +248,6 @@ async def test_the_rating_can_be_typed_by_number(chats: Chats, config: Config) -
     ]
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_the_rating_can_be_typed_in_words_without_diacritics(
     chats: Chats, config: Config
 ) -> None:
@@ -260,7 +257,6 @@ async def test_the_rating_can_be_typed_in_words_without_diacritics(
     assert await rows(config, "SELECT rating, status FROM tickets") == [("unsatisfied", "reopened")]
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_an_officers_question_takes_its_typed_number(chats: Chats) -> None:
     """ "1. ✍️ Trả lời" under the officer's question: a typed "1" is that button, not the
     main menu's "1" (a new case)."""
@@ -847,7 +843,6 @@ async def asked_by_economy(chats: Chats, question: str) -> None:
     await chats.say(ECONOMY, question)
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_an_answer_that_reads_like_skip_or_a_number_reaches_the_officer(
     chats: Chats, config: Config
 ) -> None:
@@ -865,7 +860,6 @@ async def test_an_answer_that_reads_like_skip_or_a_number_reaches_the_officer(
     assert replies == [("Không",), ("bỏ qua",), ("1",)]
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_any_number_typed_under_the_answer_button_is_the_answer(
     chats: Chats, config: Config
 ) -> None:
@@ -889,7 +883,6 @@ async def half_written(chats: Chats) -> None:
     assert "nội dung" in chats.last_text(CITIZEN)
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_a_typed_answer_to_the_officer_is_not_taken_by_a_half_written_draft(
     chats: Chats, config: Config
 ) -> None:
@@ -939,7 +932,6 @@ async def test_a_second_look_up_keeps_the_comment_question_last(
     assert await rows(config, "SELECT rating_comment FROM tickets") == [("Rác vẫn còn.",)]
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_a_second_copy_of_the_result_during_the_comment_says_both(
     chats: Chats, config: Config
 ) -> None:

@@ -31,6 +31,8 @@ from localapi.zalo import ZaloApiEmulator
 from storage.backends import open_database
 from storage.database import Database
 from tests.conftest import ENVIRON, POSTGRESQL, POSTGRESQL_ONLY
+from tests.handlers.test_casework_flow import CITIZEN as RATING_CITIZEN
+from tests.handlers.test_casework_flow import resolved
 from tests.handlers.test_citizen_flow import rows
 from tests.support.chat import Chats, buttons
 from tests.support.clock import FakeTimer, FixedClock
@@ -321,3 +323,17 @@ async def test_a_zalo_update_left_by_a_dead_process_is_picked_up_by_another(
     [consent] = [sent.text for sent in zalo_api.sent_to(ZALO_CITIZEN)]
     assert "Ông/bà có đồng ý không?" in (consent or "")
     assert await rows(config, "SELECT count(*) FROM processed_updates") == [(1,)]
+
+
+async def test_a_rating_typed_on_another_process_answers_the_result_sent_by_the_first(
+    processes: tuple[Process, Process], services: Services
+) -> None:
+    """The result notice's question is marked in the stored conversation, not only in the
+    memory of the process that sent it: the citizen's "2" reaches the other process."""
+    first, second = processes
+    await resolved(first.chats)
+    assert "hài lòng" in first.chats.last_text(RATING_CITIZEN).lower()
+    await second.chats.say(RATING_CITIZEN, "2")
+    assert await rows(services.config, "SELECT rating, status FROM tickets") == [
+        ("unsatisfied", "reopened")
+    ]

@@ -17,7 +17,7 @@ from bot.texts import t
 from handlers.wiring.application import build_application
 from localapi.zalo import ZaloApiEmulator
 from storage.backends import open_database
-from tests.conftest import ENVIRON, FAILS_ON_SHARED_DATABASE
+from tests.conftest import ENVIRON
 from tests.handlers.test_citizen_flow import rows
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
@@ -559,7 +559,6 @@ async def test_zalo_shows_and_takes_the_numbers_of_the_location_step(
     assert await rows(zalo_config, "SELECT place FROM tickets") == [(None,)]
 
 
-@FAILS_ON_SHARED_DATABASE
 async def test_a_zalo_citizen_answers_the_officers_question_by_typing(
     world: tuple[Chats, ZaloPhone], zalo_config: Config
 ) -> None:
