@@ -155,6 +155,22 @@ def _pick_up_zalo(app: App, stop: asyncio.Event) -> asyncio.Task[None]:
     )
 
 
+async def _end(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Wait for a task that ends once `stop` is set; cancel it when serve was cancelled."""
+    if not stop.is_set():
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _stop_app(app: App, stop: asyncio.Event) -> None:
+    """Stop the updates and the jobs; on a clean stop hand the outbox messages this process
+    claimed over at once, which a cancelled serve leaves to lapse, as a killed process does."""
+    await app.stop()
+    if stop.is_set():
+        await app.bot_data.deliverer.release()
+
+
 async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
     """Initialise (PTB asks Telegram who the bot is), waiting as polling does while Telegram
     is out of reach: after a power cut the machine is often up before the network. False when
@@ -231,25 +247,21 @@ async def serve(
                 app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
             await app.start()
             roles = Roles(services, instance, _roles(app, services, stop))
-            watched = Monitoring(services, app.bot_data.metrics, roles)
-            if config.monitoring.enabled:
-                await watched.start(config.monitoring)
-            try:
-                stop_telegram = await _receive_telegram(app, config.telegram)
-                stop_zalo = await _receive_zalo(app, config.zalo)
-                picking_up = _pick_up_zalo(app, stop)
+            async with contextlib.AsyncExitStack() as running:
+                # Undone in reverse order, also when cancelled (the tests' kill).
+                running.push_async_callback(_stop_app, app, stop)
+                watched = Monitoring(services, app.bot_data.metrics, roles)
+                running.push_async_callback(watched.stop)
+                if config.monitoring.enabled:
+                    await watched.start(config.monitoring)
+                running.push_async_callback(await _receive_telegram(app, config.telegram))
+                running.push_async_callback(await _receive_zalo(app, config.zalo))
+                running.push_async_callback(_end, _pick_up_zalo(app, stop), stop)
+                running.push_async_callback(lambda: roles.stop(release=stop.is_set()))
                 await roles.start()
                 freeze_start_up_heap()
                 _LOGGER.info("Nghe Dân is running for %s", config.commune.name)
                 await stop.wait()
-            finally:
-                await roles.stop(release=stop.is_set())
-            await stop_zalo()
-            await picking_up
-            await stop_telegram()
-            await watched.stop()
-            await app.stop()
-            await app.bot_data.deliverer.release()
         if app.bot_data.zalo is not None:
             await app.bot_data.zalo.api.close()
     finally:
