@@ -50,9 +50,12 @@ $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES) &:
 
 # Everything on SQLite (the service tests on both backends), then again on PostgreSQL every fast
 # test that opens the database, but the service tests (tests/conftest.py leaves out the rest).
+# Four workers on two cores: the slow tests mostly wait (for a bot process to take over, for a
+# reminder's minute), so they overlap; each worker starts its own PostgreSQL server.
+XDIST := -n 4 --dist worksteal
 test: lint $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES)
-	$(BIN)/pytest
-	NGHE_DAN_TEST_BACKEND=postgresql $(BIN)/pytest -m "not slow" --ignore=tests/services
+	$(BIN)/pytest $(XDIST)
+	NGHE_DAN_TEST_BACKEND=postgresql $(BIN)/pytest $(XDIST) -m "not slow" --ignore=tests/services
 
 # About 10 minutes: 1,000,000 cases are generated, 10,000 notices delivered at 30 a second; the
 # floor and the ingest run on SQLite and on a throw-away PostgreSQL server.
