@@ -46,8 +46,9 @@ async def keeper(services: Services, emu: BotApiEmulator) -> AsyncIterator[FileK
         )
 
 
-async def file_with_photo(chats: Chats, file_id: str) -> str:
-    await agree(chats, CITIZEN)
+async def file_with_photo(chats: Chats, file_id: str, *, first: bool = True) -> str:
+    if first:
+        await agree(chats, CITIZEN)
     await chats.tap(CITIZEN, "Gửi phản ánh")
     await chats.tap(CITIZEN, "Phản ánh")
     await chats.tap(CITIZEN, "Môi trường")
@@ -107,3 +108,43 @@ async def test_a_photo_telegram_no_longer_has_ends_failed(
         "SELECT status FROM tickets WHERE id = ?", (case,)
     )
     assert rows[0][0] == "new"
+
+
+async def test_a_download_in_a_telegram_outage_is_kept_once_telegram_is_back(
+    chats: Chats, services: Services, clock: FixedClock, emu: BotApiEmulator, keeper: FileKeeper
+) -> None:
+    sent = emu.user_sends_photo(CITIZEN, data=PHOTO)
+    case = await ticket_id(
+        services, await file_with_photo(chats, sent["message"]["photo"][-1]["file_id"])
+    )
+    emu.fail_with(502)
+    await keeper.keep_due()
+    [waiting] = await attachment_files.for_ticket(services.db.reader, case)
+    assert (waiting.status, waiting.attempts) == ("pending", 1)
+
+    emu.fail_with(None)
+    clock.advance(retry_delay(1))
+    await keeper.keep_due()
+    [kept] = await attachment_files.for_ticket(services.db.reader, case)
+    assert (kept.status, kept.attempts, kept.sha256) == ("kept", 2, digest(PHOTO))
+
+
+async def test_a_zalo_image_url_is_kept_and_an_expired_one_ends_failed(
+    chats: Chats, services: Services, clock: FixedClock, emu: BotApiEmulator, keeper: FileKeeper
+) -> None:
+    """A Zalo photo's reference is its URL (handlers.zalo.inbound); any HTTP server stands in
+    for Zalo's image host here: the emulator's file addresses, 404 once forgotten."""
+    stored = emu.files.store("photo", PHOTO)
+    url = f"{emu.base_url}/file/bot{TOKEN}/{stored.path}"
+    case = await ticket_id(services, await file_with_photo(chats, url))
+    await keeper.keep_due()
+    [kept] = await attachment_files.for_ticket(services.db.reader, case)
+    assert (kept.status, kept.sha256) == ("kept", digest(PHOTO))
+
+    expired = f"{emu.base_url}/file/bot{TOKEN}/photos/expired.jpg"
+    later = await ticket_id(services, await file_with_photo(chats, expired, first=False))
+    for attempt in range(1, GONE_ATTEMPTS + 1):
+        await keeper.keep_due()
+        clock.advance(retry_delay(attempt))
+    [lost] = await attachment_files.for_ticket(services.db.reader, later)
+    assert (lost.status, lost.last_error) == ("failed", "gone: HTTP 404")
