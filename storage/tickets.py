@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket
 from bot.domain.workflow import Action
+from storage import attachment_files
 from storage.connection import Connection, Row, dialect_of
 from storage.officers import OPEN_STATUSES
 from storage.rows import first, instant, iso, parse_time, single
@@ -69,6 +70,8 @@ async def insert(conn: Connection, new: NewTicket, status: Status, now: datetime
             for position, a in enumerate(new.attachments, start=1)
         ],
     )
+    if new.attachments:
+        await attachment_files.queue_for_ticket(conn, ticket_id)
     return ticket_id
 
 

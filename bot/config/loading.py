@@ -222,4 +222,7 @@ def load_config(
     if not config.storage.path.is_absolute():
         storage = config.storage.model_copy(update={"path": path.parent / config.storage.path})
         config = config.model_copy(update={"storage": storage})
+    if config.storage.files is not None and not config.storage.files.is_absolute():
+        storage = config.storage.model_copy(update={"files": path.parent / config.storage.files})
+        config = config.model_copy(update={"storage": storage})
     return config

@@ -161,6 +161,14 @@ class StorageConfig(_Section):
 
     path: Path = Path("data/nghe-dan.sqlite3")
     url: str | None = None
+    # The folder of the files Nghe Dân keeps (photos of the cases, by content hash); by default
+    # `files` beside the SQLite file, also with PostgreSQL, where every process sharing the
+    # database must see the same folder (`files_folder`).
+    files: Path | None = None
+
+    @property
+    def files_folder(self) -> Path:
+        return self.files if self.files is not None else self.path.parent / "files"
 
     @field_validator("url", mode="before")
     @classmethod

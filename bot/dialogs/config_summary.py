@@ -101,6 +101,7 @@ def summary(config: Config) -> str:
         _zalo(config),
         _monitoring(config),
         t("config.summary.storage", value=config.storage.url or config.storage.path),
+        t("config.summary.files", value=config.storage.files_folder),
         t(
             "config.summary.key",
             value=t("config.summary.key_set" if sealer(config) else "config.summary.key_missing"),

@@ -10,6 +10,16 @@ from bot.dialogs.summary import shorten
 from bot.domain.tickets import TicketEvent
 from bot.texts import catalog, t
 
+# What the bot does by itself, with no one behind it: shown as done by "Hệ thống", not by the
+# citizen, whom an event without an actor otherwise names.
+SYSTEM_ACTIONS = frozenset({"file_kept"})
+
+
+def _who(event: TicketEvent, names: Mapping[int, str]) -> str:
+    if event.actor_id is None and event.action in SYSTEM_ACTIONS:
+        return t("history.system")
+    return names.get(event.actor_id or 0, t("history.citizen"))
+
 
 def _action(action: str) -> str:
     key = f"history.action.{action}"
@@ -33,7 +43,7 @@ def history_lines(
 ) -> list[str]:
     lines = []
     for event in events:
-        who = names.get(event.actor_id or 0, t("history.citizen"))
+        who = _who(event, names)
         change = ""
         if event.from_status and event.to_status and event.from_status != event.to_status:
             change = t(

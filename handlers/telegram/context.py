@@ -11,6 +11,7 @@ from bot.domain.chats import Account
 from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.accounts import Known
+from bot.services.file_keeping import FileKeeper
 from bot.services.outbox import Deliverer
 from bot.services.turns import Turns
 from handlers.telegram.metrics import Metrics
@@ -33,6 +34,7 @@ class BotData:
         self.zalo: ZaloChannel | None = None  # None unless [zalo] is enabled
         self._metrics: Metrics | None = None
         self._turns: Turns | None = None
+        self._keeper: FileKeeper | None = None
         self.links = WaitingLinks()  # /start links waiting for their person's consent
 
     @property
@@ -76,6 +78,17 @@ class BotData:
     @turns.setter
     def turns(self, turns: Turns) -> None:
         self._turns = turns
+
+    @property
+    def keeper(self) -> FileKeeper:
+        """Downloads the cases' attachments into the file store, in every process."""
+        if self._keeper is None:
+            raise RuntimeError("the file keeper is not wired yet")
+        return self._keeper
+
+    @keeper.setter
+    def keeper(self, keeper: FileKeeper) -> None:
+        self._keeper = keeper
 
     @property
     def limiter(self) -> RateLimiter:

@@ -34,6 +34,7 @@ from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.domain.turns import NOBODY
 from bot.services import Services
+from bot.services.file_keeping import FileKeeper
 from bot.services.outbox import BUDGET_CHANNEL, Deliverer, Limits, Sender, SystemTimer, Timer
 from bot.services.sealed_sender import SealedSender
 from bot.services.send_budget import SendBudget, take_prepaid
@@ -54,6 +55,7 @@ from handlers.telegram.update_order import (
     OnePersonAtATime,
     person_of,
 )
+from handlers.wiring.downloads import ChannelFiles
 from handlers.wiring.monitoring import default_instance
 from handlers.wiring.routes import register
 from handlers.zalo.api import ZaloApi
@@ -340,6 +342,13 @@ def build_application(
         failures=metrics,
         instance=instance,
         order=order,
+    )
+    app.bot_data.keeper = FileKeeper(
+        services.db,
+        services.clock,
+        config.storage.files_folder,
+        ChannelFiles(app.bot),
+        instance=instance,
     )
     register(app)
     return app

@@ -39,6 +39,7 @@ from storage.backends import open_database
 _LOGGER = logging.getLogger(__name__)
 PROGRESS_INTERVAL = timedelta(seconds=5)  # how often announcement progress messages are edited
 RETENTION_INTERVAL = timedelta(hours=1)
+FILES_INTERVAL = timedelta(seconds=5)  # how often the file keeper looks for due downloads
 
 
 async def _forget_old_updates(context: Context) -> None:
@@ -64,6 +65,14 @@ async def _deliver(context: Context) -> None:
     jobs = cast(App, context.application).job_queue
     if await deliverer.deliver_due() >= deliverer.batch and jobs is not None:
         jobs.run_once(_deliver, when=0)
+
+
+async def _keep_files(context: Context) -> None:
+    """One run of the file keeper; after a full batch, the next run starts at once."""
+    keeper = context.bot_data.keeper
+    jobs = cast(App, context.application).job_queue
+    if await keeper.keep_due() >= keeper.batch and jobs is not None:
+        jobs.run_once(_keep_files, when=0)
 
 
 async def _remind(context: Context) -> None:
@@ -164,11 +173,13 @@ async def _end(task: asyncio.Task[None], stop: asyncio.Event) -> None:
 
 
 async def _stop_app(app: App, stop: asyncio.Event) -> None:
-    """Stop the updates and the jobs; on a clean stop hand the outbox messages this process
-    claimed over at once, which a cancelled serve leaves to lapse, as a killed process does."""
+    """Stop the updates and the jobs; on a clean stop hand the outbox messages and downloads
+    this process claimed over at once, which a cancelled serve leaves to lapse, as a killed
+    process does."""
     await app.stop()
     if stop.is_set():
         await app.bot_data.deliverer.release()
+        await app.bot_data.keeper.release()
 
 
 async def _reach_telegram(app: App, stop: asyncio.Event) -> bool:
@@ -245,6 +256,7 @@ async def serve(
                 _LOGGER.warning("command menus not set, Telegram unreachable (%s)", error)
             if app.job_queue is not None:
                 app.job_queue.run_repeating(_deliver, interval=OUTBOX_INTERVAL, first=1)
+                app.job_queue.run_repeating(_keep_files, interval=FILES_INTERVAL, first=1)
             await app.start()
             roles = Roles(services, instance, _roles(app, services, stop))
             async with contextlib.AsyncExitStack() as running:

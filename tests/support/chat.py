@@ -142,7 +142,11 @@ class Chats:
         """The bot's messages in this person's chat as they read them now, in order."""
         return list(self.request.chats[user_id].values())
 
-    async def photo(self, user_id: int, unique: str, caption: str | None = None) -> list[Call]:
+    async def photo(
+        self, user_id: int, unique: str, caption: str | None = None, *, file_id: str | None = None
+    ) -> list[Call]:
+        """`file_id` names the largest size (the one a case keeps), say one a Bot API emulator
+        holds the bytes of; by default a name no server knows."""
         sizes = [
             {
                 "file_id": f"small-{unique}",
@@ -150,7 +154,12 @@ class Chats:
                 "width": 90,
                 "height": 90,
             },
-            {"file_id": f"big-{unique}", "file_unique_id": unique, "width": 800, "height": 600},
+            {
+                "file_id": file_id or f"big-{unique}",
+                "file_unique_id": unique,
+                "width": 800,
+                "height": 600,
+            },
         ]
         content: dict[str, Any] = {"photo": sizes}
         if caption:

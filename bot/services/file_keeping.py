@@ -1,0 +1,150 @@
+"""Downloading every case attachment into Nghe Dân's own file store, after the filing.
+
+Filing only queues each attachment (storage.attachment_files, in the filing transaction), so
+the citizen never waits for a download. Every process runs a FileKeeper: a run claims the due
+rows for its instance until CLAIM_LEASE from now (so two processes never download one row, and
+a dead process's claims lapse), downloads each through the channel's `Source`, keeps the bytes
+under their SHA-256 (storage.file_store) and records the hash, size and type, with the hash in
+the case's audit trail.
+
+A failed download (a network fault, the channel's 5xx, a full disk or a folder not writable)
+is tried again later with a growing wait (bot.domain.files.retry_delay), never given up. A
+reference the channel says no longer exists is given up after GONE_ATTEMPTS such answers: the
+row ends 'failed' and the case is not touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.domain.files import GONE_ATTEMPTS, media_type, retry_delay
+from storage import attachment_files, events
+from storage.attachment_files import Fetch
+from storage.connection import Connection
+from storage.database import Database
+from storage.file_store import FileStore
+
+_LOGGER = logging.getLogger(__name__)
+CLAIM_LEASE = timedelta(minutes=5)  # longer than any one download takes
+BATCH = 20
+KEPT_ACTION = "file_kept"
+
+
+class FileGoneError(Exception):
+    """The channel answered that the reference names no file (any more)."""
+
+
+class Source(Protocol):
+    async def __call__(self, kind: str, reference: str) -> bytes:
+        """The file's bytes; FileGoneError when the channel has no such file, any other error
+        when the download failed and may work later."""
+        ...
+
+
+class FileKeeper:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        folder: Path,
+        source: Source,
+        *,
+        instance: str,
+        batch: int = BATCH,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._store = FileStore(folder)
+        self._source = source
+        self._instance = instance
+        self.batch = batch
+        self.busy = False
+
+    async def keep_due(self) -> int:
+        """One run: what it claimed (kept, postponed or given up); one run at a time."""
+        if self.busy:
+            return 0
+        self.busy = True
+        try:
+            now = self._clock.now()
+            async with self._db.coordination() as conn:
+                claimed = await attachment_files.claim(
+                    conn, self._instance, now, now + CLAIM_LEASE, self.batch
+                )
+            for fetch in claimed:
+                await self._keep(fetch)
+            return len(claimed)
+        finally:
+            self.busy = False
+
+    async def release(self) -> None:
+        """Leave this process's claims to the others at once, for a clean stop."""
+        async with self._db.coordination() as conn:
+            await attachment_files.release(conn, self._instance)
+
+    async def _keep(self, fetch: Fetch) -> None:
+        try:
+            data = await self._source(fetch.kind, fetch.reference)
+        except FileGoneError as error:
+            await self._gone(fetch, str(error) or "file not found")
+            return
+        except Exception as error:  # any fault of the download may pass: retried
+            await self._retry(fetch, f"download: {type(error).__name__}: {error}")
+            return
+        try:
+            sha256 = await self._store.put(data)
+        except OSError as error:
+            _LOGGER.error("file store: attachment %s not written: %s", fetch.attachment_id, error)
+            await self._retry(fetch, f"store: {error}")
+            return
+        now = self._clock.now()
+
+        async def record(conn: Connection) -> bool:
+            kept = await attachment_files.keep(
+                conn,
+                fetch.attachment_id,
+                self._instance,
+                sha256=sha256,
+                size=len(data),
+                media_type=media_type(data),
+                now=now,
+            )
+            if kept:
+                await events.add(
+                    conn,
+                    fetch.ticket_id,
+                    at=now,
+                    actor_id=None,
+                    action=KEPT_ACTION,
+                    from_status=None,
+                    to_status=None,
+                    note=f"{fetch.kind} sha256:{sha256} ({len(data)} bytes)",
+                )
+            return kept
+
+        if not await self._db.unit(record):
+            _LOGGER.warning(
+                "attachment %s: claim lapsed; left to the new claimant", fetch.attachment_id
+            )
+
+    async def _retry(self, fetch: Fetch, error: str) -> None:
+        _LOGGER.warning("attachment %s not kept yet: %s", fetch.attachment_id, error)
+        at = self._clock.now() + retry_delay(fetch.attempts + 1)
+        async with self._db.coordination() as conn:
+            await attachment_files.retry(
+                conn, fetch.attachment_id, self._instance, error=error[:500], at=at
+            )
+
+    async def _gone(self, fetch: Fetch, error: str) -> None:
+        if fetch.attempts + 1 < GONE_ATTEMPTS:
+            await self._retry(fetch, f"gone: {error}")
+            return
+        _LOGGER.warning("attachment %s: the channel has it no more: %s", fetch.attachment_id, error)
+        async with self._db.coordination() as conn:
+            await attachment_files.give_up(
+                conn, fetch.attachment_id, self._instance, error=f"gone: {error}"[:500]
+            )

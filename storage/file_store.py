@@ -1,0 +1,62 @@
+"""The folder where Nghe Dân keeps files by the SHA-256 of their content (`ab/cd/<hash>`).
+
+A file appears under its hash name only whole: it is written to a temporary file in the same
+folder, flushed to disk, then renamed (atomic on one file system), so a crash leaves at most a
+stray temporary file, never half a file under a hash. The same content stored twice is one file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class FileStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_of(self, sha256: str) -> Path:
+        return self.folder / sha256[:2] / sha256[2:4] / sha256
+
+    async def put(self, data: bytes) -> str:
+        """Keep `data`; its hash. Raises OSError (a full disk, a folder not writable) with
+        nothing kept under the hash."""
+        return await asyncio.to_thread(self._put, data)
+
+    def _put(self, data: bytes) -> str:
+        sha256 = digest(data)
+        target = self.path_of(sha256)
+        if target.is_file() and target.stat().st_size == len(data):
+            return sha256
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            Path(temporary).replace(target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _sync_folder(target.parent)
+        return sha256
+
+    def read(self, sha256: str) -> bytes:
+        return self.path_of(sha256).read_bytes()
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself survives a power cut only once the folder is flushed."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -1,0 +1,69 @@
+"""The real `nghe-dan run` process keeps a case's photo itself: a citizen files with a photo
+through the Bot API emulator, gets the receipt at once, and the process's file keeper job
+downloads the photo into `[storage] files` by its hash, with the hash in the case's events."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+import aiosqlite
+
+from localapi import BotApiEmulator
+from tests.e2e.harness import BotProcess, Phone, shown_log
+
+CITIZEN = 434343
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 cong thoat nuoc vo \xff\xd9"
+
+
+async def kept(db_path: Path, seconds: int = 30) -> list[tuple[str, str | None]]:
+    """The attachments' (status, hash), once none is pending (the keeper's job runs every few
+    seconds); as they are after `seconds` otherwise."""
+    rows: list[tuple[str, str | None]] = []
+    for _ in range(seconds * 10):
+        async with (
+            aiosqlite.connect(db_path) as conn,
+            conn.execute("SELECT status, sha256 FROM attachment_files") as cursor,
+        ):
+            rows = [(r[0], r[1]) for r in await cursor.fetchall()]
+        if rows and all(status != "pending" for status, _ in rows):
+            return rows
+        await asyncio.sleep(0.1)
+    return rows
+
+
+async def test_the_process_keeps_the_photo_a_citizen_filed(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "bot.log"
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    bot = BotProcess(config_file, log)
+    citizen = Phone(emulator, db_path, CITIZEN)
+    with shown_log(log):
+        await bot.start()
+        await citizen.says("/start")
+        await citizen.taps("Đồng ý")
+        await citizen.taps("Gửi phản ánh")
+        await citizen.taps("Phản ánh")
+        await citizen.taps("Môi trường")
+        await citizen.says("Cống thoát nước trước chợ bị vỡ, nước tràn ra đường.")
+        await citizen.sends_photo(PHOTO)
+        await citizen.says("xong")
+        await citizen.says("Trước chợ xã")
+        await citizen.taps("Không cần")
+        assert "Đã gửi đơn thành công" in await citizen.taps("Gửi")
+        stored = await kept(db_path)
+        assert await bot.stop() == 0
+
+    sha256 = hashlib.sha256(PHOTO).hexdigest()
+    assert stored == [("kept", sha256)]
+    path = config_file.parent / "data" / "files" / sha256[:2] / sha256[2:4] / sha256
+    assert path.read_bytes() == PHOTO
+    async with (
+        aiosqlite.connect(db_path) as conn,
+        conn.execute("SELECT note FROM ticket_events WHERE action = 'file_kept'") as cursor,
+    ):
+        notes = [r[0] for r in await cursor.fetchall()]
+    assert len(notes) == 1
+    assert f"sha256:{sha256}" in notes[0]
