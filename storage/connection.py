@@ -112,3 +112,15 @@ POSTGRESQL = PostgresDialect()
 
 def dialect_of(conn: Connection) -> Dialect:
     return getattr(conn, "dialect", SQLITE)
+
+
+async def send(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> None:
+    """A write whose outcome (the rows it changed) nobody reads. On PostgreSQL, inside
+    `Database.unit`, it goes to the server with the unit's next statement that reads, or with
+    its COMMIT, instead of a round trip of its own (psycopg's pipeline mode), and an error it
+    meets surfaces there, still rolling the whole unit back; elsewhere it is `execute`."""
+    deferred = getattr(conn, "send", None)
+    if deferred is None:
+        await conn.execute(sql, parameters)
+    else:
+        await deferred(sql, parameters)

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from bot.sealing import Sealer, SealError
-from storage.connection import Connection, dialect_of
+from storage.connection import Connection, dialect_of, send
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,11 +38,12 @@ async def save_state(
     """Store a conversation's state; None means the conversation ended."""
     encoded_key = json.dumps(list(key))
     if state is None:
-        await conn.execute(
-            "DELETE FROM conversation_states WHERE name = ? AND key = ?", (name, encoded_key)
+        await send(
+            conn, "DELETE FROM conversation_states WHERE name = ? AND key = ?", (name, encoded_key)
         )
         return
-    await conn.execute(
+    await send(
+        conn,
         "INSERT INTO conversation_states (name, key, state) VALUES (?, ?, ?) "
         "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
         (name, encoded_key, json.dumps(state)),
@@ -99,10 +100,11 @@ async def save_user_data(
     like any other, and its identity fields never reach the file in clear.
     """
     if not data:
-        await conn.execute("DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
+        await send(conn, "DELETE FROM conversation_data WHERE user_id = ?", (user_id,))
         return
     text = json.dumps(data, ensure_ascii=False)
-    await conn.execute(
+    await send(
+        conn,
         "INSERT INTO conversation_data (user_id, data) VALUES (?, ?) "
         "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
         (user_id, sealer.seal(text) if sealer else text),

@@ -81,7 +81,9 @@ class Database(Protocol):
         """`work(conn)` as one write transaction, all or nothing, and what it returns: the
         same as `transaction()` for code that awaits nothing but `conn`, in one hand-over to
         SQLite's writer thread instead of one per statement (storage.sqlite_thread; awaiting
-        anything else there raises). On PostgreSQL, one transaction on one pooled connection."""
+        anything else there raises). On PostgreSQL, one transaction on one pooled connection,
+        whose writes sent with `storage.connection.send` go with its next statement that
+        waits for an answer (psycopg's pipeline mode)."""
         ...
 
     def coordination(self) -> AbstractAsyncContextManager[Connection]:

@@ -22,7 +22,8 @@ from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from psycopg import AsyncConnection, AsyncCursor
+from psycopg import AsyncConnection, AsyncCursor, AsyncPipeline
+from psycopg.pq import TransactionStatus
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
@@ -98,19 +99,35 @@ def _row_factory(cursor: AsyncCursor[Any]) -> RowMaker[PgRow]:
 
 
 class PostgresConnection:
-    """aiosqlite's calls the repositories use, on one psycopg connection."""
+    """aiosqlite's calls the repositories use, on one psycopg connection.
+
+    With a `pipeline` (inside `PostgresDatabase.unit`) statements are queued and go to the
+    server together: `send` (`storage.connection.send`) only queues its write; `execute` and
+    `executemany` wait for their own outcome (a sync: the rows they changed, an error at the
+    statement that met it, as outside a pipeline), taking what was queued before them along;
+    `execute_fetchall` waits for its rows. A read cannot ride further: what it returns is what
+    the unit's next statements are decided on."""
 
     dialect = POSTGRESQL
 
-    def __init__(self, conn: AsyncConnection[Any]) -> None:
+    def __init__(self, conn: AsyncConnection[Any], pipeline: AsyncPipeline | None = None) -> None:
         self._conn = conn
+        self._pipeline = pipeline
 
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> Outcome:
-        return await self._conn.execute(translate(sql), tuple(parameters))
+        cursor = await self._conn.execute(translate(sql), tuple(parameters))
+        if self._pipeline is not None:
+            await self._pipeline.sync()
+        return cursor
+
+    async def send(self, sql: str, parameters: Iterable[Any] = ()) -> None:
+        await self._conn.execute(translate(sql), tuple(parameters))
 
     async def execute_fetchall(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
         cursor = self._conn.cursor(row_factory=_row_factory)
         await cursor.execute(translate(sql), tuple(parameters))
+        if self._pipeline is not None:
+            await self._pipeline.sync()
         if cursor.description is None:
             return []
         return list(await cursor.fetchall())
@@ -118,7 +135,32 @@ class PostgresConnection:
     async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Outcome:
         cursor = self._conn.cursor()
         await cursor.executemany(translate(sql), [tuple(p) for p in parameters])
+        if self._pipeline is not None:
+            await self._pipeline.sync()
         return cursor
+
+
+@asynccontextmanager
+async def _pipelined(conn: AsyncConnection[Any], *locks: int) -> AsyncIterator[PostgresConnection]:
+    """A transaction in psycopg's pipeline mode: BEGIN and taking the advisory `locks` go to
+    the server with the first statement that waits for an answer instead of a round trip
+    each, and COMMIT with the closing sync. They are queued by hand because psycopg's own
+    `transaction()` syncs the pipeline as it opens and before it commits.
+
+    An error in a queued statement aborts the transaction on the server and is raised at the
+    next point that waits (a statement that does, or the closing sync): the transaction is
+    rolled back whole, as outside a pipeline."""
+    try:
+        async with conn.pipeline() as pipeline:
+            await conn.execute("BEGIN")
+            for lock in locks:
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+            yield PostgresConnection(conn, pipeline)
+            await conn.execute("COMMIT")
+    except BaseException:
+        if conn.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+            await conn.execute("ROLLBACK")
+        raise
 
 
 class PostgresReader:
@@ -170,15 +212,21 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresConnection]:
-        async with self._write_lock, self._pool.connection() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield PostgresConnection(conn)
+        async with (
+            self._write_lock,
+            self._pool.connection() as conn,
+            _pipelined(conn, WRITE_LOCK) as pipelined,
+        ):
+            yield pipelined
 
     async def unit(self, work: Callable[[PostgresConnection], Coroutine[Any, Any, T]]) -> T:
-        """One transaction on one pooled connection, as `transaction()`: each statement is still
-        a round trip to the server, since each may depend on what the one before returned
-        (check, then write). psycopg's pipeline mode could send the independent ones together
-        (a draft's rows and the handled mark), saving a round trip each, not the lock's."""
+        """One transaction on one pooled connection, as `transaction()`. What `work` writes
+        with `storage.connection.send` rides with its next statement that waits for an answer
+        (`_pipelined`): after an update, BEGIN, the WRITE_LOCK, the drafts, the conversation
+        states and the handled mark go with the one read of what is due, and COMMIT follows,
+        two round trips instead of one a statement. A statement that reads, or whose
+        rows-changed the caller reads, still waits for its answer before the next is sent: the
+        unit's next steps are decided on it (check, then write)."""
         async with self.transaction() as conn:
             return await work(conn)
 
@@ -189,8 +237,8 @@ class PostgresDatabase:
     @asynccontextmanager
     async def coordination(self) -> AsyncIterator[PostgresConnection]:
         """Without WRITE_LOCK: row locks (and SKIP LOCKED) keep these rows consistent."""
-        async with self._pool.connection() as conn, conn.transaction():
-            yield PostgresConnection(conn)
+        async with self._pool.connection() as conn, _pipelined(conn) as pipelined:
+            yield pipelined
 
     def purge_wal_soon(self) -> None:
         """VACUUM the tables an erasure changes: the erased values' old row versions stay in

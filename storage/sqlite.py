@@ -125,7 +125,14 @@ class SqliteDatabase:
 
     async def unit(self, work: Work[T]) -> T:
         """`work` as one write transaction, handed to the writer's thread once and run there
-        whole (storage.sqlite_thread), in its turn among the other writes."""
+        whole (storage.sqlite_thread), in its turn among the other writes.
+
+        Once handed over it runs to its end, even if the caller is cancelled meanwhile (as a
+        transaction's COMMIT does). A cancellation asked for before that lands here, at a
+        yield to the loop before the hand-over, and the unit never runs: as a transaction
+        cancelled at its first statement rolls back (a deliverer stopped right after a send
+        leaves the message in flight, not sent; bot.services.outbox)."""
+        await asyncio.sleep(0)
         async with self._write_lock:
             return await self._writer.unit(work)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.connection import Connection
+from storage.connection import Connection, send
 from storage.rows import first, iso
 
 
@@ -26,7 +26,8 @@ async def newest(conn: Connection, channel: str) -> int | None:
 
 
 async def mark_processed(conn: Connection, channel: str, update_id: int, now: datetime) -> None:
-    await conn.execute(
+    await send(
+        conn,
         "INSERT INTO processed_updates (channel, update_id, processed_at) "
         "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (channel, update_id, iso(now)),

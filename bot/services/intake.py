@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.config import Config, deadline_rules, takes_denunciations, work_calendar
@@ -11,7 +14,7 @@ from bot.domain.draft import Draft, missing
 from bot.domain.limits import may_open_case
 from bot.domain.people import Person
 from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket, format_code
-from bot.services.assignment import assign
+from bot.services.assignment import assign, holder_of
 from bot.services.denouncers import filer_ids, pseudonym_for, seals
 from bot.services.reminders import replan_case
 from storage import events, tickets
@@ -29,12 +32,6 @@ async def may_file(db: Database, clock: Clock, config: Config, citizen: Person) 
     return may_open_case(filed, config.limits.cases_per_day)
 
 
-async def filed(db: Database, draft: Draft) -> Ticket | None:
-    """The case this draft already became, if any: "Gửi" handled by a process killed before it
-    recorded the update arrives again after the restart, and its citizen already has a code."""
-    return await tickets.find_by_draft(db.reader, draft.draft_id)
-
-
 class IncompleteDraftError(ValueError):
     """The draft lacks an answer the case needs; the dialog should have asked for it."""
 
@@ -49,6 +46,42 @@ async def submit_case(
     The draft id is the idempotency key, so a "Gửi" pressed twice, or re-delivered by the
     platform after a crash, never makes two cases.
     """
+    return await db.unit(_filing(clock, config, citizen, draft))
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What a "Gửi" came to: the case; whether an earlier press (or the same update handled
+    before a crash) had filed it already; and, for a case filed now, the department the
+    citizen is told holds it (`holder_of`)."""
+
+    ticket: Ticket
+    earlier: bool
+    holder: str | None = None
+
+
+async def file_draft(
+    db: Database, clock: Clock, config: Config, citizen: Person, draft: Draft
+) -> Filed:
+    """`submit_case` for the handler of "Gửi", with what its answer needs read in the same unit
+    of work instead of a look-up before it (filed already?) and one after it (the holder): on
+    SQLite one hand-over to the database's thread in all. An already filed draft is returned
+    before the draft is checked for completeness, as the handler did before filing."""
+
+    async def work(conn: Connection) -> Filed:
+        earlier = await tickets.find_by_draft(conn, draft.draft_id)
+        if earlier is not None:
+            return Filed(earlier, earlier=True)
+        ticket = await _filing(clock, config, citizen, draft)(conn)
+        return Filed(ticket, earlier=False, holder=await holder_of(conn, ticket))
+
+    return await db.unit(work)
+
+
+def _filing(
+    clock: Clock, config: Config, citizen: Person, draft: Draft
+) -> Callable[[Connection], Coroutine[Any, Any, Ticket]]:
+    """`submit_case`'s unit of work, once the draft is known to be complete."""
     if missing(draft) is not None or draft.kind is None or draft.category_id is None:
         raise IncompleteDraftError(f"draft {draft.draft_id} lacks {missing(draft)}")
     category = config.category(draft.category_id)
@@ -111,4 +144,4 @@ async def submit_case(
         await replan_case(conn, config, assigned, now)
         return assigned
 
-    return await db.unit(work)
+    return work

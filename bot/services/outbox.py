@@ -519,37 +519,51 @@ class Deliverer:
         sent_at = self._clock.now()
         held_until = sent_at + self._chat_spacing if self._claimant is not None else None
         try:
-            async with self._db.transaction() as conn:
-                recorded = await outbox.mark_sent(
-                    conn, message.id, sent_at, claimant=self._claimant, held_until=held_until
-                )
+            recorded = await self._mark_sent(message.id, sent_at, held_until)
         except Exception:
             self._unrecorded[message.id] = sent_at
             raise
         if not recorded:
             _LOGGER.warning("outbox %s sent, but another process had taken it over", message.id)
 
+    async def _mark_sent(
+        self, message_id: int, sent_at: datetime, held_until: datetime | None = None
+    ) -> bool:
+        """A unit of work: the same transaction of its own, on SQLite one hand-over."""
+
+        async def mark(conn: Connection) -> bool:
+            return await outbox.mark_sent(
+                conn, message_id, sent_at, claimant=self._claimant, held_until=held_until
+            )
+
+        return await self._db.unit(mark)
+
     async def _undeliverable(self, message: outbox.Pending, error: UndeliverableError) -> _Outcome:
         _LOGGER.warning("outbox %s undeliverable: %s", message.id, error)
         self._failed(message, "undeliverable")
         now = self._clock.now()
-        async with self._db.transaction() as conn:
+
+        async def mark(conn: Connection) -> int | None:
             failed = await outbox.mark_failed(
                 conn, message.id, now, str(error), claimant=self._claimant
             )
             if not failed or not error.whole_chat:
-                return _Outcome.DONE
-            others = await outbox.fail_chat(
-                conn, message.channel, message.recipient, now, str(error)
-            )
+                return None
+            return await outbox.fail_chat(conn, message.channel, message.recipient, now, str(error))
+
+        others = await self._db.unit(mark)
+        if others is None:
+            return _Outcome.DONE
         _LOGGER.warning("outbox: %s more messages to that chat given up", others)
         return _Outcome.CHAT_GONE
 
     async def _give_up(self, message: outbox.Pending, reason: str) -> None:
-        async with self._db.transaction() as conn:
-            await outbox.mark_failed(
-                conn, message.id, self._clock.now(), reason, claimant=self._claimant
-            )
+        now = self._clock.now()
+
+        async def mark(conn: Connection) -> None:
+            await outbox.mark_failed(conn, message.id, now, reason, claimant=self._claimant)
+
+        await self._db.unit(mark)
 
     async def _send(self, sender: Sender, message: outbox.Pending, notice: Notice) -> None:
         """Hand the notice to the platform; on a shared database only while this process's
@@ -595,18 +609,20 @@ class Deliverer:
             return None
 
     async def _mark_in_flight(self, message: outbox.Pending) -> bool:
-        """Mark it in flight; False when this process's claim on it was lost meanwhile."""
-        async with self._db.transaction() as conn:
-            if self._claimant is None:
+        """Mark it in flight; False when this process's claim on it was lost meanwhile. A unit
+        of work: the same transaction of its own, on SQLite one hand-over to the writer."""
+        claimant = self._claimant
+        until = self._clock.now() + CLAIM_LEASE
+
+        async def mark(conn: Connection) -> bool:
+            if claimant is None:
                 await outbox.mark_in_flight(conn, message.id, again=message.interrupted)
                 return True
             return await outbox.mark_claimed_in_flight(
-                conn,
-                message.id,
-                again=message.interrupted,
-                instance=self._claimant,
-                until=self._clock.now() + CLAIM_LEASE,
+                conn, message.id, again=message.interrupted, instance=claimant, until=until
             )
+
+        return await self._db.unit(mark)
 
     def _failed(self, message: outbox.Pending, reason: str) -> None:
         if self._failures is not None:
@@ -617,23 +633,28 @@ class Deliverer:
         nothing more is sent (the run raises), so nothing is sent twice."""
         while self._unrecorded:
             message_id, sent_at = next(iter(self._unrecorded.items()))
-            async with self._db.transaction() as conn:
-                await outbox.mark_sent(conn, message_id, sent_at, claimant=self._claimant)
+            await self._mark_sent(message_id, sent_at)
             del self._unrecorded[message_id]
 
     async def _wait(self, message: outbox.Pending, seconds: float, reason: str) -> None:
         """The platform is busy or out of reach: no fault of the message, so never given up."""
         backing_off = min(backoff(message.attempts), LONGEST_WAIT_BACKOFF)
         until = self._clock.now() + max(timedelta(seconds=seconds), backing_off)
-        async with self._db.transaction() as conn:
+
+        async def mark(conn: Connection) -> None:
             await outbox.postpone(conn, message.id, until, reason, claimant=self._claimant)
+
+        await self._db.unit(mark)
 
     async def _retry(self, message: outbox.Pending, reason: str) -> None:
         """Try again later, backing off; give up after MAX_ATTEMPTS."""
         now = self._clock.now()
-        async with self._db.transaction() as conn:
+
+        async def mark(conn: Connection) -> None:
             if message.attempts + 1 >= MAX_ATTEMPTS:
                 await outbox.mark_failed(conn, message.id, now, reason, claimant=self._claimant)
             else:
                 until = now + backoff(message.attempts)
                 await outbox.postpone(conn, message.id, until, reason, claimant=self._claimant)
+
+        await self._db.unit(mark)

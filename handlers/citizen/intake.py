@@ -30,8 +30,7 @@ from bot.domain.deadlines import due_on_receipt_is_acceptance
 from bot.domain.draft import PHONE_STEPS, Draft, Step
 from bot.domain.tickets import Ticket
 from bot.messages import Prompt
-from bot.services.assignment import holder_now
-from bot.services.intake import filed, may_file, submit_case
+from bot.services.intake import file_draft, may_file
 from bot.texts import t
 from handlers.citizen.links import AgreedToOpenForm, OpensLink
 from handlers.officer.desk import answer_staff
@@ -234,13 +233,13 @@ async def _submit(update: Update, context: Context, message: Message, turn: Turn
         if update.callback_query is not None:
             await update.callback_query.answer()
         return _drop(context)
-    earlier = await filed(services.db, turn.draft)
-    if earlier is not None:
+    filing = await file_draft(services.db, services.clock, services.config, citizen, turn.draft)
+    ticket = filing.ticket
+    if filing.earlier:
         # Answered once already: the code again, not a second receipt read as a second case.
-        await show_next(update, message, menu_prompt(t("intake.already_sent", code=earlier.code)))
-        return _filed(context, earlier.code)
-    ticket = await submit_case(services.db, services.clock, services.config, citizen, turn.draft)
-    holding = holder_label(await holder_now(services.db, ticket), services.config)
+        await show_next(update, message, menu_prompt(t("intake.already_sent", code=ticket.code)))
+        return _filed(context, ticket.code)
+    holding = holder_label(filing.holder, services.config)
     await show_next(update, message, menu_prompt(_receipt(ticket, holding)))
     return _filed(context, ticket.code)
 

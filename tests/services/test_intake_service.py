@@ -11,7 +11,8 @@ import pytest
 from bot.config import Config
 from bot.domain.draft import Draft, Photo
 from bot.domain.tickets import Attachment, Kind, Status
-from bot.services.intake import IncompleteDraftError, submit_case
+from bot.services.assignment import holder_now
+from bot.services.intake import IncompleteDraftError, file_draft, submit_case
 from bot.services.officers import sync_from_config
 from storage import events
 from storage.database import Database
@@ -181,6 +182,40 @@ async def test_the_same_draft_twice_files_one_case(
     # The number is not burnt either: the next case gets 00002.
     [(last,)] = await fetch(db, "SELECT last_number FROM case_sequences")
     assert last == 1
+
+
+async def test_filing_a_draft_says_who_holds_it_and_whether_it_was_filed_before(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    await sync_from_config(db, clock, config, "telegram")
+    person = await citizen(db, clock, "7018")
+    draft = complaint("draft-with-holder")
+
+    first = await file_draft(db, clock, config, person, draft)
+    again = await file_draft(db, clock, config, person, draft)
+
+    assert not first.earlier
+    assert first.holder is not None
+    assert first.holder == await holder_now(db, first.ticket)
+    assert again.earlier
+    assert again.ticket == first.ticket
+    assert len(await fetch(db, "SELECT id FROM tickets")) == 1
+
+
+async def test_a_draft_filed_before_is_returned_even_if_it_could_not_be_filed_now(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    person = await citizen(db, clock, "7019")
+    draft = complaint("draft-then-category-gone")
+    first = await file_draft(db, clock, config, person, draft)
+    gone = draft.model_copy(update={"category_id": "no-such-category"})
+
+    again = await file_draft(db, clock, config, person, gone)
+
+    assert again.earlier
+    assert again.ticket == first.ticket
+    with pytest.raises(IncompleteDraftError):
+        await file_draft(db, clock, config, person, gone.model_copy(update={"draft_id": "x"}))
 
 
 async def test_the_same_draft_submitted_concurrently_files_one_case(

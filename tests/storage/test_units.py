@@ -4,12 +4,14 @@ writer's thread however many statements it runs."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
-from storage.connection import Connection
+from storage.connection import Connection, send
 from storage.database import Database
 from storage.rows import single
 from storage.sqlite import SqliteDatabase
@@ -44,6 +46,38 @@ async def test_a_unit_that_fails_leaves_nothing(db: Database) -> None:
         await db.unit(half_then_fail)
     assert await _years(db) == []
     # The writer goes on as before.
+    await db.unit(_add_years)
+    assert await _years(db) == list(YEARS)
+
+
+async def _add_years_twice(conn: Connection) -> None:
+    for year in (*YEARS, YEARS[0]):
+        await send(conn, "INSERT INTO case_sequences (year, last_number) VALUES (?, 0)", (year,))
+
+
+async def test_a_write_sent_along_that_fails_rolls_the_unit_back_at_its_end(db: Database) -> None:
+    # On PostgreSQL the failing INSERT is only queued; its error comes with the COMMIT.
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        await db.unit(_add_years_twice)
+    assert await _years(db) == []
+    await db.unit(_add_years)
+    assert await _years(db) == list(YEARS)
+
+
+async def test_a_write_sent_along_that_fails_rolls_the_unit_back_at_its_next_read(
+    db: Database,
+) -> None:
+    read: list[int] = []
+
+    async def fails_then_reads(conn: Connection) -> None:
+        await _add_years_twice(conn)
+        row = await single(conn, "SELECT count(*) FROM case_sequences")
+        read.append(int(row[0]))
+
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        await db.unit(fails_then_reads)
+    assert read == []
+    assert await _years(db) == []
     await db.unit(_add_years)
     assert await _years(db) == list(YEARS)
 
