@@ -67,9 +67,10 @@ class FolderStore:
         return self.folder / relative_name(sha256)
 
     async def put(self, data: bytes) -> str:
-        return await asyncio.to_thread(self._put, data)
+        return await asyncio.to_thread(self.write, data)
 
-    def _put(self, data: bytes) -> str:
+    def write(self, data: bytes) -> str:
+        """The put, in the calling thread: for work already in a worker thread (a backup)."""
         sha256 = digest(data)
         target = self.path_of(sha256)
         if target.is_file() and target.stat().st_size == len(data):
