@@ -62,12 +62,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(port: int) -> Iterator[str]:
-    """The server on `port` until the block ends; its endpoint."""
+def running(port: int = 0) -> Iterator[str]:
+    """The server on `port` (one the system picks by default) until the block ends; its
+    endpoint."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        host, bound = server.get_host_and_port()
+        yield f"http://{host}:{bound}"
     finally:
         server.stop()
 
@@ -75,7 +77,7 @@ def running(port: int) -> Iterator[str]:
 @contextmanager
 def s3_server() -> Iterator[S3Server]:
     """A server with a new, empty bucket."""
-    with running(free_port()) as endpoint:
+    with running() as endpoint:
         bucket = f"nghe-dan-{uuid.uuid4().hex[:12]}"
         _client(endpoint).create_bucket(Bucket=bucket)
         yield S3Server(endpoint, bucket)
