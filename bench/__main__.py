@@ -26,6 +26,7 @@ import telegram
 from bench.announce import run_announce
 from bench.configs import NotMeasuredError, fresh
 from bench.fanout import run_fanout
+from bench.files import run_files
 from bench.floor import run_floor, run_postgres_floor
 from bench.ingest import run_ingest, run_network
 from bench.postgres import describe, server
@@ -34,7 +35,7 @@ from bench.scale import run_scale
 from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
-PARTS = ("floor", "ingest", "network", "announce", "processes", "fanout", "scale")
+PARTS = ("floor", "ingest", "network", "announce", "processes", "fanout", "files", "scale")
 BACKENDS = ("sqlite", "postgresql")  # what every part but network, announce and scale runs on
 PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
 
@@ -172,6 +173,8 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
         results["fanout"] = await run_fanout(
             fresh(work / "fanout"), sizes.notices, sizes.recipients, sizes.emulator_limit
         )
+    if "files" in parts:
+        results["files"] = await run_files(fresh(work / "files"), sizes.photo_cases)
     if "scale" in parts:
         results["scale"] = await run_scale(
             fresh(work / "scale"), sizes.cases, sizes.citizens, sizes.samples
@@ -192,6 +195,18 @@ def _announce_lines(runs: dict[str, Any]) -> list[str]:
         f"wait p50 {run['wait']['p50_ms']:g} ms, p99 {run['wait']['p99_ms']:g} ms, "
         f"announcement {run['announcement_per_second']:g}/s, {run['too_many_requests']} × 429"
         for name, run in runs.items()
+    ]
+
+
+def _files_lines(run: dict[str, Any] | None) -> list[str]:
+    if run is None:
+        return []
+    return [
+        f"files, {run['cases']} cases × {run['photos_per_case']} photos of "
+        f"{run['photo_bytes'] // 1000} KB: receipt p50 {run['to_receipt']['p50_ms']:g} ms, "
+        f"p99 {run['to_receipt']['p99_ms']:g} ms; all kept p50 "
+        f"{run['until_stored']['p50_ms']:g} ms, p99 {run['until_stored']['p99_ms']:g} ms; "
+        f"store {run['store_mb_per_1000_cases']:g} MB per 1,000 cases"
     ]
 
 
@@ -248,6 +263,7 @@ def table(results: dict[str, Any]) -> str:
             f"{run['updates_per_second']:g} updates/s, wait p99 {run['latency']['p99_ms']:g} ms"
         )
     lines += _announce_lines(results.get("announce", {}))
+    lines += _files_lines(results.get("files"))
     failed = [name for name, held in results["invariants"].items() if not held]
     lines.append(
         f"invariants: {len(results['invariants']) - len(failed)} held"

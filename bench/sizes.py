@@ -22,6 +22,7 @@ class Sizes:
     shared_notices: int  # fan-out from several processes on one PostgreSQL database
     shared_recipients: int
     sharing_processes: tuple[int, ...]  # how many processes share that fan-out, each a run
+    photo_cases: int  # filed one after another, five photos each, through a real process
     cases: int
     citizens: int
     samples: int  # look-ups timed per kind
@@ -43,6 +44,7 @@ FULL = Sizes(
     shared_notices=3_000,
     shared_recipients=600,
     sharing_processes=(2, 3),
+    photo_cases=20,
     cases=1_000_000,
     citizens=200_000,
     samples=200,
@@ -64,6 +66,7 @@ SMALL = Sizes(
     shared_notices=100,
     shared_recipients=50,
     sharing_processes=(2,),
+    photo_cases=2,
     cases=10_000,
     citizens=2_000,
     samples=20,

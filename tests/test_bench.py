@@ -55,5 +55,9 @@ def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -
     assert (fanout["notices"], fanout["duplicates"], fanout["lost"]) == (150, 0, 0)
     shared = postgresql["fanout"]["2"]  # two processes delivering from one outbox
     assert (shared["notices"], shared["duplicates"], shared["lost"]) == (100, 0, 0)
+    files = results["files"]  # 2 cases with 5 photos each, kept by the real process
+    assert (files["cases"], files["photos_per_case"]) == (2, 5)
+    assert files["to_receipt"]["count"] == files["until_stored"]["count"] == 2
+    assert files["store_bytes"] >= 10 * files["photo_bytes"]
     assert results["scale"]["cases"] == 10_000
     assert results["scale"]["handlers"]["viec"]["count"] == 21
