@@ -50,6 +50,8 @@ from storage.copying import (
     copy_database,
 )
 from storage.database import NewerDatabaseError
+from storage.file_store import FolderStore
+from storage.files_backup import copy_files, files_beside
 from storage.postgres_backup import DumpError, dump_postgres, find_pg_dump
 from storage.upgrade import Upgrade, upgrade_postgres, upgrade_sqlite
 
@@ -71,6 +73,8 @@ def _load(path: Path, *, need_token: bool) -> Config | None:
         config.zalo.token,
         config.zalo.secret_token,
         config.privacy.key,
+        config.storage.files_access_key_id,
+        config.storage.files_secret_access_key,
     )
     SECRETS.add(*(secret.get_secret_value() for secret in secrets if secret is not None))
     return config
@@ -196,26 +200,35 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    """Copy the database, even while the bot runs; needs no bot token. SQLite copies itself;
-    PostgreSQL is copied by its own pg_dump."""
+    """Copy the database, even while the bot runs, then the kept files; needs no bot token.
+    SQLite copies itself; PostgreSQL is copied by its own pg_dump. Files in a folder are copied
+    beside the database's copy; an object store is backed up by its own versioning or
+    replication, which is said instead."""
     config = _load(args.config, need_token=False)
     if config is None:
         return 1
     if config.storage.url is not None:
-        return _backup_postgres(config.storage.url, args.out)
-    source = config.storage.path
+        done = _backup_postgres(config.storage.url, args.out)
+    else:
+        done = _backup_sqlite(config.storage.path, args.out)
+    if done != 0:
+        return done
+    return _backup_files(config, args.out)
+
+
+def _backup_sqlite(source: Path, out: Path) -> int:
     if not source.exists():
         print(t("backup.no_database", path=source), file=sys.stderr)
         return 1
     try:
-        info = asyncio.run(backup(source, args.out))
+        info = asyncio.run(backup(source, out))
     except BackupError as error:
         print(t("backup.damaged", path=source, detail=error), file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error) as error:  # no such folder, no room, no permission
-        print(t("backup.cannot_write", path=args.out, detail=error), file=sys.stderr)
+        print(t("backup.cannot_write", path=out, detail=error), file=sys.stderr)
         return 1
-    print(t("backup.done", path=args.out, size=info.size, version=info.schema_version))
+    print(t("backup.done", path=out, size=info.size, version=info.schema_version))
     return 0
 
 
@@ -236,6 +249,28 @@ def _backup_postgres(url: str, out: Path) -> int:
         return 1
     print(t("backup.postgres_done", url=url, path=out, size=info.size, version=info.schema_version))
     print(t("backup.postgres_restore", url=url, path=out))
+    return 0
+
+
+def _backup_files(config: Config, out: Path) -> int:
+    """The kept files after the database (storage.files_backup says why in that order); exit 1
+    when one is damaged, so a nightly job's failure reaches the operator."""
+    storage = config.storage
+    if storage.files_url is not None:
+        print(t("backup.files_s3", url=storage.files_url))
+        return 0
+    folder, target = storage.files_folder, files_beside(out)
+    try:
+        copied = asyncio.run(copy_files(FolderStore(folder), target))
+    except OSError as error:
+        print(t("backup.files_cannot_write", path=target, detail=error), file=sys.stderr)
+        return 1
+    print(t("backup.files_done", path=target, count=copied.count, size=copied.size))
+    print(t("backup.files_restore", path=target, folder=folder))
+    if copied.damaged:
+        hashes = ", ".join(copied.damaged)
+        print(t("backup.files_damaged", folder=folder, hashes=hashes), file=sys.stderr)
+        return 1
     return 0
 
 

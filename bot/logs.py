@@ -27,6 +27,11 @@ _CHATTY = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "aiosqlite": logging.INFO,
+    # boto3's debug lines carry signed request headers (the access key's id among them).
+    "boto3": logging.WARNING,
+    "botocore": logging.WARNING,
+    "s3transfer": logging.WARNING,
+    "urllib3": logging.WARNING,
 }
 
 

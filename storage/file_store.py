@@ -1,8 +1,13 @@
-"""The folder where Nghe Dân keeps files by the SHA-256 of their content (`ab/cd/<hash>`).
+"""Where Nghe Dân keeps files, each named by the SHA-256 of its content (`ab/cd/<hash>`).
 
-A file appears under its hash name only whole: it is written to a temporary file in the same
-folder, flushed to disk, then renamed (atomic on one file system), so a crash leaves at most a
-stray temporary file, never half a file under a hash. The same content stored twice is one file.
+Two kinds of store keep the same promise (`FileStore`): a folder on this machine (`FolderStore`,
+the default) and an S3-compatible object store for deployments on several machines
+(storage.s3_store). Naming by content makes `put` idempotent: the same content kept twice is one
+file, and a process retrying a put that may have worked cannot make a second copy.
+
+In the folder a file appears under its hash name only whole: it is written to a temporary file
+in the same folder, flushed to disk, then renamed (atomic on one file system), so a crash leaves
+at most a stray temporary file, never half a file under a hash.
 """
 
 from __future__ import annotations
@@ -10,27 +15,62 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import Protocol
+
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class FileStore:
+def relative_name(sha256: str) -> str:
+    """`ab/cd/<hash>`: two levels of 256 folders keep any one folder small."""
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+class FileStoreError(OSError):
+    """The store could not be reached or answered with an error; the same put may work later.
+
+    An OSError, like a full disk or a folder not writable, so callers retry every store's faults
+    alike."""
+
+
+class DamagedFileError(FileStoreError):
+    """What the store gave back does not hash to the name it was kept under."""
+
+
+class FileStore(Protocol):
+    async def put(self, data: bytes) -> str:
+        """Keep `data`; its hash. Raises OSError with nothing kept under the hash."""
+        ...
+
+    async def read(self, sha256: str) -> bytes:
+        """The file's bytes; FileNotFoundError when none is kept under the hash."""
+        ...
+
+    async def exists(self, sha256: str) -> bool: ...
+
+    async def delete(self, sha256: str) -> None:
+        """Remove the file; nothing happens when none is kept under the hash."""
+        ...
+
+
+class FolderStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     def path_of(self, sha256: str) -> Path:
-        return self.folder / sha256[:2] / sha256[2:4] / sha256
+        return self.folder / relative_name(sha256)
 
     async def put(self, data: bytes) -> str:
-        """Keep `data`; its hash. Raises OSError (a full disk, a folder not writable) with
-        nothing kept under the hash."""
-        return await asyncio.to_thread(self._put, data)
+        return await asyncio.to_thread(self.write, data)
 
-    def _put(self, data: bytes) -> str:
+    def write(self, data: bytes) -> str:
+        """The put, in the calling thread: for work already in a worker thread (a backup)."""
         sha256 = digest(data)
         target = self.path_of(sha256)
         if target.is_file() and target.stat().st_size == len(data):
@@ -49,8 +89,23 @@ class FileStore:
         _sync_folder(target.parent)
         return sha256
 
-    def read(self, sha256: str) -> bytes:
-        return self.path_of(sha256).read_bytes()
+    async def read(self, sha256: str) -> bytes:
+        return await asyncio.to_thread(self.path_of(sha256).read_bytes)
+
+    async def exists(self, sha256: str) -> bool:
+        return await asyncio.to_thread(self.path_of(sha256).is_file)
+
+    async def delete(self, sha256: str) -> None:
+        await asyncio.to_thread(self.path_of(sha256).unlink, missing_ok=True)
+
+    def hashes(self) -> list[str]:
+        """Every hash kept here, read from the folder names (not the contents)."""
+        return sorted(
+            path.name
+            for path in self.folder.glob("??/??/*")
+            if _HASH.fullmatch(path.name)
+            and path.relative_to(self.folder).as_posix() == relative_name(path.name)
+        )
 
 
 def _sync_folder(folder: Path) -> None:

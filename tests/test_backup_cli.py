@@ -21,6 +21,7 @@ from bot.texts import t
 from localapi.postgres import ADMIN, Cluster
 from storage import postgres_backup
 from storage.database import Database, migrations
+from storage.files_backup import files_beside
 from storage.postgres_backup import find_pg_dump
 from storage.postgres_migrations import migrate_postgres, postgres_migrations
 from storage.sqlite import SqliteDatabase
@@ -105,7 +106,8 @@ async def test_a_backup_taken_while_cases_are_filed_restores_consistent(
     await writer
     assert process.returncode == 0, stderr.decode()
     assert f"Đã sao lưu vào {out}" in stdout.decode()
-    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no WAL, no leftovers
+    # No WAL, no leftovers; the kept files (none here) in their folder beside.
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name, files_beside(out).name]
 
     # Restore as the README says: the copy becomes the database of a (stopped) bot.
     restored = tmp_path / "restored" / "data" / "nghe-dan.sqlite3"
@@ -230,7 +232,7 @@ async def test_a_postgres_backup_restores_into_a_fresh_database(
     done = _cli("backup", "--config", str(config), "--out", str(out))
 
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no leftovers
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name, files_beside(out).name]
     assert out.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
     assert out.stat().st_mode & 0o077 == 0  # personal data: the owner's only
     version = len(postgres_migrations())
@@ -238,6 +240,8 @@ async def test_a_postgres_backup_restores_into_a_fresh_database(
     assert done.stdout.splitlines() == [
         t("backup.postgres_done", url=postgres_url, path=out, size=size, version=version),
         t("backup.postgres_restore", url=postgres_url, path=out),
+        t("backup.files_done", path=files_beside(out), count=0, size=0),
+        t("backup.files_restore", path=files_beside(out), folder=tmp_path / "data" / "files"),
     ]
     assert _password(postgres_cluster) not in done.stdout + done.stderr
 

@@ -3,6 +3,7 @@ from them. Import from here; the submodules are an internal layout."""
 
 from bot.config.checks import (
     DATABASE_URL_ENV,
+    S3_KEY_ENVS,
     SECRET_KEY_ENV,
     TOKEN_ENV,
     WEBHOOK_SECRET_ENV,
@@ -47,6 +48,7 @@ from bot.config.sections import (
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "S3_KEY_ENVS",
     "SECRET_KEY_ENV",
     "TOKEN_ENV",
     "WEBHOOK_SECRET_ENV",

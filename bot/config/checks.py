@@ -27,6 +27,11 @@ ZALO_TOKEN_ENV = "NGHE_DAN_ZALO_TOKEN"  # noqa: S105 - the variable's name, not 
 ZALO_SECRET_ENV = "NGHE_DAN_ZALO_SECRET"  # noqa: S105 - the variable's name
 SECRET_KEY_ENV = "NGHE_DAN_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
 DATABASE_URL_ENV = "NGHE_DAN_DATABASE_URL"
+# The object store's keys ([storage] files_url); the names, by the catalog's placeholders.
+S3_KEY_ENVS = {
+    "key_id_env": "NGHE_DAN_S3_ACCESS_KEY_ID",
+    "secret_env": "NGHE_DAN_S3_SECRET_ACCESS_KEY",
+}
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SATURDAY = 5
 # The field that names each entry of a list section, which other entries refer to.
@@ -252,11 +257,17 @@ def _zalo_problems(config: Config, *, need_token: bool) -> list[Problem]:
 
 def _storage_problems(config: Config) -> list[Problem]:
     """A PostgreSQL URL (from the file or the environment) beside a SQLite path written in the
-    file: which database is meant cannot be told, and guessing could split a commune's data."""
+    file, or a files folder beside an object store: which one is meant cannot be told, and
+    guessing could split a commune's data."""
     storage = config.storage
+    problems = []
     if storage.url is not None and "path" in storage.model_fields_set:
-        return [Problem("storage.url", t("config.storage_both", env=DATABASE_URL_ENV))]
-    return []
+        problems.append(Problem("storage.url", t("config.storage_both", env=DATABASE_URL_ENV)))
+    if storage.files is not None and storage.files_url is not None:
+        problems.append(Problem("storage.files_url", t("config.files_both")))
+    if storage.files_url is None and (storage.files_endpoint or storage.files_region):
+        problems.append(Problem("storage.files_endpoint", t("config.files_endpoint_alone")))
+    return problems
 
 
 def staffing_warnings(config: Config) -> list[str]:

@@ -17,6 +17,7 @@ from pydantic import SecretStr, TypeAdapter, ValidationError
 from bot.config.checks import (
     DATABASE_URL_ENV,
     LIST_KEYS,
+    S3_KEY_ENVS,
     SECRET_KEY_ENV,
     TOKEN_ENV,
     WEBHOOK_SECRET_ENV,
@@ -26,7 +27,7 @@ from bot.config.checks import (
     Problem,
     cross_check,
 )
-from bot.config.sections import Config, PrivacyConfig
+from bot.config.sections import Config, PrivacyConfig, StorageConfig
 from bot.sealing import valid_key
 from bot.texts import t
 
@@ -176,6 +177,23 @@ def _key_text(
     return key.strip(), []
 
 
+def _s3_keys(raw: dict[str, Any], env: Mapping[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    """The object store's keys from the environment only, both or neither: a config file is
+    shared and copied more than a key should be. Without them boto3 finds AWS's own variables
+    (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) or a machine's role itself."""
+    storage = raw.get("storage")
+    storage = storage if isinstance(storage, dict) else {}
+    names = ("files_access_key_id", "files_secret_access_key")
+    if any(name in storage for name in names):
+        return {}, [Problem("storage.files_url", t("config.files_keys_in_file", **S3_KEY_ENVS))]
+    given = [env.get(variable) or None for variable in S3_KEY_ENVS.values()]
+    if given.count(None) == 1:
+        return {}, [Problem("storage.files_url", t("config.files_keys_half", **S3_KEY_ENVS))]
+    if None in given:
+        return {}, []
+    return {name: SecretStr(str(value)) for name, value in zip(names, given, strict=True)}, []
+
+
 def load_config(
     path: Path, *, environ: dict[str, str] | None = None, need_token: bool = True
 ) -> Config:
@@ -206,8 +224,11 @@ def load_config(
             if isinstance(raw[section], dict):
                 raw[section][field] = env[variable]
     key, key_problems = _key_text(raw, env, path.parent)
+    s3_keys, s3_problems = _s3_keys(raw, env)
     values, problems, partial = _sections(raw)
-    problems += key_problems
+    problems += key_problems + s3_problems
+    if s3_keys:
+        values["storage"] = values.get("storage", StorageConfig()).model_copy(update=s3_keys)
     if key is not None:
         privacy = values.get("privacy", PrivacyConfig())
         values["privacy"] = privacy.model_copy(update={"key": SecretStr(key)})

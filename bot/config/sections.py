@@ -148,6 +148,8 @@ class ZaloConfig(_ChatPlatform):
 
 # libpq's URL schemes; `postgresql://user@host:5432/db`, any libpq option in the query string.
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
+# S3's rules for a bucket's name, which every S3-compatible server follows.
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
 class StorageConfig(_Section):
@@ -165,10 +167,51 @@ class StorageConfig(_Section):
     # `files` beside the SQLite file, also with PostgreSQL, where every process sharing the
     # database must see the same folder (`files_folder`).
     files: Path | None = None
+    # Instead of the folder, an S3-compatible object store: `s3://bucket/prefix`, at
+    # `files_endpoint` (a MinIO or a provider's address; AWS itself without one). Its keys come
+    # from the environment only (bot.config.loading), never from this file.
+    files_url: str | None = None
+    files_endpoint: str | None = None
+    files_region: str | None = None
+    files_access_key_id: SecretStr | None = None
+    files_secret_access_key: SecretStr | None = None
 
     @property
     def files_folder(self) -> Path:
         return self.files if self.files is not None else self.path.parent / "files"
+
+    @property
+    def files_bucket(self) -> str:
+        return urlsplit(self.files_url or "").netloc
+
+    @property
+    def files_prefix(self) -> str:
+        return urlsplit(self.files_url or "").path.strip("/")
+
+    @field_validator("files_url", "files_endpoint", "files_region", mode="before")
+    @classmethod
+    def _blank_file_setting_is_missing(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("files_url")
+    @classmethod
+    def _s3_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme != "s3" or not _BUCKET.fullmatch(parts.netloc) or parts.query:
+            raise ValueError(t("config.files_url_bad"))
+        return value.strip()
+
+    @field_validator("files_endpoint")
+    @classmethod
+    def _http_endpoint(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.password:
+            raise ValueError(t("config.files_endpoint_bad"))
+        return value.strip()
 
     @field_validator("url", mode="before")
     @classmethod

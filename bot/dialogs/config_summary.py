@@ -90,6 +90,21 @@ def _reception(config: Config) -> list[str]:
     return lines
 
 
+def _files(config: Config) -> str:
+    storage = config.storage
+    if storage.files_url is None:
+        return t("config.summary.files", value=storage.files_folder)
+    keys = storage.files_access_key_id is not None
+    return t(
+        "config.summary.files_s3",
+        url=storage.files_url,
+        endpoint=storage.files_endpoint or t("config.summary.files_s3_aws"),
+        keys=t(
+            "config.summary.files_s3_keys_set" if keys else "config.summary.files_s3_keys_default"
+        ),
+    )
+
+
 def summary(config: Config) -> str:
     """One screen that lets the IT officer see the file was read as they meant."""
     lines = [
@@ -101,7 +116,7 @@ def summary(config: Config) -> str:
         _zalo(config),
         _monitoring(config),
         t("config.summary.storage", value=config.storage.url or config.storage.path),
-        t("config.summary.files", value=config.storage.files_folder),
+        _files(config),
         t(
             "config.summary.key",
             value=t("config.summary.key_set" if sealer(config) else "config.summary.key_missing"),

@@ -4,20 +4,19 @@ Filing only queues each attachment (storage.attachment_files, in the filing tran
 the citizen never waits for a download. Every process runs a FileKeeper: a run claims the due
 rows for its instance until CLAIM_LEASE from now (so two processes never download one row, and
 a dead process's claims lapse), downloads each through the channel's `Source`, keeps the bytes
-under their SHA-256 (storage.file_store) and records the hash, size and type, with the hash in
-the case's audit trail.
+under their SHA-256 in the config's store (a folder or an object store, storage.file_store) and
+records the hash, size and type, with the hash in the case's audit trail.
 
-A failed download (a network fault, the channel's 5xx, a full disk or a folder not writable)
-is tried again later with a growing wait (bot.domain.files.retry_delay), never given up. A
-reference the channel says no longer exists is given up after GONE_ATTEMPTS such answers: the
-row ends 'failed' and the case is not touched.
+A failed download (a network fault, the channel's 5xx, a full disk, a folder not writable, an
+object store out of reach) is tried again later with a growing wait
+(bot.domain.files.retry_delay), never given up. A reference the channel says no longer exists
+is given up after GONE_ATTEMPTS such answers: the row ends 'failed' and the case is not touched.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from pathlib import Path
 from typing import Protocol
 
 from bot.clock import Clock
@@ -50,7 +49,7 @@ class FileKeeper:
         self,
         db: Database,
         clock: Clock,
-        folder: Path,
+        store: FileStore,
         source: Source,
         *,
         instance: str,
@@ -58,7 +57,7 @@ class FileKeeper:
     ) -> None:
         self._db = db
         self._clock = clock
-        self._store = FileStore(folder)
+        self._store = store
         self._source = source
         self._instance = instance
         self.batch = batch

@@ -35,6 +35,7 @@ from bot.domain.people import SEALED_CHANNEL
 from bot.domain.turns import NOBODY
 from bot.services import Services
 from bot.services.file_keeping import FileKeeper
+from bot.services.file_stores import open_file_store
 from bot.services.outbox import BUDGET_CHANNEL, Deliverer, Limits, Sender, SystemTimer, Timer
 from bot.services.sealed_sender import SealedSender
 from bot.services.send_budget import SendBudget, take_prepaid
@@ -346,7 +347,7 @@ def build_application(
     app.bot_data.keeper = FileKeeper(
         services.db,
         services.clock,
-        config.storage.files_folder,
+        open_file_store(config.storage),
         ChannelFiles(app.bot),
         instance=instance,
     )

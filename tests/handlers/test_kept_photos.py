@@ -17,7 +17,7 @@ from bot.services.file_keeping import FileKeeper
 from handlers.wiring.downloads import ChannelFiles
 from localapi import BotApiEmulator
 from storage import attachment_files, events
-from storage.file_store import FileStore, digest
+from storage.file_store import FolderStore, digest
 from tests.conftest import TOKEN
 from tests.handlers.test_citizen_flow import agree
 from tests.support.chat import Chats
@@ -40,7 +40,7 @@ async def keeper(services: Services, emu: BotApiEmulator) -> AsyncIterator[FileK
         yield FileKeeper(
             services.db,
             services.clock,
-            services.config.storage.files_folder,
+            FolderStore(services.config.storage.files_folder),
             ChannelFiles(bot),
             instance="test",
         )
@@ -85,7 +85,7 @@ async def test_the_photo_a_citizen_sent_is_kept_by_hash_with_the_hash_in_the_aud
     [kept] = await attachment_files.for_ticket(services.db.reader, case)
     assert (kept.status, kept.sha256, kept.size) == ("kept", digest(PHOTO), len(PHOTO))
     assert kept.media_type == "image/jpeg"
-    store = FileStore(config.storage.files_folder)
+    store = FolderStore(config.storage.files_folder)
     assert store.path_of(digest(PHOTO)).read_bytes() == PHOTO
     trail = await events.for_ticket(services.db.reader, case)
     assert any(

@@ -22,7 +22,7 @@ from bot.services.intake import submit_case
 from storage import attachment_files, events
 from storage.attachment_files import AttachmentFile
 from storage.database import Database
-from storage.file_store import FileStore, digest
+from storage.file_store import FolderStore, digest
 from tests.conftest import POSTGRESQL_ONLY
 from tests.services.factories import citizen, complaint, fetch
 from tests.support.clock import FixedClock
@@ -63,7 +63,7 @@ def folder(config: Config) -> Path:
 def keeper(
     db: Database, clock: FixedClock, config: Config, channel: Channel, name: str = "p1"
 ) -> FileKeeper:
-    return FileKeeper(db, clock, folder(config), channel, instance=name)
+    return FileKeeper(db, clock, FolderStore(folder(config)), channel, instance=name)
 
 
 async def filed(db: Database, clock: FixedClock, config: Config, draft_id: str = "d-1") -> Ticket:
@@ -84,7 +84,7 @@ async def test_filing_queues_each_photo_and_the_keeper_keeps_it_by_hash(
 
     assert await keeper(db, clock, config, channel).keep_due() == 3
 
-    store = FileStore(folder(config))
+    store = FolderStore(folder(config))
     kept = await states(db, ticket)
     assert [s.status for s in kept] == ["kept"] * 3
     for state, reference in zip(kept, ("file-a", "file-b", "file-c"), strict=True):
@@ -124,7 +124,7 @@ async def test_a_failed_download_is_tried_again_later_and_kept(
 
     [first, *_] = await states(db, ticket)
     assert (first.status, first.attempts) == ("kept", 3)
-    assert FileStore(folder(config)).read(digest(photos()["file-a"])) == photos()["file-a"]
+    assert await FolderStore(folder(config)).read(digest(photos()["file-a"])) == photos()["file-a"]
 
 
 async def test_a_reference_the_channel_lost_ends_failed_and_the_case_goes_on(
@@ -178,8 +178,10 @@ async def test_two_processes_never_download_one_attachment_both(
     other = await reopen()
     try:
         channel = Channel({f"file-{c}": JPEG + c.encode() for c in "abc"})
-        first = FileKeeper(db, clock, folder(config), channel, instance="p1", batch=2)
-        second = FileKeeper(other, clock, folder(config), channel, instance="p2", batch=2)
+        first = FileKeeper(db, clock, FolderStore(folder(config)), channel, instance="p1", batch=2)
+        second = FileKeeper(
+            other, clock, FolderStore(folder(config)), channel, instance="p2", batch=2
+        )
 
         async def run(files: FileKeeper) -> None:
             while await files.keep_due():
@@ -212,7 +214,7 @@ async def test_a_dead_process_claim_lapses_to_another(
             )
         assert len(taken) == 3
         channel = Channel(photos())
-        files = FileKeeper(other, clock, folder(config), channel, instance="p2")
+        files = FileKeeper(other, clock, FolderStore(folder(config)), channel, instance="p2")
         assert await files.keep_due() == 0
         clock.advance(CLAIM_LEASE)
         assert await files.keep_due() == 3
