@@ -135,3 +135,23 @@ def caption(attachment: Attachment, code: str, n: int) -> str:
             "card.media.document_caption", n=n, code=code, name=file_name(attachment.file_name)
         )
     return t("card.photo_caption", code=code, n=n)
+
+
+def attachment_of(event: MediaEvent) -> Attachment:
+    """A voice note or document as a filed case keeps it."""
+    m = media_of(event)
+    return Attachment(
+        m.kind, m.file_id, m.file_unique_id, m.duration, m.size, m.media_type, m.file_name
+    )
+
+
+def files_word(files: Sequence[Attachment]) -> str:
+    """What was added, in a word per kind: "ảnh", "tin nhắn thoại", "ảnh, tệp tài liệu"."""
+    kinds = dict.fromkeys(a.kind for a in files)
+    return ", ".join(t(f"citizen.files.{kind}") for kind in kinds)
+
+
+def files_note(files: Sequence[Attachment], words: str | None) -> str:
+    """The case history's note of a supplement of files: what came, and its words if any."""
+    what = files_word(files)
+    return f"{what}: {words}" if words else what

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.config import Config
-from bot.dialogs.media import caption, card_lines
+from bot.dialogs.media import caption, card_lines, files_word
 from bot.dialogs.report_text import status_label
 from bot.dialogs.summary import category_label, kind_label, shorten
 from bot.domain.choices import Option
@@ -150,13 +150,17 @@ def officer_card(
     return notices
 
 
-def attachment_notices(code: str, attachments: Sequence[Attachment]) -> list[Notice]:
+def attachment_notices(
+    code: str, attachments: Sequence[Attachment], earlier: Sequence[Attachment] = ()
+) -> list[Notice]:
     """Each file as a message of its own, photos first, then voice notes, then documents, each
-    numbered within its kind as the card lists them; the officer waits for each (Delivery)."""
+    numbered within its kind as the card lists them, after the case's `earlier` files of that
+    kind; the officer waits for each (Delivery)."""
     notices = []
     for kind in (PHOTO, VOICE, DOCUMENT):
         of_kind = [a for a in attachments if a.kind == kind]
-        for n, attachment in enumerate(of_kind, start=1):
+        first = 1 + sum(1 for a in earlier if a.kind == kind)
+        for n, attachment in enumerate(of_kind, start=first):
             file = attachment.file_id
             notices.append(
                 Notice(
@@ -168,6 +172,17 @@ def attachment_notices(code: str, attachments: Sequence[Attachment]) -> list[Not
                 )
             )
     return notices
+
+
+def files_added_notices(
+    ticket: Ticket, files: Sequence[Attachment], words: str | None
+) -> list[Notice]:
+    """A citizen's supplement of files, to the officer: a line with what came (and the words
+    sent with it), then the files; `ticket` is the case as it was before them."""
+    lead = officer_update(ticket, "officer.files.added", what=files_word(files))
+    if words:
+        lead = replace(lead, text=f"{lead.text}\n«{words}»")
+    return [lead, *attachment_notices(ticket.code, files, ticket.attachments)]
 
 
 def officer_update(ticket: Ticket, key: str, **values: object) -> Notice:

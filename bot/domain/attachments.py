@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.tickets import DOCUMENT, PHOTO, VOICE
+from bot.domain.tickets import DOCUMENT, PHOTO, VOICE, Attachment
 
 MEGABYTE = 1024 * 1024
 
@@ -65,3 +65,13 @@ def tally(kinds_and_durations: Iterable[tuple[str, int | None]]) -> Tally:
         elif kind == DOCUMENT:
             documents += 1
     return Tally(photos, voices, seconds, documents)
+
+
+def has_room(
+    kept: Sequence[Attachment], adding: Sequence[Attachment], max_photos: int, max_files: int
+) -> bool:
+    """Whether a filed case takes `adding` on top of `kept`: as many again as its filing could
+    bring, photos and voice notes or documents apart."""
+    photos = sum(1 for a in (*kept, *adding) if a.kind == PHOTO)
+    others = len(kept) + len(adding) - photos
+    return photos <= 2 * max_photos and others <= 2 * max_files

@@ -6,6 +6,7 @@ The citizen writes to the bot, never to the officer: neither side sees the other
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -17,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.dialogs.media import attachment_of, files_word, refusal_of, refusal_text
 from bot.dialogs.menu import menu_prompt
 from bot.dialogs.notices import (
     ADD_REF,
@@ -27,7 +29,8 @@ from bot.dialogs.notices import (
 )
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
-from bot.messages import Prompt, Text
+from bot.domain.tickets import PHOTO, Attachment
+from bot.messages import DocumentSent, PhotoSent, Prompt, Text, VoiceSent
 from bot.services import citizen_replies
 from bot.services.errors import CaseworkError
 from bot.texts import t
@@ -52,6 +55,7 @@ from handlers.telegram.render import (
 
 END = ConversationHandler.END
 SKIP = Option("skip", t("citizen.note.skip"), ("bo qua", "khong"))
+DONE = Option("done", t("citizen.files.done"), ("xong", "da xong", "het"))
 # Refusals worded for officers, as a citizen reads them.
 _CITIZEN_REASONS = {
     "case.not_now": "case.not_rateable",
@@ -268,11 +272,15 @@ async def on_note(update: Update, context: Context) -> str | int:
         said = nav.value if nav else (SKIP.key if skip else None)
     purpose = Purpose(note["purpose"])
     comment = purpose is Purpose.COMMENT
-    if said == Nav.CANCEL.value or (comment and said == SKIP.key):
+    if isinstance(event, Text) and note.get("files") and match_option(event.text, (DONE,)):
+        said = DONE.key
+    if said == Nav.CANCEL.value or (comment and said == SKIP.key) or said == DONE.key:
         await retire_buttons(update)
         _end(context)
         await _close(message, context, t("citizen.note.skipped"))
         return END
+    if not comment and isinstance(event, PhotoSent | VoiceSent | DocumentSent):
+        return await _send_files(message, context, citizen, note, event)
     # An answer may be one character ("1": the first of what the officer asked about).
     shortest = 2 if comment else 1
     if not isinstance(event, Text) or len(event.text.strip()) < shortest:
@@ -301,6 +309,49 @@ async def on_note(update: Update, context: Context) -> str | int:
     _end(context)
     await _close(message, context, t("citizen.note.sent_comment", code=note["code"]))
     return END
+
+
+async def _send_files(
+    message: Message,
+    context: Context,
+    citizen: Person,
+    note: dict[str, Any],
+    event: PhotoSent | VoiceSent | DocumentSent,
+) -> str | int:
+    """A photo, voice note or document sent as the answer or added information: it goes to
+    the officer at once, and the question stays open for more (an album comes as several
+    messages) until "Xong"; a refused file changes nothing."""
+    services = context.services
+    context.question_kept = True
+    if isinstance(event, PhotoSent):
+        file = Attachment(PHOTO, event.file_id, event.file_unique_id)
+    else:
+        file = attachment_of(event)
+        refusal = refusal_of(event, services.config)
+        if refusal is not None:
+            await message.reply_text(refusal_text(refusal, event, services.config))
+            return Purpose.WRITE.value
+    caption = event.caption if event.caption and event.caption.strip() else None
+    if caption is not None and await refuse_long(message, caption, services.config.limits.note_max):
+        return Purpose.WRITE.value
+    try:
+        ticket = await citizen_replies.citizen_adds_files(
+            services.db,
+            services.clock,
+            services.config,
+            citizen,
+            note["ticket"],
+            [file],
+            caption,
+        )
+    except CaseworkError as error:
+        await message.reply_text(t(_CITIZEN_REASONS.get(error.reason, error.reason)))
+        return _end(context)
+    if context.user_data is not None:
+        context.user_data[NOTE] = {**note, "files": True}
+    sent = t("citizen.files.sent", what=files_word([file]), code=ticket.code)
+    await send_prompt(message, Prompt(text=sent, ref="note", options=(DONE,)))
+    return Purpose.WRITE.value
 
 
 def _end(context: Context) -> int:
