@@ -94,10 +94,20 @@ class TelegramSender:
         if notice.photo:
             await self._bot.send_photo(chat_id, notice.photo, caption=caption)
         elif notice.voice:
-            await self._bot.send_voice(chat_id, notice.voice, caption=caption)
+            await self._send_voice(chat_id, notice.voice, caption)
         elif notice.document:
             await self._bot.send_document(chat_id, notice.document, caption=caption)
         if fits:
             return
         for part in chunks(notice.text, MessageLimit.MAX_TEXT_LENGTH):
             await _finish(partial(self._bot.send_message, chat_id, part))
+
+    async def _send_voice(self, chat_id: int, file_id: str, caption: str | None) -> None:
+        """A voice note as one; a music file (Telegram's `audio`, kept as a voice note too)
+        is refused as a voice by its file id, and goes as the audio it is."""
+        try:
+            await self._bot.send_voice(chat_id, file_id, caption=caption)
+        except BadRequest as error:
+            if "type of file mismatch" not in error.message.lower():
+                raise
+            await self._bot.send_audio(chat_id, file_id, caption=caption)
