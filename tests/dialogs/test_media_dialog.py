@@ -8,12 +8,12 @@ import pytest
 
 from bot.config import Config
 from bot.dialogs.intake import Outcome, answer, prompt
+from bot.dialogs.intake import new_draft as fresh
 from bot.dialogs.summary import summary
 from bot.domain.draft import Draft, Step, missing
 from bot.messages import DocumentSent, PhotoSent, Text, VoiceSent
 from bot.texts import t
 from tests.dialogs.test_intake_dialog import CONTENT, at, choose, feedback, go, refused
-from tests.dialogs.test_intake_dialog import new_draft as fresh
 
 VOICE = VoiceSent("voice-1", "uv1", duration=45, size=90_000, media_type="audio/ogg")
 PDF = DocumentSent("doc-1", "ud1", "don-khieu-nai.pdf", "application/pdf", 300_000)
