@@ -37,6 +37,7 @@ from bot.texts import t
 from handlers.citizen.latest_question import (
     LATEST,
     NOTE,
+    FilesForQuestion,
     TypedChoice,
     asked,
     latest_ref,
@@ -196,6 +197,31 @@ async def typed_choice(update: Update, context: Context) -> str | int | None:
         return await _begin_note(update, context, message, citizen, asking)
     await _write(message, context, citizen, asking, message.text or "")
     return None
+
+
+async def files_for_question(update: Update, context: Context) -> str | int | None:
+    """Files sent under an officer's question, without "✍️ Trả lời" pressed: the answer."""
+    message = update.effective_message
+    citizen = await _citizen(update, context)
+    event = event_of(update)
+    asking = parse_case_ref(latest_ref(context.user_data), REPLY_REF)
+    if message is None or citizen is None or asking is None:
+        return None
+    if not isinstance(event, PhotoSent | VoiceSent | DocumentSent):
+        return None
+    if context.user_data is not None:
+        context.user_data.pop(LATEST, None)
+    try:
+        ticket = await citizen_replies.case_of_citizen(
+            context.services.db, context.services.config, citizen, asking
+        )
+    except CaseworkError as error:
+        await _refuse(update, context, message, error.reason)
+        return None
+    note = {"ticket": ticket.id, "purpose": Purpose.WRITE.value, "code": ticket.code}
+    if context.user_data is not None:
+        context.user_data[NOTE] = note
+    return await _send_files(message, context, citizen, note, event)
 
 
 async def _write(
@@ -370,6 +396,7 @@ def conversation(app: App) -> ConversationHandler[Context]:
             CallbackQueryHandler(begin_note, pattern=rf"^({REPLY_REF}|{ADD_REF})\.\d+\|"),
             CallbackQueryHandler(rating_button, pattern=rf"^{RATE_REF}\.\d+\|"),
             MessageHandler(filters.TEXT & ~filters.COMMAND & TypedChoice(app), typed_choice),
+            MessageHandler(FilesForQuestion(app), files_for_question),
         ],
         states={p.value: notes for p in Purpose},
         fallbacks=[CommandHandler("huy", on_note)],

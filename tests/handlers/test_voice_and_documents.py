@@ -139,3 +139,29 @@ async def test_a_voice_note_too_long_for_a_supplement_is_refused_and_nothing_sto
     answer = await chats.voice(CITIZEN, 999, file_id="voice-huge", unique="vhuge")
     assert "quá giới hạn 180 giây" in texts_of(answer)[-1]
     assert await rows(config, "SELECT count(*) FROM attachments") == [(1,)]
+
+
+async def test_a_signed_don_sent_under_an_officers_question_is_the_answer(
+    chats: Chats, config: Config
+) -> None:
+    """The officer asks for the signed đơn; the citizen sends its PDF without pressing
+    "✍️ Trả lời" first, then a word: both reach the officer, the case waits no longer."""
+    code = await file_by_voice(chats)
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Yêu cầu bổ sung")
+    await chats.say(ECONOMY, "Xin gửi bản chụp đơn có chữ ký.")
+    sent = await chats.document(
+        CITIZEN, mime_type="application/pdf", size=120_000, file_name="don-co-chu-ky.pdf"
+    )
+    assert (
+        f"Đã chuyển tệp tài liệu của ông/bà đến cán bộ phụ trách hồ sơ {code}"
+        in (texts_of(sent)[-1])
+    )
+    [document] = [c for c in chats.sent(ECONOMY) if c.method == "sendDocument"]
+    assert document.params["caption"] == f"📄 Tệp 1 của hồ sơ {code}: don-co-chu-ky.pdf"
+    await chats.say(CITIZEN, "Đơn đã ký ạ.")
+    assert "Đơn đã ký ạ." in texts(chats, ECONOMY)[-1]
+    assert await rows(
+        config, "SELECT action, note FROM ticket_events WHERE action = 'citizen_reply'"
+    ) == [("citizen_reply", "tệp tài liệu")]
+    assert await rows(config, "SELECT status FROM tickets") == [("in_progress",)]
