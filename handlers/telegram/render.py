@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from datetime import timedelta
 
 from telegram import (
     InlineKeyboardButton,
@@ -223,9 +222,7 @@ def _media(message: Message) -> VoiceSent | DocumentSent | None:
         return VoiceSent(
             sound.file_id,
             sound.file_unique_id,
-            int(sound.duration.total_seconds())
-            if isinstance(sound.duration, timedelta)
-            else int(sound.duration),
+            _seconds(sound.to_dict().get("duration")),
             sound.file_size,
             sound.mime_type,
             message.caption,
@@ -241,6 +238,12 @@ def _media(message: Message) -> VoiceSent | DocumentSent | None:
             message.caption,
         )
     return None
+
+
+def _seconds(duration: object) -> int:
+    """A length as Telegram sent it, read from the serialised form: PTB's `duration` property
+    warns of its coming change to a timedelta unless PTB_TIMEDELTA is set."""
+    return int(duration) if isinstance(duration, int | float) else 0
 
 
 def chosen(event: Event | None, options: tuple[Option, ...]) -> Option | None:
