@@ -18,18 +18,26 @@ from bot.domain.attachments import (
     tally,
     voice_refusal,
 )
-from bot.domain.draft import Media
+from bot.domain.draft import Media, clean_text
 from bot.domain.tickets import DOCUMENT, VOICE, Attachment
 from bot.messages import DocumentSent, VoiceSent
 from bot.texts import t
 
 MediaEvent = VoiceSent | DocumentSent
-NAME_LIMIT = 120  # a file name as shown; the stored one is bounded too
+NAME_LIMIT = 120  # a file name as shown
+STORED_NAME_LIMIT = 255
 
 
 def file_name(name: str | None) -> str:
-    cleaned = " ".join((name or "").split())
+    cleaned = clean_text(name or "").replace("\n", " ")
     return shorten(cleaned, NAME_LIMIT) if cleaned else t("intake.media.unnamed")
+
+
+def _stored_name(name: str | None) -> str | None:
+    """A name as the client sent it can hold anything (a right-to-left mark that turns
+    "fdp.exe" into "exe.pdf", a megabyte of letters): kept clean and bounded."""
+    cleaned = clean_text(name or "").replace("\n", " ")
+    return shorten(cleaned, STORED_NAME_LIMIT) if cleaned else None
 
 
 def megabytes(size: int | None) -> str:
@@ -79,7 +87,7 @@ def media_of(event: MediaEvent) -> Media:
         file_unique_id=event.file_unique_id,
         size=event.size,
         media_type=event.media_type,
-        file_name=shorten(event.file_name, 255) if event.file_name else None,
+        file_name=_stored_name(event.file_name),
     )
 
 

@@ -165,3 +165,23 @@ async def test_a_signed_don_sent_under_an_officers_question_is_the_answer(
         config, "SELECT action, note FROM ticket_events WHERE action = 'citizen_reply'"
     ) == [("citizen_reply", "tệp tài liệu")]
     assert await rows(config, "SELECT status FROM tickets") == [("in_progress",)]
+
+
+async def test_forged_file_details_are_refused_or_cleaned_and_nothing_lost(
+    chats: Chats, config: Config
+) -> None:
+    """What a client says of a file is its own claim: an absurd length is refused with the
+    limit, a name hiding a right-to-left mark and pages of letters is kept clean and short."""
+    await at_content(chats)
+    await chats.say(CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông.")
+    before = await draft(config)
+    absurd = await chats.voice(CITIZEN, 10**12, file_id="voice-forged", unique="vforged")
+    assert "quá giới hạn 180 giây" in " ".join(texts_of(absurd))
+    assert await draft(config) == before
+    name = "\u202e" + "fdp.exe" + "x" * 5000
+    await chats.document(CITIZEN, mime_type="APPLICATION/PDF", size=100, file_name=name)
+    stored = await draft(config)
+    assert isinstance(stored["media"], list)
+    [kept] = stored["media"]
+    assert kept["file_name"].startswith("fdp.exex")
+    assert len(kept["file_name"]) <= 255
