@@ -371,7 +371,8 @@ async def _send_files(
             caption,
         )
     except CaseworkError as error:
-        await message.reply_text(t(_CITIZEN_REASONS.get(error.reason, error.reason)))
+        reasons = {**_CITIZEN_REASONS, "case.not_now": "citizen.files.closed"}
+        await message.reply_text(t(reasons.get(error.reason, error.reason)))
         return _end(context)
     if context.user_data is not None:
         context.user_data[NOTE] = {**note, "files": True}

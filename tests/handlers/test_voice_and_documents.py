@@ -185,3 +185,19 @@ async def test_forged_file_details_are_refused_or_cleaned_and_nothing_lost(
     [kept] = stored["media"]
     assert kept["file_name"].startswith("fdp.exex")
     assert len(kept["file_name"]) <= 255
+
+
+async def test_a_file_for_a_case_closed_meanwhile_is_answered_and_nothing_stored(
+    chats: Chats, config: Config
+) -> None:
+    code = await file_by_voice(chats)
+    await chats.say(CITIZEN, f"/tracuu {code}")
+    await chats.tap(CITIZEN, "Bổ sung thông tin")
+    await chats.tap(ECONOMY, "Tiếp nhận")
+    await chats.tap(ECONOMY, "Giải quyết")
+    await chats.say(ECONOMY, "Đã cho thu gom rác và nhắc nhở các hộ liên quan.")
+    await chats.tap(ECONOMY, "Gửi")
+    assert await rows(config, "SELECT status FROM tickets") == [("resolved",)]
+    answer = await chats.voice(CITIZEN, 20, file_id="voice-late", unique="vlate")
+    assert "đã có kết quả nên không nhận bổ sung thêm" in texts_of(answer)[-1]
+    assert await rows(config, "SELECT count(*) FROM attachments") == [(1,)]
