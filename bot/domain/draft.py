@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.tickets import Kind
+from bot.domain.tickets import VOICE, Kind
 
 
 class Step(StrEnum):
@@ -100,7 +100,7 @@ class Draft(BaseModel):
     @property
     def has_voice(self) -> bool:
         """A voice note stands for the written content: the officer listens."""
-        return any(m.kind == "voice" for m in self.media)
+        return any(m.kind == VOICE for m in self.media)
 
     @property
     def asks_identity(self) -> bool:
