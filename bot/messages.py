@@ -81,6 +81,30 @@ class PhotoSent:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceSent:
+    """A voice note (or an audio file) as the channel described it: `duration` in seconds."""
+
+    file_id: str
+    file_unique_id: str
+    duration: int
+    size: int | None = None
+    media_type: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSent:
+    """A file sent as a document (a PDF, a scan, a photo sent "as file")."""
+
+    file_id: str
+    file_unique_id: str
+    file_name: str | None = None
+    media_type: str | None = None
+    size: int | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LocationSent:
     latitude: float
     longitude: float
@@ -94,12 +118,14 @@ class ContactSent:
 
 @dataclass(frozen=True, slots=True)
 class Unsupported:
-    """Stickers, voice, video, files: answered kindly, never stored."""
+    """Stickers, video and the like: answered kindly, never stored."""
 
     what: str
 
 
-Event = Choice | Text | PhotoSent | LocationSent | ContactSent | Unsupported
+Event = (
+    Choice | Text | PhotoSent | VoiceSent | DocumentSent | LocationSent | ContactSent | Unsupported
+)
 
 
 class Delivery(StrEnum):
@@ -122,8 +148,9 @@ class Notice:
     """A message the commune sends on its own initiative: a new case, a status change.
 
     It is stored as JSON in the outbox and delivered later, so it carries only plain values:
-    the text, buttons as (ref, options), and channel file ids (a photo or a document) or a
-    map point; and its `delivery` promise, which the outbox reads when a send was cut short.
+    the text, buttons as (ref, options), and channel file ids (a photo, a voice note or a
+    document) or a map point; and its `delivery` promise, which the outbox reads when a send
+    was cut short.
     """
 
     text: str
@@ -134,6 +161,7 @@ class Notice:
     longitude: float | None = None
     document: str | None = None
     delivery: Delivery = Delivery.AT_MOST_ONCE
+    voice: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -146,6 +174,7 @@ class Notice:
                 "longitude": self.longitude,
                 "document": self.document,
                 "delivery": self.delivery.value,
+                "voice": self.voice,
             },
             ensure_ascii=False,
         )
@@ -161,6 +190,7 @@ class Notice:
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
             document=data.get("document"),
+            voice=data.get("voice"),
             # Rows queued before the promise was recorded keep the one they were queued with.
             delivery=Delivery(data.get("delivery", Delivery.AT_MOST_ONCE)),
         )

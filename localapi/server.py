@@ -314,6 +314,13 @@ class BotApiEmulator:
         document.update(mime_type=mime, file_size=len(stored.data))
         return self.chats.send(params, {"document": document, **formatted(params, "caption")})
 
+    async def _api_send_voice(self, params: JSON) -> JSON:
+        stored, _ = self.files.resolve(params, "voice", "voice")
+        voice: JSON = {"file_id": stored.file_id, "file_unique_id": stored.unique_id}
+        duration = number(params, "duration", int) if params.get("duration") else 0
+        voice.update(duration=duration, mime_type="audio/ogg", file_size=len(stored.data))
+        return self.chats.send(params, {"voice": voice, **formatted(params, "caption")})
+
     async def _api_send_location(self, params: JSON) -> JSON:
         lat, lon = number(params, "latitude", float), number(params, "longitude", float)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

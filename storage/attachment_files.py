@@ -37,11 +37,13 @@ class AttachmentFile:
 
 
 async def queue_for_ticket(conn: Connection, ticket_id: int) -> None:
-    """Every attachment of a new case waits for its download, due at once: written in the
-    filing transaction, so no case exists whose files nobody will fetch."""
+    """Every attachment of a case not queued yet waits for its download, due at once: written
+    in the transaction that attached it (the filing, a citizen's supplement), so no case exists
+    whose files nobody will fetch."""
     await conn.execute(
         "INSERT INTO attachment_files (attachment_id, next_try_at) "
-        "SELECT id, '' FROM attachments WHERE ticket_id = ?",
+        "SELECT id, '' FROM attachments WHERE ticket_id = ? "
+        "ON CONFLICT (attachment_id) DO NOTHING",
         (ticket_id,),
     )
 

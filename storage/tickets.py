@@ -60,19 +60,49 @@ async def insert(conn: Connection, new: NewTicket, status: Status, now: datetime
         ),
     )
     ticket_id = int(row[0])
+    await _attach(conn, ticket_id, new.attachments, first_position=1)
+    return ticket_id
+
+
+async def _attach(
+    conn: Connection, ticket_id: int, attachments: Sequence[Attachment], first_position: int
+) -> None:
     await conn.executemany(
         """
-        INSERT INTO attachments (ticket_id, position, kind, file_id, file_unique_id)
-        VALUES (?, ?, ?, ?, ?)
+        INSERT INTO attachments (ticket_id, position, kind, file_id, file_unique_id,
+            duration, size, media_type, file_name)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
-            (ticket_id, position, a.kind, a.file_id, a.file_unique_id)
-            for position, a in enumerate(new.attachments, start=1)
+            (
+                ticket_id,
+                position,
+                a.kind,
+                a.file_id,
+                a.file_unique_id,
+                a.duration,
+                a.size,
+                a.media_type,
+                a.file_name,
+            )
+            for position, a in enumerate(attachments, start=first_position)
         ],
     )
-    if new.attachments:
+    if attachments:
         await attachment_files.queue_for_ticket(conn, ticket_id)
-    return ticket_id
+
+
+async def add_attachments(
+    conn: Connection, ticket_id: int, attachments: Sequence[Attachment]
+) -> None:
+    """Files a citizen adds to a filed case, after its own, queued for the file keeper in the
+    same transaction."""
+    row = await single(
+        conn,
+        "SELECT coalesce(max(position), 0) FROM attachments WHERE ticket_id = ?",
+        (ticket_id,),
+    )
+    await _attach(conn, ticket_id, attachments, first_position=int(row[0]) + 1)
 
 
 def _ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
@@ -108,11 +138,11 @@ def _ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
 
 async def _with_attachments(conn: Connection, row: Row) -> Ticket:
     found = await conn.execute_fetchall(
-        "SELECT kind, file_id, file_unique_id FROM attachments WHERE ticket_id = ? "
-        "ORDER BY position",
+        "SELECT kind, file_id, file_unique_id, duration, size, media_type, file_name "
+        "FROM attachments WHERE ticket_id = ? ORDER BY position",
         (row["id"],),
     )
-    return _ticket(row, tuple(Attachment(r[0], r[1], r[2]) for r in found))
+    return _ticket(row, tuple(Attachment(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in found))
 
 
 async def find_by_draft(conn: Connection, draft_id: str) -> Ticket | None:

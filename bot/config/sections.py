@@ -38,6 +38,7 @@ class _Section(BaseModel):
 
 Id = Annotated[str, Field(pattern=_ID.pattern)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+MediaType = Annotated[str, Field(pattern=r"^[a-z]+/[a-z0-9][a-z0-9.+-]*$", max_length=100)]
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -238,6 +239,13 @@ class IntakeConfig(_Section):
     content_max: Annotated[int, Field(ge=100, le=4000)] = 4000
     max_photos: Annotated[int, Field(ge=0, le=10)] = 5
     page_size: Annotated[int, Field(ge=1, le=20)] = 5
+    # Voice notes and documents: a voice note up to `voice_max_seconds` long; documents of the
+    # `document_types` (media types) up to `document_max_mb` (Telegram lets a bot fetch 20 MB
+    # at most, and the file store must fetch it); `max_files` of both per case.
+    voice_max_seconds: Annotated[int, Field(ge=10, le=900)] = 180
+    document_max_mb: Annotated[int, Field(ge=1, le=20)] = 10
+    document_types: tuple[MediaType, ...] = ("application/pdf", "image/jpeg", "image/png")
+    max_files: Annotated[int, Field(ge=0, le=10)] = 5
 
 
 class LimitsConfig(_Section):

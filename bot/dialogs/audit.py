@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.dialogs.history import history_text
+from bot.dialogs.media import card_lines
 from bot.dialogs.notices import day, holder_label
 from bot.dialogs.report_text import status_label
 from bot.dialogs.summary import category_label, kind_label
 from bot.domain.audit import CaseRecord
+from bot.domain.tickets import PHOTO
 from bot.texts import t
 
 SEALED = "sealed"
@@ -101,8 +103,10 @@ def audit_text(record: CaseRecord, config: Config, *, show_identity: bool) -> st
         lines.append(t("card.place", value=ticket.place))
     if ticket.latitude is not None and ticket.longitude is not None:
         lines.append(t("audit.location", latitude=ticket.latitude, longitude=ticket.longitude))
-    if ticket.attachments:
-        lines.append(t("audit.photos", count=len(ticket.attachments)))
+    photos = sum(1 for a in ticket.attachments if a.kind == PHOTO)
+    if photos:
+        lines.append(t("audit.photos", count=photos))
+    lines += card_lines(ticket.attachments)
     lines += [
         t("audit.received", value=_moment(ticket.created_at, zone)),
         t("audit.accepted", value=_moment(ticket.accepted_at, zone)),

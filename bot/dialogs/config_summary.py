@@ -149,6 +149,13 @@ def summary(config: Config) -> str:
             note=config.limits.note_max,
         ),
         t(
+            "config.summary.media",
+            files=config.intake.max_files,
+            seconds=config.intake.voice_max_seconds,
+            mb=config.intake.document_max_mb,
+            types=", ".join(config.intake.document_types),
+        ),
+        t(
             "config.summary.privacy",
             erasure=config.privacy.erasure_days,
             retention=config.privacy.retention_days,

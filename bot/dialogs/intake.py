@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Config, takes_denunciations
+from bot.dialogs.media import MediaEvent, accepted_media, received_notice
 from bot.dialogs.summary import kind_label, shorten, summary
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.draft import (
@@ -32,6 +33,7 @@ from bot.domain.tickets import Kind
 from bot.messages import (
     Choice,
     ContactSent,
+    DocumentSent,
     Event,
     LocationSent,
     PhotoSent,
@@ -39,6 +41,7 @@ from bot.messages import (
     Request,
     Text,
     Unsupported,
+    VoiceSent,
 )
 from bot.texts import t
 
@@ -97,7 +100,9 @@ def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
         done = Option("done", t("intake.photos.done"), ("xong", "da xong", "het"))
         none = Option("done", t("intake.photos.none"), ("bo qua", "khong", "khong co", "xong"))
         clear = Option("clear", t("intake.photos.clear"), ("xoa",))
-        return (done, clear) if draft.photos else (none,)
+        if draft.photos:
+            return (done, clear)
+        return (done,) if draft.media else (none,)
     if step is Step.LOCATION:
         skip = Option("skip", t("intake.location.skip"), ("bo qua", "khong"))
         # "Bỏ qua" stays 1 and the map 2 whatever else is offered: the question says so.
@@ -240,7 +245,26 @@ def _answer(draft: Draft, event: Event, config: Config) -> Turn:
         option = match_option(event.text, options)
     if option is not None and option.key == KEEP.key:
         return _advance(draft, {})
+    if isinstance(event, VoiceSent | DocumentSent) and step not in (Step.CONTENT, Step.PHOTOS):
+        return _attached_later(draft, event, config)
     return _STEPS[step](draft, event, option, config)
+
+
+def _attached_later(draft: Draft, event: MediaEvent, config: Config) -> Turn:
+    """A voice note or document after the content: taken as an attachment, the question asked
+    again; before the kind and category are chosen there is no case to attach it to yet."""
+    if draft.step in (Step.KIND, Step.CATEGORY):
+        return _stay(draft, "intake.media.too_early")
+    return _with_media(draft, event, config)
+
+
+def _with_media(draft: Draft, event: MediaEvent, config: Config) -> Turn:
+    """The draft with the voice note or document added, or as it was with the reason it was
+    refused: a refusal never loses what was entered."""
+    media, refusal = accepted_media(draft.media, event, config)
+    if refusal is not None:
+        return Turn(draft, notice=refusal)
+    return Turn(draft.model_copy(update={"media": media}), notice=received_notice(event))
 
 
 def _advance(draft: Draft, changes: Mapping[str, object], notice: str | None = None) -> Turn:
@@ -290,6 +314,8 @@ def _checked_content(text: str, config: Config) -> tuple[str | None, str | None]
 
 
 def _on_content(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if isinstance(event, VoiceSent | DocumentSent):
+        return _media_as_content(draft, event, config)
     if isinstance(event, PhotoSent):
         photos = _with_photo(draft, event, config)
         if not event.caption:
@@ -308,6 +334,22 @@ def _on_content(draft: Draft, event: Event, option: Option | None, config: Confi
     return _advance(draft, {"content": content})
 
 
+def _media_as_content(draft: Draft, event: MediaEvent, config: Config) -> Turn:
+    """A voice note is enough content (the officer listens); its caption, if any, is the
+    written content. A document is an attachment that still needs words, written or spoken."""
+    taken = _with_media(draft, event, config)
+    if taken.draft is draft:
+        return taken
+    if event.caption:
+        content, problem = _checked_content(event.caption, config)
+        if content is None:
+            return Turn(taken.draft, notice=problem)
+        return _advance(taken.draft, {"content": content}, taken.notice)
+    if isinstance(event, VoiceSent) or draft.content is not None:
+        return _advance(taken.draft, {}, taken.notice)
+    return Turn(taken.draft, notice=received_notice(event, first=True))
+
+
 def _with_photo(draft: Draft, event: PhotoSent, config: Config) -> list[Photo]:
     known = {p.file_unique_id for p in draft.photos}
     if event.file_unique_id in known or len(draft.photos) >= config.intake.max_photos:
@@ -317,6 +359,8 @@ def _with_photo(draft: Draft, event: PhotoSent, config: Config) -> list[Photo]:
 
 def _on_photos(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
     limit = config.intake.max_photos
+    if isinstance(event, VoiceSent | DocumentSent):
+        return _with_media(draft, event, config)
     if isinstance(event, PhotoSent):
         if len(draft.photos) >= limit:
             return _stay(draft, "intake.photos.full", max=limit)

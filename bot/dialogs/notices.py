@@ -6,15 +6,17 @@ words with the case code. A denouncer's identity appears only in notices built f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
 from bot.config import Config
+from bot.dialogs.media import caption, card_lines, files_word
 from bot.dialogs.report_text import status_label
 from bot.dialogs.summary import category_label, kind_label, shorten
 from bot.domain.choices import Option
 from bot.domain.routing import sent_up
-from bot.domain.tickets import Ticket
+from bot.domain.tickets import DOCUMENT, PHOTO, VOICE, Attachment, Ticket
 from bot.domain.workflow import Action, applies_to, next_status
 from bot.messages import Delivery, Notice, Prompt, parse_number
 from bot.sealing import Identity
@@ -107,9 +109,12 @@ def card_text(
         lines.append(t("card.sent_up"))
     if ticket.place:
         lines.append(t("card.place", value=ticket.place))
-    lines.append(t("card.content", value=shorten(ticket.content, 2500)))
-    if ticket.attachments:
-        lines.append(t("card.photos", count=len(ticket.attachments)))
+    content = ticket.content or t("summary.media.voice_content")
+    lines.append(t("card.content", value=shorten(content, 2500)))
+    photos = sum(1 for a in ticket.attachments if a.kind == PHOTO)
+    if photos:
+        lines.append(t("card.photos", count=photos))
+    lines += card_lines(ticket.attachments)
     return "\n".join(lines)
 
 
@@ -137,19 +142,47 @@ def officer_card(
     options = action_options(ticket, show_identity=show_identity)
     waited = Delivery.AT_LEAST_ONCE
     notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options, delivery=waited)]
-    notices += [
-        Notice(
-            text=t("card.photo_caption", code=ticket.code, n=n),
-            photo=a.file_id,
-            delivery=waited,
-        )
-        for n, a in enumerate(ticket.attachments, start=1)
-    ]
+    notices += attachment_notices(ticket.code, ticket.attachments)
     if ticket.latitude is not None and ticket.longitude is not None:
         notices.append(
             Notice(text="", latitude=ticket.latitude, longitude=ticket.longitude, delivery=waited)
         )
     return notices
+
+
+def attachment_notices(
+    code: str, attachments: Sequence[Attachment], earlier: Sequence[Attachment] = ()
+) -> list[Notice]:
+    """Each file as a message of its own, photos first, then voice notes, then documents, each
+    numbered within its kind as the card lists them, after the case's `earlier` files of that
+    kind; the officer waits for each (Delivery)."""
+    notices = []
+    for kind in (PHOTO, VOICE, DOCUMENT):
+        of_kind = [a for a in attachments if a.kind == kind]
+        first = 1 + sum(1 for a in earlier if a.kind == kind)
+        for n, attachment in enumerate(of_kind, start=first):
+            file = attachment.file_id
+            notices.append(
+                Notice(
+                    text=caption(attachment, code, n),
+                    photo=file if kind == PHOTO else None,
+                    voice=file if kind == VOICE else None,
+                    document=file if kind == DOCUMENT else None,
+                    delivery=Delivery.AT_LEAST_ONCE,
+                )
+            )
+    return notices
+
+
+def files_added_notices(
+    ticket: Ticket, files: Sequence[Attachment], words: str | None
+) -> list[Notice]:
+    """A citizen's supplement of files, to the officer: a line with what came (and the words
+    sent with it), then the files; `ticket` is the case as it was before them."""
+    lead = officer_update(ticket, "officer.files.added", what=files_word(files))
+    if words:
+        lead = replace(lead, text=f"{lead.text}\n«{words}»")
+    return [lead, *attachment_notices(ticket.code, files, ticket.attachments)]
 
 
 def officer_update(ticket: Ticket, key: str, **values: object) -> Notice:

@@ -6,8 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
+from bot.domain.attachments import Tally, tally
 from bot.domain.draft import Draft
-from bot.domain.tickets import Kind, Status, Ticket
+from bot.domain.tickets import PHOTO, Kind, Status, Ticket
 from bot.texts import t
 
 
@@ -51,9 +52,28 @@ def _own_identity(ticket: Ticket) -> str:
     return _identity(ticket.contact_name, ticket.contact_phone, ticket.contact_address)
 
 
+def media_lines(counted: Tally) -> list[str]:
+    """The lines for voice notes and documents ("🎤 1 tin nhắn thoại (45 giây)"); photos have
+    their own line, always shown."""
+    lines = []
+    if counted.voices:
+        lines.append(t("summary.media.voices", count=counted.voices, seconds=counted.seconds))
+    if counted.documents:
+        lines.append(t("summary.media.documents", count=counted.documents))
+    return lines
+
+
+def _content(content: str | None, voices: int) -> str:
+    """Content left unwritten beside a voice note is in the voice note."""
+    return content or (t("summary.media.voice_content") if voices else "")
+
+
 def summary(draft: Draft, config: Config) -> str:
     """The read-back before sending: exactly what the commune will receive."""
     none = t("summary.none")
+    counted = tally(
+        [(PHOTO, None)] * len(draft.photos) + [(m.kind, m.duration) for m in draft.media]
+    )
     lines = [
         t("summary.title"),
         t("summary.kind", value=kind_label(draft.kind) if draft.kind else none),
@@ -61,8 +81,9 @@ def summary(draft: Draft, config: Config) -> str:
             "summary.category",
             value=category_label(draft.category_id, config) if draft.category_id else none,
         ),
-        t("summary.content", value=draft.content or ""),
-        t("summary.photos", count=len(draft.photos)),
+        t("summary.content", value=_content(draft.content, counted.voices)),
+        t("summary.photos", count=counted.photos),
+        *media_lines(counted),
         t("summary.place", value=_place(draft.latitude, draft.place)),
         t(
             "summary.sender",
@@ -88,14 +109,16 @@ def case_line(ticket: Ticket, zone: ZoneInfo) -> str:
 
 def case_detail(ticket: Ticket, config: Config) -> str:
     """One case as its citizen sees it, with the commune's answer once there is one."""
+    counted = tally((a.kind, a.duration) for a in ticket.attachments)
     lines = [
         t("lookup.detail.title", code=ticket.code),
         t("summary.kind", value=kind_label(ticket.kind)),
         t("summary.category", value=category_label(ticket.category_id, config)),
         t("lookup.detail.date", date=local_date(ticket.created_at, config.commune.zone)),
         t("lookup.detail.status", status=status_label(ticket.status)),
-        t("summary.content", value=shorten(ticket.content, 1500)),
-        t("summary.photos", count=len(ticket.attachments)),
+        t("summary.content", value=shorten(_content(ticket.content, counted.voices), 1500)),
+        t("summary.photos", count=counted.photos),
+        *media_lines(counted),
         t("summary.place", value=_place(ticket.latitude, ticket.place)),
         t("summary.sender", value=_own_identity(ticket)),
     ]

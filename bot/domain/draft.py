@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.tickets import Kind
+from bot.domain.tickets import VOICE, Kind
 
 
 class Step(StrEnum):
@@ -53,6 +54,20 @@ class Photo(BaseModel):
     file_unique_id: str
 
 
+class Media(BaseModel):
+    """A voice note or a document attached to a draft, with what the channel said of it on
+    arrival (the card and the read-back need it before any download)."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["voice", "document"]
+    file_id: str
+    file_unique_id: str
+    duration: int | None = None
+    size: int | None = None
+    media_type: str | None = None
+    file_name: str | None = None
+
+
 class Draft(BaseModel):
     """Kept as plain JSON in the conversation store, so it survives restarts."""
 
@@ -62,6 +77,8 @@ class Draft(BaseModel):
     category_id: str | None = None
     content: str | None = None
     photos: list[Photo] = []
+    # Voice notes and documents; drafts kept before they were taken load with none.
+    media: list[Media] = []
     latitude: float | None = None
     longitude: float | None = None
     place: str | None = None
@@ -79,6 +96,11 @@ class Draft(BaseModel):
     # The citizen chose that choice: the step is asked with the phone's keyboard, which only
     # a message can take away again once the step is left.
     keyboard: bool = False
+
+    @property
+    def has_voice(self) -> bool:
+        """A voice note stands for the written content: the officer listens."""
+        return any(m.kind == VOICE for m in self.media)
 
     @property
     def asks_identity(self) -> bool:
@@ -100,7 +122,7 @@ def missing(draft: Draft) -> Step | None:
     required: list[tuple[Step, object]] = [
         (Step.KIND, draft.kind),
         (Step.CATEGORY, draft.category_id),
-        (Step.CONTENT, draft.content),
+        (Step.CONTENT, "" if draft.has_voice else draft.content),
     ]
     if draft.asks_identity:
         required += [

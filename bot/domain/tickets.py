@@ -49,11 +49,23 @@ def parse_code(text: str) -> str | None:
     return cleaned if _CODE.match(cleaned) else None
 
 
+PHOTO = "photo"
+VOICE = "voice"
+DOCUMENT = "document"
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
+    """A file of a case as the channel described it on arrival (kind PHOTO, VOICE or
+    DOCUMENT); the details are empty where the channel said nothing, and for photos."""
+
     kind: str
     file_id: str
     file_unique_id: str
+    duration: int | None = None  # seconds, a voice note
+    size: int | None = None  # bytes
+    media_type: str | None = None
+    file_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,15 @@ officer handling it; neither sees the other's account.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.clock import Clock
 from bot.config import Config
-from bot.dialogs.notices import officer_update
+from bot.dialogs.media import files_note
+from bot.dialogs.notices import files_added_notices, officer_update
+from bot.domain.attachments import has_room
 from bot.domain.people import Person
-from bot.domain.tickets import Status, Ticket
+from bot.domain.tickets import Attachment, Status, Ticket
 from bot.domain.workflow import CLOSED, Action, Actor, next_status
 from bot.services.assignment import assign
 from bot.services.case_actions import Change, act
@@ -44,6 +48,43 @@ async def citizen_writes(
         )
 
     return await act(db, clock, config, who, ticket_id, action, lambda _: Change({}, note, after))
+
+
+async def citizen_adds_files(
+    db: Database,
+    clock: Clock,
+    config: Config,
+    citizen: Person,
+    ticket_id: int,
+    files: Sequence[Attachment],
+    caption: str | None = None,
+) -> Ticket:
+    """Photos, voice notes or documents the citizen adds to their case (or sends as the answer
+    to a question): kept as the case's attachments and queued for the file keeper in the same
+    transaction as the event, and sent to the officer with the words that came with them.
+
+    A case takes as many files again as its filing could bring, so a flood of files cannot
+    fill the store (bot.domain.attachments.has_room)."""
+    async with db.transaction() as conn:
+        current = await tickets.get(conn, ticket_id)
+        who = Actor(await acting_as(conn, config, citizen, current))
+    waiting = current is not None and current.status is Status.WAITING_CITIZEN
+    action = Action.CITIZEN_REPLY if waiting else Action.ADD_INFO
+    words = clean_note(caption) if caption and caption.strip() else None
+    note = files_note(files, words)
+    limits = config.intake
+
+    def change(ticket: Ticket) -> Change:
+        if not has_room(ticket.attachments, files, limits.max_photos, limits.max_files):
+            raise CaseworkError("citizen.files.full")
+        return Change({}, note, after)
+
+    async def after(conn: Connection, ticket: Ticket, event_key: str) -> None:
+        await tickets.add_attachments(conn, ticket.id, files)
+        for n, notice in enumerate(files_added_notices(ticket, files, words)):
+            await tell(conn, clock, ticket.assignee_id, notice, f"{event_key}:{n}")
+
+    return await act(db, clock, config, who, ticket_id, action, change)
 
 
 async def rate(

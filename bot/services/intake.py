@@ -13,7 +13,7 @@ from bot.domain.deadlines import due_on_receipt
 from bot.domain.draft import Draft, missing
 from bot.domain.limits import may_open_case
 from bot.domain.people import Person
-from bot.domain.tickets import Attachment, Kind, NewTicket, Status, Ticket, format_code
+from bot.domain.tickets import PHOTO, Attachment, Kind, NewTicket, Status, Ticket, format_code
 from bot.services.assignment import assign, holder_of
 from bot.services.denouncers import filer_ids, pseudonym_for, seals
 from bot.services.reminders import replan_case
@@ -78,6 +78,17 @@ async def file_draft(
     return await db.unit(work)
 
 
+def _attachments(draft: Draft) -> tuple[Attachment, ...]:
+    """Photos first, then voice notes and documents in the order they came."""
+    photos = tuple(Attachment(PHOTO, p.file_id, p.file_unique_id) for p in draft.photos)
+    return photos + tuple(
+        Attachment(
+            m.kind, m.file_id, m.file_unique_id, m.duration, m.size, m.media_type, m.file_name
+        )
+        for m in draft.media
+    )
+
+
 def _filing(
     clock: Clock, config: Config, citizen: Person, draft: Draft
 ) -> Callable[[Connection], Coroutine[Any, Any, Ticket]]:
@@ -116,9 +127,7 @@ def _filing(
             contact_name=None if sealed else draft.contact_name,
             contact_phone=None if sealed else draft.contact_phone,
             contact_address=None if sealed else draft.contact_address,
-            attachments=tuple(
-                Attachment("photo", p.file_id, p.file_unique_id) for p in draft.photos
-            ),
+            attachments=_attachments(draft),
             due_on=due_on_receipt(
                 kind,
                 now.astimezone(config.commune.zone).date(),

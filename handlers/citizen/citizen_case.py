@@ -6,6 +6,7 @@ The citizen writes to the bot, never to the officer: neither side sees the other
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -17,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.dialogs.media import attachment_of, files_word, refusal_of, refusal_text
 from bot.dialogs.menu import menu_prompt
 from bot.dialogs.notices import (
     ADD_REF,
@@ -27,13 +29,15 @@ from bot.dialogs.notices import (
 )
 from bot.domain.choices import Nav, Option, match_nav, match_option
 from bot.domain.people import Person
-from bot.messages import Prompt, Text
+from bot.domain.tickets import PHOTO, Attachment
+from bot.messages import DocumentSent, PhotoSent, Prompt, Text, VoiceSent
 from bot.services import citizen_replies
 from bot.services.errors import CaseworkError
 from bot.texts import t
 from handlers.citizen.latest_question import (
     LATEST,
     NOTE,
+    FilesForQuestion,
     TypedChoice,
     asked,
     latest_ref,
@@ -52,6 +56,7 @@ from handlers.telegram.render import (
 
 END = ConversationHandler.END
 SKIP = Option("skip", t("citizen.note.skip"), ("bo qua", "khong"))
+DONE = Option("done", t("citizen.files.done"), ("xong", "da xong", "het"))
 # Refusals worded for officers, as a citizen reads them.
 _CITIZEN_REASONS = {
     "case.not_now": "case.not_rateable",
@@ -194,6 +199,31 @@ async def typed_choice(update: Update, context: Context) -> str | int | None:
     return None
 
 
+async def files_for_question(update: Update, context: Context) -> str | int | None:
+    """Files sent under an officer's question, without "✍️ Trả lời" pressed: the answer."""
+    message = update.effective_message
+    citizen = await _citizen(update, context)
+    event = event_of(update)
+    asking = parse_case_ref(latest_ref(context.user_data), REPLY_REF)
+    if message is None or citizen is None or asking is None:
+        return None
+    if not isinstance(event, PhotoSent | VoiceSent | DocumentSent):
+        return None
+    if context.user_data is not None:
+        context.user_data.pop(LATEST, None)
+    try:
+        ticket = await citizen_replies.case_of_citizen(
+            context.services.db, context.services.config, citizen, asking
+        )
+    except CaseworkError as error:
+        await _refuse(update, context, message, error.reason)
+        return None
+    note = {"ticket": ticket.id, "purpose": Purpose.WRITE.value, "code": ticket.code}
+    if context.user_data is not None:
+        context.user_data[NOTE] = note
+    return await _send_files(message, context, citizen, note, event)
+
+
 async def _write(
     message: Message, context: Context, citizen: Person, ticket_id: int, text: str
 ) -> bool:
@@ -268,11 +298,15 @@ async def on_note(update: Update, context: Context) -> str | int:
         said = nav.value if nav else (SKIP.key if skip else None)
     purpose = Purpose(note["purpose"])
     comment = purpose is Purpose.COMMENT
-    if said == Nav.CANCEL.value or (comment and said == SKIP.key):
+    if isinstance(event, Text) and note.get("files") and match_option(event.text, (DONE,)):
+        said = DONE.key
+    if said == Nav.CANCEL.value or (comment and said == SKIP.key) or said == DONE.key:
         await retire_buttons(update)
         _end(context)
         await _close(message, context, t("citizen.note.skipped"))
         return END
+    if not comment and isinstance(event, PhotoSent | VoiceSent | DocumentSent):
+        return await _send_files(message, context, citizen, note, event)
     # An answer may be one character ("1": the first of what the officer asked about).
     shortest = 2 if comment else 1
     if not isinstance(event, Text) or len(event.text.strip()) < shortest:
@@ -303,6 +337,50 @@ async def on_note(update: Update, context: Context) -> str | int:
     return END
 
 
+async def _send_files(
+    message: Message,
+    context: Context,
+    citizen: Person,
+    note: dict[str, Any],
+    event: PhotoSent | VoiceSent | DocumentSent,
+) -> str | int:
+    """A photo, voice note or document sent as the answer or added information: it goes to
+    the officer at once, and the question stays open for more (an album comes as several
+    messages) until "Xong"; a refused file changes nothing."""
+    services = context.services
+    context.question_kept = True
+    if isinstance(event, PhotoSent):
+        file = Attachment(PHOTO, event.file_id, event.file_unique_id)
+    else:
+        file = attachment_of(event)
+        refusal = refusal_of(event, services.config)
+        if refusal is not None:
+            await message.reply_text(refusal_text(refusal, event, services.config))
+            return Purpose.WRITE.value
+    caption = event.caption if event.caption and event.caption.strip() else None
+    if caption is not None and await refuse_long(message, caption, services.config.limits.note_max):
+        return Purpose.WRITE.value
+    try:
+        ticket = await citizen_replies.citizen_adds_files(
+            services.db,
+            services.clock,
+            services.config,
+            citizen,
+            note["ticket"],
+            [file],
+            caption,
+        )
+    except CaseworkError as error:
+        reasons = {**_CITIZEN_REASONS, "case.not_now": "citizen.files.closed"}
+        await message.reply_text(t(reasons.get(error.reason, error.reason)))
+        return _end(context)
+    if context.user_data is not None:
+        context.user_data[NOTE] = {**note, "files": True}
+    sent = t("citizen.files.sent", what=files_word([file]), code=ticket.code)
+    await send_prompt(message, Prompt(text=sent, ref="note", options=(DONE,)))
+    return Purpose.WRITE.value
+
+
 def _end(context: Context) -> int:
     if context.user_data is not None:
         context.user_data.pop(NOTE, None)
@@ -319,6 +397,7 @@ def conversation(app: App) -> ConversationHandler[Context]:
             CallbackQueryHandler(begin_note, pattern=rf"^({REPLY_REF}|{ADD_REF})\.\d+\|"),
             CallbackQueryHandler(rating_button, pattern=rf"^{RATE_REF}\.\d+\|"),
             MessageHandler(filters.TEXT & ~filters.COMMAND & TypedChoice(app), typed_choice),
+            MessageHandler(FilesForQuestion(app), files_for_question),
         ],
         states={p.value: notes for p in Purpose},
         fallbacks=[CommandHandler("huy", on_note)],

@@ -158,3 +158,19 @@ class TypedChoice(TypedAnswer):
         # written; a way out ("hủy") goes where it always goes.
         rating = parse_case_ref(ref, RATE_REF) is not None
         return match_nav(text) is None and not (rating and data.get(NOTE))
+
+
+class FilesForQuestion(filters.MessageFilter):
+    """A photo, voice note or document from a citizen whose latest question is an officer's
+    ("✍️ Trả lời" under it): the files the officer asked for, sent without pressing first."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(name="FilesForQuestion")
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        has_file = bool(message.photo or message.voice or message.audio or message.document)
+        if user is None or not has_file or user.id not in self._app.user_data:
+            return False
+        return parse_case_ref(latest_ref(self._app.user_data[user.id]), REPLY_REF) is not None

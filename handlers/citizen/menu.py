@@ -12,7 +12,16 @@ from bot.dialogs.staff import staff_help
 from bot.domain.choices import Nav, match_nav
 from bot.domain.people import Officer, Person
 from bot.domain.tickets import parse_code
-from bot.messages import ContactSent, Event, LocationSent, PhotoSent, Text, Unsupported
+from bot.messages import (
+    ContactSent,
+    DocumentSent,
+    Event,
+    LocationSent,
+    PhotoSent,
+    Text,
+    Unsupported,
+    VoiceSent,
+)
 from bot.services import case_views, citizen_replies
 from bot.texts import t
 from handlers.citizen import booking, citizen_case, intake, latest_question, privacy, schedule
@@ -181,6 +190,10 @@ def _outside_flow(event: Event | None) -> str:
         return "location"
     if isinstance(event, ContactSent):
         return "contact"
+    if isinstance(event, VoiceSent):
+        return "voice"
+    if isinstance(event, DocumentSent):
+        return "document"
     return "other"
 
 

@@ -24,6 +24,7 @@ from bot.domain.limits import over_length
 from bot.messages import (
     Choice,
     ContactSent,
+    DocumentSent,
     Event,
     LocationSent,
     PhotoSent,
@@ -31,6 +32,7 @@ from bot.messages import (
     Request,
     Text,
     Unsupported,
+    VoiceSent,
     chunks,
 )
 from bot.texts import t
@@ -38,7 +40,8 @@ from handlers.telegram.last_message import last_messages
 
 SEPARATOR = "|"
 _NUMBER = re.compile(r"^\d+\.\s+")
-_UNSUPPORTED = ("sticker", "voice", "video", "video_note", "document", "audio", "animation")
+# An animation (a GIF) also carries a document: it is checked first, and refused.
+_UNSUPPORTED = ("sticker", "animation", "video", "video_note")
 
 
 def button_data(ref: str, key: str) -> str:
@@ -196,6 +199,9 @@ def event_of(update: Update) -> Event | None:
     if message.photo:
         largest = message.photo[-1]
         return PhotoSent(largest.file_id, largest.file_unique_id, message.caption)
+    media = _media(message)
+    if media is not None:
+        return media
     if message.location is not None:
         return LocationSent(message.location.latitude, message.location.longitude)
     if message.contact is not None:
@@ -205,6 +211,39 @@ def event_of(update: Update) -> Event | None:
         if getattr(message, kind, None):
             return Unsupported("video" if kind in ("video_note", "animation") else kind)
     return Unsupported("other")
+
+
+def _media(message: Message) -> VoiceSent | DocumentSent | None:
+    """A voice note, an audio file or a document, with what Telegram said of it."""
+    if message.animation is not None:
+        return None
+    sound = message.voice or message.audio
+    if sound is not None:
+        return VoiceSent(
+            sound.file_id,
+            sound.file_unique_id,
+            _seconds(sound.to_dict().get("duration")),
+            sound.file_size,
+            sound.mime_type,
+            message.caption,
+        )
+    document = message.document
+    if document is not None:
+        return DocumentSent(
+            document.file_id,
+            document.file_unique_id,
+            document.file_name,
+            document.mime_type,
+            document.file_size,
+            message.caption,
+        )
+    return None
+
+
+def _seconds(duration: object) -> int:
+    """A length as Telegram sent it, read from the serialised form: PTB's `duration` property
+    warns of its coming change to a timedelta unless PTB_TIMEDELTA is set."""
+    return int(duration) if isinstance(duration, int | float) else 0
 
 
 def chosen(event: Event | None, options: tuple[Option, ...]) -> Option | None:

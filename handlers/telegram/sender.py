@@ -58,7 +58,7 @@ class TelegramSender:
     async def send(self, recipient: str, notice: Notice) -> None:
         chat_id = int(recipient)
         try:
-            if notice.photo or notice.document:
+            if notice.photo or notice.voice or notice.document:
                 await self._send_file(chat_id, notice)
             elif notice.latitude is not None and notice.longitude is not None:
                 await self._bot.send_location(chat_id, notice.latitude, notice.longitude)
@@ -86,16 +86,28 @@ class TelegramSender:
             raise RetryLaterError(NETWORK_RETRY_SECONDS, error.message) from error
 
     async def _send_file(self, chat_id: int, notice: Notice) -> None:
-        """A photo or document with the text as its caption; a text too long for a caption
-        follows the file as messages of its own."""
+        """A photo, voice note or document with the text as its caption; a text too long for a
+        caption follows the file as messages of its own."""
         # Telegram counts UTF-16 code units: an emoji outside the BMP counts twice.
         fits = len(notice.text.encode("utf-16-le")) // 2 <= MessageLimit.CAPTION_LENGTH
         caption = notice.text if fits and notice.text else None
         if notice.photo:
             await self._bot.send_photo(chat_id, notice.photo, caption=caption)
+        elif notice.voice:
+            await self._send_voice(chat_id, notice.voice, caption)
         elif notice.document:
             await self._bot.send_document(chat_id, notice.document, caption=caption)
         if fits:
             return
         for part in chunks(notice.text, MessageLimit.MAX_TEXT_LENGTH):
             await _finish(partial(self._bot.send_message, chat_id, part))
+
+    async def _send_voice(self, chat_id: int, file_id: str, caption: str | None) -> None:
+        """A voice note as one; a music file (Telegram's `audio`, kept as a voice note too)
+        is refused as a voice by its file id, and goes as the audio it is."""
+        try:
+            await self._bot.send_voice(chat_id, file_id, caption=caption)
+        except BadRequest as error:
+            if "type of file mismatch" not in error.message.lower():
+                raise
+            await self._bot.send_audio(chat_id, file_id, caption=caption)

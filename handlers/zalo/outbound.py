@@ -12,8 +12,9 @@ citizen), which `Outlet` carries out on Zalo:
   message to answer. editMessageReplyMarkup and deleteMessage forget the message's choices
   (new buttons are shown as a new message).
 * answerCallbackQuery with a text: that text as a message.
-* sendPhoto with a URL: Zalo's sendPhoto. A Telegram file id or an upload, sendDocument and
-  sendLocation: what Zalo can carry, a text (the caption and a note, or a map link).
+* sendPhoto with a URL: Zalo's sendPhoto. A Telegram file id or an upload, sendDocument,
+  sendVoice and sendLocation: what Zalo can carry, a text (the caption and a note, or a map
+  link).
 * sendChatAction: Zalo's. Anything else needs no Zalo counterpart and is answered True.
 
 Zalo's refusals come back as the Bot API's errors (429, 403, 400, 5xx), so the handlers and the
@@ -143,7 +144,7 @@ class Outlet:
             return True
         if endpoint == "sendPhoto":
             return await self._photo(local, zalo_id, params)
-        if endpoint in ("sendDocument", "sendLocation"):
+        if endpoint in ("sendDocument", "sendVoice", "sendLocation"):
             return await self._show(local, zalo_id, _instead_of_file(endpoint, params), None, None)
         if endpoint == "sendChatAction":
             await self._zalo("sendChatAction", {"chat_id": zalo_id, "action": "typing"})
@@ -240,13 +241,16 @@ def _message_id(params: JSON) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+_UNAVAILABLE = {"sendPhoto": "zalo.photo_unavailable", "sendVoice": "zalo.voice_unavailable"}
+
+
 def _instead_of_file(endpoint: str, params: JSON) -> str:
     """What a Zalo chat is told in place of a file or a map point it cannot be sent."""
     if endpoint == "sendLocation":
         return t(
             "zalo.location", latitude=params.get("latitude"), longitude=params.get("longitude")
         )
-    note = t("zalo.photo_unavailable" if endpoint == "sendPhoto" else "zalo.document_unavailable")
+    note = t(_UNAVAILABLE.get(endpoint, "zalo.document_unavailable"))
     caption = str(params.get("caption") or "")
     return f"{caption}\n\n{note}" if caption else note
 

@@ -516,7 +516,7 @@ def test_an_unknown_key_on_this_step_changes_nothing(config: Config, step: Step)
     assert turn.notice == t("intake.stale_button")
 
 
-UNSUPPORTED = ("sticker", "voice", "video", "document", "audio", "other")
+UNSUPPORTED = ("sticker", "video", "other")
 
 
 @pytest.mark.parametrize("what", UNSUPPORTED)

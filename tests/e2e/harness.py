@@ -181,6 +181,11 @@ class Phone:
     async def sends_photo(self, data: bytes) -> str:
         return await self._answer(lambda: self.emu.user_sends_photo(self.user, data=data))
 
+    async def sends_voice(self, data: bytes, duration: int) -> str:
+        return await self._answer(
+            lambda: self.emu.user_sends_voice(self.user, duration=duration, data=data)
+        )
+
     async def files_feedback(self, category: str, content: str, place: str) -> tuple[str, str]:
         """Consent, then a feedback without photos or contact; the receipt and the case code."""
         await self.says("/start")

@@ -243,6 +243,8 @@ async def test_stickers_and_unsupported_are_answered_and_the_draft_kept(
     for act in (phone.sends_sticker, phone.sends_unsupported):
         answer = await act()
         assert answer, "every message gets an answer"
+    # A voice note reaches a Zalo bot as "something unsupported": the answer says so.
+    assert "chưa nhận được tin nhắn thoại" in answer[0].text
     resumed = await phone.picks("Giao thông")
     assert "nội dung" in resumed[-1].text
 
@@ -404,6 +406,7 @@ async def test_what_zalo_cannot_show_is_said_in_words(world: tuple[Chats, ZaloPh
     await bot.send_location(chat, 19.8, 105.9)
     url = f"{phone.emu.base_url}/media/anh.jpg"
     await bot.send_photo(chat, url, caption="Ảnh kết quả")
+    await bot.send_voice(chat, "AwACAgIAAxkBAAIBvoice", caption="Tin nhắn thoại 1")
     sent = phone.emu.sent_to(CITIZEN)[seen:]
     assert "Ảnh hiện trường" in sent[0].text
     assert t("zalo.photo_unavailable") in sent[0].text
@@ -411,6 +414,8 @@ async def test_what_zalo_cannot_show_is_said_in_words(world: tuple[Chats, ZaloPh
     assert t("zalo.document_unavailable") in sent[1].text
     assert sent[2].text == t("zalo.location", latitude=19.8, longitude=105.9)
     assert (sent[3].method, sent[3].photo, sent[3].caption) == ("sendPhoto", url, "Ảnh kết quả")
+    assert "Tin nhắn thoại 1" in sent[4].text
+    assert t("zalo.voice_unavailable") in sent[4].text
 
 
 async def test_edits_send_a_new_message_only_when_something_changed(

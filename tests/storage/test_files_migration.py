@@ -1,7 +1,7 @@
 """Migration 015 on a database with cases filed before it: every photo reference they carry
 becomes an attachment waiting for its download, so old cases get their files too. On SQLite and
-PostgreSQL: the database is brought back to how 014 left it (its two tables gone, its version
-14), then opened again as an upgraded program opens it."""
+PostgreSQL: the database is brought back to how 014 left it (its two tables and 016's columns
+gone, its version 14), then opened again as an upgraded program opens it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from storage.database import Database
 from tests.conftest import BOTH_BACKENDS
 from tests.services.factories import citizen, complaint, feedback
 from tests.support.clock import FixedClock
+
+DETAILS_016 = ("duration", "size", "media_type", "file_name")
 
 
 @BOTH_BACKENDS
@@ -35,6 +37,8 @@ async def test_existing_photo_references_become_pending_downloads(
     async with db.transaction() as conn:
         await conn.execute("DROP TABLE attachment_files")
         await conn.execute("DROP TABLE files")
+        for column in DETAILS_016:
+            await conn.execute(f"ALTER TABLE attachments DROP COLUMN {column}")
         if db.shared:
             await conn.execute("UPDATE schema_version SET version = 14")
         else:

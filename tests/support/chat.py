@@ -186,12 +186,33 @@ class Chats:
         }
         return await self.deliver({"message": self._message(user_id, sticker=sticker)})
 
-    async def voice(self, user_id: int) -> list[Call]:
-        voice = {"file_id": "voice-1", "file_unique_id": "v1", "duration": 3}
+    async def voice(
+        self, user_id: int, duration: int = 3, *, file_id: str = "voice-1", unique: str = "v1"
+    ) -> list[Call]:
+        voice = {"file_id": file_id, "file_unique_id": unique, "duration": duration}
         return await self.deliver({"message": self._message(user_id, voice=voice)})
 
-    async def document(self, user_id: int, caption: str | None = None) -> list[Call]:
-        document = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "don.pdf"}
+    async def document(
+        self,
+        user_id: int,
+        caption: str | None = None,
+        *,
+        mime_type: str | None = None,
+        size: int | None = None,
+        file_name: str = "don.pdf",
+        file_id: str = "doc-1",
+        unique: str = "d1",
+    ) -> list[Call]:
+        """By default a document of no stated type, as an old client may send."""
+        document: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            "file_name": file_name,
+        }
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        if size is not None:
+            document["file_size"] = size
         content: dict[str, Any] = {"document": document}
         if caption:
             content["caption"] = caption

@@ -16,7 +16,12 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-SENDS = ("sendMessage", "sendPhoto", "sendDocument")  # what a person reads as a message
+SENDS = (
+    "sendMessage",
+    "sendPhoto",
+    "sendVoice",
+    "sendDocument",
+)  # what a person reads as a message
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Nghe Dân", "username": "nghedan_bot"}
 
 
@@ -99,6 +104,7 @@ class OfflineRequest(BaseRequest):
         if name in (
             "sendMessage",
             "sendPhoto",
+            "sendVoice",
             "sendDocument",
             "sendLocation",
             "editMessageText",
