@@ -52,6 +52,11 @@ class FileStore:
     def read(self, sha256: str) -> bytes:
         return self.path_of(sha256).read_bytes()
 
+    async def delete(self, sha256: str) -> None:
+        """Remove the file kept under `sha256`; one already gone is fine (a delete repeated
+        after a crash)."""
+        await asyncio.to_thread(self.path_of(sha256).unlink, missing_ok=True)
+
 
 def _sync_folder(folder: Path) -> None:
     """The rename itself survives a power cut only once the folder is flushed."""

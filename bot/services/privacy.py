@@ -2,13 +2,17 @@
 closed cases' personal data once the retention period is over.
 
 Erasing keeps the case record the commune must keep (code, kind, category, department, status,
-dates, deadlines, result, rating, the audit trail, the photos as evidence of the matter, and the
-text of the matter itself) and removes what identifies the person: the link to their chat
-account, their name, the contact details given with each case, phone and ID numbers and e-mails
+dates, deadlines, result, rating, the audit trail, the kept files as evidence of the matter, and
+the text of the matter itself) and removes what identifies the person: the link to their chat
+account, the channel's references to the files they sent (a Zalo image URL may carry the
+account), their name, the contact details given with each case, phone and ID numbers and e-mails
 anywhere in the case's texts, the comment on the outcome, their bookings, subscriptions, drafts
 and queued messages. The person row stays as a pseudonym (channel "erased", its own id) so the
 cases and the audit trail still refer to one (nameless) person. Once an erasure commits, the
 database's write-ahead log is emptied in the background, so no old copy of a page stays there.
+
+The retention period ends the files too: a closed case past it loses its attachments, and the
+store the files no other case needs (bot.services.file_retention).
 """
 
 from __future__ import annotations
@@ -38,13 +42,15 @@ from bot.domain.workflow import CLOSED, Action, next_status
 from bot.messages import Delivery, Notice, parse_number
 from bot.services.citizens import agreed_to_notice
 from bot.services.denouncers import filer_ids, sealed_values
+from bot.services.file_retention import drop_expired
 from bot.services.notifications import Say, tell
 from bot.services.outbox import notify
 from bot.services.reception import schedule_between
 from bot.texts import t
-from storage import chat_links, events, officers, people, privacy, reminders, tickets
+from storage import chat_links, events, kept_files, officers, people, privacy, reminders, tickets
 from storage.connection import Connection
 from storage.database import Database
+from storage.file_store import FileStore
 from storage.privacy import CaseText
 
 _LOGGER = logging.getLogger(__name__)
@@ -181,6 +187,7 @@ async def _erase_cases(
     values = tuple(v for case in cases for v in case.contact) + known
     for case in cases:
         await _erase_case(conn, case, values, now, actor_id, reason)
+    await kept_files.forget_references(conn, [c.id for c in cases])
     for message_id, payload in await privacy.messages_about(conn, [c.code for c in cases]):
         erased = erase_text(payload, values, mask)
         if erased != payload:
@@ -288,7 +295,8 @@ async def complete_erasure(
 
 async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
     """Erase the personal data of cases closed longer than the retention period, a batch per
-    transaction; returns how many cases. Erased cases are never taken again."""
+    transaction, and drop their files; returns how many cases. Erased cases are never taken
+    again."""
     now = clock.now()
     cutoff = now - timedelta(days=config.privacy.retention_days)
     closed = tuple(status.value for status in CLOSED)
@@ -303,6 +311,7 @@ async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
         total += len(batch)
         if len(batch) < RETENTION_BATCH:
             break
+    await drop_expired(db, FileStore(config.storage.files_folder), cutoff, closed)
     if total or forgotten:
         db.purge_wal_soon()
     if total:

@@ -349,6 +349,7 @@ def build_application(
         config.storage.files_folder,
         ChannelFiles(app.bot),
         instance=instance,
+        sealer=sealer(services.config),
     )
     register(app)
     return app
