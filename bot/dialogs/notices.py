@@ -109,7 +109,9 @@ def card_text(
         lines.append(t("card.place", value=ticket.place))
     lines.append(t("card.content", value=shorten(ticket.content, 2500)))
     if ticket.attachments:
-        lines.append(t("card.photos", count=len(ticket.attachments)))
+        # A sealed case's files are the leaders' only (bot.domain.file_access): their number.
+        key = "card.files_sealed" if ticket.sealed and not show_identity else "card.photos"
+        lines.append(t(key, count=len(ticket.attachments)))
     return "\n".join(lines)
 
 
@@ -136,6 +138,7 @@ def officer_card(
     )
     options = action_options(ticket, show_identity=show_identity)
     waited = Delivery.AT_LEAST_ONCE
+    withheld = ticket.sealed and not show_identity
     notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options, delivery=waited)]
     notices += [
         Notice(
@@ -144,6 +147,7 @@ def officer_card(
             delivery=waited,
         )
         for n, a in enumerate(ticket.attachments, start=1)
+        if a.file_id and not withheld  # an erasure cuts the channel's reference
     ]
     if ticket.latitude is not None and ticket.longitude is not None:
         notices.append(
