@@ -1,0 +1,39 @@
+"""The file store on a real full disk: nothing is kept under the hash, no stray temporary file
+stays, and the error is told apart as the database's own full disk is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storage.database import is_disk_full
+from storage.file_store import FileStore, digest
+from tests.support.small_disk import small_disk
+
+PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40
+
+
+async def test_a_full_disk_keeps_nothing_and_is_told_apart_as_a_full_disk(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk") as disk:
+        store = FileStore(disk.folder)
+        disk.fill()
+
+        with pytest.raises(OSError, match="No space left") as failed:
+            await store.put(PHOTO)
+
+        assert is_disk_full(failed.value)
+        assert [p for p in disk.folder.rglob("*") if p.is_file()] == []
+        disk.free()
+        assert store.read(await store.put(PHOTO)) == PHOTO
+        assert store.path_of(digest(PHOTO)).is_file()
+
+
+async def test_a_deleted_file_is_gone_and_deleting_it_again_is_fine(tmp_path: Path) -> None:
+    store = FileStore(tmp_path / "files")
+    sha256 = await store.put(PHOTO)
+
+    await store.delete(sha256)
+    await store.delete(sha256)
+
+    assert not store.path_of(sha256).exists()
