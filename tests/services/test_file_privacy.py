@@ -222,3 +222,24 @@ async def test_an_open_cases_files_are_read_as_kept_with_no_look_recorded(
     assert [f.data for f in seen.files] == [photos()[r] for r in ("file-a", "file-b", "file-c")]
     actions = {e.action for e in await events.for_ticket(db.reader, ticket.id)}
     assert SEALED_FILES_VIEWED not in actions
+
+
+async def test_without_the_key_a_sealed_cases_file_waits_and_is_never_stored_in_clear(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config)
+    draft = denunciation("draft-sealed").model_copy(update={"photos": complaint("x").photos[:1]})
+    ticket = await submit_case(db, clock, config, w.person, draft)
+    keyless = FileKeeper(db, clock, folder(config), Channel(photos()), instance="p1")
+
+    assert await keyless.keep_due() == 1
+
+    [row] = await attachment_rows(db, ticket.id)
+    assert row[2:4] == ("pending", None)
+    assert "no key" in str(row[4])
+    assert (
+        not folder(config).exists() or [p for p in folder(config).rglob("*") if p.is_file()] == []
+    )
+    clock.advance(timedelta(hours=1))
+    await keeper(db, clock, config, Channel(photos())).keep_due()
+    assert [r[2] for r in await attachment_rows(db, ticket.id)] == ["kept"]
