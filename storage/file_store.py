@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 
@@ -34,6 +35,9 @@ class FileStore:
         sha256 = digest(data)
         target = self.path_of(sha256)
         if target.is_file() and target.stat().st_size == len(data):
+            # Fresh again: a file found unreferenced for long is swept (`stale`), and this one
+            # is about to be referenced.
+            os.utime(target)
             return sha256
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
@@ -52,10 +56,27 @@ class FileStore:
     def read(self, sha256: str) -> bytes:
         return self.path_of(sha256).read_bytes()
 
+    async def stale(self, before: datetime) -> list[str]:
+        """The hashes of the files, and the names of the temporary files a crash left, last
+        written before `before`: the candidates of a sweep of orphans."""
+        return await asyncio.to_thread(self._stale, before.timestamp())
+
+    def _stale(self, before: float) -> list[str]:
+        found = []
+        for path in self.folder.glob("??/??/*"):
+            if path.is_file() and path.stat().st_mtime < before:
+                found.append(path.name)
+        return sorted(found)
+
     async def delete(self, sha256: str) -> None:
         """Remove the file kept under `sha256`; one already gone is fine (a delete repeated
         after a crash)."""
         await asyncio.to_thread(self.path_of(sha256).unlink, missing_ok=True)
+
+    async def delete_temporary(self, name: str) -> None:
+        """Remove a temporary file a crash left (`stale` names it)."""
+        for path in self.folder.glob(f"??/??/{name}"):
+            await asyncio.to_thread(path.unlink, missing_ok=True)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -107,3 +107,15 @@ async def expired_with_attachments(
         (iso(closed_before), *statuses, limit),
     )
     return [int(r[0]) for r in rows]
+
+
+async def known(conn: Connection, hashes: Sequence[str]) -> set[str]:
+    """Which of these hashes a `files` row names."""
+    if not hashes:
+        return set()
+    dialect = dialect_of(conn)
+    rows = await conn.execute_fetchall(
+        f"SELECT sha256 FROM files WHERE {dialect.members('sha256')}",  # noqa: S608
+        (dialect.values(hashes),),
+    )
+    return {str(r[0]) for r in rows}

@@ -3,15 +3,17 @@ attachments go, and a stored file no remaining attachment refers to is deleted f
 
 The rows go in one transaction; the stored files only after it commits. A crash in between
 leaves a stored file nothing refers to (an orphan: space, but no broken case), never a row
-naming a file that is gone. A hash recorded again meanwhile (the same picture kept for a new
-case) is left in the store: it is checked just before each delete.
+naming a file that is gone; `sweep_orphans` removes such files once they are ORPHAN_AGE old.
+A hash recorded again meanwhile (the same picture kept for a new case) is left in the store: it
+is checked just before each delete.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage import kept_files
 from storage.database import Database
@@ -19,6 +21,10 @@ from storage.file_store import FileStore
 
 _LOGGER = logging.getLogger(__name__)
 BATCH = 200
+# Far longer than a keeper takes from writing a file to recording it (its claim lasts minutes),
+# so a file on its way in is never taken for an orphan.
+ORPHAN_AGE = timedelta(days=1)
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 async def drop_expired(
@@ -47,3 +53,23 @@ async def discard(db: Database, store: FileStore, hashes: Iterable[str]) -> None
         if await kept_files.recorded(db.reader, sha256):
             continue
         await store.delete(sha256)
+
+
+async def sweep_orphans(db: Database, store: FileStore, now: datetime) -> int:
+    """Delete the stored files no `files` row names (left by a crash after a commit that
+    dropped them, or by a keeper whose claim lapsed) and the temporary files a crash left, once
+    they are ORPHAN_AGE old; returns how many."""
+    names = await store.stale(now - ORPHAN_AGE)
+    recorded = await kept_files.known(db.reader, [n for n in names if _HASH.fullmatch(n)])
+    swept = 0
+    for name in names:
+        if name in recorded:
+            continue
+        if _HASH.fullmatch(name):
+            await store.delete(name)
+        else:
+            await store.delete_temporary(name)
+        swept += 1
+    if swept:
+        _LOGGER.info("file store: %s orphan files removed", swept)
+    return swept

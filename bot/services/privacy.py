@@ -43,7 +43,7 @@ from bot.messages import Delivery, Notice, parse_number
 from bot.services.citizens import agreed_to_notice
 from bot.services.denouncers import filer_ids, sealed_values
 from bot.services.file_keeping import KEPT_ACTION
-from bot.services.file_retention import drop_expired
+from bot.services.file_retention import drop_expired, sweep_orphans
 from bot.services.notifications import Say, tell
 from bot.services.outbox import notify
 from bot.services.reception import schedule_between
@@ -313,7 +313,9 @@ async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
         total += len(batch)
         if len(batch) < RETENTION_BATCH:
             break
-    await drop_expired(db, FileStore(config.storage.files_folder), cutoff, closed)
+    store = FileStore(config.storage.files_folder)
+    await drop_expired(db, store, cutoff, closed)
+    await sweep_orphans(db, store, now)
     if total or forgotten:
         db.purge_wal_soon()
     if total:

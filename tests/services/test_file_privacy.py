@@ -5,6 +5,7 @@ leaders only, each look recorded. On SQLite and PostgreSQL, with the real store 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from bot.services import casework, privacy
 from bot.services.errors import CaseworkError
 from bot.services.file_keeping import FileKeeper
 from bot.services.file_reading import SEALED_FILES_VIEWED, readable_files
+from bot.services.file_retention import sweep_orphans
 from bot.services.intake import submit_case
 from storage import events
 from storage.database import Database
@@ -243,3 +245,32 @@ async def test_without_the_key_a_sealed_cases_file_waits_and_is_never_stored_in_
     clock.advance(timedelta(hours=1))
     await keeper(db, clock, config, Channel(photos())).keep_due()
     assert [r[2] for r in await attachment_rows(db, ticket.id)] == ["kept"]
+
+
+async def test_a_sweep_removes_old_orphans_and_crash_leftovers_only(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    """What a crash between a commit and the deletes leaves (a file no row names), and what a
+    crash inside a write leaves (a temporary file), go once old; a kept file and a file just
+    written (a keeper about to record it) stay."""
+    w = await world(db, clock, config)
+    ticket = await submit_case(db, clock, config, w.person, complaint("draft-kept"))
+    await keeper(db, clock, config, Channel(photos())).keep_due()
+    files = store(config)
+    orphan = await files.put(JPEG + b"orphan")
+    arriving = await files.put(JPEG + b"arriving")
+    leftover = files.path_of(orphan).with_name(".part-crash")
+    leftover.write_bytes(b"half a ph")
+    old = (clock.now() - timedelta(days=2)).timestamp()
+    young = clock.now().timestamp()
+    for path in [p for p in folder(config).rglob("*") if p.is_file()]:
+        os.utime(path, (old, old))
+    os.utime(files.path_of(arriving), (young, young))
+
+    assert await sweep_orphans(db, files, clock.now()) == 2
+
+    assert not files.path_of(orphan).exists()
+    assert not leftover.exists()
+    assert files.read(arriving) == JPEG + b"arriving"
+    for row in await attachment_rows(db, ticket.id):
+        assert files.path_of(str(row[3])).is_file()

@@ -3,6 +3,8 @@ stays, and the error is told apart as the database's own full disk is."""
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,14 @@ async def test_a_deleted_file_is_gone_and_deleting_it_again_is_fine(tmp_path: Pa
     await store.delete(sha256)
 
     assert not store.path_of(sha256).exists()
+
+
+async def test_storing_a_file_again_makes_it_fresh_for_the_sweep(tmp_path: Path) -> None:
+    store = FileStore(tmp_path / "files")
+    sha256 = await store.put(PHOTO)
+    os.utime(store.path_of(sha256), (0, 0))
+    assert await store.stale(datetime.now(UTC)) == [sha256]
+
+    await store.put(PHOTO)
+
+    assert await store.stale(datetime.now(UTC) - timedelta(hours=1)) == []
