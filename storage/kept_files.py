@@ -119,3 +119,29 @@ async def known(conn: Connection, hashes: Sequence[str]) -> set[str]:
         (dialect.values(hashes),),
     )
     return {str(r[0]) for r in rows}
+
+
+async def references(conn: Connection, ticket_ids: Sequence[int]) -> list[str]:
+    """The channel references of these cases' attachments that no longer wait for a download."""
+    if not ticket_ids:
+        return []
+    dialect = dialect_of(conn)
+    rows = await conn.execute_fetchall(
+        "SELECT file_id FROM attachments "  # noqa: S608
+        f"WHERE {dialect.members('ticket_id')} AND file_id <> '' AND id IN "
+        "(SELECT attachment_id FROM attachment_files WHERE status <> ?)",
+        (dialect.values(ticket_ids), PENDING),
+    )
+    return [str(r[0]) for r in rows]
+
+
+async def settled_messages_with(conn: Connection, refs: Sequence[str]) -> list[tuple[int, str]]:
+    """Messages delivered or given up (one still to go needs its photo) that carry any of
+    these references: the cards' photos, sent by reference."""
+    if not refs:
+        return []
+    rows = await conn.execute_fetchall(
+        "SELECT id, payload FROM outbox WHERE NOT bulk "
+        "AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)"
+    )
+    return [(r[0], r[1]) for r in rows if any(ref in r[1] for ref in refs)]

@@ -188,11 +188,27 @@ async def _erase_cases(
     values = tuple(v for case in cases for v in case.contact) + known
     for case in cases:
         await _erase_case(conn, case, values, now, actor_id, reason)
-    await kept_files.forget_references(conn, [c.id for c in cases])
     for message_id, payload in await privacy.messages_about(conn, [c.code for c in cases]):
         erased = erase_text(payload, values, mask)
         if erased != payload:
             await privacy.rewrite_message(conn, message_id, erased)
+    await _forget_references(conn, [c.id for c in cases])
+
+
+async def _forget_references(conn: Connection, ticket_ids: list[int]) -> None:
+    """The channel's references to the files the person sent, now kept by Nghe Dân: cut from
+    the attachments and from the cards already sent with them (a message still to go keeps
+    its photo)."""
+    refs = await kept_files.references(conn, ticket_ids)
+    for message_id, payload in await kept_files.settled_messages_with(conn, refs):
+        await privacy.rewrite_message(conn, message_id, _without(payload, refs))
+    await kept_files.forget_references(conn, ticket_ids)
+
+
+def _without(text: str, parts: list[str]) -> str:
+    for part in parts:
+        text = text.replace(part, "")
+    return text
 
 
 async def _erase_case(

@@ -19,10 +19,11 @@ from bot.services.file_keeping import FileKeeper
 from bot.services.file_reading import SEALED_FILES_VIEWED, readable_files
 from bot.services.file_retention import sweep_orphans
 from bot.services.intake import submit_case
+from bot.services.outbox import Deliverer
 from storage import events
 from storage.database import Database
 from storage.file_store import FileStore, digest
-from tests.services.factories import complaint, fetch
+from tests.services.factories import CHANNEL, complaint, fetch
 from tests.services.test_casework_service import (
     CHAIRMAN,
     ECONOMY,
@@ -32,6 +33,7 @@ from tests.services.test_casework_service import (
     world,
 )
 from tests.services.test_file_keeping import JPEG, Channel, folder, photos
+from tests.services.test_outbox_delivery import FakeChannel
 from tests.support.clock import FixedClock
 
 SHARED = JPEG + b"tuong"  # file-b and file-c of the `complaint` draft
@@ -274,3 +276,20 @@ async def test_a_sweep_removes_old_orphans_and_crash_leftovers_only(
     assert files.read(arriving) == JPEG + b"arriving"
     for row in await attachment_rows(db, ticket.id):
         assert files.path_of(str(row[3])).is_file()
+
+
+async def test_erasure_cuts_the_references_from_the_cards_already_delivered(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config)
+    await submit_case(db, clock, config, w.person, complaint("draft-erase"))
+    await keeper(db, clock, config, Channel(photos())).keep_due()
+    officers = FakeChannel()
+    await Deliverer(db, clock, {CHANNEL: officers}).deliver_due()
+    assert {n.photo for _, n in officers.delivered} >= {"file-a", "file-b", "file-c"}
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+
+    await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+
+    for (payload,) in await fetch(db, "SELECT payload FROM outbox"):
+        assert not any(ref in payload for ref in ("file-a", "file-b", "file-c"))
