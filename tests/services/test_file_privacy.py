@@ -175,6 +175,8 @@ async def test_a_sealed_cases_files_are_stored_sealed_and_opened_for_its_leader_
     assert sha256 == digest(stored) != digest(plain)
     assert plain not in stored
     assert (size, media_type) == (len(plain), "image/jpeg")
+    [kept] = [e for e in await events.for_ticket(db.reader, ticket.id) if e.action == "file_kept"]
+    assert kept.note == f"photo sealed sha256:{sha256} ({len(plain)} bytes)"
     leader = next(o for o in w.staff.values() if o.person_id == ticket.assignee_id)
 
     seen = await readable_files(db, clock, config, store(config), leader, ticket)
