@@ -1,4 +1,5 @@
-"""Sealing what must stay confidential: a denouncer's identity and a citizen's unsent draft.
+"""Sealing what must stay confidential: a denouncer's identity, the files of a sealed case and
+a citizen's unsent draft.
 
 The law keeps a denouncer's name, address and contact from everyone but the leader who resolves
 the case (Luật Tố cáo Art 9, 47), and a copied database file or backup must not give them away.
@@ -60,6 +61,17 @@ class Sealer:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except (InvalidToken, UnicodeError) as error:
             raise SealError("the value cannot be opened with this key") from error
+
+    def seal_bytes(self, data: bytes) -> bytes:
+        """A sealed case's file as it is stored: a fresh random IV each time, so the same
+        picture sealed twice gives two unrelated ciphertexts."""
+        return self._fernet.encrypt(data)
+
+    def open_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken as error:
+            raise SealError("the file cannot be opened with this key") from error
 
     def tag(self, text: str) -> str:
         """The same text always gives the same tag; without the key it cannot be computed."""

@@ -7,6 +7,7 @@ look-ups, all giving the `storage.connection.Connection` the repositories are wr
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
 from collections.abc import Callable, Coroutine
@@ -18,6 +19,7 @@ from storage.connection import Connection
 
 T = TypeVar("T")
 
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -39,8 +41,11 @@ class NewerDatabaseError(DatabaseError):
 
 
 def is_disk_full(error: BaseException | None) -> bool:
-    """SQLITE_FULL: no room for what was being written. The transaction was rolled back whole,
+    """SQLITE_FULL, or a file the file store could not write for want of room (ENOSPC, or the
+    owner's quota): no room for what was being written. The transaction was rolled back whole,
     so the database is as before it; writing works again once there is room."""
+    if isinstance(error, OSError) and error.errno in _NO_ROOM:
+        return True
     code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
     return code is not None and code & 0xFF == sqlite3.SQLITE_FULL
 

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -58,6 +59,13 @@ class FileStore(Protocol):
         """Remove the file; nothing happens when none is kept under the hash."""
         ...
 
+    async def stale(self, before: datetime) -> list[str]:
+        """The hashes of the files (and the names of any temporary files a crash left) last
+        written before `before`: the candidates of a sweep of orphans."""
+        ...
+
+    async def delete_temporary(self, name: str) -> None: ...
+
 
 class FolderStore:
     def __init__(self, folder: Path) -> None:
@@ -74,6 +82,9 @@ class FolderStore:
         sha256 = digest(data)
         target = self.path_of(sha256)
         if target.is_file() and target.stat().st_size == len(data):
+            # Fresh again: a file found unreferenced for long is swept (`stale`), and this one
+            # is about to be referenced.
+            os.utime(target)
             return sha256
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
@@ -96,6 +107,7 @@ class FolderStore:
         return await asyncio.to_thread(self.path_of(sha256).is_file)
 
     async def delete(self, sha256: str) -> None:
+        """One already gone is fine: a delete repeated after a crash."""
         await asyncio.to_thread(self.path_of(sha256).unlink, missing_ok=True)
 
     def hashes(self) -> list[str]:
@@ -106,6 +118,23 @@ class FolderStore:
             if _HASH.fullmatch(path.name)
             and path.relative_to(self.folder).as_posix() == relative_name(path.name)
         )
+
+    async def stale(self, before: datetime) -> list[str]:
+        """The hashes of the files, and the names of the temporary files a crash left, last
+        written before `before`: the candidates of a sweep of orphans."""
+        return await asyncio.to_thread(self._stale, before.timestamp())
+
+    def _stale(self, before: float) -> list[str]:
+        found = []
+        for path in self.folder.glob("??/??/*"):
+            if path.is_file() and path.stat().st_mtime < before:
+                found.append(path.name)
+        return sorted(found)
+
+    async def delete_temporary(self, name: str) -> None:
+        """Remove a temporary file a crash left (`stale` names it)."""
+        for path in self.folder.glob(f"??/??/{name}"):
+            await asyncio.to_thread(path.unlink, missing_ok=True)
 
 
 def _sync_folder(folder: Path) -> None:

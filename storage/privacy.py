@@ -130,9 +130,12 @@ async def closed_unerased(
     return [CaseText(r[0], r[1], r[2], (r[3], r[4], r[5]), r[6]) for r in rows]
 
 
-async def notes(conn: Connection, ticket_id: int) -> list[tuple[int, str]]:
+async def notes(conn: Connection, ticket_id: int, *, but: str) -> list[tuple[int, str]]:
+    """The notes of the case's events, but those of action `but` (the system's own)."""
     rows = await conn.execute_fetchall(
-        "SELECT id, note FROM ticket_events WHERE ticket_id = ? AND note IS NOT NULL", (ticket_id,)
+        "SELECT id, note FROM ticket_events WHERE ticket_id = ? AND note IS NOT NULL "
+        "AND action <> ?",
+        (ticket_id, but),
     )
     return [(r[0], r[1]) for r in rows]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import boto3
@@ -86,9 +87,30 @@ class S3Store:
     async def delete(self, sha256: str) -> None:
         await asyncio.to_thread(self._delete, sha256)
 
+    async def stale(self, before: datetime) -> list[str]:
+        """The hashes of the objects last written before `before` (a sweep's candidates)."""
+        return await asyncio.to_thread(self._stale, before)
+
+    async def delete_temporary(self, name: str) -> None:
+        """An object store writes an object whole or not at all: no temporary file to remove."""
+
+    def _stale(self, before: datetime) -> list[str]:
+        found: list[str] = []
+        pages = self._client.get_paginator("list_objects_v2")
+        try:
+            for page in pages.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for item in page.get("Contents", []):
+                    name = item["Key"].rsplit("/", 1)[-1]
+                    if item["LastModified"] < before and self.key_of(name) == item["Key"]:
+                        found.append(name)
+        except (BotoCoreError, ClientError) as error:
+            raise _store_error("list", self.prefix, error) from None
+        return sorted(found)
+
     def _put(self, data: bytes) -> str:
         sha256 = digest(data)
         if self._size(sha256) == len(data):
+            self._touch(sha256)
             return sha256
         md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode("ascii")
         try:
@@ -102,6 +124,21 @@ class S3Store:
         except (BotoCoreError, ClientError) as error:
             raise _store_error("put", sha256, error) from None
         return sha256
+
+    def _touch(self, sha256: str) -> None:
+        """Fresh again, as FolderStore's put makes a file found already kept: an object found
+        unreferenced for long is swept (`stale`), and this one is about to be referenced."""
+        key = self.key_of(sha256)
+        try:
+            self._client.copy_object(
+                Bucket=self.bucket,
+                Key=key,
+                CopySource={"Bucket": self.bucket, "Key": key},
+                MetadataDirective="REPLACE",
+                ContentType="application/octet-stream",
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise _store_error("touch", sha256, error) from None
 
     def _read(self, sha256: str) -> bytes:
         try:

@@ -111,6 +111,10 @@ def card_text(
         lines.append(t("card.place", value=ticket.place))
     content = ticket.content or t("summary.media.voice_content")
     lines.append(t("card.content", value=shorten(content, 2500)))
+    if ticket.attachments and ticket.sealed and not show_identity:
+        # A sealed case's files are the leaders' only (bot.domain.file_access): their number.
+        lines.append(t("card.files_sealed", count=len(ticket.attachments)))
+        return "\n".join(lines)
     photos = sum(1 for a in ticket.attachments if a.kind == PHOTO)
     if photos:
         lines.append(t("card.photos", count=photos))
@@ -141,8 +145,10 @@ def officer_card(
     )
     options = action_options(ticket, show_identity=show_identity)
     waited = Delivery.AT_LEAST_ONCE
+    withheld = ticket.sealed and not show_identity
     notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options, delivery=waited)]
-    notices += attachment_notices(ticket.code, ticket.attachments)
+    if not withheld:
+        notices += attachment_notices(ticket.code, ticket.attachments)
     if ticket.latitude is not None and ticket.longitude is not None:
         notices.append(
             Notice(text="", latitude=ticket.latitude, longitude=ticket.longitude, delivery=waited)
@@ -162,6 +168,8 @@ def attachment_notices(
         first = 1 + sum(1 for a in earlier if a.kind == kind)
         for n, attachment in enumerate(of_kind, start=first):
             file = attachment.file_id
+            if not file:  # an erasure cut the channel's reference
+                continue
             notices.append(
                 Notice(
                     text=caption(attachment, code, n),

@@ -11,6 +11,16 @@ A failed download (a network fault, the channel's 5xx, a full disk, a folder not
 object store out of reach) is tried again later with a growing wait
 (bot.domain.files.retry_delay), never given up. A reference the channel says no longer exists
 is given up after GONE_ATTEMPTS such answers: the row ends 'failed' and the case is not touched.
+A store that cannot be written (ENOSPC) is one fault of the whole store, not of each file: it is
+logged once when it starts and once when the store takes files again, however many files wait
+meanwhile.
+
+The files of a sealed case (a tố cáo) are stored sealed (bot.sealing) and named by the hash of
+the ciphertext, as any stored file is named by the hash of its bytes: the store stays checkable
+without the key, and no copy of the store or the database tells whether a given picture was
+sent in a denunciation (the plaintext's hash is kept nowhere). Fernet's random IV makes each
+such file unique, so it is never shared with another case. Without the key such a file is not
+stored in clear: it waits, retried, until the key is back.
 """
 
 from __future__ import annotations
@@ -21,7 +31,8 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain.files import GONE_ATTEMPTS, media_type, retry_delay
-from storage import attachment_files, events
+from bot.sealing import Sealer
+from storage import attachment_files, events, kept_files
 from storage.attachment_files import Fetch
 from storage.connection import Connection
 from storage.database import Database
@@ -54,14 +65,17 @@ class FileKeeper:
         *,
         instance: str,
         batch: int = BATCH,
+        sealer: Sealer | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._store = store
         self._source = source
         self._instance = instance
+        self._sealer = sealer
         self.batch = batch
         self.busy = False
+        self.store_failing = False  # the last write to the store failed: an outage is on
 
     async def keep_due(self) -> int:
         """One run: what it claimed (kept, postponed or given up); one run at a time."""
@@ -94,12 +108,24 @@ class FileKeeper:
         except Exception as error:  # any fault of the download may pass: retried
             await self._retry(fetch, f"download: {type(error).__name__}: {error}")
             return
+        stored = data
+        sealed = await kept_files.sealed_case(self._db.reader, fetch.ticket_id)
+        if sealed:
+            if self._sealer is None:
+                await self._retry(fetch, "sealed case: no key to store its file sealed")
+                return
+            stored = self._sealer.seal_bytes(data)
         try:
-            sha256 = await self._store.put(data)
+            sha256 = await self._store.put(stored)
         except OSError as error:
-            _LOGGER.error("file store: attachment %s not written: %s", fetch.attachment_id, error)
-            await self._retry(fetch, f"store: {error}")
+            if not self.store_failing:
+                _LOGGER.error("file store not writable, files wait: %s", error)
+            self.store_failing = True
+            await self._retry(fetch, f"store: {error}", quiet=True)
             return
+        if self.store_failing:
+            _LOGGER.warning("file store writable again")
+            self.store_failing = False
         now = self._clock.now()
 
         async def record(conn: Connection) -> bool:
@@ -121,8 +147,9 @@ class FileKeeper:
                     action=KEPT_ACTION,
                     from_status=None,
                     to_status=None,
-                    note=f"{fetch.kind} sha256:{sha256} ({len(data)} bytes)",
+                    note=_kept_note(fetch.kind, sha256, len(data), sealed=sealed),
                 )
+                await kept_files.forget_reference_if_erased(conn, fetch.attachment_id)
             return kept
 
         if not await self._db.unit(record):
@@ -130,8 +157,9 @@ class FileKeeper:
                 "attachment %s: claim lapsed; left to the new claimant", fetch.attachment_id
             )
 
-    async def _retry(self, fetch: Fetch, error: str) -> None:
-        _LOGGER.warning("attachment %s not kept yet: %s", fetch.attachment_id, error)
+    async def _retry(self, fetch: Fetch, error: str, *, quiet: bool = False) -> None:
+        if not quiet:
+            _LOGGER.warning("attachment %s not kept yet: %s", fetch.attachment_id, error)
         at = self._clock.now() + retry_delay(fetch.attempts + 1)
         async with self._db.coordination() as conn:
             await attachment_files.retry(
@@ -147,3 +175,9 @@ class FileKeeper:
             await attachment_files.give_up(
                 conn, fetch.attachment_id, self._instance, error=f"gone: {error}"[:500]
             )
+            await kept_files.forget_reference_if_erased(conn, fetch.attachment_id)
+
+
+def _kept_note(kind: str, sha256: str, size: int, *, sealed: bool) -> str:
+    """The audit trail's line: the stored file's hash, and its size as sent."""
+    return f"{kind}{' sealed' if sealed else ''} sha256:{sha256} ({size} bytes)"

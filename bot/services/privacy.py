@@ -2,13 +2,17 @@
 closed cases' personal data once the retention period is over.
 
 Erasing keeps the case record the commune must keep (code, kind, category, department, status,
-dates, deadlines, result, rating, the audit trail, the photos as evidence of the matter, and the
-text of the matter itself) and removes what identifies the person: the link to their chat
-account, their name, the contact details given with each case, phone and ID numbers and e-mails
+dates, deadlines, result, rating, the audit trail, the kept files as evidence of the matter, and
+the text of the matter itself) and removes what identifies the person: the link to their chat
+account, the channel's references to the files they sent (a Zalo image URL may carry the
+account), their name, the contact details given with each case, phone and ID numbers and e-mails
 anywhere in the case's texts, the comment on the outcome, their bookings, subscriptions, drafts
 and queued messages. The person row stays as a pseudonym (channel "erased", its own id) so the
 cases and the audit trail still refer to one (nameless) person. Once an erasure commits, the
 database's write-ahead log is emptied in the background, so no old copy of a page stays there.
+
+The retention period ends the files too: a closed case past it loses its attachments, and the
+store the files no other case needs (bot.services.file_retention).
 """
 
 from __future__ import annotations
@@ -38,11 +42,14 @@ from bot.domain.workflow import CLOSED, Action, next_status
 from bot.messages import Delivery, Notice, parse_number
 from bot.services.citizens import agreed_to_notice
 from bot.services.denouncers import filer_ids, sealed_values
+from bot.services.file_keeping import KEPT_ACTION
+from bot.services.file_retention import drop_expired, sweep_orphans
+from bot.services.file_stores import open_file_store
 from bot.services.notifications import Say, tell
 from bot.services.outbox import notify
 from bot.services.reception import schedule_between
 from bot.texts import t
-from storage import chat_links, events, officers, people, privacy, reminders, tickets
+from storage import chat_links, events, kept_files, officers, people, privacy, reminders, tickets
 from storage.connection import Connection
 from storage.database import Database
 from storage.privacy import CaseText
@@ -185,6 +192,23 @@ async def _erase_cases(
         erased = erase_text(payload, values, mask)
         if erased != payload:
             await privacy.rewrite_message(conn, message_id, erased)
+    await _forget_references(conn, [c.id for c in cases])
+
+
+async def _forget_references(conn: Connection, ticket_ids: list[int]) -> None:
+    """The channel's references to the files the person sent, now kept by Nghe Dân: cut from
+    the attachments and from the cards already sent with them (a message still to go keeps
+    its photo)."""
+    refs = await kept_files.references(conn, ticket_ids)
+    for message_id, payload in await kept_files.settled_messages_with(conn, refs):
+        await privacy.rewrite_message(conn, message_id, _without(payload, refs))
+    await kept_files.forget_references(conn, ticket_ids)
+
+
+def _without(text: str, parts: list[str]) -> str:
+    for part in parts:
+        text = text.replace(part, "")
+    return text
 
 
 async def _erase_case(
@@ -196,7 +220,8 @@ async def _erase_case(
     reason: str,
 ) -> None:
     mask = t("privacy.mask")
-    for event_id, note in await privacy.notes(conn, case.id):
+    # A kept file's hash is no personal data, but its runs of digits look like phone numbers.
+    for event_id, note in await privacy.notes(conn, case.id, but=KEPT_ACTION):
         erased = erase_text(note, values, mask)
         if erased != note:
             await privacy.rewrite_note(conn, event_id, erased)
@@ -288,7 +313,8 @@ async def complete_erasure(
 
 async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
     """Erase the personal data of cases closed longer than the retention period, a batch per
-    transaction; returns how many cases. Erased cases are never taken again."""
+    transaction, and drop their files; returns how many cases. Erased cases are never taken
+    again."""
     now = clock.now()
     cutoff = now - timedelta(days=config.privacy.retention_days)
     closed = tuple(status.value for status in CLOSED)
@@ -303,6 +329,9 @@ async def apply_retention(db: Database, clock: Clock, config: Config) -> int:
         total += len(batch)
         if len(batch) < RETENTION_BATCH:
             break
+    store = open_file_store(config.storage)
+    await drop_expired(db, store, cutoff, closed)
+    await sweep_orphans(db, store, now)
     if total or forgotten:
         db.purge_wal_soon()
     if total:

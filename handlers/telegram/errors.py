@@ -23,7 +23,8 @@ _LOGGER = logging.getLogger(__name__)
 def log_disk_full(error: BaseException | None, what: str) -> None:
     """One line an administrator can act on, instead of a traceback that hides the cause."""
     _LOGGER.error(
-        "the disk holding the database is full: %s was not saved (%s); nothing was damaged, "
+        "the disk holding the database or the file store is full: %s was not saved (%s); "
+        "nothing was damaged, "
         "free some space and the bot carries on by itself",
         what,
         error,

@@ -350,6 +350,7 @@ def build_application(
         open_file_store(config.storage),
         ChannelFiles(app.bot),
         instance=instance,
+        sealer=sealer(services.config),
     )
     register(app)
     return app

@@ -43,7 +43,7 @@ async def test_a_full_disk_keeps_the_draft_and_says_so_politely(
         answer = await chats.tap(CITIZEN, "Gửi")
 
     assert [call.params["text"] for call in answer] == [t("error.busy")]
-    assert "the disk holding the database is full" in caplog.text
+    assert "the disk holding the database or the file store is full" in caplog.text
     assert await rows(config, "SELECT code FROM tickets") == []
     assert await rows(config, "PRAGMA integrity_check") == [("ok",)]
 

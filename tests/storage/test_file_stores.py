@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,18 @@ async def test_keeping_the_same_content_again_is_the_same_one_file(store: FileSt
 
     assert first == second != other
     assert (await store.read(first), await store.read(other)) == (PHOTO, b"another picture")
+
+
+async def test_a_sweep_sees_only_files_written_before_its_moment(store: FileStore) -> None:
+    """The orphan sweep (bot.services.file_retention) asks each store what is old; keeping a
+    file again makes it fresh, so a file about to be referenced is never swept."""
+    sha256 = await store.put(PHOTO)
+    now = datetime.now(UTC)
+
+    assert await store.stale(now - timedelta(days=1)) == []
+    assert await store.stale(now + timedelta(minutes=1)) == [sha256]
+    await store.delete_temporary("nothing-of-that-name")  # nothing to remove: no error
+    assert await store.read(sha256) == PHOTO
 
 
 async def test_an_empty_file_is_a_file(store: FileStore) -> None:
