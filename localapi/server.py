@@ -109,6 +109,11 @@ class BotApiEmulator:
         self._failing: int | None = None  # an HTTP status every request gets, in an outage
         self.poster: WebhookPoster | None = None  # Telegram posting to the webhook, once asked
         self.failed_calls: list[str] = []  # methods answered with that status
+        # File downloads wait while this is clear (`hold_downloads`); `download_asked` is set
+        # when one arrives, so a test can act (kill the bot) in the middle of a download.
+        self._downloads_open = asyncio.Event()
+        self._downloads_open.set()
+        self.download_asked = asyncio.Event()
         # "_api_send_message" serves "sendMessage": Telegram ignores the case of method names.
         self._methods: dict[str, Callable[[JSON], Awaitable[Any]]] = {
             name[5:].replace("_", ""): getattr(self, name)
@@ -160,6 +165,8 @@ class BotApiEmulator:
             self.failed_calls.append(parts[-1])
             return web.Response(status=self._failing, text=f"<html>{self._failing}</html>")
         if len(parts) >= 3 and parts[:2] == ["file", f"bot{self.token}"]:
+            self.download_asked.set()
+            await self._downloads_open.wait()
             if stored := self.files.at_path("/".join(parts[2:])):
                 return web.Response(body=stored.data)
             return web.json_response(ApiError(404, "Not Found").body(), status=404)
@@ -422,6 +429,14 @@ class BotApiEmulator:
         it, in trouble) until called with None. What users send meanwhile waits, as on
         Telegram, and is delivered afterwards."""
         self._failing = status  # a long poll already open ends as usual; the next one fails
+
+    def hold_downloads(self) -> None:
+        """File downloads hang, as over a slow link, until `release_downloads()`."""
+        self.download_asked.clear()
+        self._downloads_open.clear()
+
+    def release_downloads(self) -> None:
+        self._downloads_open.set()
 
     async def go_offline(self) -> None:
         """Nothing listens any more: every connection is refused until `come_back()`."""

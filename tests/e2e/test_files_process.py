@@ -106,3 +106,57 @@ async def test_with_an_object_store_the_process_keeps_the_photo_in_the_bucket(
         assert await s3.store("xa-dong").read(sha256) == PHOTO
     assert not (config_file.parent / "data" / "files").exists()
     assert SECRET not in log.read_text(encoding="utf-8")
+
+
+async def test_a_kill_during_a_download_loses_nothing(
+    emulator: BotApiEmulator, config_file: Path, tmp_path: Path
+) -> None:
+    """kill -9 while the photo is being downloaded: the case and its receipt stand, the row
+    stays claimed by the dead process, and the process started again under the same instance
+    name (a systemd unit's) takes its own claim back and keeps the photo, once."""
+    log = tmp_path / "bot.log"
+    db_path = config_file.parent / "data" / "nghe-dan.sqlite3"
+    instance = ("--instance", "p1")
+    citizen = Phone(emulator, db_path, CITIZEN)
+    emulator.hold_downloads()
+    with shown_log(log):
+        first = BotProcess(config_file, log, options=instance)
+        await first.start()
+        await citizen.says("/start")
+        await citizen.taps("Đồng ý")
+        await citizen.taps("Gửi phản ánh")
+        await citizen.taps("Phản ánh")
+        await citizen.taps("Môi trường")
+        await citizen.says("Cống thoát nước trước chợ bị vỡ, nước tràn ra đường.")
+        await citizen.sends_photo(PHOTO)
+        await citizen.says("xong")
+        await citizen.says("Trước chợ xã")
+        await citizen.taps("Không cần")
+        assert "Đã gửi đơn thành công" in await citizen.taps("Gửi")
+        await asyncio.wait_for(emulator.download_asked.wait(), 30)
+        await first.kill()
+        async with (
+            aiosqlite.connect(db_path) as conn,
+            conn.execute("SELECT status, claimed_by FROM attachment_files") as cursor,
+        ):
+            assert [tuple(r) for r in await cursor.fetchall()] == [("pending", "p1")]
+
+        emulator.release_downloads()
+        again = BotProcess(config_file, log, options=instance)
+        await again.start()
+        stored = await kept(db_path)
+        assert await again.stop() == 0
+
+    sha256 = hashlib.sha256(PHOTO).hexdigest()
+    assert stored == [("kept", sha256)]
+    path = config_file.parent / "data" / "files" / sha256[:2] / sha256[2:4] / sha256
+    assert path.read_bytes() == PHOTO
+    async with aiosqlite.connect(db_path) as conn:
+        async with conn.execute("SELECT count(*) FROM tickets") as cursor:
+            assert (await cursor.fetchone()) == (1,)
+        async with conn.execute(
+            "SELECT count(*) FROM ticket_events WHERE action = 'file_kept'"
+        ) as cursor:
+            assert (await cursor.fetchone()) == (1,)
+    receipts = [m for m in emulator.messages_to(CITIZEN) if "Đã gửi đơn" in m.get("text", "")]
+    assert len(receipts) == 1
