@@ -144,13 +144,23 @@ class Delivery(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentRef:
+    """A case's attachment by its place in the case: the sender finds, when it sends, whether the
+    store has the file by then (bot.services.case_files)."""
+
+    ticket_id: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """A message the commune sends on its own initiative: a new case, a status change.
 
     It is stored as JSON in the outbox and delivered later, so it carries only plain values:
     the text, buttons as (ref, options), and channel file ids (a photo, a voice note or a
     document) or a map point; and its `delivery` promise, which the outbox reads when a send
-    was cut short.
+    was cut short. A case's file also names the attachment (`attachment`), so that what goes out
+    is the file the commune keeps, with the channel's id only while there is none.
     """
 
     text: str
@@ -162,6 +172,7 @@ class Notice:
     document: str | None = None
     delivery: Delivery = Delivery.AT_MOST_ONCE
     voice: str | None = None
+    attachment: AttachmentRef | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -175,6 +186,11 @@ class Notice:
                 "document": self.document,
                 "delivery": self.delivery.value,
                 "voice": self.voice,
+                "attachment": (
+                    [self.attachment.ticket_id, self.attachment.position]
+                    if self.attachment
+                    else None
+                ),
             },
             ensure_ascii=False,
         )
@@ -182,6 +198,7 @@ class Notice:
     @classmethod
     def from_json(cls, text: str) -> Notice:
         data = json.loads(text)
+        attached = data.get("attachment")
         return cls(
             text=data["text"],
             ref=data.get("ref", ""),
@@ -191,6 +208,7 @@ class Notice:
             longitude=data.get("longitude"),
             document=data.get("document"),
             voice=data.get("voice"),
+            attachment=AttachmentRef(attached[0], attached[1]) if attached else None,
             # Rows queued before the promise was recorded keep the one they were queued with.
             delivery=Delivery(data.get("delivery", Delivery.AT_MOST_ONCE)),
         )

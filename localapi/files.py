@@ -40,11 +40,13 @@ class FileStore:
     def __init__(self) -> None:
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
+        self._count = 0
 
     def store(self, kind: str, data: bytes, name: str = "", content_type: str = "") -> StoredFile:
         prefix, folder, default_ext = _KINDS[kind]
         ext = name.rsplit(".", 1)[-1] if "." in name else default_ext
-        path = f"{folder}/file_{len(self._by_id)}.{ext}"
+        path = f"{folder}/file_{self._count}.{ext}"
+        self._count += 1
         file_id = f"{prefix}AgIAAxkBAAI{secrets.token_urlsafe(33)}"
         mime = content_type or ("image/jpeg" if kind == "photo" else "application/octet-stream")
         unique_id = f"AQAD{secrets.token_urlsafe(12)}"
@@ -55,6 +57,12 @@ class FileStore:
 
     def get(self, file_id: str) -> StoredFile | None:
         return self._by_id.get(file_id)
+
+    def forget(self, file_id: str) -> None:
+        """Telegram no longer has the file (or the id belongs to another bot): its id and its
+        download address answer as for any unknown file."""
+        if (stored := self._by_id.pop(file_id, None)) is not None:
+            del self._by_path[stored.path]
 
     def at_path(self, path: str) -> StoredFile | None:
         return self._by_path.get(path)

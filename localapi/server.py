@@ -328,6 +328,13 @@ class BotApiEmulator:
         voice.update(duration=duration, mime_type="audio/ogg", file_size=len(stored.data))
         return self.chats.send(params, {"voice": voice, **formatted(params, "caption")})
 
+    async def _api_send_audio(self, params: JSON) -> JSON:
+        stored, name = self.files.resolve(params, "audio", "audio")
+        audio: JSON = {"file_id": stored.file_id, "file_unique_id": stored.unique_id}
+        duration = number(params, "duration", int) if params.get("duration") else 0
+        audio.update(duration=duration, file_name=name, file_size=len(stored.data))
+        return self.chats.send(params, {"audio": audio, **formatted(params, "caption")})
+
     async def _api_send_location(self, params: JSON) -> JSON:
         lat, lon = number(params, "latitude", float), number(params, "longitude", float)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

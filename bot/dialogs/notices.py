@@ -18,7 +18,7 @@ from bot.domain.choices import Option
 from bot.domain.routing import sent_up
 from bot.domain.tickets import DOCUMENT, PHOTO, VOICE, Attachment, Ticket
 from bot.domain.workflow import Action, applies_to, next_status
-from bot.messages import Delivery, Notice, Prompt, parse_number
+from bot.messages import AttachmentRef, Delivery, Notice, Prompt, parse_number
 from bot.sealing import Identity
 from bot.texts import t
 
@@ -148,7 +148,7 @@ def officer_card(
     withheld = ticket.sealed and not show_identity
     notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options, delivery=waited)]
     if not withheld:
-        notices += attachment_notices(ticket.code, ticket.attachments)
+        notices += attachment_notices(ticket, ticket.attachments)
     if ticket.latitude is not None and ticket.longitude is not None:
         notices.append(
             Notice(text="", latitude=ticket.latitude, longitude=ticket.longitude, delivery=waited)
@@ -157,26 +157,31 @@ def officer_card(
 
 
 def attachment_notices(
-    code: str, attachments: Sequence[Attachment], earlier: Sequence[Attachment] = ()
+    ticket: Ticket, attachments: Sequence[Attachment], earlier: Sequence[Attachment] = ()
 ) -> list[Notice]:
     """Each file as a message of its own, photos first, then voice notes, then documents, each
     numbered within its kind as the card lists them, after the case's `earlier` files of that
-    kind; the officer waits for each (Delivery)."""
+    kind; the officer waits for each (Delivery). A file is named by its place in the case (the
+    `earlier` ones, then these, as storage.tickets numbers them), so that the kept file goes out
+    even where an erasure cut the channel's reference."""
     notices = []
     for kind in (PHOTO, VOICE, DOCUMENT):
-        of_kind = [a for a in attachments if a.kind == kind]
         first = 1 + sum(1 for a in earlier if a.kind == kind)
-        for n, attachment in enumerate(of_kind, start=first):
-            file = attachment.file_id
-            if not file:  # an erasure cut the channel's reference
-                continue
+        of_kind = [
+            (position, a)
+            for position, a in enumerate(attachments, start=len(earlier) + 1)
+            if a.kind == kind
+        ]
+        for n, (position, attachment) in enumerate(of_kind, start=first):
+            file = attachment.file_id or None
             notices.append(
                 Notice(
-                    text=caption(attachment, code, n),
+                    text=caption(attachment, ticket.code, n),
                     photo=file if kind == PHOTO else None,
                     voice=file if kind == VOICE else None,
                     document=file if kind == DOCUMENT else None,
                     delivery=Delivery.AT_LEAST_ONCE,
+                    attachment=AttachmentRef(ticket.id, position),
                 )
             )
     return notices
@@ -190,7 +195,7 @@ def files_added_notices(
     lead = officer_update(ticket, "officer.files.added", what=files_word(files))
     if words:
         lead = replace(lead, text=f"{lead.text}\n«{words}»")
-    return [lead, *attachment_notices(ticket.code, files, ticket.attachments)]
+    return [lead, *attachment_notices(ticket, files, ticket.attachments)]
 
 
 def officer_update(ticket: Ticket, key: str, **values: object) -> Notice:

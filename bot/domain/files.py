@@ -1,9 +1,10 @@
 """Rules of keeping a case's files: when to try a download again, when to give it up, what a
-file's bytes say it is."""
+file's bytes say it is, and how a file goes out to staff."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 # A reference the channel says is gone may still be a passing fault of the channel; after this
 # many answers alike it is given up, and the case goes on without the file.
@@ -37,3 +38,38 @@ def media_type(data: bytes) -> str:
         if data.startswith(signature):
             return kind
     return "application/octet-stream"
+
+
+class Way(StrEnum):
+    """How a case's file goes to a member of staff on Telegram."""
+
+    CACHED = "cached"  # the kept file, by the id the bot got when it first uploaded it
+    UPLOAD = "upload"  # the kept file's bytes, from the store
+    REFERENCE = "reference"  # the citizen's own Telegram file id: nothing kept yet
+    WAIT = "wait"  # a Zalo image URL may be dead already: wait for the store to have it
+    MISSING = "missing"  # nothing to send: the words alone, and why
+
+
+def is_url(reference: str) -> bool:
+    """A Zalo attachment's reference is its URL; a Telegram one is a file id."""
+    return reference.startswith(("http://", "https://"))
+
+
+def way_to_send(status: str | None, reference: str, *, cached: bool, opened: bool) -> Way:
+    """Staff see the file the commune keeps, not the channel's reference to it: once kept, the
+    store's (by its upload's id after the first time). Before that, a Telegram citizen's file id
+    works for the same bot at once, while a Zalo URL is waited for (it may expire any moment,
+    and Telegram would fetch it only later). A file the store cannot give (a sealed file without
+    its key: `opened` False) or the channel gave up on goes as the words alone, as does one whose
+    reference an erasure cut before it was kept.
+
+    `status` is the attachment's way into the store (storage.attachment_files), None when its
+    row is gone (the case's retention ended)."""
+    if status == "kept" and opened:
+        return Way.CACHED if cached else Way.UPLOAD
+    telegram_file = bool(reference) and not is_url(reference)
+    if status == "pending":
+        return Way.REFERENCE if telegram_file else Way.WAIT
+    if status == "failed" and telegram_file:
+        return Way.REFERENCE
+    return Way.MISSING

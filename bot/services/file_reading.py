@@ -2,8 +2,9 @@
 leader's look at a sealed case's files recorded in its history before they are shown, as a
 look at the denouncer's identity is (bot.services.denouncers.reveal).
 
-Whoever sends files from the store to a person (cards, /hoso) takes them from
-`readable_files`; `withheld` is how many they are told exist but may not see.
+/hoso asks `may_see_files` before it sends a case's files from the store (the cards decide it
+as they are made, bot.dialogs.notices); `readable_files` gives the bytes themselves, with
+`withheld` how many the person is told exist but may not see.
 """
 
 from __future__ import annotations
@@ -43,15 +44,23 @@ class Readable:
     withheld: int  # attachments of a sealed case this person is told of but may not see
 
 
+async def may_see_files(db: Database, clock: Clock, officer: Officer, ticket: Ticket) -> bool:
+    """Whether `officer` is shown the case's files (cards and /hoso send them from the store,
+    bot.services.case_files). Someone who may not see the case at all is "not found". A
+    leader's look at a sealed case's files is recorded in its history before any is shown."""
+    if not _sees_files(officer, ticket):
+        return False
+    if ticket.sealed and ticket.attachments:
+        await _record_look(db, clock, officer, ticket, len(ticket.attachments))
+    return True
+
+
 async def readable_files(
     db: Database, clock: Clock, config: Config, store: FileStore, officer: Officer, ticket: Ticket
 ) -> Readable:
-    """The kept files of `ticket` that `officer` may see. Someone who may not see the case at
-    all is "not found"; an officer on a sealed case gets only the count."""
-    who, case = actor(officer), access(ticket)
-    if not may(who, Action.VIEW, case):
-        raise CaseworkError("case.not_found")
-    if not sees_files(who, case, sealed=ticket.sealed):
+    """The kept files of `ticket` that `officer` may see, as bytes (opened, if sealed); an
+    officer on a sealed case gets only the count."""
+    if not _sees_files(officer, ticket):
         return Readable((), len(ticket.attachments))
     seal = sealer(config) if ticket.sealed else None
     files: list[CaseFile] = []
@@ -69,18 +78,31 @@ async def readable_files(
             data = opened
         files.append(CaseFile(f.position, f.kind, f.media_type, data))
     if ticket.sealed and files:
-        async with db.transaction() as conn:
-            await events.add(
-                conn,
-                ticket.id,
-                at=clock.now(),
-                actor_id=officer.person_id,
-                action=SEALED_FILES_VIEWED,
-                from_status=ticket.status,
-                to_status=ticket.status,
-                note=str(len(files)),
-            )
+        await _record_look(db, clock, officer, ticket, len(files))
     return Readable(tuple(files), unopened)
+
+
+def _sees_files(officer: Officer, ticket: Ticket) -> bool:
+    who, case = actor(officer), access(ticket)
+    if not may(who, Action.VIEW, case):
+        raise CaseworkError("case.not_found")
+    return sees_files(who, case, sealed=ticket.sealed)
+
+
+async def _record_look(
+    db: Database, clock: Clock, officer: Officer, ticket: Ticket, count: int
+) -> None:
+    async with db.transaction() as conn:
+        await events.add(
+            conn,
+            ticket.id,
+            at=clock.now(),
+            actor_id=officer.person_id,
+            action=SEALED_FILES_VIEWED,
+            from_status=ticket.status,
+            to_status=ticket.status,
+            note=str(count),
+        )
 
 
 def _opened(seal: Sealer | None, data: bytes) -> bytes | None:

@@ -155,8 +155,18 @@ class RetryLaterError(Exception):
         self.seconds = seconds
 
 
+class NotReadyError(Exception):
+    """What the notice carries is not ready yet (a case's file still on its way into the
+    store): the notice goes later, after at least `seconds`. The channel is not paused, and a
+    wait is no fault of the notice, so it is never given up for it."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
 class Sender(Protocol):
-    """A channel's way of delivering a notice; raises the two errors above."""
+    """A channel's way of delivering a notice; raises the errors above."""
 
     async def send(self, recipient: str, notice: Notice) -> None: ...
 
@@ -505,6 +515,10 @@ class Deliverer:
             await self._pace.hold(error.seconds)
             await self._wait(message, error.seconds, str(error))
             return _Outcome.WAIT
+        except NotReadyError as error:
+            _LOGGER.info("outbox %s: later (%s)", message.id, error)
+            await self._wait(message, error.seconds, str(error))
+            return _Outcome.DONE
         except Exception as error:
             _LOGGER.exception("outbox %s could not be sent", message.id)
             self._failed(message, "error")

@@ -11,6 +11,7 @@ from bot.dialogs.history import history_text
 from bot.dialogs.notices import (
     CASE_REF,
     action_options,
+    attachment_notices,
     card_text,
     case_ref,
     identity_text,
@@ -19,6 +20,7 @@ from bot.dialogs.notices import (
 )
 from bot.dialogs.report_text import status_label
 from bot.dialogs.staff import staff_help
+from bot.domain.files import Way
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, access, may, sees_identity
@@ -27,11 +29,13 @@ from bot.services import case_views, denouncers
 from bot.services.assignment import holder_now
 from bot.services.audit import leaders_record
 from bot.services.errors import CaseworkError
+from bot.services.file_reading import may_see_files
 from bot.services.officers import actor, all_officers
 from bot.texts import t
 from handlers.telegram.accounts import officer_of
 from handlers.telegram.context import Context
 from handlers.telegram.render import parse_button, reply_target, send_prompt, send_text
+from handlers.telegram.uploads import send_case_file
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -176,11 +180,33 @@ async def case_command(update: Update, context: Context) -> None:
         return
     if actor(officer).is_leader:
         await _show_record(message, officer, ticket, context)
+    else:
+        await show_card(message, officer, ticket, context)
+        staff = await all_officers(context.services.db)
+        names = {o.person_id: o.name for o in staff}
+        zone = context.services.config.commune.zone
+        await send_text(message, history_text(history, names, zone))
+    await _send_files(message, officer, ticket, context)
+
+
+async def _send_files(message: Message, officer: Officer, ticket: Ticket, context: Context) -> None:
+    """/hoso's files as the card's go: from the store, by this bot's id after the first upload
+    (handlers.telegram.uploads); a sealed case's to the leaders only, their look recorded."""
+    services = context.services
+    if not ticket.attachments:
         return
-    await show_card(message, officer, ticket, context)
-    staff = await all_officers(context.services.db)
-    names = {o.person_id: o.name for o in staff}
-    await send_text(message, history_text(history, names, context.services.config.commune.zone))
+    if not await may_see_files(services.db, services.clock, officer, ticket):
+        return
+    for notice in attachment_notices(ticket, ticket.attachments):
+        if notice.attachment is None:
+            continue
+        way = await send_case_file(
+            context.bot, message.chat_id, context.bot_data.files, notice.attachment, notice.text
+        )
+        if way is Way.WAIT:
+            await message.reply_text(f"{notice.text}\n{t('card.media.file_coming')}")
+        elif way is Way.MISSING:
+            await message.reply_text(f"{notice.text}\n{t('card.media.file_missing')}")
 
 
 async def identity_button(update: Update, context: Context) -> None:

@@ -11,6 +11,7 @@ from bot.domain.chats import Account
 from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.accounts import Known
+from bot.services.case_files import CaseFiles
 from bot.services.file_keeping import FileKeeper
 from bot.services.outbox import Deliverer
 from bot.services.turns import Turns
@@ -35,6 +36,7 @@ class BotData:
         self._metrics: Metrics | None = None
         self._turns: Turns | None = None
         self._keeper: FileKeeper | None = None
+        self._files: CaseFiles | None = None
         self.links = WaitingLinks()  # /start links waiting for their person's consent
 
     @property
@@ -89,6 +91,17 @@ class BotData:
     @keeper.setter
     def keeper(self, keeper: FileKeeper) -> None:
         self._keeper = keeper
+
+    @property
+    def files(self) -> CaseFiles:
+        """A case's kept files as they go to staff (cards, /hoso)."""
+        if self._files is None:
+            raise RuntimeError("the case files are not wired yet")
+        return self._files
+
+    @files.setter
+    def files(self, files: CaseFiles) -> None:
+        self._files = files
 
     @property
     def limiter(self) -> RateLimiter:

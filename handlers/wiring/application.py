@@ -34,6 +34,7 @@ from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.domain.turns import NOBODY
 from bot.services import Services
+from bot.services.case_files import CaseFiles
 from bot.services.file_keeping import FileKeeper
 from bot.services.file_stores import open_file_store
 from bot.services.outbox import BUDGET_CHANNEL, Deliverer, Limits, Sender, SystemTimer, Timer
@@ -56,6 +57,7 @@ from handlers.telegram.update_order import (
     OnePersonAtATime,
     person_of,
 )
+from handlers.telegram.uploads import bot_files_key
 from handlers.wiring.downloads import ChannelFiles
 from handlers.wiring.monitoring import default_instance
 from handlers.wiring.routes import register
@@ -334,10 +336,14 @@ def build_application(
     app.bot_data.metrics = metrics
     app.bot_data.turns = Turns(services.db, services.clock, instance)
     app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)
+    store = open_file_store(config.storage)
+    files = CaseFiles(services.db, store, sealer(services.config), sender=bot_files_key(app.bot))
+    app.bot_data.files = files
+    telegram = TelegramSender(app.bot, functools.partial(notice_shown, app), files)
     app.bot_data.deliverer = Deliverer(
         services.db,
         services.clock,
-        _senders(services, TelegramSender(app.bot, functools.partial(notice_shown, app)), api),
+        _senders(services, telegram, api),
         limits=Limits(**config.outbox.model_dump()),
         timer=timer,
         failures=metrics,
@@ -347,7 +353,7 @@ def build_application(
     app.bot_data.keeper = FileKeeper(
         services.db,
         services.clock,
-        open_file_store(config.storage),
+        store,
         ChannelFiles(app.bot),
         instance=instance,
         sealer=sealer(services.config),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Bot
 
+from bot.domain.files import is_url
 from handlers.telegram.downloads import TelegramFiles
 from handlers.zalo.downloads import zalo_file
 
@@ -14,6 +15,6 @@ class ChannelFiles:
         self._telegram = TelegramFiles(bot)
 
     async def __call__(self, kind: str, reference: str) -> bytes:
-        if reference.startswith(("http://", "https://")):
+        if is_url(reference):
             return await zalo_file(reference)
         return await self._telegram(kind, reference)

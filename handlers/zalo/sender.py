@@ -11,6 +11,8 @@ is sent the plain text straight through the Zalo API, so no link to it is made a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.clock import Clock
 from bot.messages import Notice, chunks
 from bot.services import chats
@@ -29,6 +31,10 @@ class ZaloSender:
         self._clock = clock
 
     async def send(self, recipient: str, notice: Notice) -> None:
+        if notice.attachment is not None:
+            # Zalo takes no upload (handlers.zalo.outbound says so in words): the file goes by
+            # the channel's reference, and no answer of Zalo's is kept as a Telegram file id.
+            notice = replace(notice, attachment=None)
         local = await chats.linked(self._db, CHANNEL, recipient)
         if local is not None:
             await self._telegram.send(str(local), notice)

@@ -16,15 +16,23 @@ TINY_JPEG = base64.b64decode(
 
 
 class MediaStore:
-    """Bytes by file name, served at `/media/<name>`."""
+    """Bytes by file name, served at `/media/<name>`; a file added `once` is served once, then
+    404, as a Zalo image URL that expired right after the bot fetched it."""
 
     def __init__(self) -> None:
         self._files: dict[str, bytes] = {}
+        self._once: set[str] = set()
+        self.served: list[str] = []  # the names fetched, in order
 
-    def add(self, data: bytes | None) -> str:
+    def add(self, data: bytes | None, *, once: bool = False) -> str:
         name = f"{secrets.token_hex(8)}.jpg"
         self._files[name] = TINY_JPEG if data is None else data
+        if once:
+            self._once.add(name)
         return name
 
     def get(self, name: str) -> bytes | None:
-        return self._files.get(name)
+        data = self._files.pop(name, None) if name in self._once else self._files.get(name)
+        if data is not None:
+            self.served.append(name)
+        return data

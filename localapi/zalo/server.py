@@ -295,10 +295,11 @@ class ZaloApiEmulator:
         return self._user_event("text", user_id, {"text": text}, display_name)
 
     def user_sends_image(
-        self, user_id: str, image: bytes | None = None, *, caption: str = ""
+        self, user_id: str, image: bytes | None = None, *, caption: str = "", once: bool = False
     ) -> str:
-        """The image is served at `{base_url}/media/<name>.jpg`; the event carries that URL."""
-        content: JSON = {"photo": f"{self.base_url}/media/{self.media.add(image)}"}
+        """The image is served at `{base_url}/media/<name>.jpg` (only once with `once`); the
+        event carries that URL."""
+        content: JSON = {"photo": f"{self.base_url}/media/{self.media.add(image, once=once)}"}
         return self._user_event(
             "image", user_id, {**content, "caption": caption} if caption else content
         )

@@ -249,8 +249,10 @@ class ZaloPhone:
     async def says(self, text: str) -> str:
         return await self._answer("text", lambda: self.emu.user_sends_text(self.user, text))
 
-    async def sends_image(self) -> str:
-        return await self._answer("image", lambda: self.emu.user_sends_image(self.user))
+    async def sends_image(self, image: bytes | None = None, *, once: bool = False) -> str:
+        return await self._answer(
+            "image", lambda: self.emu.user_sends_image(self.user, image, once=once)
+        )
 
     async def picks(self, label: str) -> str:
         """Type the number written before `label` in the newest message that lists it."""

@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.domain.files import GONE_ATTEMPTS, retry_delay
 from bot.services import Services
 from bot.services.file_keeping import FileKeeper
+from bot.texts import t
 from handlers.wiring.downloads import ChannelFiles
 from localapi import BotApiEmulator
 from storage import attachment_files, events
@@ -148,3 +149,56 @@ async def test_a_zalo_image_url_is_kept_and_an_expired_one_ends_failed(
         clock.advance(retry_delay(attempt))
     [lost] = await attachment_files.for_ticket(services.db.reader, later)
     assert (lost.status, lost.last_error) == ("failed", "gone: HTTP 404")
+
+
+def card_recipient(chats: Chats, code: str) -> int:
+    """The officer the new case's card went to."""
+    card = next(c for c in chats.request.calls if f"Hồ sơ mới {code}" in c.params.get("text", ""))
+    return int(card.params["chat_id"])
+
+
+async def test_hoso_a_day_later_sends_the_kept_photo_uploaded_once_then_by_its_id(
+    chats: Chats, services: Services, clock: FixedClock, emu: BotApiEmulator, keeper: FileKeeper
+) -> None:
+    sent = emu.user_sends_photo(CITIZEN, data=PHOTO)
+    code = await file_with_photo(chats, sent["message"]["photo"][-1]["file_id"])
+    officer = card_recipient(chats, code)
+    await keeper.keep_due()
+    clock.advance(timedelta(days=1))
+
+    first = [c for c in await chats.say(officer, f"/hoso {code}") if c.method == "sendPhoto"]
+    again = [c for c in await chats.say(officer, f"/hoso {code}") if c.method == "sendPhoto"]
+
+    [upload] = first
+    assert upload.files["photo"][1] == PHOTO, "the store's bytes, not the citizen's file id"
+    assert upload.params["caption"] == f"Ảnh 1 của hồ sơ {code}"
+    [by_id] = again
+    assert by_id.files == {}
+    rows = await services.db.reader.execute_fetchall("SELECT sha256, file_id FROM file_uploads")
+    assert [tuple(r) for r in rows] == [(digest(PHOTO), by_id.params["photo"])]
+
+
+async def test_a_zalo_photo_never_kept_reaches_the_officer_as_its_words(
+    chats: Chats, services: Services, clock: FixedClock, emu: BotApiEmulator, keeper: FileKeeper
+) -> None:
+    """The card's photo waits for the store; once the download is given up, the officer is told
+    there is no file, on the card's thread and in /hoso."""
+    expired = f"{emu.base_url}/file/bot{TOKEN}/photos/expired.jpg"
+    code = await file_with_photo(chats, expired)
+    officer = card_recipient(chats, code)
+    assert not [c for c in chats.request.sent_to(officer) if c.method == "sendPhoto"]
+    for attempt in range(1, GONE_ATTEMPTS + 1):
+        await keeper.keep_due()
+        clock.advance(retry_delay(attempt))
+    await chats.app.bot_data.deliverer.deliver_due()
+
+    missing = t("card.media.file_missing")
+    told = [
+        c.params["text"]
+        for c in chats.request.sent_to(officer)
+        if missing in c.params.get("text", "")
+    ]
+    assert told == [f"Ảnh 1 của hồ sơ {code}\n{missing}"]
+    on_hoso = await chats.say(officer, f"/hoso {code}")
+    assert any(missing in c.params.get("text", "") for c in on_hoso)
+    assert not [c for c in chats.request.sent_to(officer) if c.method == "sendPhoto"]

@@ -16,7 +16,7 @@ from bot.domain.tickets import Ticket
 from bot.services import casework, privacy
 from bot.services.errors import CaseworkError
 from bot.services.file_keeping import FileKeeper
-from bot.services.file_reading import SEALED_FILES_VIEWED, readable_files
+from bot.services.file_reading import SEALED_FILES_VIEWED, may_see_files, readable_files
 from bot.services.file_retention import sweep_orphans
 from bot.services.intake import submit_case
 from bot.services.outbox import Deliverer
@@ -297,3 +297,27 @@ async def test_erasure_cuts_the_references_from_the_cards_already_delivered(
 
     for (payload,) in await fetch(db, "SELECT payload FROM outbox"):
         assert not any(ref in payload for ref in ("file-a", "file-b", "file-c"))
+
+
+async def test_hoso_shows_a_sealed_cases_files_to_its_leader_after_recording_the_look(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config)
+    ticket = await submit_case(db, clock, config, w.person, denunciation("draft-hoso"))
+    await keeper(db, clock, config, Channel(photos())).keep_due()
+    leader = next(o for o in w.staff.values() if o.person_id == ticket.assignee_id)
+    economy = w.officer(ECONOMY)
+    assert economy.department_id is not None
+    passed = await casework.reassign(
+        db, clock, config, leader, ticket.id, economy.department_id, "Xác minh tại thôn."
+    )
+
+    assert not await may_see_files(db, clock, economy, passed)
+    assert await may_see_files(db, clock, leader, passed)
+
+    looks = [
+        (e.actor_id, e.note)
+        for e in await events.for_ticket(db.reader, ticket.id)
+        if e.action == SEALED_FILES_VIEWED
+    ]
+    assert looks == [(leader.person_id, str(len(ticket.attachments)))]

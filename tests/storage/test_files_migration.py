@@ -1,7 +1,7 @@
 """Migration 015 on a database with cases filed before it: every photo reference they carry
 becomes an attachment waiting for its download, so old cases get their files too. On SQLite and
-PostgreSQL: the database is brought back to how 014 left it (its two tables and 016's columns
-gone, its version 14), then opened again as an upgraded program opens it."""
+PostgreSQL: the database is brought back to how 014 left it (its two tables, 016's columns and
+017's table gone, its version 14), then opened again as an upgraded program opens it."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ async def test_existing_photo_references_become_pending_downloads(
     with_photos = await submit_case(db, clock, config, person, complaint("old-1"))
     without = await submit_case(db, clock, config, person, feedback("old-2"))
     async with db.transaction() as conn:
+        await conn.execute("DROP TABLE file_uploads")
         await conn.execute("DROP TABLE attachment_files")
         await conn.execute("DROP TABLE files")
         for column in DETAILS_016:

@@ -21,6 +21,7 @@ SENDS = (
     "sendPhoto",
     "sendVoice",
     "sendDocument",
+    "sendAudio",
 )  # what a person reads as a message
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Nghe Dân", "username": "nghedan_bot"}
 
@@ -106,6 +107,7 @@ class OfflineRequest(BaseRequest):
             "sendPhoto",
             "sendVoice",
             "sendDocument",
+            "sendAudio",
             "sendLocation",
             "editMessageText",
             "editMessageReplyMarkup",
@@ -142,8 +144,26 @@ class OfflineRequest(BaseRequest):
         }
         if inline is not None:
             message["reply_markup"] = inline
+        message.update(_file_sent(name, params, message_id))
         return message
 
     def sent_to(self, chat_id: int) -> list[Call]:
         """Messages sent to one chat, in order."""
         return [c for c in self.calls if c.method in SENDS and int(c.params["chat_id"]) == chat_id]
+
+
+def _file_sent(name: str, params: dict[str, Any], message_id: int) -> dict[str, Any]:
+    """The file a send carried, as Telegram describes it: the id given, or for an upload
+    (a multipart part, "attach://…") an id of its own, "up-<kind>-<message id>"."""
+    field = {"sendPhoto": "photo", "sendVoice": "voice", "sendAudio": "audio"}.get(name)
+    field = field or ("document" if name == "sendDocument" else None)
+    if field is None:
+        return {}
+    given = params.get(field)
+    file_id = given if isinstance(given, str) and not given.startswith("attach://") else None
+    file = {"file_id": file_id or f"up-{field}-{message_id}", "file_unique_id": f"u{message_id}"}
+    if field == "photo":
+        return {"photo": [{**file, "width": 800, "height": 600}]}
+    if field in ("voice", "audio"):
+        return {field: {**file, "duration": 1}}
+    return {field: file}
