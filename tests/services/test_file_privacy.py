@@ -12,8 +12,11 @@ from datetime import timedelta
 import pytest
 
 from bot.config import Config, sealer
+from bot.domain.files import Way
 from bot.domain.tickets import Ticket
+from bot.messages import AttachmentRef
 from bot.services import casework, privacy
+from bot.services.case_files import CaseFiles
 from bot.services.errors import CaseworkError
 from bot.services.file_keeping import FileKeeper
 from bot.services.file_reading import SEALED_FILES_VIEWED, may_see_files, readable_files
@@ -321,3 +324,29 @@ async def test_hoso_shows_a_sealed_cases_files_to_its_leader_after_recording_the
         if e.action == SEALED_FILES_VIEWED
     ]
     assert looks == [(leader.person_id, str(len(ticket.attachments)))]
+
+
+async def test_a_sealed_cases_kept_file_goes_to_staff_opened_and_its_upload_id_is_kept(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    """What the leader's card uploads is the photo as sent, not the ciphertext the store holds;
+    the id Telegram answers with is kept under the stored file's name."""
+    w = await world(db, clock, config)
+    ticket = await submit_case(db, clock, config, w.person, denunciation("draft-upload"))
+    await keeper(db, clock, config, Channel(photos())).keep_due()
+    files = CaseFiles(db, store(config), sealer(config), sender="telegram:999000")
+    ref = AttachmentRef(ticket.id, 1)
+
+    first = await files.sendable(ref)
+    assert first is not None
+    assert first.sha256 is not None
+    assert (first.way, first.data) == (Way.UPLOAD, photos()["file-a"])
+    assert await store(config).read(first.sha256) != first.data, "stored sealed"
+    await files.uploaded(first, "up-1")
+    again = await files.sendable(ref)
+
+    assert again is not None
+    assert (again.way, again.file_id, again.data) == (Way.CACHED, "up-1", None)
+    refused = await files.refused(ref, again)
+    assert refused is not None
+    assert (refused.way, refused.data) == (Way.UPLOAD, photos()["file-a"])
