@@ -3,6 +3,8 @@ file's bytes say it is."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 # A reference the channel says is gone may still be a passing fault of the channel; after this
@@ -37,3 +39,57 @@ def media_type(data: bytes) -> str:
         if data.startswith(signature):
             return kind
     return "application/octet-stream"
+
+
+# How the audit trail notes a kept file ('file_kept'): written by the file keeper, read back by
+# whoever must show a file whose rows are gone (the retention period dropped them) or check an
+# export against the trail.
+_KEPT_NOTE = re.compile(r"^(\w+)( sealed)? sha256:([0-9a-f]{64}) \((\d+) bytes\)$")
+
+
+@dataclass(frozen=True, slots=True)
+class KeptNote:
+    kind: str
+    sha256: str  # of the stored bytes: the ciphertext, for a sealed case's file
+    size: int  # as sent, opened
+    sealed: bool
+
+
+def kept_note(kind: str, sha256: str, size: int, *, sealed: bool) -> str:
+    """The audit trail's line: the stored file's hash, and its size as sent."""
+    return f"{kind}{' sealed' if sealed else ''} sha256:{sha256} ({size} bytes)"
+
+
+def read_kept_note(note: str | None) -> KeptNote | None:
+    found = _KEPT_NOTE.match(note or "")
+    if found is None:
+        return None
+    kind, sealed, sha256, size = found.groups()
+    return KeptNote(kind, sha256, int(size), sealed is not None)
+
+
+# A case file's state as reports and exports tell it: the download's three (storage's
+# attachment_files) and one more, a file kept once whose rows the retention period dropped.
+KEPT = "kept"
+PENDING = "pending"
+FAILED = "failed"
+DROPPED = "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """One attachment of a case as the report lists it. `file_name` is the channel's, which the
+    reader of the report decides to show (never for a sealed or erased case); `sha256` is of the
+    stored bytes, the ciphertext for a sealed case (`sealed`)."""
+
+    code: str
+    position: int | None  # None once the retention period dropped the attachment
+    kind: str
+    file_name: str | None
+    duration: int | None
+    size: int | None
+    media_type: str | None
+    sha256: str | None
+    state: str
+    sealed: bool
+    erased: bool
