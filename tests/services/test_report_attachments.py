@@ -25,7 +25,7 @@ from bot.services.file_keeping import FileKeeper
 from bot.services.intake import submit_case
 from bot.services.reporting import build_report
 from storage.database import Database
-from storage.file_store import FolderStore, digest
+from storage.file_store import FileStore, FolderStore, digest
 from tests.services.factories import citizen, complaint, fetch
 from tests.services.test_casework_service import CHAIRMAN, OFFICE, denunciation, world
 from tests.services.test_file_keeping import Channel, photos
@@ -80,9 +80,12 @@ class Filed:
     erased: str  # a complaint whose citizen's data was erased on request: files kept
 
 
-async def filed_with_files(db: Database, clock: FixedClock, config: Config) -> Filed:
+async def filed_with_files(
+    db: Database, clock: FixedClock, config: Config, store: FileStore | None = None
+) -> Filed:
     """Four cases filed on 28/11/2026 by four citizens, their files downloaded as the keeper
-    does, through a channel that holds them (tests.services.test_file_keeping.Channel)."""
+    does, through a channel that holds them (tests.services.test_file_keeping.Channel), into
+    `store` (the config's folder by default)."""
     w = await world(db, clock, config)
     drafts = {
         "complete": complaint("d-complete").model_copy(
@@ -109,7 +112,7 @@ async def filed_with_files(db: Database, clock: FixedClock, config: Config) -> F
         people[name] = person
         codes[name] = (await submit_case(db, clock, config, person, draft)).code
     channel = Channel(channel_files(), failing=Counter({"voice-c": 100}), gone={"doc-gone"})
-    store = FolderStore(config.storage.files_folder)
+    store = store or FolderStore(config.storage.files_folder)
     keeper = FileKeeper(db, clock, store, channel, instance="p1", sealer=sealer(config))
     for _ in range(4):
         await keeper.keep_due()
