@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import logging
 import os
+import socket
 import sqlite3
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import psycopg
 
@@ -31,13 +36,17 @@ from bot.dialogs.audit import audit_json, audit_text
 from bot.dialogs.config_summary import summary
 from bot.dialogs.report_text import summary_text
 from bot.domain.audit import CaseRecord
+from bot.domain.case_archive import CaseExport
 from bot.domain.figures import Period, PeriodError, Report
 from bot.domain.tickets import parse_code
 from bot.logs import SECRETS, setup_logging
+from bot.report_files.case_archive import write_archive
 from bot.report_files.chart import chart_png
 from bot.report_files.excel import workbook_bytes
 from bot.sealing import generate_key
 from bot.services.audit import case_record
+from bot.services.case_export import case_export, record_export
+from bot.services.file_stores import open_file_store
 from bot.services.reporting import build_report
 from bot.texts import t
 from storage.backends import open_database
@@ -147,6 +156,8 @@ def _export_audit(args: argparse.Namespace) -> int:
         print(t("audit.no_database", path=config.storage.path), file=sys.stderr)
         return 1
     code = parse_code(args.code) or args.code.strip().upper()
+    if args.out is not None:
+        return _export_archive(config, code, args.out)
     record = asyncio.run(_read_record(config, code))
     if record is None:
         where = config.storage.url or config.storage.path
@@ -157,6 +168,82 @@ def _export_audit(args: argparse.Namespace) -> int:
     else:
         print(audit_text(record, config, show_identity=True))
     return 0
+
+
+def _export_archive(config: Config, code: str, out: Path) -> int:
+    """The case and its files as a zip at `out`, written whole or not at all: into a temporary
+    file beside it, linked to `out` only once complete (a link, unlike a rename, never replaces
+    a file that appeared meanwhile), and removed again if the case's history cannot say so."""
+    if out.exists():
+        print(t("export.exists", path=out), file=sys.stderr)
+        return 1
+    try:
+        export = asyncio.run(_read_export(config, code))
+    except OSError as error:  # the store out of reach: a folder not mounted, S3 down
+        print(t("export.cannot_read", detail=error), file=sys.stderr)
+        return 1
+    if export is None:
+        where = config.storage.url or config.storage.path
+        print(t("audit.not_found", code=code, path=where), file=sys.stderr)
+        return 1
+    clock = SystemClock()
+    try:
+        count = _write_whole(out, lambda file: write_archive(file, export, config, clock.now()))
+    except FileExistsError:
+        print(t("export.exists", path=out), file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(t("export.cannot_write", path=out, detail=error), file=sys.stderr)
+        return 1
+    who = f"{getpass.getuser()}@{socket.gethostname()}"
+    opened = export.record.ticket.sealed and count > 0
+    note = t(
+        "export.event_note_opened" if opened else "export.event_note",
+        who=who,
+        name=out.name,
+        count=count,
+    )
+    try:
+        asyncio.run(_record_export(config, clock, export, note))
+    except Exception as error:
+        out.unlink(missing_ok=True)
+        print(t("export.not_recorded", path=out, detail=error), file=sys.stderr)
+        return 1
+    print(t("export.written", code=export.record.ticket.code, path=out, count=count))
+    for f in export.files:
+        if f.data is None:
+            state = t(f"export.states.{f.state}")
+            print(t("export.not_included", position=f.position, state=state), file=sys.stderr)
+    return 0
+
+
+def _write_whole(out: Path, write: Callable[[IO[bytes]], int]) -> int:
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            written = write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, out)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return written
+
+
+async def _read_export(config: Config, code: str) -> CaseExport | None:
+    db = await open_database(config.storage.path, config.storage.url)
+    try:
+        return await case_export(db, config, open_file_store(config.storage), code)
+    finally:
+        await db.close()
+
+
+async def _record_export(config: Config, clock: SystemClock, export: CaseExport, note: str) -> None:
+    db = await open_database(config.storage.path, config.storage.url)
+    try:
+        await record_export(db, clock, export, note)
+    finally:
+        await db.close()
 
 
 async def _build_report(config: Config, period: Period) -> Report:

@@ -118,6 +118,7 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     _config_option(audit)
     audit.add_argument("--code", required=True, help=t("cli.code"))
     audit.add_argument("--json", action="store_true", help=t("cli.json"))
+    audit.add_argument("--out", type=Path, help=t("cli.export_out"))
     report = command("report", "report")
     _config_option(report)
     report.add_argument("--from", dest="start", type=iso_day, required=True, help=t("cli.from"))

@@ -34,6 +34,8 @@ class AttachmentFile:
     media_type: str | None
     attempts: int
     last_error: str | None
+    file_name: str | None = None  # a document's, as the channel gave it
+    duration: int | None = None  # a voice note's, in seconds
 
 
 async def queue_for_ticket(conn: Connection, ticket_id: int) -> None:
@@ -133,10 +135,12 @@ async def release(conn: Connection, instance: str) -> int:
 async def for_ticket(conn: Connection, ticket_id: int) -> list[AttachmentFile]:
     rows = await conn.execute_fetchall(
         "SELECT a.position, a.kind, f.status, f.sha256, k.size, k.media_type, f.attempts, "
-        "f.last_error FROM attachments AS a "
+        "f.last_error, a.file_name, a.duration FROM attachments AS a "
         "JOIN attachment_files AS f ON f.attachment_id = a.id "
         "LEFT JOIN files AS k ON k.sha256 = f.sha256 "
         "WHERE a.ticket_id = ? ORDER BY a.position",
         (ticket_id,),
     )
-    return [AttachmentFile(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+    return [
+        AttachmentFile(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in rows
+    ]

@@ -133,6 +133,7 @@ def _ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
         complex=bool(row["complex"]),
         extensions=row["extensions"],
         sealed=bool(row["sealed"]),
+        erased=row["erased_at"] is not None,
     )
 
 

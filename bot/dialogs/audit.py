@@ -3,6 +3,7 @@ full, everyone named; in Vietnamese for people, and as JSON for programs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from bot.dialogs.notices import day, holder_label
 from bot.dialogs.report_text import status_label
 from bot.dialogs.summary import category_label, kind_label
 from bot.domain.audit import CaseRecord
-from bot.domain.tickets import PHOTO
+from bot.domain.tickets import PHOTO, Attachment, Ticket
 from bot.texts import t
 
 SEALED = "sealed"
@@ -76,6 +77,14 @@ def _due(record: CaseRecord) -> str:
     return t("audit.due", value=day(ticket.due_on)) + extra
 
 
+def _shown_attachments(ticket: Ticket) -> tuple[Attachment, ...]:
+    """A denunciation's documents without their own names, which may name the denouncer."""
+    if not ticket.sealed:
+        return ticket.attachments
+    hidden = t("audit.file_name_sealed")
+    return tuple(replace(a, file_name=hidden) if a.file_name else a for a in ticket.attachments)
+
+
 def audit_text(record: CaseRecord, config: Config, *, show_identity: bool) -> str:
     """The whole case, nothing shortened; the identity only where `show_identity` allows it."""
     ticket = record.ticket
@@ -106,7 +115,7 @@ def audit_text(record: CaseRecord, config: Config, *, show_identity: bool) -> st
     photos = sum(1 for a in ticket.attachments if a.kind == PHOTO)
     if photos:
         lines.append(t("audit.photos", count=photos))
-    lines += card_lines(ticket.attachments)
+    lines += card_lines(_shown_attachments(ticket))
     lines += [
         t("audit.received", value=_moment(ticket.created_at, zone)),
         t("audit.accepted", value=_moment(ticket.accepted_at, zone)),

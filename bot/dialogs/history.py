@@ -13,11 +13,15 @@ from bot.texts import catalog, t
 # What the bot does by itself, with no one behind it: shown as done by "Hệ thống", not by the
 # citizen, whom an event without an actor otherwise names.
 SYSTEM_ACTIONS = frozenset({"file_kept"})
+# What the server's operator does from the command line, as no one in the chat.
+OPERATOR_ACTIONS = frozenset({"audit_exported"})
 
 
 def _who(event: TicketEvent, names: Mapping[int, str]) -> str:
     if event.actor_id is None and event.action in SYSTEM_ACTIONS:
         return t("history.system")
+    if event.actor_id is None and event.action in OPERATOR_ACTIONS:
+        return t("history.operator")
     return names.get(event.actor_id or 0, t("history.citizen"))
 
 

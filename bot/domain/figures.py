@@ -35,6 +35,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.calendar import WorkCalendar
+from bot.domain.files import FileFacts
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Kind, Status
 from bot.domain.workflow import AWAITING_ACCEPTANCE, CLOSED, OPEN, WORKING
@@ -384,3 +385,4 @@ class Report:
     figures: Figures
     cases: tuple[CaseFacts, ...]
     weeks: tuple[Week, ...]
+    files: tuple[FileFacts, ...] = ()  # the cases' attachments, in the cases' order

@@ -3,6 +3,8 @@ file's bytes say it is, and how a file goes out to staff."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
@@ -40,6 +42,60 @@ def media_type(data: bytes) -> str:
     return "application/octet-stream"
 
 
+# How the audit trail notes a kept file ('file_kept'): written by the file keeper, read back by
+# whoever must show a file whose rows are gone (the retention period dropped them) or check an
+# export against the trail.
+_KEPT_NOTE = re.compile(r"^(\w+)( sealed)? sha256:([0-9a-f]{64}) \((\d+) bytes\)$")
+
+
+@dataclass(frozen=True, slots=True)
+class KeptNote:
+    kind: str
+    sha256: str  # of the stored bytes: the ciphertext, for a sealed case's file
+    size: int  # as sent, opened
+    sealed: bool
+
+
+def kept_note(kind: str, sha256: str, size: int, *, sealed: bool) -> str:
+    """The audit trail's line: the stored file's hash, and its size as sent."""
+    return f"{kind}{' sealed' if sealed else ''} sha256:{sha256} ({size} bytes)"
+
+
+def read_kept_note(note: str | None) -> KeptNote | None:
+    found = _KEPT_NOTE.match(note or "")
+    if found is None:
+        return None
+    kind, sealed, sha256, size = found.groups()
+    return KeptNote(kind, sha256, int(size), sealed is not None)
+
+
+# A case file's state as reports and exports tell it: the download's three (storage's
+# attachment_files) and one more, a file kept once whose rows the retention period dropped.
+KEPT = "kept"
+PENDING = "pending"
+FAILED = "failed"
+DROPPED = "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """One attachment of a case as the report lists it. `file_name` is the channel's, which the
+    reader of the report decides to show (never for a sealed or erased case); `sha256` is of the
+    stored bytes, the ciphertext for a sealed case (`sealed`)."""
+
+    code: str
+    position: int | None  # None once the retention period dropped the attachment
+    kind: str
+    file_name: str | None
+    duration: int | None
+    size: int | None
+    media_type: str | None
+    sha256: str | None
+    state: str
+    sealed: bool
+    erased: bool
+
+
 class Way(StrEnum):
     """How a case's file goes to a member of staff on Telegram."""
 
@@ -65,11 +121,11 @@ def way_to_send(status: str | None, reference: str, *, cached: bool, opened: boo
 
     `status` is the attachment's way into the store (storage.attachment_files), None when its
     row is gone (the case's retention ended)."""
-    if status == "kept" and opened:
+    if status == KEPT and opened:
         return Way.CACHED if cached else Way.UPLOAD
     telegram_file = bool(reference) and not is_url(reference)
-    if status == "pending":
+    if status == PENDING:
         return Way.REFERENCE if telegram_file else Way.WAIT
-    if status == "failed" and telegram_file:
+    if status == FAILED and telegram_file:
         return Way.REFERENCE
     return Way.MISSING

@@ -96,6 +96,7 @@ class Ticket:
     complex: bool = False
     extensions: int = 0
     sealed: bool = False  # filed under a pseudonym; the identity is sealed, not in the fields
+    erased: bool = False  # the citizen's personal data erased (on request or at retention's end)
 
     @property
     def accepted(self) -> bool:

@@ -1,8 +1,10 @@
-"""The report as an Excel workbook: a summary sheet and one row per case.
+"""The report as an Excel workbook: a summary sheet, one row per case, and one row per file the
+cases carry (photos, voice notes, documents, with their SHA-256 as kept).
 
 Dates are real Excel dates (so the Office can sort and filter them), the header row stays in
 view and repeats on every printed page, and the sheets print on A4 landscape. A denouncer's
-name never appears: the law keeps it for the resolving leader only (Luật Tố cáo Art 47).
+name never appears: the law keeps it for the resolving leader only (Luật Tố cáo Art 47); nor does
+the name of a document of a denunciation or of an erased case, which may name the person.
 
 The workbook is written in openpyxl's write-only mode: rows stream to the file as they are
 made instead of living as cell objects, which made a month of a province's cases (~22,000 rows)
@@ -30,6 +32,7 @@ from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperti
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.config import Config
+from bot.dialogs.media import file_name as shown_name
 from bot.dialogs.report_text import (
     category_rows,
     day,
@@ -38,6 +41,7 @@ from bot.dialogs.report_text import (
     status_label,
 )
 from bot.domain.figures import SATISFIED, CaseFacts, Period, Report, Timeliness
+from bot.domain.files import DROPPED, FAILED, KEPT, PENDING, FileFacts
 from bot.domain.tickets import Kind, Status
 from bot.texts import t
 
@@ -63,6 +67,18 @@ CASE_COLUMNS = (
     ("sender", 24),
 )
 HEADER_ROW = 2
+FILE_COLUMNS = (
+    ("code", 16),
+    ("file_number", 8),
+    ("file_kind", 15),
+    ("file_name", 34),
+    ("file_seconds", 10),
+    ("file_size", 12),
+    ("file_type", 18),
+    ("file_sha256", 66),
+    ("file_state", 22),
+)
+FILE_HEADER_ROW = 3  # below the title and the note on the hashes
 
 
 def file_name(period: Period) -> str:
@@ -264,12 +280,81 @@ def _cases_sheet(sheet: _Sheet, report: Report, config: Config) -> None:
         )
 
 
+class _FileLabels:
+    """The words of the file rows, looked up once per workbook."""
+
+    def __init__(self) -> None:
+        self.kinds = {
+            kind: t(f"report.excel.file_kind_{kind}") for kind in ("photo", "voice", "document")
+        }
+        self.states = {
+            (state, sealed): t(f"report.excel.file_{state}{'_sealed' if sealed else ''}")
+            for state in (KEPT, PENDING, FAILED, DROPPED)
+            for sealed in (False, True)
+        }
+        self.name_sealed = t("report.excel.masked")
+        self.name_erased = t("report.excel.file_name_erased")
+
+    def name(self, f: FileFacts) -> str | None:
+        if f.file_name is None:
+            return None
+        if f.sealed:
+            return self.name_sealed
+        # Cleaned as every screen shows it: no mark that turns "fdp.exe" into "exe.pdf".
+        return self.name_erased if f.erased else shown_name(f.file_name)
+
+    def state(self, f: FileFacts) -> str:
+        return self.states.get((f.state, f.sealed), f.state)
+
+
+def _files_sheet(sheet: _Sheet, report: Report, config: Config) -> None:
+    """One row per attachment: which case, its number there, what it is, and its hash as kept."""
+    period = report.period
+    for n, (_, width) in enumerate(FILE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    last = get_column_letter(len(FILE_COLUMNS))
+    sheet.auto_filter.ref = f"A{FILE_HEADER_ROW}:{last}{FILE_HEADER_ROW + len(report.files)}"
+    sheet.freeze_panes = f"B{FILE_HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{FILE_HEADER_ROW}:{FILE_HEADER_ROW}"
+    _print_setup(sheet)
+    title = t(
+        "report.excel.files_title",
+        commune=config.commune.name,
+        start=day(period.start),
+        end=day(period.end),
+    )
+    sheet.append([_cell(sheet, title, font=TITLE)])
+    sheet.append([t("report.excel.files_note")])
+    sheet.append(
+        [
+            _cell(sheet, t(f"report.excel.{key}"), font=BOLD, alignment=HEADING)
+            for key, _ in FILE_COLUMNS
+        ]
+    )
+    labels = _FileLabels()
+    for f in report.files:
+        sheet.append(
+            [
+                f.code,
+                f.position,
+                labels.kinds.get(f.kind, f.kind),
+                labels.name(f),
+                f.duration,
+                f.size,
+                f.media_type,
+                f.sha256,
+                labels.state(f),
+            ]
+        )
+
+
 def workbook_bytes(report: Report, config: Config) -> bytes:
     """The .xlsx file's bytes; an empty period gives the same sheets with zeros."""
     book = Workbook(write_only=True)
     summary = cast(_Sheet, book.create_sheet(t("report.excel.summary_sheet")))
     _summary_sheet(summary, report, config)
     _cases_sheet(cast(_Sheet, book.create_sheet(t("report.excel.cases_sheet"))), report, config)
+    _files_sheet(cast(_Sheet, book.create_sheet(t("report.excel.files_sheet"))), report, config)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.domain.files import GONE_ATTEMPTS, media_type, retry_delay
+from bot.domain.files import GONE_ATTEMPTS, kept_note, media_type, retry_delay
 from bot.sealing import Sealer
 from storage import attachment_files, events, kept_files
 from storage.attachment_files import Fetch
@@ -147,7 +147,7 @@ class FileKeeper:
                     action=KEPT_ACTION,
                     from_status=None,
                     to_status=None,
-                    note=_kept_note(fetch.kind, sha256, len(data), sealed=sealed),
+                    note=kept_note(fetch.kind, sha256, len(data), sealed=sealed),
                 )
                 await kept_files.forget_reference_if_erased(conn, fetch.attachment_id)
             return kept
@@ -176,8 +176,3 @@ class FileKeeper:
                 conn, fetch.attachment_id, self._instance, error=f"gone: {error}"[:500]
             )
             await kept_files.forget_reference_if_erased(conn, fetch.attachment_id)
-
-
-def _kept_note(kind: str, sha256: str, size: int, *, sealed: bool) -> str:
-    """The audit trail's line: the stored file's hash, and its size as sent."""
-    return f"{kind}{' sealed' if sealed else ''} sha256:{sha256} ({size} bytes)"

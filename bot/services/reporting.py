@@ -25,6 +25,7 @@ async def build_report(db: Database, config: Config, clock: Clock, period: Perio
     start = datetime.combine(period.start, time(), tzinfo=zone)
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
     cases = tuple(await report_facts.received_between(db.reader, start, end, zone))
+    files = tuple(await report_facts.files_between(db.reader, start, end))
     schedule = await reception.schedule_between(db, config, period.start, min(period.end, today))
     held = [s.key for s in schedule if s.ends_at(zone) <= now]
     bookings = await report_facts.booking_count(db.reader, held)
@@ -33,7 +34,7 @@ async def build_report(db: Database, config: Config, clock: Clock, period: Perio
         counted = figures(
             cases, today, work_calendar(config), sessions_held=len(held), bookings=bookings
         )
-        return Report(period, today, now, counted, cases, tuple(weeks(cases, period)))
+        return Report(period, today, now, counted, cases, tuple(weeks(cases, period)), files)
 
     # Many thousands of cases in a yearly report: the counting stays off the event loop.
     return await asyncio.to_thread(assemble)
