@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from bot.config import Config, sealer
+from bot.domain.draft import Media
 from bot.domain.files import Way
 from bot.domain.tickets import Ticket
 from bot.messages import AttachmentRef
@@ -350,3 +351,29 @@ async def test_a_sealed_cases_kept_file_goes_to_staff_opened_and_its_upload_id_i
     refused = await files.refused(ref, again)
     assert refused is not None
     assert (refused.way, refused.data) == (Way.UPLOAD, photos()["file-a"])
+
+
+async def test_erasure_keeps_a_document_without_the_name_its_file_had(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config)
+    document = Media(
+        kind="document",
+        file_id="doc-1",
+        file_unique_id="uniq-doc",
+        file_name="don-Nguyen-Van-An.pdf",
+        media_type="application/pdf",
+        size=2048,
+    )
+    draft = complaint("draft-document").model_copy(update={"media": [document]})
+    ticket = await submit_case(db, clock, config, w.person, draft)
+    request, _ = await privacy.request_erasure(db, clock, config, w.person)
+
+    await privacy.complete_erasure(db, clock, config, w.officer(OFFICE), request.id)
+
+    rows = await fetch(
+        db,
+        "SELECT kind, file_name FROM attachments WHERE ticket_id = ? ORDER BY position",
+        (ticket.id,),
+    )
+    assert [tuple(r) for r in rows] == [("photo", None)] * 3 + [("document", None)]
