@@ -2,17 +2,25 @@
 citizen files with two photos and a voice note, a Zalo citizen with a photo whose URL dies
 right after the bot fetched it; the officer receives every file; a day later (the process
 started again, Telegram no longer knowing the citizen's own file ids, the Zalo URL dead) /hoso
-still shows every file, from the commune's store, then by the ids of its own uploads."""
+still shows every file, from the commune's store, then by the ids of its own uploads; the
+report's workbook lists them and `nghe-dan export-audit` zips them with their hashes."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from openpyxl import load_workbook
 
 from bot.config import ZALO_TOKEN_ENV
 from localapi import BotApiEmulator
@@ -108,6 +116,33 @@ def file_sends(emu: BotApiEmulator, since: int) -> list[tuple[str, bool]]:
     ]
 
 
+def nghe_dan(environ: dict[str, str], *args: str) -> None:
+    """A command of the operator's, on the bot's own config; it must succeed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NGHE_DAN_")} | environ
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**env, "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def workbook_files(path: Path) -> dict[str, list[str]]:
+    """The attachments sheet: each case code's SHA-256 column, in order."""
+    sheet = load_workbook(path, read_only=True)["Tệp đính kèm"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if r and "Mã băm SHA-256" in r)
+    code_at, sha_at = 0, header.index("Mã băm SHA-256")
+    listed: dict[str, list[str]] = {}
+    for row in sheet.iter_rows(values_only=True):
+        if len(row) > sha_at and isinstance(row[sha_at], str) and len(row[sha_at]) == 64:
+            listed.setdefault(str(row[code_at]), []).append(row[sha_at])
+    return listed
+
+
 async def status_of(url: str) -> int:
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         return response.status
@@ -164,6 +199,14 @@ async def test_every_file_reaches_the_officer_and_is_shown_again_a_day_later(
         zalo_named = file_sends(emulator, before)
         assert await again.stop() == 0
 
+    config = ("--config", str(config_file))
+    today = datetime.now(UTC).date()
+    book = tmp_path / "bao-cao.xlsx"
+    span = (today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat()
+    nghe_dan(environ, "report", *config, "--from", span[0], "--to", span[1], "--out", str(book))
+    archive = tmp_path / f"{code}.zip"
+    nghe_dan(environ, "export-audit", *config, "--code", code, "--out", str(archive))
+
     originals = [PHOTO_1, PHOTO_2, VOICE]
     assert sorted(sha for _, sha in stored) == sorted(sha256(d) for d in [*originals, ZALO_PHOTO])
     assert {status for status, _ in stored} == {"kept"}
@@ -186,3 +229,19 @@ async def test_every_file_reaches_the_officer_and_is_shown_again_a_day_later(
     # The Zalo photo was uploaded once, for the card; /hoso names the id that upload got.
     assert emulator.file_bytes(file_of(zalo_later)) == ZALO_PHOTO
     assert zalo_named == [("sendPhoto", False)]
+    # The report lists every file by the hash it was kept under.
+    listed = workbook_files(book)
+    assert listed[code] == [sha256(d) for d in originals]
+    assert listed[zalo_code] == [sha256(ZALO_PHOTO)]
+    # The export holds the files themselves, whose hashes match the manifest, SHA256SUMS and
+    # the hashes recorded when they were kept.
+    with zipfile.ZipFile(archive) as zipped:
+        members = {name: zipped.read(name) for name in zipped.namelist()}
+    sums = dict(
+        reversed(line.split("  ", 1)) for line in members["SHA256SUMS"].decode().splitlines()
+    )
+    assert {name: sha256(members[name]) for name in sums} == sums
+    exported = sorted(data for name, data in members.items() if name.startswith("files/"))
+    assert exported == sorted(originals)
+    manifest = json.loads(members["manifest.json"])
+    assert [f["sha256"] for f in manifest["files"]] == [sha256(d) for d in originals]
