@@ -42,7 +42,7 @@ from bot.dialogs.report_text import (
 )
 from bot.domain.figures import SATISFIED, CaseFacts, Period, Report, Timeliness
 from bot.domain.files import DROPPED, FAILED, KEPT, PENDING, FileFacts
-from bot.domain.tickets import Kind, Status
+from bot.domain.tickets import DOCUMENT, Kind, Status
 from bot.texts import t
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -296,12 +296,14 @@ class _FileLabels:
         self.name_erased = t("report.excel.file_name_erased")
 
     def name(self, f: FileFacts) -> str | None:
+        if f.erased and f.kind == DOCUMENT:  # erasure cleared the name (storage.privacy)
+            return self.name_erased
         if f.file_name is None:
             return None
         if f.sealed:
             return self.name_sealed
         # Cleaned as every screen shows it: no mark that turns "fdp.exe" into "exe.pdf".
-        return self.name_erased if f.erased else shown_name(f.file_name)
+        return shown_name(f.file_name)
 
     def state(self, f: FileFacts) -> str:
         return self.states.get((f.state, f.sealed), f.state)
