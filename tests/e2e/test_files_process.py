@@ -122,17 +122,7 @@ async def test_a_kill_during_a_download_loses_nothing(
     with shown_log(log):
         first = BotProcess(config_file, log, options=instance)
         await first.start()
-        await citizen.says("/start")
-        await citizen.taps("Đồng ý")
-        await citizen.taps("Gửi phản ánh")
-        await citizen.taps("Phản ánh")
-        await citizen.taps("Môi trường")
-        await citizen.says("Cống thoát nước trước chợ bị vỡ, nước tràn ra đường.")
-        await citizen.sends_photo(PHOTO)
-        await citizen.says("xong")
-        await citizen.says("Trước chợ xã")
-        await citizen.taps("Không cần")
-        assert "Đã gửi đơn thành công" in await citizen.taps("Gửi")
+        await file_with_photo(citizen)
         await asyncio.wait_for(emulator.download_asked.wait(), 30)
         await first.kill()
         async with (
