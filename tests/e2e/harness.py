@@ -132,14 +132,24 @@ async def quarantined(db_path: Path) -> list[tuple[str, int | None, str, str]]:
         return [(row[0], row[1], row[2], row[3]) async for row in cursor]
 
 
-def press(emu: BotApiEmulator, user: int, label: str) -> dict[str, Any]:
-    """Press the button labelled `label` on the newest message to `user` that has it."""
+def press(emu: BotApiEmulator, user: int, label: str, on: str = "") -> dict[str, Any]:
+    """Press the button labelled `label` on the newest message to `user` that has it and whose
+    text holds `on`: a person taps the card they are looking at, even when a notice that the
+    outbox sent late came after it."""
     for message in reversed(emu.messages_to(user)):
+        if on not in (message.get("text") or message.get("caption") or ""):
+            continue
         rows = message.get("reply_markup", {}).get("inline_keyboard", [])
         for button in (b for row in rows for b in row):
             if label in button["text"]:
                 return emu.user_presses(user, message["message_id"], button["callback_data"])
     raise AssertionError(f"no button {label!r} in {emu.messages_to(user)}")
+
+
+def alerts(emu: BotApiEmulator, update: dict[str, Any]) -> list[str]:
+    """What the bot answered a press with, if `update` is one: a refusal shows only there."""
+    query = str(update.get("callback_query", {}).get("id"))
+    return [str(a["text"]) for a in emu.callback_answers if str(a["callback_query_id"]) == query]
 
 
 def shown(emu: BotApiEmulator, user: int) -> dict[int, dict[str, Any]]:
@@ -169,14 +179,14 @@ class Phone:
         update = self.last_update = act()
         await handled(self.db_path, update["update_id"])
         new = changed(self.emu, self.user, before)
-        assert new, "every action gets an answer"
+        assert new, f"every action gets an answer; alerts: {alerts(self.emu, update)}"
         return "\n".join(m.get("text") or m.get("caption", "") for m in new)
 
     async def says(self, text: str) -> str:
         return await self._answer(lambda: self.emu.user_sends_text(self.user, text))
 
-    async def taps(self, label: str) -> str:
-        return await self._answer(lambda: press(self.emu, self.user, label))
+    async def taps(self, label: str, on: str = "") -> str:
+        return await self._answer(lambda: press(self.emu, self.user, label, on))
 
     async def sends_photo(self, data: bytes) -> str:
         return await self._answer(lambda: self.emu.user_sends_photo(self.user, data=data))

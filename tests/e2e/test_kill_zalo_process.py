@@ -117,7 +117,7 @@ async def test_kill_while_zalo_citizens_file_loses_nothing_and_repeats_nothing(
         killed_at = rng.randrange(len(confirmed))
         for n, code in enumerate(confirmed):
             await officer.says(f"/hoso {code}")
-            await officer.taps("Tiếp nhận")
+            await officer.taps("Tiếp nhận", on=code)
             if n == killed_at:
                 await world.kill_soon()
         await world.settled()
