@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot.dialogs.notices import CASE_REF, day, holder_label, parse_case_ref
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Role
-from bot.domain.tickets import Ticket
+from bot.domain.tickets import Status, Ticket
 from bot.domain.workflow import Action, IllegalTransitionError, next_status
 from bot.messages import Prompt
 from bot.services import case_views, casework
@@ -82,12 +82,21 @@ async def _checked(update: Update, context: Context) -> tuple[Officer, Ticket, A
         return None
     if action is None:
         return officer, ticket, Action.VIEW
+    if action is Action.ACCEPT and _accepted_by(ticket, officer):
+        return officer, ticket, action
     try:
         next_status(ticket.status, action, accepted=ticket.accepted)
     except IllegalTransitionError:
         await refuse_press(update, "case.not_now")
         return None
     return officer, ticket, action
+
+
+def _accepted_by(ticket: Ticket, officer: Officer) -> bool:
+    """A second press of "Tiếp nhận" by the officer who accepted: a double tap, or the press
+    redelivered after a crash between the acceptance and its answer. It gets the answer the
+    first press got (or never had), not a refusal."""
+    return ticket.status is Status.ACCEPTED and ticket.assignee_id == officer.person_id
 
 
 async def card_button(update: Update, context: Context) -> str | int | None:
@@ -103,10 +112,12 @@ async def card_button(update: Update, context: Context) -> str | int | None:
         return None
     if action is Action.ACCEPT:
         services = context.services
+        done = ticket
         try:
-            done = await casework.accept(
-                services.db, services.clock, services.config, officer, ticket.id
-            )
+            if not _accepted_by(ticket, officer):
+                done = await casework.accept(
+                    services.db, services.clock, services.config, officer, ticket.id
+                )
         except CaseworkError as error:
             await message.reply_text(t(error.reason))
             return None
