@@ -147,11 +147,12 @@ async def rewrite_note(conn: Connection, event_id: int, note: str) -> None:
 async def scrub_case(conn: Connection, ticket_id: int, content: str, now: datetime) -> None:
     """The case stays; the contact details and the citizen's comment on the outcome go, and so
     does the sealed identity of a denunciation's pseudonym (erasing a sealed field is NULL).
-    Its documents stay, without the names their files had ("don-Nguyen-Van-A.pdf")."""
+    Its documents stay, without the names their files had ("don-Nguyen-Van-A.pdf"). Erasure
+    withdraws its publication too."""
     await conn.execute(
         "UPDATE tickets SET content = ?, contact_name = NULL, contact_phone = NULL, "
-        "contact_address = NULL, rating_comment = NULL, erased_at = ?, updated_at = ? "
-        "WHERE id = ?",
+        "contact_address = NULL, rating_comment = NULL, public_since = NULL, erased_at = ?, "
+        "updated_at = ? WHERE id = ?",
         (content, iso(now), iso(now), ticket_id),
     )
     await conn.execute("UPDATE attachments SET file_name = NULL WHERE ticket_id = ?", (ticket_id,))

@@ -34,8 +34,8 @@ async def insert(conn: Connection, new: NewTicket, status: Status, now: datetime
         """
         INSERT INTO tickets (code, draft_id, citizen_id, kind, category_id, department_id,
             status, content, latitude, longitude, place, contact_name, contact_phone,
-            contact_address, due_on, sealed, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            contact_address, due_on, sealed, public_since, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         RETURNING id
         """,
         (
@@ -55,6 +55,7 @@ async def insert(conn: Connection, new: NewTicket, status: Status, now: datetime
             new.contact_address,
             new.due_on.isoformat() if new.due_on else None,
             new.sealed,
+            iso(now) if new.public else None,
             iso(now),
             iso(now),
         ),
@@ -134,6 +135,7 @@ def _ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
         extensions=row["extensions"],
         sealed=bool(row["sealed"]),
         erased=row["erased_at"] is not None,
+        public=row["public_since"] is not None,
     )
 
 
@@ -363,3 +365,14 @@ async def unreached_results(
     )
     cases = [_ticket(row) for row in rows]
     return (rows[0]["unreached"] if cases else 0), cases
+
+
+async def withdraw_publication(conn: Connection, ticket_id: int, now: datetime) -> bool:
+    """Whether the case was published until now."""
+    row = await first(
+        conn,
+        "UPDATE tickets SET public_since = NULL, updated_at = ? "
+        "WHERE id = ? AND public_since IS NOT NULL RETURNING id",
+        (iso(now), ticket_id),
+    )
+    return row is not None

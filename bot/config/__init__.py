@@ -43,6 +43,7 @@ from bot.config.sections import (
     RoutingConfig,
     StorageConfig,
     TelegramConfig,
+    WebConfig,
     ZaloConfig,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "RoutingConfig",
     "StorageConfig",
     "TelegramConfig",
+    "WebConfig",
     "ZaloConfig",
     "cross_check",
     "deadline_rules",

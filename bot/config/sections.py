@@ -402,6 +402,20 @@ class MonitoringConfig(_Section):
     port: Annotated[int, Field(ge=1, le=65535)] = 9464
 
 
+class WebConfig(_Section):
+    """The commune's public page and its Open311 API, served by the bot on `listen`:`port`.
+
+    Off unless asked for: on, filing a phản ánh or kiến nghị asks whether it may be published.
+    `base_url` is the address people reach it at (behind the commune's reverse proxy), used
+    for links the bot gives out.
+    """
+
+    enabled: bool = False
+    listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    base_url: Annotated[str, Field(max_length=255, pattern=r"^(?:|https?://\S+)$")] = ""
+
+
 class PrivacyConfig(_Section):
     """Personal data rights (Luật Bảo vệ dữ liệu cá nhân 2025, Nghị định 356/2025).
 
@@ -494,6 +508,7 @@ class Config(_Section):
     reminders: RemindersConfig = RemindersConfig()
     outbox: OutboxConfig = OutboxConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
+    web: WebConfig = WebConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     departments: Annotated[list[Department], Field(min_length=1)]
     categories: Annotated[list[Category], Field(min_length=1)]

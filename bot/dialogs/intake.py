@@ -72,8 +72,8 @@ def ref(step: Step) -> str:
     return f"{REF_PREFIX}{step.value}"
 
 
-def new_draft(*, phone_buttons: bool = True) -> Draft:
-    return Draft(draft_id=uuid.uuid4().hex, phone_buttons=phone_buttons)
+def new_draft(*, phone_buttons: bool = True, publication: bool = False) -> Draft:
+    return Draft(draft_id=uuid.uuid4().hex, phone_buttons=phone_buttons, publication=publication)
 
 
 KEEP = Option("keep", t("intake.keep"), ("giu nguyen", "giu"))
@@ -115,13 +115,20 @@ def _options(step: Step, draft: Draft, config: Config) -> tuple[Option, ...]:
             Option("yes", t("intake.contact.yes"), ("co", "dong y")),
             Option("no", t("intake.contact.no"), ("khong", "bo qua")),
         )
+    if step is Step.PUBLISH:
+        # Not publishing comes first: the default, and what a "1" typed without reading means.
+        return (
+            Option("no", t("intake.publish.no"), ("khong", "khong dang", "khong dong y")),
+            Option("yes", t("intake.publish.yes"), ("dong y", "co", "dang", "cong khai")),
+        )
     if step is Step.CONFIRM:
         return (
             Option("send", t("intake.confirm.send"), ("gui", "dong y", "ok")),
             Option("edit", t("intake.confirm.edit"), ("sua",)),
         )
     if step is Step.EDIT:
-        parts = ("kind", "category", "content", "photos", "location", "contact")
+        parts: tuple[str, ...] = ("kind", "category", "content", "photos", "location", "contact")
+        parts += ("publish",) if draft.asks_publication else ()
         return tuple(Option(p, t(f"intake.edit.{p}")) for p in parts)
     return (KEEP,) if _current_value(step, draft) else ()
 
@@ -300,7 +307,8 @@ _TIP_CHANGES = {
 def _on_category(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
     if option is None:
         return _stay(draft, "intake.not_understood")
-    return _advance(draft, {"category_id": option.key})
+    conduct = option.key == config.routing.conduct_category
+    return _advance(draft, {"category_id": option.key, "conduct": conduct})
 
 
 def _checked_content(text: str, config: Config) -> tuple[str | None, str | None]:
@@ -426,6 +434,12 @@ def _on_address(draft: Draft, event: Event, option: Option | None, config: Confi
     return _advance(draft, {"contact_address": address})
 
 
+def _on_publish(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
+    if option is None:
+        return _stay(draft, "intake.not_understood")
+    return _advance(draft, {"publish": option.key == "yes"})
+
+
 def _on_confirm(draft: Draft, event: Event, option: Option | None, config: Config) -> Turn:
     if option is None:
         return _stay(draft, "intake.not_understood")
@@ -458,6 +472,7 @@ _STEPS = {
     Step.NAME: _on_name,
     Step.PHONE: _on_phone,
     Step.ADDRESS: _on_address,
+    Step.PUBLISH: _on_publish,
     Step.CONFIRM: _on_confirm,
     Step.EDIT: _on_edit,
 }

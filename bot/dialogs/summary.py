@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.domain.attachments import Tally, tally
 from bot.domain.draft import Draft
+from bot.domain.publication import is_public
 from bot.domain.tickets import PHOTO, Kind, Status, Ticket
 from bot.texts import t
 
@@ -90,6 +91,8 @@ def summary(draft: Draft, config: Config) -> str:
             value=_identity(draft.contact_name, draft.contact_phone, draft.contact_address),
         ),
     ]
+    if draft.asks_publication:
+        lines.append(t("summary.publish.yes" if draft.publish else "summary.publish.no"))
     if draft.kind and draft.kind.needs_identity:
         lines.append("\n" + t(f"intake.law.{draft.kind.value}"))
     lines.append("\n" + t("summary.confirm_hint"))
@@ -122,6 +125,8 @@ def case_detail(ticket: Ticket, config: Config) -> str:
         t("summary.place", value=_place(ticket.latitude, ticket.place)),
         t("summary.sender", value=_own_identity(ticket)),
     ]
+    if is_public(ticket, config.routing.conduct_category):
+        lines.append(t("lookup.public.shown"))
     if ticket.result:
         lines.append(t("citizen.result", value=ticket.result))
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.publication import may_ask
 from bot.domain.tickets import VOICE, Kind
 
 
@@ -26,6 +27,7 @@ class Step(StrEnum):
     NAME = "name"
     PHONE = "phone"
     ADDRESS = "address"
+    PUBLISH = "publish"  # whether everyone may read it, personal data hidden
     CONFIRM = "confirm"
     EDIT = "edit"  # which part to change
 
@@ -40,6 +42,7 @@ ORDER = (
     Step.NAME,
     Step.PHONE,
     Step.ADDRESS,
+    Step.PUBLISH,
     Step.CONFIRM,
 )
 IDENTITY_STEPS = (Step.NAME, Step.PHONE, Step.ADDRESS)
@@ -96,6 +99,12 @@ class Draft(BaseModel):
     # The citizen chose that choice: the step is asked with the phone's keyboard, which only
     # a message can take away again once the step is left.
     keyboard: bool = False
+    # The commune publishes cases ([web] enabled): a case that may be published asks whether
+    # it may; without a public page the question would mean nothing and is not asked.
+    publication: bool = False
+    # The category chosen is the commune's conduct category: never published.
+    conduct: bool = False
+    publish: bool | None = None
 
     @property
     def has_voice(self) -> bool:
@@ -106,6 +115,15 @@ class Draft(BaseModel):
     def asks_identity(self) -> bool:
         return bool(self.kind and self.kind.needs_identity) or bool(self.wants_contact)
 
+    @property
+    def asks_publication(self) -> bool:
+        return self.publication and may_ask(self.kind, tip=self.tip, conduct=self.conduct)
+
+    @property
+    def published(self) -> bool:
+        """What filing it now would store: consent given, and still a case that may have it."""
+        return bool(self.publish) and self.asks_publication
+
 
 def applies(step: Step, draft: Draft) -> bool:
     """Whether a step is asked for this draft at all."""
@@ -114,6 +132,8 @@ def applies(step: Step, draft: Draft) -> bool:
         return not needs_identity and not draft.tip
     if step in IDENTITY_STEPS:
         return draft.asks_identity
+    if step is Step.PUBLISH:
+        return draft.asks_publication
     return step is not Step.EDIT
 
 
@@ -132,6 +152,8 @@ def missing(draft: Draft) -> Step | None:
         ]
     elif draft.wants_contact is None and not draft.tip:
         required.append((Step.CONTACT, None))
+    if draft.asks_publication:
+        required.append((Step.PUBLISH, draft.publish))
     return next((step for step, value in required if value is None), None)
 
 

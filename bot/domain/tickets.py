@@ -97,6 +97,7 @@ class Ticket:
     extensions: int = 0
     sealed: bool = False  # filed under a pseudonym; the identity is sealed, not in the fields
     erased: bool = False  # the citizen's personal data erased (on request or at retention's end)
+    public: bool = False  # its filer consented to publish it, and has not withdrawn
 
     @property
     def accepted(self) -> bool:
@@ -121,6 +122,7 @@ class NewTicket:
     attachments: tuple[Attachment, ...]
     due_on: date | None = None
     sealed: bool = False
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)

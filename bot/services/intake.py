@@ -135,6 +135,7 @@ def _filing(
                 work_calendar(config),
             ),
             sealed=sealed,
+            public=draft.published and not sealed,
         )
         ticket_id = await tickets.insert(conn, new, Status.NEW, now)
         event_id = await events.add(

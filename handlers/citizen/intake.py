@@ -123,7 +123,10 @@ async def _open(update: Update, context: Context, *, pressed: bool = False) -> s
     notice = t("intake.resume") if draft else None
     chat = update.effective_chat
     # A Zalo chat cannot send the phone's location or number: it is never offered there.
-    draft = draft or intake.new_draft(phone_buttons=chat is not None and not is_local_id(chat.id))
+    draft = draft or intake.new_draft(
+        phone_buttons=chat is not None and not is_local_id(chat.id),
+        publication=context.services.config.web.enabled,
+    )
     if message is not None:
         await show(update, message, intake.prompt(draft, context.services.config), notice=notice)
     elif pressed and update.callback_query is not None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 
-from bot.dialogs.notices import ADD_REF, case_ref, rating_prompt
+from bot.dialogs.notices import ADD_REF, case_ref, parse_case_ref, rating_prompt
 from bot.dialogs.summary import case_detail, case_line
 from bot.domain.people import Person
+from bot.domain.publication import is_public
 from bot.domain.tickets import Status, format_code, parse_code
 from bot.domain.workflow import CLOSED
 from bot.messages import chunks, parse_number
 from bot.services.lookup import my_case, my_cases
+from bot.services.publication import withdraw
 from bot.texts import t
 from handlers.citizen.latest_question import asked
 from handlers.telegram.accounts import citizen_of
@@ -19,6 +21,7 @@ from handlers.telegram.context import Context
 from handlers.telegram.render import button_data, parse_button, reply_target, send_prompt
 
 LOOKUP_REF = "lookup"
+UNPUBLISH_REF = "unpub"
 _PAGE = "p"
 
 
@@ -72,12 +75,14 @@ async def show_case(message: Message, citizen: Person, context: Context, typed: 
     if ticket is None:
         await message.reply_text(t("lookup.not_found", code=code))
         return
-    markup = None
+    rows = []
     if ticket.status not in CLOSED:
         data = button_data(case_ref(ADD_REF, ticket), "go")
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t("citizen.add_button"), callback_data=data)]]
-        )
+        rows.append([InlineKeyboardButton(t("citizen.add_button"), callback_data=data)])
+    if is_public(ticket, services.config.routing.conduct_category):
+        data = button_data(case_ref(UNPUBLISH_REF, ticket), "go")
+        rows.append([InlineKeyboardButton(t("lookup.public.withdraw"), callback_data=data)])
+    markup = InlineKeyboardMarkup(rows) if rows else None
     *head, last = chunks(case_detail(ticket, services.config), MessageLimit.MAX_TEXT_LENGTH)
     for part in head:
         await message.reply_text(part)
@@ -119,3 +124,25 @@ async def lookup_button(update: Update, context: Context) -> None:
         await show_list(message, citizen, context, page)
     else:
         await show_case(message, citizen, context, choice.key)
+
+
+async def unpublish_button(update: Update, context: Context) -> None:
+    """ "Thôi đăng công khai" under /tracuu CODE: only the case's own citizen can press it."""
+    query = update.callback_query
+    if query is None:
+        return
+    citizen = await _citizen(update, context)
+    message = reply_target(update)
+    choice = parse_button(query.data)
+    ticket_id = parse_case_ref(choice.ref, UNPUBLISH_REF) if choice else None
+    services = context.services
+    ticket = None
+    if citizen is not None and ticket_id is not None:
+        ticket = await withdraw(services.db, services.clock, services.config, citizen, ticket_id)
+    if ticket is None or message is None:
+        await query.answer(t("error.button"))
+        return
+    # The message keeps its buttons ("➕ Bổ sung thông tin" stays useful); a second press
+    # says the same again and records nothing.
+    await query.answer()
+    await message.reply_text(t("lookup.public.withdrawn", code=ticket.code))

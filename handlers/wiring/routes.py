@@ -95,6 +95,9 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("nhandem", admin.night_command))
     app.add_handler(CallbackQueryHandler(lookup.lookup_button, pattern=rf"^{lookup.LOOKUP_REF}\|"))
     app.add_handler(
+        CallbackQueryHandler(lookup.unpublish_button, pattern=rf"^{lookup.UNPUBLISH_REF}\.")
+    )
+    app.add_handler(
         CallbackQueryHandler(schedule.subscribe_button, pattern=rf"^{schedule.SUBSCRIBE_REF}\|")
     )
     app.add_handler(

@@ -110,32 +110,71 @@ def test_a_draft_not_yet_answering_contact_stops_at_contact() -> None:
     assert previous_step(draft, Step.CONFIRM) is Step.CONTACT
 
 
+PUBLISHING = {"publication": True}
+
+
 @pytest.mark.parametrize(
     ("draft", "asked", "skipped"),
     [
         (
             complete(Kind.FEEDBACK, wants_contact=False),
             {Step.CONTACT},
-            {Step.NAME, Step.PHONE, Step.ADDRESS, Step.EDIT},
+            {Step.NAME, Step.PHONE, Step.ADDRESS, Step.PUBLISH, Step.EDIT},
         ),
         (
             complete(Kind.FEEDBACK, wants_contact=True),
             {Step.CONTACT, Step.NAME, Step.PHONE, Step.ADDRESS},
-            {Step.EDIT},
+            {Step.PUBLISH, Step.EDIT},
         ),
         (
             complete(Kind.COMPLAINT),
             {Step.NAME, Step.PHONE, Step.ADDRESS},
-            {Step.CONTACT, Step.EDIT},
+            {Step.CONTACT, Step.PUBLISH, Step.EDIT},
         ),
         (
             complete(Kind.DENUNCIATION),
             {Step.NAME, Step.PHONE, Step.ADDRESS},
-            {Step.CONTACT, Step.EDIT},
+            {Step.CONTACT, Step.PUBLISH, Step.EDIT},
         ),
-        (make(), {Step.CONTACT}, {Step.NAME, Step.PHONE, Step.ADDRESS, Step.EDIT}),
+        (make(), {Step.CONTACT}, {Step.NAME, Step.PHONE, Step.ADDRESS, Step.PUBLISH, Step.EDIT}),
+        (
+            complete(Kind.FEEDBACK, wants_contact=False, **PUBLISHING),
+            {Step.CONTACT, Step.PUBLISH},
+            {Step.NAME, Step.PHONE, Step.ADDRESS, Step.EDIT},
+        ),
+        (
+            complete(Kind.PETITION, wants_contact=False, **PUBLISHING),
+            {Step.CONTACT, Step.PUBLISH},
+            {Step.NAME, Step.PHONE, Step.ADDRESS, Step.EDIT},
+        ),
+        (
+            complete(Kind.COMPLAINT, **PUBLISHING),
+            {Step.NAME, Step.PHONE, Step.ADDRESS},
+            {Step.CONTACT, Step.PUBLISH, Step.EDIT},
+        ),
+        (
+            complete(Kind.FEEDBACK, tip=True, **PUBLISHING),
+            set(),
+            {Step.CONTACT, Step.NAME, Step.PHONE, Step.ADDRESS, Step.PUBLISH, Step.EDIT},
+        ),
+        (
+            complete(Kind.FEEDBACK, wants_contact=False, conduct=True, **PUBLISHING),
+            {Step.CONTACT},
+            {Step.NAME, Step.PHONE, Step.ADDRESS, Step.PUBLISH, Step.EDIT},
+        ),
     ],
-    ids=["feedback", "feedback-contact", "complaint", "denunciation", "empty"],
+    ids=[
+        "feedback",
+        "feedback-contact",
+        "complaint",
+        "denunciation",
+        "empty",
+        "feedback-published",
+        "petition-published",
+        "complaint-never",
+        "tip-never",
+        "conduct-never",
+    ],
 )
 def test_applies(draft: Draft, asked: set[Step], skipped: set[Step]) -> None:
     common = {Step.KIND, Step.CATEGORY, Step.CONTENT, Step.PHOTOS, Step.LOCATION, Step.CONFIRM}
@@ -144,6 +183,18 @@ def test_applies(draft: Draft, asked: set[Step], skipped: set[Step]) -> None:
     for step in skipped:
         assert not applies(step, draft), step
     assert common | asked | skipped == set(Step)
+
+
+def test_a_case_that_may_be_published_needs_the_answer_before_it_is_filed() -> None:
+    draft = complete(Kind.FEEDBACK, wants_contact=False, **PUBLISHING)
+    assert missing(draft) is Step.PUBLISH
+    assert next_step(draft, Step.CONTACT) is Step.PUBLISH
+    assert previous_step(draft, Step.CONFIRM) is Step.PUBLISH
+    said_yes = draft.model_copy(update={"publish": True})
+    assert missing(said_yes) is None
+    assert said_yes.published
+    # Changed into a complaint after saying yes: the consent no longer counts.
+    assert not said_yes.model_copy(update={"kind": Kind.COMPLAINT}).published
 
 
 def test_missing_walks_the_required_answers_in_order() -> None:

@@ -1,8 +1,7 @@
 """Migration 016 on a database with cases filed before it, on SQLite and PostgreSQL: the
 photos they carry read back as before, with no details, and a voice note filed after it keeps
-its own. The database is brought back to how 015 left it (016's columns and
-017's table gone, its version 15),
-then opened again as an upgraded program opens it."""
+its own. The database is brought back to how 015 left it (016's columns, 017's table and
+what came after gone, its version 15), then opened again as an upgraded program opens it."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from storage import tickets
 from storage.database import Database
 from tests.conftest import BOTH_BACKENDS
 from tests.services.factories import citizen, complaint
-from tests.storage.test_files_migration import DETAILS_016
+from tests.storage.test_files_migration import DETAILS_016, undo_after_017
 from tests.support.clock import FixedClock
 
 
@@ -36,6 +35,7 @@ async def test_old_photos_read_back_without_details_and_new_voice_notes_keep_the
     person = await citizen(db, clock, "old-citizen")
     old = await submit_case(db, clock, config, person, complaint("old-1"))
     async with db.transaction() as conn:
+        await undo_after_017(conn)
         await conn.execute("DROP TABLE file_uploads")
         for column in DETAILS_016:
             await conn.execute(f"ALTER TABLE attachments DROP COLUMN {column}")
