@@ -27,7 +27,7 @@ from bot.config.checks import (
     Problem,
     cross_check,
 )
-from bot.config.sections import Config, PrivacyConfig, StorageConfig
+from bot.config.sections import Config, PrivacyConfig, StorageConfig, WebConfig
 from bot.sealing import valid_key
 from bot.texts import t
 
@@ -194,6 +194,32 @@ def _s3_keys(raw: dict[str, Any], env: Mapping[str, str]) -> tuple[dict[str, Any
     return {name: SecretStr(str(value)) for name, value in zip(names, given, strict=True)}, []
 
 
+def _client_keys(raw: dict[str, Any], env: Mapping[str, str]) -> list[Problem]:
+    """A key written into the file itself is refused, as the sealing key is."""
+    web = raw.get("web")
+    clients = web.get("clients") if isinstance(web, dict) else None
+    if not isinstance(clients, list):
+        return []
+    return [
+        Problem(f"web.clients[{n}].key", t("config.client_key_in_file"))
+        for n, client in enumerate(clients)
+        if isinstance(client, dict) and "key" in client
+    ]
+
+
+def _with_client_keys(web: WebConfig, env: Mapping[str, str]) -> tuple[WebConfig, list[Problem]]:
+    """Each client's key from its variable; a client without one is a mistake only where the
+    page is on, since only then may it post."""
+    clients, problems = [], []
+    for n, client in enumerate(web.clients):
+        key = env.get(client.key_env, "").strip()
+        if not key and web.enabled:
+            problem = t("config.client_key_missing", variable=client.key_env)
+            problems.append(Problem(f"web.clients[{n}].key_env", problem))
+        clients.append(client.model_copy(update={"key": SecretStr(key) if key else None}))
+    return web.model_copy(update={"clients": clients}), problems
+
+
 def load_config(
     path: Path, *, environ: dict[str, str] | None = None, need_token: bool = True
 ) -> Config:
@@ -225,8 +251,12 @@ def load_config(
                 raw[section][field] = env[variable]
     key, key_problems = _key_text(raw, env, path.parent)
     s3_keys, s3_problems = _s3_keys(raw, env)
+    client_problems = _client_keys(raw, env)
     values, problems, partial = _sections(raw)
-    problems += key_problems + s3_problems
+    problems += key_problems + s3_problems + client_problems
+    if "web" in values and not client_problems:
+        values["web"], missing_keys = _with_client_keys(values["web"], env)
+        problems += missing_keys
     if s3_keys:
         values["storage"] = values.get("storage", StorageConfig()).model_copy(update=s3_keys)
     if key is not None:

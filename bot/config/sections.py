@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     field_validator,
+    model_validator,
 )
 
 from bot.domain.deadlines import DeadlineRules, Unit
@@ -402,6 +403,16 @@ class MonitoringConfig(_Section):
     port: Annotated[int, Field(ge=1, le=65535)] = 9464
 
 
+class WebClient(_Section):
+    """A system allowed to file cases through Open311's POST. Its key is read from the
+    environment variable `key_env` only (`key` is filled from there when the config is loaded):
+    a config file is shared and copied more than a key should be."""
+
+    name: Id
+    key_env: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")]
+    key: SecretStr | None = None
+
+
 class WebConfig(_Section):
     """The commune's public page and its Open311 API, served by the bot on `listen`:`port`.
 
@@ -414,6 +425,14 @@ class WebConfig(_Section):
     listen: Annotated[str, Field(min_length=1, max_length=255)] = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     base_url: Annotated[str, Field(max_length=255, pattern=r"^(?:|https?://\S+)$")] = ""
+    clients: list[WebClient] = []
+
+    @model_validator(mode="after")
+    def _one_name_each(self) -> WebConfig:
+        names = [client.name for client in self.clients]
+        if repeated := sorted({name for name in names if names.count(name) > 1}):
+            raise ValueError(t("config.duplicate", value=repeated[0]))
+        return self
 
 
 class PrivacyConfig(_Section):

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 # The channel of a person whose personal data was erased: nothing can reach them any more.
 ERASED_CHANNEL = "erased"
+# The channel of the accounts of other systems that file cases through the Open311 API: they
+# read a case's progress there, and no message is ever queued for them.
+API_CHANNEL = "open311"
 # The channel of pseudonymous persons: a denouncer's cases are filed under one of these, and
 # who they stand for is sealed (bot/sealing.py).
 SEALED_CHANNEL = "sealed"

@@ -88,7 +88,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain.chats import TELEGRAM_CHANNEL
-from bot.domain.people import ERASED_CHANNEL, Person
+from bot.domain.people import API_CHANNEL, ERASED_CHANNEL, Person
 from bot.messages import Delivery, Notice
 from bot.services.send_budget import SendBudget, prepaid
 from bot.services.send_order import SendOrder, background
@@ -234,9 +234,10 @@ async def notify(
     """Queue a notice for a person on their own channel, inside the caller's transaction.
 
     `bulk` notices (one announcement to many people) go after everything else that is due.
-    A person whose data was erased cannot be reached, so nothing is queued for them.
+    A person whose data was erased cannot be reached, and another system's account reads
+    its cases through the API, so nothing is queued for them.
     """
-    if person.channel == ERASED_CHANNEL:
+    if person.channel in (ERASED_CHANNEL, API_CHANNEL):
         return
     await outbox.enqueue(
         conn,
