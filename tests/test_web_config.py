@@ -8,10 +8,7 @@ from pathlib import Path
 from bot.config import load_config
 from tests.support.config_files import ENV, EXAMPLE, problems, write
 
-WEB_ON = (
-    "[web]\n# Đổi thành true để bật. Set to true to turn it on.\nenabled = false",
-    "[web]\nenabled = true",
-)
+WEB_ON = ("[web]\n", "[web]\nenabled = true\n")
 CLIENT = '\n[[web.clients]]\nname = "trung-tam-ioc"\nkey_env = "NGHE_DAN_KEY_IOC"\n'
 
 
