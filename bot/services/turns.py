@@ -84,13 +84,6 @@ class Turns:
         now = self._clock.now()
         return await turns.take_later(conn, person, self.instance, now, self.times.held_until(now))
 
-    async def wait_for(self, person: int, patience: timedelta) -> bool:
-        """Take the turn, looking again every `poll_every` for up to `patience`."""
-        return await self._waited(lambda: self._taken(person), patience) is not None
-
-    async def _taken(self, person: int) -> bool | None:
-        return True if await self.take(person) else None
-
     async def _waited(
         self, attempt: Callable[[], Awaitable[T | None]], patience: timedelta
     ) -> T | None:
@@ -113,20 +106,15 @@ class Turns:
             await turns.give_back(conn, person, self.instance)
 
     @contextlib.asynccontextmanager
-    async def held(self, person: int, patience: timedelta) -> AsyncIterator[None]:
-        """The person's turn for the block: waited for (TurnUnavailableError after
-        `patience`), renewed while the block runs, given back when it ends however it ends."""
-        async with self.opened(person, patience, lambda: self._taken(person)):
-            yield
-
-    @contextlib.asynccontextmanager
     async def opened(
         self, person: int, patience: timedelta, attempt: Callable[[], Awaitable[T | None]]
     ) -> AsyncIterator[Turn[T]]:
-        """As `held`, the turn taken by `attempt`, which takes it along with whatever else
-        it reads in the same transaction (`take_in`) and returns that, or None when another
-        process holds the turn. The block may give the turn back in a unit of its own
-        (`Turn.give_back_in`); else it is given back as the block ends, however it ends."""
+        """The person's turn for the block, taken by `attempt`, which takes it along with
+        whatever else it reads in the same transaction (`take_in`) and returns that, or None
+        when another process holds the turn; tried again every `poll_every`, and after
+        `patience` TurnUnavailableError. Renewed while the block runs. The block may give the
+        turn back in a unit of its own (`Turn.give_back_in`); else it is given back as the
+        block ends, however it ends."""
         opened = await self._waited(attempt, patience)
         if opened is None:
             raise TurnUnavailableError(f"the turn of {person} is held by another process")
