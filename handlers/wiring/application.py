@@ -94,9 +94,10 @@ class DurableApplication(
 
     On a shared database (several processes, `Database.shared`) any process may have received
     a person's previous update, or this very one (a webhook post repeated to another process).
-    So the update is handled under its person's turn (bot.services.turns): whether it was
-    handled is asked of the database, the person's draft and conversation states are read
-    again from it, and the turn is given back once the update is marked handled.
+    So the update is handled under its person's turn (bot.services.turns), taken in the one
+    round trip that also asks the database whether the update was handled and reads the
+    person's draft and conversation states again (bot.services.gates), and given back in the
+    unit that marks the update handled.
     """
 
     async def process_update(self, update: object) -> None:
