@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from bot.domain.people import SEALED_CHANNEL, Officer, Person
 from storage import bans, officers, people
 from storage.bans import Ban
-from storage.connection import Connection
-from storage.rows import first
+from storage.connection import Connection, Later, Row, fetch_later
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +25,12 @@ class Known:
 async def known(conn: Connection, channel: str, external_id: str) -> Known:
     """One statement instead of three (people, officers, bans): each is a trip to the
     database's thread, and the gates ran all three for every update (make bench, ingest)."""
-    row = await first(
+    return await (await known_later(conn, channel, external_id)).value()
+
+
+async def known_later(conn: Connection, channel: str, external_id: str) -> Later[Known]:
+    """`known`, read along with the gates' other reads (`fetch_later`)."""
+    rows = await fetch_later(
         conn,
         """
         SELECT k.channel, k.external_id,
@@ -42,8 +46,13 @@ async def known(conn: Connection, channel: str, external_id: str) -> Known:
         """,
         (SEALED_CHANNEL, channel, external_id),
     )
-    if row is None:
+    return rows.then(_known)
+
+
+def _known(rows: list[Row]) -> Known:
+    if not rows:
         raise LookupError("a look-up of one account returned no row")
+    row = rows[0]
     return Known(
         person=people.from_row(row) if row["id"] is not None else None,
         officer=officers.from_row(row) if row["person_id"] is not None else None,

@@ -8,13 +8,22 @@ connection is aiosqlite's, unwrapped, and costs nothing more; on PostgreSQL
 
 Where the two dialects differ and no common form exists (a list passed as one parameter,
 reading a JSON document), the repositories ask `dialect_of(conn)` for the fragment.
+
+Two calls let a unit of work say what need not wait: `send`, a write whose outcome nobody
+reads, and `fetch_later`, a read whose answer is needed only after the unit's other statements
+are on their way. On PostgreSQL both ride in psycopg's pipeline, so several of them cost one
+round trip; elsewhere they run at once, as `execute` does.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 class Row(Protocol):
@@ -124,3 +133,60 @@ async def send(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> No
         await conn.execute(sql, parameters)
     else:
         await deferred(sql, parameters)
+
+
+class Later(Generic[T]):
+    """The answer of a read queued by `fetch_later`, taken with `value()`.
+
+    Taken once the read's unit has ended (or after a statement that waits for its answer), it
+    costs nothing more: the answer came back with that round trip. Taken earlier, it is fetched
+    then, one round trip of its own, so a unit that does is still right, only slower. `then`
+    turns the rows into what the repository returns, when they are taken."""
+
+    def __init__(self, answer: Callable[[], Awaitable[T]]) -> None:
+        self._answer = answer
+        self._taken: tuple[T] | None = None
+
+    @classmethod
+    def ready(cls, value: T) -> Later[T]:
+        """An answer already in hand (the read ran at once)."""
+
+        async def answer() -> T:
+            return value
+
+        return cls(answer)
+
+    async def value(self) -> T:
+        if self._taken is None:
+            self._taken = (await self._answer(),)
+        return self._taken[0]
+
+    def then(self, convert: Callable[[T], U]) -> Later[U]:
+        async def converted() -> U:
+            return convert(await self.value())
+
+        return Later(converted)
+
+
+async def fetch_later(
+    conn: Connection, sql: str, parameters: Iterable[Any] = ()
+) -> Later[list[Row]]:
+    """A read whose rows the caller takes later (`Later.value`). On PostgreSQL, inside a unit or
+    a coordination transaction, it waits in the pipeline and goes to the server with the next
+    statement that waits for an answer, or with the COMMIT, so the reads of several repositories
+    share one round trip; elsewhere (SQLite, whose unit runs in one hand-over anyway, or the
+    reader) it runs at once."""
+    queue = getattr(conn, "fetch_later", None)
+    if queue is None:
+        return Later.ready(list(await conn.execute_fetchall(sql, parameters)))
+    later: Later[list[Row]] = await queue(sql, parameters)
+    return later
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A true-or-false fragment of SQL with its `?` parameters: one repository's rule that
+    another's statement is made to depend on, so that both are decided in one statement."""
+
+    sql: str
+    parameters: tuple[Any, ...] = ()

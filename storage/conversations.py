@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from bot.sealing import Sealer, SealError
-from storage.connection import Connection, dialect_of, send
+from storage.connection import Connection, Later, Row, dialect_of, fetch_later, send
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -19,16 +19,22 @@ async def load_states(conn: Connection, name: str) -> dict[tuple[Any, ...], Any]
     return {tuple(json.loads(row[0])): json.loads(row[1]) for row in rows}
 
 
-async def load_states_of(
+async def states_of_later(
     conn: Connection, names: list[str], keys: list[tuple[Any, ...]]
-) -> dict[tuple[str, tuple[Any, ...]], Any]:
-    """The states of the conversations `names` at any of `keys`, by (name, key)."""
+) -> Later[dict[tuple[str, tuple[Any, ...]], Any]]:
+    """The states of the conversations `names` at any of `keys`, by (name, key), read along
+    with the gates' other reads (`fetch_later`)."""
     dialect = dialect_of(conn)
     named, keyed = dialect.members("name"), dialect.members("key")
-    rows = await conn.execute_fetchall(
+    rows = await fetch_later(
+        conn,
         f"SELECT name, key, state FROM conversation_states WHERE {named} AND {keyed}",  # noqa: S608
         (dialect.values(names), dialect.values([json.dumps(list(key)) for key in keys])),
     )
+    return rows.then(_states)
+
+
+def _states(rows: list[Row]) -> dict[tuple[str, tuple[Any, ...]], Any]:
     return {(str(row[0]), tuple(json.loads(row[1]))): json.loads(row[2]) for row in rows}
 
 
@@ -75,11 +81,22 @@ async def load_user_data_of(
     conn: Connection, user_id: int, sealer: Sealer | None = None
 ) -> dict[str, Any]:
     """One person's conversation; empty when nothing is kept for them."""
-    rows = await conn.execute_fetchall(
-        "SELECT data FROM conversation_data WHERE user_id = ?", (user_id,)
+    return await (await user_data_of_later(conn, user_id, sealer)).value()
+
+
+async def user_data_of_later(
+    conn: Connection, user_id: int, sealer: Sealer | None = None
+) -> Later[dict[str, Any]]:
+    """`load_user_data_of`, read along with the unit's other reads (`fetch_later`)."""
+    rows = await fetch_later(
+        conn, "SELECT data FROM conversation_data WHERE user_id = ?", (user_id,)
     )
-    opened = [_opened(user_id, str(row[0]), sealer) for row in rows]
-    return next((data for data in opened if data is not None), {})
+
+    def opened(found: list[Row]) -> dict[str, Any]:
+        drafts = [_opened(user_id, str(row[0]), sealer) for row in found]
+        return next((data for data in drafts if data is not None), {})
+
+    return rows.then(opened)
 
 
 async def stored_users(conn: Connection) -> set[int]:

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.connection import Connection, dialect_of
+from storage.connection import Connection, Later, dialect_of, fetch_later
 from storage.rows import iso, parse_time, single
 
 # Written as a row's last error just before it is handed to the platform, replaced once the
@@ -71,18 +71,32 @@ async def due_except(
 ) -> list[Pending]:
     """What is due, oldest first and bulk last, leaving out the (channel, recipient) chats in
     `skip`."""
+    return await (await due_except_later(conn, now, limit, skip)).value()
+
+
+async def due_except_later(
+    conn: Connection,
+    now: datetime,
+    limit: int,
+    skip: Collection[tuple[str, str]] = (),
+) -> Later[list[Pending]]:
+    """`due_except`, read along with the unit's writes (`fetch_later`): after an update, what
+    is due comes back with the unit's COMMIT."""
     # A channel's name holds no colon, so "channel:recipient" names one chat.
     dialect = dialect_of(conn)
     skipped = dialect.values([f"{channel}:{recipient}" for channel, recipient in skip])
     chat = dialect.members("channel || ':' || recipient")
     # One trip to the database's thread: this runs after every update (make bench, ingest).
-    rows = await conn.execute_fetchall(
+    rows = await fetch_later(
+        conn,
         "SELECT id, channel, recipient, payload, attempts, last_error = ? FROM outbox "  # noqa: S608
         f"WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ? AND NOT {chat} "
         "ORDER BY bulk, not_before, id LIMIT ?",
         (IN_FLIGHT, iso(now), skipped, limit),
     )
-    return [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+    return rows.then(
+        lambda found: [Pending(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in found]
+    )
 
 
 async def claim(

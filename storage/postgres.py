@@ -27,7 +27,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
-from storage.connection import POSTGRESQL, Outcome, Row
+from storage.connection import POSTGRESQL, Later, Outcome, Row
 from storage.postgres_migrations import migrate_postgres
 
 _LOGGER = logging.getLogger(__name__)
@@ -105,8 +105,9 @@ class PostgresConnection:
     server together: `send` (`storage.connection.send`) only queues its write; `execute` and
     `executemany` wait for their own outcome (a sync: the rows they changed, an error at the
     statement that met it, as outside a pipeline), taking what was queued before them along;
-    `execute_fetchall` waits for its rows. A read cannot ride further: what it returns is what
-    the unit's next statements are decided on."""
+    `execute_fetchall` waits for its rows, since what it returns is what the unit's next
+    statements are decided on; `fetch_later` (`storage.connection.fetch_later`) queues a read
+    whose rows are taken after the next sync, for reads nothing in the unit depends on."""
 
     dialect = POSTGRESQL
 
@@ -138,6 +139,18 @@ class PostgresConnection:
         if self._pipeline is not None:
             await self._pipeline.sync()
         return cursor
+
+    async def fetch_later(self, sql: str, parameters: Iterable[Any] = ()) -> Later[list[Row]]:
+        if self._pipeline is None:
+            return Later.ready(await self.execute_fetchall(sql, parameters))
+        cursor = self._conn.cursor(row_factory=_row_factory)
+        await cursor.execute(translate(sql), tuple(parameters))
+
+        async def rows() -> list[Row]:
+            # Results already received are read from memory; else psycopg asks for them.
+            return list(await cursor.fetchall())
+
+        return Later(rows)
 
 
 @asynccontextmanager

@@ -8,9 +8,10 @@ Only a shared database (PostgreSQL) keeps windows in a table; one process keeps 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain.limits import Verdict
-from storage.connection import Connection, dialect_of
-from storage.rows import single
+from storage.connection import Condition, Connection, Later, Row, dialect_of, fetch_later
 
 # The times in the stored window that are still within the period, in order.
 _KEPT = """(
@@ -22,8 +23,9 @@ _ROOM = f"jsonb_array_length({_KEPT}) < %(limit)s"
 _TOLD_LATELY = "(w.warned_at IS NOT NULL AND %(now)s - w.warned_at < %(period)s)"
 _HIT = f"""
 INSERT INTO rate_windows AS w (person, passed, warned_at, verdict)
-VALUES (%(person)s, CAST(jsonb_build_array(CAST(%(now)s AS double precision)) AS text), NULL,
-        'allow')
+SELECT %(person)s, CAST(jsonb_build_array(CAST(%(now)s AS double precision)) AS text), NULL,
+       'allow'
+WHERE %(only_if)s
 ON CONFLICT (person) DO UPDATE SET
     passed = CAST(CASE WHEN {_ROOM}
                        THEN {_KEPT} || to_jsonb(CAST(%(now)s AS double precision))
@@ -31,34 +33,57 @@ ON CONFLICT (person) DO UPDATE SET
     warned_at = CASE WHEN {_ROOM} OR {_TOLD_LATELY} THEN w.warned_at ELSE %(now)s END,
     verdict = CASE WHEN {_ROOM} THEN 'allow' WHEN {_TOLD_LATELY} THEN 'drop' ELSE 'warn' END
 RETURNING verdict
-"""  # noqa: S608 - only the fragments above are put in, never input
+"""  # only the fragments above are put in, never input
 
 
 def _positional(template: str, values: dict[str, object]) -> tuple[str, list[object]]:
-    """The statement with `?` parameters, the values in their order of appearance."""
+    """The statement with `?` parameters, the values in their order of appearance; a
+    `Condition` goes in as its fragment, with its own parameters."""
     order: list[object] = []
 
     class Mark(dict[str, str]):
         def __missing__(self, key: str) -> str:
-            order.append(values[key])
+            value = values[key]
+            if isinstance(value, Condition):
+                order.extend(value.parameters)
+                return value.sql
+            order.append(value)
             return "?"
 
     sql = template % Mark()
     return sql, order
 
 
-async def hit(conn: Connection, person: int, now: float, limit: int, period: float) -> Verdict:
+async def hit_later(
+    conn: Connection,
+    person: int,
+    now: float,
+    limit: int,
+    period: float,
+    only_if: Sequence[Condition] = (),
+) -> Later[Verdict | None]:
     """One message from `person` at `now` (seconds): whether it passes (the first message a
-    limit of at least one lets through)."""
+    limit of at least one lets through), read along with the unit's other reads
+    (`fetch_later`). It is counted only if every one of `only_if` holds when it runs (None
+    otherwise): the gates' unit counts a message once its process holds the person's turn for
+    an update not handled yet, so an update waiting for its turn, or delivered again, is not
+    counted twice."""
     if dialect_of(conn).name != "postgresql":
         raise RuntimeError(
             "shared rate windows live on PostgreSQL; one process keeps them in memory"
         )
-    sql, parameters = _positional(
-        _HIT, {"person": person, "now": now, "period": period, "limit": limit}
+    guard = Condition(
+        " AND ".join(["TRUE", *(f"({condition.sql})" for condition in only_if)]),
+        tuple(value for condition in only_if for value in condition.parameters),
     )
-    row = await single(conn, sql, parameters)
-    return Verdict(row["verdict"])
+    sql, parameters = _positional(
+        _HIT, {"person": person, "now": now, "period": period, "limit": limit, "only_if": guard}
+    )
+    return (await fetch_later(conn, sql, parameters)).then(_verdict)
+
+
+def _verdict(rows: list[Row]) -> Verdict | None:
+    return Verdict(rows[0]["verdict"]) if rows else None
 
 
 _FORGET = """

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.connection import Connection
-from storage.rows import first, iso
+from storage.connection import Condition, Connection, Later, fetch_later, send
+from storage.rows import iso
 
 
-async def take(
+async def take_later(
     conn: Connection, person: int, instance: str, now: datetime, until: datetime
-) -> bool:
-    row = await first(
+) -> Later[bool]:
+    """Whether `instance` now holds the person's turn (taken, taken over once lapsed, or
+    renewed), read along with the statements queued after it (`fetch_later`): on PostgreSQL
+    they run after it on the server, so they see what it saw and what it took."""
+    taken = await fetch_later(
         conn,
         "INSERT INTO turns (person, held_by, held_until) VALUES (?, ?, ?) "
         "ON CONFLICT (person) DO UPDATE SET held_by = excluded.held_by, "
@@ -26,7 +29,14 @@ async def take(
         "RETURNING person",
         (person, instance, iso(until), iso(now)),
     )
-    return row is not None
+    return taken.then(bool)
+
+
+def held_by(person: int, instance: str) -> Condition:
+    """The person's turn is the instance's (in a transaction that took it: taken now)."""
+    return Condition(
+        "EXISTS (SELECT 1 FROM turns WHERE person = ? AND held_by = ?)", (person, instance)
+    )
 
 
 async def renew(conn: Connection, person: int, instance: str, until: datetime) -> bool:
@@ -39,4 +49,5 @@ async def renew(conn: Connection, person: int, instance: str, until: datetime) -
 
 
 async def give_back(conn: Connection, person: int, instance: str) -> None:
-    await conn.execute("DELETE FROM turns WHERE person = ? AND held_by = ?", (person, instance))
+    """Sent along (`send`): inside the unit that marks the update handled, it commits with it."""
+    await send(conn, "DELETE FROM turns WHERE person = ? AND held_by = ?", (person, instance))

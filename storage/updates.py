@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.connection import Connection, send
+from storage.connection import Condition, Connection, Later, fetch_later, send
 from storage.rows import first, iso
+
+_PROCESSED = "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?"
 
 
 async def is_processed(conn: Connection, channel: str, update_id: int) -> bool:
-    found = await first(
-        conn,
-        "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
-        (channel, update_id),
-    )
-    return found is not None
+    return await (await processed_later(conn, channel, update_id)).value()
+
+
+async def processed_later(conn: Connection, channel: str, update_id: int) -> Later[bool]:
+    """`is_processed`, read along with the unit's other reads (`fetch_later`)."""
+    return (await fetch_later(conn, _PROCESSED, (channel, update_id))).then(bool)
+
+
+def unprocessed(channel: str, update_id: int) -> Condition:
+    """The update is not (yet) remembered as handled."""
+    return Condition(f"NOT EXISTS ({_PROCESSED})", (channel, update_id))
 
 
 async def newest(conn: Connection, channel: str) -> int | None:

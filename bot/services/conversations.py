@@ -25,20 +25,9 @@ async def load_states(db: Database, name: str) -> dict[tuple[Any, ...], Any]:
     return await conversations.load_states(db.reader, name)
 
 
-async def load_draft(db: Database, user_id: int, sealer: Sealer | None) -> dict[str, Any]:
-    return await conversations.load_user_data_of(db.reader, user_id, sealer)
-
-
 async def load_draft_in(conn: Connection, user_id: int, sealer: Sealer | None) -> dict[str, Any]:
     """One person's draft, read in the caller's transaction."""
     return await conversations.load_user_data_of(conn, user_id, sealer)
-
-
-async def load_states_at(
-    db: Database, names: list[str], keys: list[tuple[Any, ...]]
-) -> dict[tuple[str, tuple[Any, ...]], Any]:
-    """The states of the conversations `names` at any of `keys`, by (name, key)."""
-    return await conversations.load_states_of(db.reader, names, keys)
 
 
 async def people_with_drafts(conn: Connection) -> set[int]:

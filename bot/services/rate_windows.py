@@ -7,15 +7,9 @@ the flood.
 
 from __future__ import annotations
 
-from bot.domain.limits import RateLimiter, Verdict
+from bot.domain.limits import RateLimiter
 from storage import rate_windows
 from storage.database import Database
-
-
-async def hit(db: Database, limiter: RateLimiter, person: int, now: float) -> Verdict:
-    """`limiter`'s rule and numbers, on the shared window. The statement runs on its own,
-    outside a transaction (it is one, atomic by itself): one round trip per message."""
-    return await rate_windows.hit(db.reader, person, now, limiter.limit, limiter.period)
 
 
 async def forget_idle(db: Database, limiter: RateLimiter, now: float) -> int:

@@ -12,19 +12,53 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from typing import Generic, TypeVar
 
 from bot.clock import Clock
 from bot.domain.turns import TURN_TIMES, TurnTimes
 from storage import turns
+from storage.connection import Connection, Later
 from storage.database import Database
 
 _LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TurnUnavailableError(Exception):
     """Another process kept the person's turn longer than the update could wait."""
+
+
+class Turn(Generic[T]):
+    """A person's turn this process holds, what was read as it was taken (`opened`), and the
+    task that renews it meanwhile."""
+
+    def __init__(self, turns: Turns, person: int, opened: T) -> None:
+        self.person = person
+        self.opened = opened
+        self._turns = turns
+        self._keeping = asyncio.get_running_loop().create_task(turns.keep(person))
+        self._given_back = False
+
+    async def stop_keeping(self) -> None:
+        self._keeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._keeping
+
+    async def give_back_in(self, conn: Connection) -> None:
+        """Gives the turn back in the caller's unit (the one that marks the update handled), so
+        the next update sees the mark the moment it can take the turn, and no round trip of its
+        own is spent on it. `given_back` once that unit committed."""
+        await turns.give_back(conn, self.person, self._turns.instance)
+
+    def given_back(self) -> None:
+        self._given_back = True
+
+    async def end(self) -> None:
+        await self.stop_keeping()
+        if not self._given_back:
+            await self._turns.give_back(self.person)
 
 
 class Turns:
@@ -40,19 +74,26 @@ class Turns:
 
     async def take(self, person: int) -> bool:
         """Once, without waiting: True when this process now holds the person's turn."""
-        now = self._clock.now()
         async with self._db.coordination() as conn:
-            return await turns.take(conn, person, self.instance, now, self.times.held_until(now))
+            taken = await self.take_in(conn, person)
+        return await taken.value()
 
-    async def wait_for(self, person: int, patience: timedelta) -> bool:
-        """Take the turn, looking again every `poll_every` for up to `patience`."""
+    async def take_in(self, conn: Connection, person: int) -> Later[bool]:
+        """`take` in the caller's coordination transaction, its answer read along with the
+        statements queued after it (which run after it, so see what it took)."""
+        now = self._clock.now()
+        return await turns.take_later(conn, person, self.instance, now, self.times.held_until(now))
+
+    async def _waited(
+        self, attempt: Callable[[], Awaitable[T | None]], patience: timedelta
+    ) -> T | None:
         loop = asyncio.get_running_loop()
         give_up = loop.time() + patience.total_seconds()
-        while not await self.take(person):
+        while (found := await attempt()) is None:
             if loop.time() >= give_up:
-                return False
+                return None
             await asyncio.sleep(self.times.poll_every.total_seconds())
-        return True
+        return found
 
     async def renew(self, person: int) -> bool:
         async with self._db.coordination() as conn:
@@ -65,21 +106,26 @@ class Turns:
             await turns.give_back(conn, person, self.instance)
 
     @contextlib.asynccontextmanager
-    async def held(self, person: int, patience: timedelta) -> AsyncIterator[None]:
-        """The person's turn for the block: waited for (TurnUnavailableError after
-        `patience`), renewed while the block runs, given back when it ends however it ends."""
-        if not await self.wait_for(person, patience):
+    async def opened(
+        self, person: int, patience: timedelta, attempt: Callable[[], Awaitable[T | None]]
+    ) -> AsyncIterator[Turn[T]]:
+        """The person's turn for the block, taken by `attempt`, which takes it along with
+        whatever else it reads in the same transaction (`take_in`) and returns that, or None
+        when another process holds the turn; tried again every `poll_every`, and after
+        `patience` TurnUnavailableError. Renewed while the block runs. The block may give the
+        turn back in a unit of its own (`Turn.give_back_in`); else it is given back as the
+        block ends, however it ends."""
+        opened = await self._waited(attempt, patience)
+        if opened is None:
             raise TurnUnavailableError(f"the turn of {person} is held by another process")
-        keeping = asyncio.get_running_loop().create_task(self._keep(person))
+        turn = Turn(self, person, opened)
         try:
-            yield
+            yield turn
         finally:
-            keeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeping
-            await self.give_back(person)
+            await turn.end()
 
-    async def _keep(self, person: int) -> None:
+    async def keep(self, person: int) -> None:
+        """Renews the person's turn every `renew_every` until cancelled or lapsed."""
         while True:
             await asyncio.sleep(self.times.renew_every.total_seconds())
             try:

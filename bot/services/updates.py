@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from storage import outbox, updates
-from storage.connection import Connection
+from storage.connection import Connection, Later
 from storage.database import Database
+from storage.outbox import Pending
 
 REMEMBER_FOR = timedelta(days=7)
 
@@ -29,16 +30,18 @@ async def mark_handled(
     hand-over to the database's thread (it may await only the connection it is given).
 
     Returns whether the outbox holds a message due now, asked in the same unit: after almost
-    every update nothing is, and then no delivery run need ask again (make bench, ingest)."""
+    every update nothing is, and then no delivery run need ask again (make bench, ingest). On
+    PostgreSQL nothing in the unit waits for an answer, so the whole of it, that question
+    included, is one round trip with its COMMIT."""
     now = clock.now()
 
-    async def work(conn: Connection) -> bool:
+    async def work(conn: Connection) -> Later[list[Pending]]:
         if along is not None:
             await along(conn)
         await updates.mark_processed(conn, channel, update_id, now)
-        return bool(await outbox.due_except(conn, now, 1))
+        return await outbox.due_except_later(conn, now, 1)
 
-    return await db.unit(work)
+    return bool(await (await db.unit(work)).value())
 
 
 class UpdateLog:

@@ -70,7 +70,7 @@ def _line(listed: Listed, context: Context) -> str:
 
 async def keep_out(update: Update, context: Context) -> None:
     """Runs first of all: a banned person is told once, then nothing of theirs goes further."""
-    sender = await known_of(update, context)
+    sender = known_of(update, context)
     if sender is None:
         return
     _, known = sender

@@ -57,7 +57,7 @@ async def require_consent(update: Update, context: Context) -> None:
     if is_command(update, "id"):
         return
     services = context.services
-    sender = await known_of(update, context)
+    sender = known_of(update, context)
     if sender is None:
         raise ApplicationHandlerStop
     who, known = sender

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.domain.chats import TELEGRAM_CHANNEL, Account
+from bot.domain.chats import Account
 from bot.domain.people import Officer, Person
-from bot.services import accounts, chats
+from bot.services import chats
 from bot.services.accounts import Known
 from bot.services.citizens import find_citizen
 from bot.services.officers import find_officer
@@ -25,16 +25,12 @@ async def account_of(update: Update, context: Context) -> Account | None:
     return await chats.account(context.services.db, user.id) if user else None
 
 
-async def known_of(update: Update, context: Context) -> tuple[Account, Known] | None:
-    """The sender and what is known of them, looked up once for the three gates (ban, rate,
-    consent): they run one after another before any other handler, and whatever one of them
-    writes (a ban's notice, a consent) ends the update, so none reads what another changed."""
-    if context.sender is None:
-        who = await account_of(update, context)
-        if who is None:
-            return None
-        context.sender = (who, await accounts.look_up(context.services.db, who))
-    return context.sender
+def known_of(update: Update, context: Context) -> tuple[Account, Known] | None:
+    """The sender and what is known of them, as the gates' unit read them before the handlers
+    (bot.services.gates), for the three gates (ban, rate, consent): they run one after another
+    before any other handler, and whatever one of them writes (a ban's notice, a consent) ends
+    the update, so none reads what another changed."""
+    return context.bot_data.opened.of(update).sender
 
 
 async def citizen_of(update: Update, context: Context) -> Person | None:
@@ -47,8 +43,8 @@ async def officer_of(update: Update, context: Context) -> Officer | None:
     return await find_officer(context.services.db, who.channel, who.external_id) if who else None
 
 
-async def update_channel(db: Database, update: Update) -> str:
-    """The channel an update came through, under which its id is remembered once handled."""
+async def update_account(db: Database, update: Update) -> Account | None:
+    """Who sent an update, before any handler runs; its channel is the one the update came
+    through, under which its id is remembered once handled (Telegram's without a sender)."""
     user = update.effective_user
-    who = await chats.account(db, user.id) if user else None
-    return who.channel if who else TELEGRAM_CHANNEL
+    return await chats.account(db, user.id) if user else None

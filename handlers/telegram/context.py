@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.dialogs.menu import WaitingLinks
-from bot.domain.chats import Account
 from bot.domain.limits import RateLimiter
 from bot.services import Services
-from bot.services.accounts import Known
 from bot.services.case_files import CaseFiles
 from bot.services.file_keeping import FileKeeper
+from bot.services.gates import Opened
 from bot.services.outbox import Deliverer
 from bot.services.turns import Turns
 from handlers.telegram.metrics import Metrics
@@ -23,6 +25,26 @@ if TYPE_CHECKING:
 UserData = dict[str, Any]
 ChatData = dict[Any, Any]
 DRAFT_KEY = "draft"  # the citizen's half-written case, in their user data (handlers.intake)
+
+
+class OpenedUpdates:
+    """What the gates read of each update being handled (bot.services.gates), from before its
+    handlers run until they end: the Application reads it, the gates' handlers use it."""
+
+    def __init__(self) -> None:
+        # By the update object's identity: two channels' updates may share an update_id.
+        self._opened: dict[int, Opened] = {}
+
+    @contextmanager
+    def during(self, update: Update, opened: Opened) -> Iterator[None]:
+        self._opened[id(update)] = opened
+        try:
+            yield
+        finally:
+            del self._opened[id(update)]
+
+    def of(self, update: Update) -> Opened:
+        return self._opened[id(update)]
 
 
 class BotData:
@@ -38,6 +60,7 @@ class BotData:
         self._keeper: FileKeeper | None = None
         self._files: CaseFiles | None = None
         self.links = WaitingLinks()  # /start links waiting for their person's consent
+        self.opened = OpenedUpdates()
 
     @property
     def services(self) -> Services:
@@ -115,9 +138,7 @@ class BotData:
 
 
 class Context(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
-    # Made once per update and shared by all its handlers: the gates keep here what they know
-    # of the sender (handlers.telegram.accounts.known_of).
-    sender: tuple[Account, Known] | None = None
+    # Made once per update and shared by all its handlers.
     # A handler of this update asked its question, or left it the last message: nothing open
     # is asked again after it (handlers.menu.ask_open_question).
     question_kept: bool = False

@@ -4,7 +4,8 @@ The windows live in memory, not in the database: writing every message down woul
 the load a flood causes, and a restart only gives a flooder a fresh minute. What must survive a
 restart (bans, the cases filed today) is read from the database instead. Only when several
 processes share the database (PostgreSQL) do the windows live in it, one statement a message
-(`bot.services.rate_windows`), so that a person writing to two processes is held to one rate.
+(`storage.rate_windows`), so that a person writing to two processes is held to one rate; that
+statement runs with the gates' other reads, before the handlers (bot.services.gates).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.domain.limits import Verdict
-from bot.services import rate_windows
 from bot.texts import t
 from handlers.telegram.accounts import officer_of
 from handlers.telegram.context import Context
@@ -34,11 +34,10 @@ async def limit_rate(update: Update, context: Context) -> None:
     if user is None:
         return
     services = context.services
-    limiter, now = context.bot_data.limiter, services.clock.now().timestamp()
-    if services.db.shared:
-        verdict = await rate_windows.hit(services.db, limiter, user.id, now)
-    else:
-        verdict = limiter.hit(str(user.id), now)
+    verdict = context.bot_data.opened.of(update).verdict
+    if verdict is None:  # the windows are this process's, in memory
+        now = services.clock.now().timestamp()
+        verdict = context.bot_data.limiter.hit(str(user.id), now)
     if verdict is Verdict.ALLOW:
         return
     if await officer_of(update, context) is not None:

@@ -8,7 +8,8 @@ marks the update handled (one commit instead of three, and a crash keeps both or
 
 On a shared database (several processes) the rows are the truth and memory only a copy: under
 the person's turn, before their update is handled, their draft and conversation states are read
-again, since another process may have handled their last update.
+again (with the gates' other reads, bot.services.gates) and replace memory here, since another
+process may have handled their last update.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
             )
         )
         self._db = db
-        self._sealer = sealer
+        self.sealer = sealer
         self._users: dict[int, UserData] = {}
         self._states: dict[tuple[str, ConversationKey], object | None] = {}
         # Users with a stored row: PTB hands over every sender's data after every update, and
@@ -74,7 +75,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         self._stored: set[int] | None = None
 
     async def get_user_data(self) -> dict[int, UserData]:
-        return await conversations.load_drafts(self._db, self._sealer)
+        return await conversations.load_drafts(self._db, self.sealer)
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         return {}
@@ -118,7 +119,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
             for user_id, data in users.items():
                 if not data and user_id not in self._stored:
                     continue
-                await conversations.save_draft(conn, user_id, data, self._sealer)
+                await conversations.save_draft(conn, user_id, data, self.sealer)
                 if data:
                     self._stored.add(user_id)
                 else:
@@ -153,10 +154,9 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         matched: on a shared database `reload_user_data` already ran under the person's turn,
         before the handlers' filters read the data; a sole writer's memory is current."""
 
-    async def reload_user_data(self, user_id: int, user_data: UserData) -> None:
-        """The stored draft replaces memory (on a shared database, under the person's turn,
-        before any handler looks at the update)."""
-        stored = await conversations.load_draft(self._db, user_id, self._sealer)
+    def reload_user_data(self, user_id: int, user_data: UserData, stored: UserData) -> None:
+        """The `stored` draft replaces memory (on a shared database, read under the person's
+        turn before any handler looks at the update)."""
         self._users.pop(user_id, None)
         if self._stored is not None:
             if stored:
@@ -172,24 +172,27 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         shared database, where the person's next update, in whichever process, reads the row
         again; memory is left alone, since an update of theirs may be under way here."""
         async with self._db.transaction() as conn:
-            stored = await conversations.load_draft_in(conn, user_id, self._sealer)
+            stored = await conversations.load_draft_in(conn, user_id, self.sealer)
             if not change(stored):
                 return
-            await conversations.save_draft(conn, user_id, stored, self._sealer)
+            await conversations.save_draft(conn, user_id, stored, self.sealer)
         if self._stored is not None:
             if stored:
                 self._stored.add(user_id)
             else:
                 self._stored.discard(user_id)
 
-    async def refresh_conversations(
-        self, states: dict[str, TrackingDict[ConversationKey, object]], keys: list[ConversationKey]
+    def refresh_conversations(
+        self,
+        states: dict[str, TrackingDict[ConversationKey, object]],
+        keys: list[ConversationKey],
+        stored: dict[tuple[str, ConversationKey], object],
     ) -> None:
-        """The stored states at `keys` replace the ones in `states` (each ConversationHandler's
-        own, by name): python-telegram-bot reads a conversation's state from memory before any
-        of the update's handlers run, and has no hook to refresh it. Nothing is marked for
-        writing back, since memory now equals the rows."""
-        stored = await conversations.load_states_at(self._db, list(states), keys)
+        """The `stored` states at `keys` (by conversation name and key) replace the ones in
+        `states` (each ConversationHandler's own, by name): python-telegram-bot reads a
+        conversation's state from memory before any of the update's handlers run, and has no
+        hook to refresh it. Nothing is marked for writing back, since memory now equals the
+        rows."""
         for name, current in states.items():
             for key in keys:
                 self._states.pop((name, key), None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, cast
 
 from telegram import LinkPreviewOptions, Update
@@ -33,18 +33,19 @@ from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.domain.turns import NOBODY
-from bot.services import Services
+from bot.services import Services, gates
 from bot.services.case_files import CaseFiles
 from bot.services.file_keeping import FileKeeper
 from bot.services.file_stores import open_file_store
+from bot.services.gates import Arrival
 from bot.services.outbox import BUDGET_CHANNEL, Deliverer, Limits, Sender, SystemTimer, Timer
 from bot.services.sealed_sender import SealedSender
 from bot.services.send_budget import SendBudget, take_prepaid
 from bot.services.send_order import SendOrder, in_background
-from bot.services.turns import Turns, TurnUnavailableError
+from bot.services.turns import Turn, Turns, TurnUnavailableError
 from bot.services.updates import UpdateLog
 from handlers.citizen.latest_question import notice_shown
-from handlers.telegram.accounts import update_channel
+from handlers.telegram.accounts import update_account
 from handlers.telegram.context import App, BotData, ChatData, Context, UserData
 from handlers.telegram.errors import log_disk_full
 from handlers.telegram.metrics import SKIPPED, Metrics
@@ -66,6 +67,7 @@ from handlers.zalo.channel import ZaloChannel, bot_user
 from handlers.zalo.inbound import CHANNEL as ZALO_CHANNEL
 from handlers.zalo.outbound import Outlet, ZaloRoute
 from handlers.zalo.sender import ZaloSender
+from storage.connection import Connection
 from storage.database import is_disk_full
 
 _LOGGER = logging.getLogger(__name__)
@@ -92,9 +94,10 @@ class DurableApplication(
 
     On a shared database (several processes, `Database.shared`) any process may have received
     a person's previous update, or this very one (a webhook post repeated to another process).
-    So the update is handled under its person's turn (bot.services.turns): whether it was
-    handled is asked of the database, the person's draft and conversation states are read
-    again from it, and the turn is given back once the update is marked handled.
+    So the update is handled under its person's turn (bot.services.turns), taken in the one
+    round trip that also asks the database whether the update was handled and reads the
+    person's draft and conversation states again (bot.services.gates), and given back in the
+    unit that marks the update handled.
     """
 
     async def process_update(self, update: object) -> None:
@@ -111,44 +114,91 @@ class DurableApplication(
             self._queue.finished(update, handled=handled)
 
     async def _handle_once(self, update: Update) -> None:
-        channel = await update_channel(self.bot_data.services.db, update)
-        if await self._skipped(update, channel):
-            return
-        if not self.bot_data.services.db.shared:
-            await self._handle(update, channel)
+        """The gates' reads first, in one unit (bot.services.gates), then the handlers; on a
+        shared database all of it under the person's turn, taken in that same unit."""
+        services = self.bot_data.services
+        account = await update_account(services.db, update)
+        user = update.effective_user
+        arrival = Arrival(
+            channel=account.channel if account else TELEGRAM_CHANNEL,
+            update_id=update.update_id,
+            account=account,
+            user=user.id if user else None,
+            conversations=list(self._conversation_handler_conversations),
+            keys=keys_of(update),
+        )
+        if not services.db.shared:
+            handled = await self._updates.handled(arrival.channel, update.update_id)
+            opened = await gates.open_alone(services.db, arrival, handled=handled)
+            if not self._skipped(update, opened):
+                await self._handle(update, arrival, opened)
             return
         turns = self.bot_data.turns
         times = turns.times
         patience = (
             times.post_patience if self._queue.answered_on_handling(update) else times.patience
         )
-        async with turns.held(person_of(update) or NOBODY, patience):
-            if await self._skipped(update, channel):
-                return
-            await self._persistence.refresh_conversations(
-                self._conversation_handler_conversations, keys_of(update)
-            )
-            if update.effective_user is not None:
-                person = update.effective_user.id
-                await self._persistence.reload_user_data(person, self._user_data[person])
-            await self._handle(update, channel)
+        person = person_of(update) or NOBODY
 
-    async def _skipped(self, update: Update, channel: str) -> bool:
-        if not await self._updates.handled(channel, update.update_id):
+        def attempt() -> Awaitable[gates.Opened | None]:
+            return gates.open_shared(
+                services.db,
+                services.clock,
+                arrival,
+                turn_of=person,
+                holder=turns,
+                limiter=self.bot_data.limiter,
+                sealer=self._persistence.sealer,
+            )
+
+        async with turns.opened(person, patience, attempt) as turn:
+            opened = turn.opened
+            if self._skipped(update, opened):
+                return
+            self._persistence.refresh_conversations(
+                self._conversation_handler_conversations, arrival.keys, opened.states or {}
+            )
+            if arrival.user is not None:
+                self._persistence.reload_user_data(
+                    arrival.user, self._user_data[arrival.user], opened.draft or {}
+                )
+            await self._handle(update, arrival, opened, turn)
+
+    def _skipped(self, update: Update, opened: gates.Opened) -> bool:
+        if not opened.handled:
             return False
         _LOGGER.info("update %s was already handled; skipped", update.update_id)
         self.bot_data.metrics.mark(update, SKIPPED)
         return True
 
-    async def _handle(self, update: Update, channel: str) -> None:
+    async def _handle(
+        self,
+        update: Update,
+        arrival: Arrival,
+        opened: gates.Opened,
+        turn: Turn[gates.Opened] | None = None,
+    ) -> None:
+        """The handlers, then one unit writes what they changed, marks the update handled and
+        gives the person's turn back (on a shared database)."""
         chat = update.effective_chat
         ids = {person_of(update), chat.id if chat else None} - {None}
-        await super().process_update(update)
+        with self.bot_data.opened.during(update, opened):
+            await super().process_update(update)
         await super().update_persistence()
         due = True  # unless the unit that marks the update says nothing is
+        if turn is not None:
+            await turn.stop_keeping()
         try:
             async with self._persistence.pending(lambda key: not ids.isdisjoint(key)) as drafts:
-                due = await self._updates.mark(channel, update.update_id, drafts)
+
+                async def along(conn: Connection) -> None:
+                    await drafts(conn)
+                    if turn is not None:
+                        await turn.give_back_in(conn)
+
+                due = await self._updates.mark(arrival.channel, update.update_id, along)
+            if turn is not None:
+                turn.given_back()
         except sqlite3.OperationalError as error:
             # Raising here would end PTB's update loop; the bot must go on once there is room.
             if not is_disk_full(error):

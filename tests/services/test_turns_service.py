@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 
 import pytest
 
 from bot.domain.turns import TURN_TIMES, TurnTimes
 from bot.services import chats
-from bot.services.turns import Turns, TurnUnavailableError
+from bot.services.turns import Turn, Turns, TurnUnavailableError
 from storage import inbox
 from storage.database import Database
 from tests.conftest import POSTGRESQL_ONLY
@@ -18,6 +19,15 @@ from tests.support.clock import FixedClock
 
 PERSON = 6001
 QUICK = TurnTimes(poll_every=timedelta(milliseconds=10))
+
+
+def held(turns: Turns, patience: timedelta) -> AbstractAsyncContextManager[Turn[bool]]:
+    """The turn of PERSON, waited for up to `patience`, with nothing else read as it is taken."""
+
+    async def attempt() -> bool | None:
+        return True if await turns.take(PERSON) else None
+
+    return turns.opened(PERSON, patience, attempt)
 
 
 async def holders(db: Database) -> list[tuple[object, ...]]:
@@ -68,7 +78,7 @@ async def test_a_turn_held_elsewhere_past_the_patience_is_unavailable(
     waiter = Turns(db, clock, "b", QUICK)
     handled: list[int] = []
     with pytest.raises(TurnUnavailableError):
-        async with waiter.held(PERSON, timedelta(milliseconds=100)):
+        async with held(waiter, timedelta(milliseconds=100)):
             handled.append(PERSON)
     assert handled == []
     assert await holders(db) == [(PERSON, "a")]
@@ -81,7 +91,7 @@ async def test_a_turn_is_given_back_when_the_handling_fails(
     seen: list[list[tuple[object, ...]]] = []
 
     async def handle() -> None:
-        async with turns.held(PERSON, timedelta(0)):
+        async with held(turns, timedelta(0)):
             seen.append(await holders(db))
             raise RuntimeError("a handler failed")
 
@@ -94,11 +104,30 @@ async def test_a_turn_is_given_back_when_the_handling_fails(
 async def test_a_waiter_has_the_turn_once_it_is_given_back(db: Database, clock: FixedClock) -> None:
     holder, waiter = Turns(db, clock, "a"), Turns(db, clock, "b", QUICK)
     assert await holder.take(PERSON)
-    waiting = asyncio.create_task(waiter.wait_for(PERSON, timedelta(minutes=5)))
+    seen: list[list[tuple[object, ...]]] = []
+
+    async def wait() -> None:
+        async with held(waiter, timedelta(minutes=5)):
+            seen.append(await holders(db))
+
+    waiting = asyncio.create_task(wait())
     await asyncio.sleep(0.05)
     assert not waiting.done(), "the turn is held and never lapses on a clock that stands"
     await holder.give_back(PERSON)
-    assert await waiting
+    await waiting
+    assert seen == [[(PERSON, "b")]]
+    assert await holders(db) == [], "given back as the block ended"
+
+
+async def test_a_turn_given_back_in_a_unit_is_not_given_back_again(
+    db: Database, clock: FixedClock
+) -> None:
+    turns, other = Turns(db, clock, "a"), Turns(db, clock, "b")
+    async with held(turns, timedelta(0)) as turn:
+        await turn.stop_keeping()
+        await db.unit(turn.give_back_in)
+        turn.given_back()
+        assert await other.take(PERSON), "free the moment the unit committed"
     assert await holders(db) == [(PERSON, "b")]
 
 
