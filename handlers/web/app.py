@@ -115,7 +115,8 @@ class PublicSite:
         if len(found) == query.limit:
             after = found[-1].cursor.encode()
             following = request.rel_url.update_query(after=after)
-            response.headers["Link"] = f'<{following}>; rel="next"'
+            base = config.web.base_url.rstrip("/")
+            response.headers["Link"] = f'<{base}{following}>; rel="next"'
         return response
 
     async def request_json(self, request: web.Request) -> web.Response:
