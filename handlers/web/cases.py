@@ -15,6 +15,7 @@ from handlers.web.html import day, h, page
 PAGE_SIZE = 20
 CONTENT_IN_LIST = 240
 OPEN, CLOSED = "dang-giai-quyet", "da-giai-quyet"
+MIN_YEAR, MAX_YEAR = 1970, 9000  # a month outside is a typing slip, and the year 1 no instant
 MAP = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=17/{lat:.6f}/{lon:.6f}"
 
 
@@ -26,7 +27,9 @@ def _month(text: str, config: Config) -> tuple[datetime, datetime]:
     try:
         first = date.fromisoformat(f"{text}-01")
     except ValueError:
-        raise BadQueryError(t("web.month")) from None
+        first = None
+    if first is None or not MIN_YEAR <= first.year <= MAX_YEAR:
+        raise BadQueryError(t("web.month"))
     after = first.replace(year=first.year + (first.month == 12), month=first.month % 12 + 1)
     zone = config.commune.zone
     return datetime.combine(first, time(), tzinfo=zone), datetime.combine(

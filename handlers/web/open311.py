@@ -24,6 +24,7 @@ from bot.texts import t
 
 DEFAULT_PAGE = 100
 DEFAULT_SPAN = timedelta(days=90)  # the specification's default window
+MIN_YEAR, MAX_YEAR = 1970, 9000
 
 
 class Open311Error(Exception):
@@ -58,7 +59,10 @@ def _moment(text: str, name: str, zone: ZoneInfo) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Open311Error(400, t("web.open311.bad_date", name=name)) from None
+        moment = None
+    # Years far off are refused: 90 days before the year 1 is no date at all.
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise Open311Error(400, t("web.open311.bad_date", name=name))
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
