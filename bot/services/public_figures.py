@@ -1,13 +1,16 @@
 """Công khai: the commune's figures on the public page, over all cases.
 
-Counts and durations name nobody, so every case counts, published or not. A year of a large
-commune is hundreds of thousands of cases, so the figures are kept for `FRESH` and made again
-by one request at a time; a visitor sees them at most that old.
+Counts and durations name nobody, so every case counts, published or not. A year of a province
+is 240,000 cases and its figures take ~8 s of CPU to make (make bench, publication), so they
+are made when the site starts, kept for `FRESH`, and then made again in the background while
+visitors still get the previous ones: nobody but a visitor in the first seconds waits, and the
+cost is at most one making per `FRESH`, only while someone looks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -17,7 +20,7 @@ from bot.domain.figures import CaseFacts, Figures, figures
 from storage import report_facts
 from storage.database import Database
 
-FRESH = timedelta(seconds=60)
+FRESH = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,24 +58,36 @@ async def commune_figures(db: Database, config: Config, clock: Clock) -> Commune
 
 
 class FiguresCache:
-    """The last figures made, handed out while fresh; one request makes new ones at a time."""
+    """The last figures made, handed out while fresh; once stale, still handed out while new
+    ones are made in the background, so only the very first visitor waits for them."""
 
     def __init__(self, db: Database, config: Config, clock: Clock) -> None:
         self._db, self._config, self._clock = db, config, clock
         self._last: CommuneFigures | None = None
-        self._making = asyncio.Lock()
+        self._making: asyncio.Task[CommuneFigures] | None = None
 
-    def _fresh(self) -> CommuneFigures | None:
+    def refresh(self) -> asyncio.Task[CommuneFigures]:
+        """Start making new figures unless they are being made; the task making them."""
+        if self._making is None or self._making.done():
+            self._making = asyncio.create_task(self._make(), name="public-figures")
+        return self._making
+
+    async def _make(self) -> CommuneFigures:
+        self._last = await commune_figures(self._db, self._config, self._clock)
+        return self._last
+
+    async def get(self) -> CommuneFigures:
         last = self._last
         if last is not None and self._clock.now() - last.made_at < FRESH:
             return last
-        return None
+        making = self.refresh()
+        if last is not None:
+            return last
+        return await asyncio.shield(making)
 
-    async def get(self) -> CommuneFigures:
-        if (fresh := self._fresh()) is not None:
-            return fresh
-        async with self._making:
-            if (fresh := self._fresh()) is not None:
-                return fresh
-            self._last = await commune_figures(self._db, self._config, self._clock)
-            return self._last
+    async def close(self) -> None:
+        """Stop making figures (the site is stopping)."""
+        if self._making is not None and not self._making.done():
+            self._making.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._making

@@ -63,6 +63,12 @@ class PublicSite:
         self._config = services.config
         self._figures = FiguresCache(services.db, services.config, services.clock)
 
+    async def started(self, _: web.Application) -> None:
+        self._figures.refresh()
+
+    async def stopping(self, _: web.Application) -> None:
+        await self._figures.close()
+
     def _not_found(self) -> web.Response:
         return _html(cases.not_found_page(self._config), status=404)
 
@@ -190,6 +196,8 @@ def build_web_app(services: Services, rate: RequestRate | None = None) -> web.Ap
     """The public site; `rate` limits each address (the default: 10 a second, bursts of 30)."""
     site = PublicSite(services)
     app = web.Application(middlewares=[rate_limited(rate or RequestRate()), site.errors, validated])
+    app.on_startup.append(site.started)
+    app.on_cleanup.append(site.stopping)
     app.router.add_get("/", site.case_list)
     app.router.add_get("/ho-so/{code}", site.case)
     app.router.add_get("/thong-ke", site.figures)
