@@ -5,7 +5,7 @@ and kiến nghị, about 30% of all cases. The site is served as `serve` serves 
 aiohttp server on 127.0.0.1, the rate limit lifted) and asked through real HTTP, one request at
 a time: the list's first page and the pages after it by their "Trang sau" links, with each
 filter; requests.json with its default window, by status, by service and the pages after; the
-figures, once made and then from their cache.
+figures, as the first visitor waits for them and then from their cache.
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ async def _ask(base: str, paths: dict[str, list[str]]) -> dict[str, Any]:
     statuses: set[int] = set()
     rows = 0
     async with ClientSession(base) as session:
+        # The site starts making the figures at once; measured from its start, before the
+        # pages, so those are timed as the site runs once it is up.
+        made = (await _timed(session, "/thong-ke"))[0]
         for first in paths["page"]:
             path = first
             for _ in range(3):
@@ -110,11 +113,11 @@ async def _ask(base: str, paths: dict[str, list[str]]) -> dict[str, Any]:
                 if link is None:
                     break
                 path = link[1 : link.index(">")].removeprefix(base)
-        figures = [(await _timed(session, "/thong-ke"))[0] for _ in range(5)]
+        figures = [(await _timed(session, "/thong-ke"))[0] for _ in range(20)]
     return {
         **{name: latency(values) for name, values in times.items()},
-        "figures_first_ms": round(figures[0] * 1000, 1),
-        "figures_cached": latency(figures[1:]),
+        "figures_first_ms": round(made * 1000, 1),
+        "figures_cached": latency(figures),
         "invariants": {"every_request_answered_200": statuses == {200}, "pages_had_rows": rows > 0},
     }
 
