@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from handlers.web.html import h
 
-WIDTH = 640
+WIDTH = 360  # a phone's width: the chart is drawn at the size it is read
 LABEL_HEIGHT = 18
 BAR = 14
 GAP = 10
@@ -18,25 +18,26 @@ COLOURS = ("#a61b1b", "#1d6b2a")
 
 
 def bars(title: str, series: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]) -> str:
-    """One group per row: its label, then one bar per series, with the value at its end."""
+    """One group per row: its label, then one bar per series, with the value at its end.
+    `title` names the chart for screen readers; the page shows it as a heading above."""
     largest = max((v for _, values in rows for v in values), default=0) or 1
     scale = (WIDTH - 60) / largest
-    y = 28
-    parts = [f'<text x="0" y="16" font-weight="bold">{h(title)}</text>']
+    y = 0
+    parts = []
     for label, values in rows:
         y += LABEL_HEIGHT
-        parts.append(f'<text x="0" y="{y - 4}" font-size="13">{h(label)}</text>')
+        parts.append(f'<text x="0" y="{y - 4}" font-size="14">{h(label)}</text>')
         for colour, value in zip(COLOURS, values, strict=False):
             length = round(value * scale)
             parts.append(
                 f'<rect x="0" y="{y}" width="{length}" height="{BAR}" fill="{colour}"/>'
-                f'<text x="{length + 4}" y="{y + BAR - 2}" font-size="12">{value}</text>'
+                f'<text x="{length + 4}" y="{y + BAR - 2}" font-size="13">{value}</text>'
             )
             y += BAR + 2
         y += GAP
     legend = "".join(
-        f'<rect x="{i * 160}" y="{y}" width="12" height="12" fill="{colour}"/>'
-        f'<text x="{i * 160 + 16}" y="{y + 11}" font-size="12">{h(name)}</text>'
+        f'<rect x="{i * 150}" y="{y}" width="12" height="12" fill="{colour}"/>'
+        f'<text x="{i * 150 + 16}" y="{y + 11}" font-size="13">{h(name)}</text>'
         for i, (colour, name) in enumerate(zip(COLOURS, series, strict=False))
     )
     height = y + 20

@@ -57,7 +57,8 @@ def figures_page(made: CommuneFigures, config: Config) -> str:
     )
     made_at = made.made_at.astimezone(config.commune.zone).strftime("%H:%M %d/%m/%Y")
     body = (
-        f"<section>{overall}</section><section>{chart}</section>"
+        f"<section>{overall}</section>"
+        f"<section><h3>{h(t('web.chart_title'))}</h3>{chart}</section>"
         f"<section>{departments}</section>"
         f'<p class="muted">{h(t("web.figures_note", made_at=made_at))}</p>'
     )

@@ -17,14 +17,16 @@ from bot.texts import t
 _STYLE = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;
 background:#f6f6f3}header{background:#a61b1b;color:#fff;padding:.75rem 1rem}
-header a{color:#fff}header h1{font-size:1.15rem;margin:0 0 .4rem}nav a{margin-right:1rem;
-white-space:nowrap}main{max-width:52rem;margin:0 auto;padding:1rem}
+header a{color:#fff}header h1{font-size:1.15rem;margin:0 0 .4rem}
+nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem}nav a{white-space:nowrap}
+main{max-width:52rem;margin:0 auto;padding:1rem}
 article,section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.75rem;
-margin:0 0 .75rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .75rem;
-margin:0}dt{color:#555}dd{margin:0}form{display:flex;flex-wrap:wrap;gap:.5rem;
-margin-bottom:1rem}select,input,button{font:inherit;padding:.35rem}table{border-collapse:
-collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}
-.open{color:#8a5a00}.closed{color:#1d6b2a}.muted{color:#666;font-size:.9rem}
+margin:0 0 .75rem}dl{display:grid;grid-template-columns:minmax(0,auto) minmax(0,1fr);
+gap:.2rem .75rem;margin:0}dt{color:#555}dd{margin:0;overflow-wrap:anywhere}
+form{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}
+select,input,button{font:inherit;padding:.35rem;max-width:100%}label{max-width:100%}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;
+text-align:left}.open{color:#8a5a00}.closed{color:#1d6b2a}.muted{color:#666;font-size:.9rem}
 footer{text-align:center;color:#666;font-size:.85rem;padding:1rem}svg{max-width:100%;height:auto}
 """
 
