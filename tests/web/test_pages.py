@@ -108,3 +108,13 @@ async def test_a_revalidated_page_is_a_304(site: Client) -> None:
     again = await site.get("/", headers={"If-None-Match": tag})
     assert again.status == 304
     assert await again.read() == b""
+
+
+async def test_every_answer_forbids_scripts_and_framing(site: Client, world: World) -> None:
+    hidden = world.hidden_codes[0]
+    for path in ("/", "/ho-so/x", "/?thang=x", "/open311/v2/services.json", f"/ho-so/{hidden}"):
+        response = await site.get(path)
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
