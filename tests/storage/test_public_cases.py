@@ -43,6 +43,10 @@ async def _by_rule(db: Database, config: Config) -> list[str]:
 
 @pytest.mark.usefixtures("world")
 async def test_the_sql_and_the_python_rule_agree(db: Database, config: Config) -> None:
+    kinds = await fetch(db, "SELECT kind, sealed, erased_at, subject_id FROM tickets")
+    assert any(row[1] for row in kinds)  # the denunciation was sealed (the tests have a key)
+    assert any(row[2] for row in kinds)
+    assert any(row[3] for row in kinds)
     everything = CaseQuery(limit=1000)
     assert await _listed(db, config, everything) == await _by_rule(db, config)
     # Consent given to every case: the rule's other conditions alone decide.
