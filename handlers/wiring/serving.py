@@ -272,7 +272,7 @@ async def serve(
                 public = PublicWeb(services)
                 running.push_async_callback(public.stop)
                 if config.web.enabled:
-                    await public.start(config.web)
+                    await public.start()
                 running.push_async_callback(await _receive_telegram(app, config.telegram))
                 running.push_async_callback(await _receive_zalo(app, config.zalo))
                 running.push_async_callback(_end, _pick_up_zalo(app, stop), stop)
