@@ -31,11 +31,22 @@ from bench.floor import run_floor, run_postgres_floor
 from bench.ingest import run_ingest, run_network
 from bench.postgres import describe, server
 from bench.processes import run_processes
+from bench.publication import run_publication
 from bench.scale import run_scale
 from bench.sizes import FULL, SMALL, Sizes
 from bench.targets import checked, invariants
 
-PARTS = ("floor", "ingest", "network", "announce", "processes", "fanout", "files", "scale")
+PARTS = (
+    "floor",
+    "ingest",
+    "network",
+    "announce",
+    "processes",
+    "fanout",
+    "files",
+    "scale",
+    "publication",
+)
 BACKENDS = ("sqlite", "postgresql")  # what every part but network, announce and scale runs on
 PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
 
@@ -179,6 +190,10 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
         results["scale"] = await run_scale(
             fresh(work / "scale"), sizes.cases, sizes.citizens, sizes.samples
         )
+    if "publication" in parts:
+        results["publication"] = await run_publication(
+            fresh(work / "publication"), sizes.cases, sizes.citizens, sizes.web_requests
+        )
     return results
 
 
@@ -207,6 +222,20 @@ def _files_lines(run: dict[str, Any] | None) -> list[str]:
         f"p99 {run['to_receipt']['p99_ms']:g} ms; all kept p50 "
         f"{run['until_stored']['p50_ms']:g} ms, p99 {run['until_stored']['p99_ms']:g} ms; "
         f"store {run['store_mb_per_1000_cases']:g} MB per 1,000 cases"
+    ]
+
+
+def _publication_lines(run: dict[str, Any] | None) -> list[str]:
+    if run is None:
+        return []
+    return [
+        f"public page, {run['cases']:,} cases, {run['published']:,} published: "
+        + ", ".join(
+            f"{name} p50 {run[name]['p50_ms']:g} ms, p99 {run[name]['p99_ms']:g} ms"
+            for name in ("page", "open311", "open311_page_1000")
+        )
+        + f"; figures {run['figures_first_ms']:g} ms made, "
+        f"{run['figures_cached']['p99_ms']:g} ms cached"
     ]
 
 
@@ -264,6 +293,7 @@ def table(results: dict[str, Any]) -> str:
         )
     lines += _announce_lines(results.get("announce", {}))
     lines += _files_lines(results.get("files"))
+    lines += _publication_lines(results.get("publication"))
     failed = [name for name, held in results["invariants"].items() if not held]
     lines.append(
         f"invariants: {len(results['invariants']) - len(failed)} held"

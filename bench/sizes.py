@@ -26,6 +26,7 @@ class Sizes:
     cases: int
     citizens: int
     samples: int  # look-ups timed per kind
+    web_requests: int  # first pages asked of the public page and of Open311, each
 
 
 FULL = Sizes(
@@ -48,6 +49,7 @@ FULL = Sizes(
     cases=1_000_000,
     citizens=200_000,
     samples=200,
+    web_requests=300,
 )
 # Invariants only: enough of everything to lose or double something if the code could.
 SMALL = Sizes(
@@ -70,4 +72,5 @@ SMALL = Sizes(
     cases=10_000,
     citizens=2_000,
     samples=20,
+    web_requests=20,
 )

@@ -84,6 +84,13 @@ TARGETS: list[Target] = [
     ),
     ("start-up", "≤ 3 s", _get("scale", "process", "startup_seconds"), lambda v: v <= 3),
     ("bot peak RSS", "≤ 250 MB", _get("scale", "process", "rss_mb", "peak"), lambda v: v <= 250),
+    ("public page p99", "≤ 100 ms", _get("publication", "page", "p99_ms"), lambda v: v <= 100),
+    (
+        "Open311 requests.json p99",
+        "≤ 100 ms",
+        _get("publication", "open311", "p99_ms"),
+        lambda v: v <= 100,
+    ),
 ]
 
 

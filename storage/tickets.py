@@ -106,7 +106,8 @@ async def add_attachments(
     await _attach(conn, ticket_id, attachments, first_position=int(row[0]) + 1)
 
 
-def _ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
+def ticket_of(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
+    """A case from a row of `tickets` (its every column, as `SELECT *` gives them)."""
     return Ticket(
         id=row["id"],
         code=row["code"],
@@ -145,7 +146,9 @@ async def _with_attachments(conn: Connection, row: Row) -> Ticket:
         "FROM attachments WHERE ticket_id = ? ORDER BY position",
         (row["id"],),
     )
-    return _ticket(row, tuple(Attachment(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in found))
+    return ticket_of(
+        row, tuple(Attachment(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in found)
+    )
 
 
 async def find_by_draft(conn: Connection, draft_id: str) -> Ticket | None:
@@ -204,7 +207,7 @@ async def page_for_citizen(
         "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
         (ids, limit, offset),
     )
-    return [_ticket(row) for row in rows]
+    return [ticket_of(row) for row in rows]
 
 
 async def get(conn: Connection, ticket_id: int) -> Ticket | None:
@@ -272,7 +275,7 @@ async def open_for_assignee(
             (person_id, *OPEN_STATUSES, limit),
         )
     )
-    cases = [_ticket(row) for row in rows]
+    cases = [ticket_of(row) for row in rows]
     return (rows[0]["open_count"] if cases else 0), cases
 
 
@@ -283,7 +286,7 @@ async def waiting_for_citizen(conn: Connection, citizen_ids: Sequence[int]) -> l
         "AND status = ? ORDER BY id",
         (ids, Status.WAITING_CITIZEN.value),
     )
-    return [_ticket(row) for row in rows]
+    return [ticket_of(row) for row in rows]
 
 
 async def open_cases(conn: Connection) -> list[Ticket]:
@@ -294,7 +297,7 @@ async def open_cases(conn: Connection) -> list[Ticket]:
         "ORDER BY due_on IS NULL, due_on, created_at",
         OPEN_STATUSES,
     )
-    return [_ticket(row) for row in rows]
+    return [ticket_of(row) for row in rows]
 
 
 async def open_overdue(conn: Connection, today: date) -> list[Ticket]:
@@ -305,7 +308,7 @@ async def open_overdue(conn: Connection, today: date) -> list[Ticket]:
         "ORDER BY due_on, created_at",
         (*OPEN_STATUSES, today.isoformat()),
     )
-    return [_ticket(row) for row in rows]
+    return [ticket_of(row) for row in rows]
 
 
 async def open_reopened(conn: Connection) -> list[Ticket]:
@@ -317,7 +320,7 @@ async def open_reopened(conn: Connection) -> list[Ticket]:
         "ORDER BY due_on IS NULL, due_on, created_at",
         (*OPEN_STATUSES, Action.REOPEN.value),
     )
-    return [_ticket(row) for row in rows]
+    return [ticket_of(row) for row in rows]
 
 
 async def count_clear_denunciations(conn: Connection) -> int:
@@ -363,7 +366,7 @@ async def unreached_results(
             ),
         )
     )
-    cases = [_ticket(row) for row in rows]
+    cases = [ticket_of(row) for row in rows]
     return (rows[0]["unreached"] if cases else 0), cases
 
 

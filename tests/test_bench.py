@@ -61,3 +61,8 @@ def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -
     assert files["store_bytes"] >= 10 * files["photo_bytes"]
     assert results["scale"]["cases"] == 10_000
     assert results["scale"]["handlers"]["viec"]["count"] == 21
+    publication = results["publication"]  # the public page and Open311 over 10,000 cases
+    assert publication["cases"] == 10_000
+    assert 2_000 < publication["published"] < 4_000
+    assert publication["page"]["count"] >= 20
+    assert publication["open311"]["count"] + publication["open311_page_1000"]["count"] >= 20

@@ -32,6 +32,7 @@ from handlers.telegram.webhook import TelegramWebhook
 from handlers.wiring.application import build_application
 from handlers.wiring.monitoring import OUTBOX_INTERVAL, Monitoring, default_instance
 from handlers.wiring.roles import Periodic, Role, Roles, scheduler, telegram_poller, zalo_poller
+from handlers.wiring.web import PublicWeb
 from handlers.zalo.api import ZaloRefusedError, ZaloUnreachableError
 from handlers.zalo.webhook import ZaloWebhook
 from storage.backends import open_database
@@ -228,8 +229,8 @@ async def serve(
 ) -> None:
     """Run the bot until SIGINT/SIGTERM (or `stop`): open the database, take the roles this
     process may hold (polling, the periodic jobs), serve the webhooks (and /healthz and
-    /metrics when [monitoring] is enabled), close cleanly, handing the roles and the outbox
-    messages it claimed over at once.
+    /metrics when [monitoring] is enabled, the public page and its Open311 API when [web] is),
+    close cleanly, handing the roles and the outbox messages it claimed over at once.
 
     The database opens before the Application initialises, because the Application loads the
     saved drafts from it while initialising. A serve cancelled, not stopped, leaves its roles'
@@ -268,6 +269,10 @@ async def serve(
                 running.push_async_callback(watched.stop)
                 if config.monitoring.enabled:
                     await watched.start(config.monitoring)
+                public = PublicWeb(services)
+                running.push_async_callback(public.stop)
+                if config.web.enabled:
+                    await public.start()
                 running.push_async_callback(await _receive_telegram(app, config.telegram))
                 running.push_async_callback(await _receive_zalo(app, config.zalo))
                 running.push_async_callback(_end, _pick_up_zalo(app, stop), stop)
