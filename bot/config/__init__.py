@@ -43,6 +43,7 @@ from bot.config.sections import (
     RoutingConfig,
     StorageConfig,
     TelegramConfig,
+    WebClient,
     WebConfig,
     ZaloConfig,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "RoutingConfig",
     "StorageConfig",
     "TelegramConfig",
+    "WebClient",
     "WebConfig",
     "ZaloConfig",
     "cross_check",

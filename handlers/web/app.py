@@ -1,7 +1,7 @@
 """The public site as one aiohttp application: its routes, rate limit and caching.
 
-`build_web_app` is the one place the site's routes are listed; what writes (Open311's POST
-requests.json) is added to that list beside the reads.
+`build_web_app` is the one place the site's routes are listed, the one that writes (Open311's
+POST requests.json, handlers.web.open311_posts) beside the reads.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot.services import Services, announcements, public_cases, reception
 from bot.services.public_figures import FRESH, FiguresCache
 from bot.texts import t
 from handlers.web import cases, commune, open311
+from handlers.web.open311_posts import Open311Posts
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN311 = "/open311/v2"
@@ -209,9 +210,13 @@ def _kept(response: web.Response) -> dict[str, str]:
     return {k: v for k, v in response.headers.items() if k == "Cache-Control"}
 
 
-def build_web_app(services: Services, rate: RequestRate | None = None) -> web.Application:
-    """The public site; `rate` limits each address (the default: 10 a second, bursts of 30)."""
+def build_web_app(
+    services: Services, rate: RequestRate | None = None, *, filing: Services | None = None
+) -> web.Application:
+    """The public site; `rate` limits each address (the default: 10 a second, bursts of 30).
+    Open311's POST files through `filing` (the bot's own services), else through `services`."""
     site = PublicSite(services)
+    posts = Open311Posts(filing or services, services.config.web.clients)
     app = web.Application(
         middlewares=[hardened, rate_limited(rate or RequestRate()), site.errors, validated]
     )
@@ -224,6 +229,6 @@ def build_web_app(services: Services, rate: RequestRate | None = None) -> web.Ap
     app.router.add_get("/thong-bao", site.notices)
     app.router.add_get(f"{OPEN311}/services.json", site.services_json)
     app.router.add_get(f"{OPEN311}/requests.json", site.requests_json)
-    # Open311's POST requests.json (a case filed by another system) is added here.
+    app.router.add_post(f"{OPEN311}/requests.json", posts.post)
     app.router.add_get(f"{OPEN311}/requests/{{code}}.json", site.request_json)
     return app

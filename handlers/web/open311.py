@@ -36,8 +36,13 @@ class Open311Error(Exception):
         self.description = description
 
     def response(self) -> web.Response:
-        body = [{"code": self.status, "description": self.description}]
-        return web.json_response(body, status=self.status)
+        return error_list(self.status, [self.description])
+
+
+def error_list(status: int, descriptions: list[str]) -> web.Response:
+    """Several problems of one request at once, each its own entry, as the format allows."""
+    body = [{"code": status, "description": text} for text in descriptions]
+    return web.json_response(body, status=status)
 
 
 def services(config: Config) -> list[dict[str, Any]]:

@@ -28,7 +28,8 @@ class PublicWeb:
         self._db = await open_database(config.storage.path, config.storage.url)
         services = dataclasses.replace(self._services, db=self._db)
         # No access log: a visitor's address and what they read are nobody's business.
-        self._runner = web.AppRunner(build_web_app(services), access_log=None)
+        site = build_web_app(services, filing=self._services)
+        self._runner = web.AppRunner(site, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, config.web.listen, config.web.port).start()
 
