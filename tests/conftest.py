@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from playwright.async_api import Browser, async_playwright
 from psycopg import AsyncConnection
 
 from bot.config import SECRET_KEY_ENV, TOKEN_ENV, Config, load_config
@@ -21,6 +22,7 @@ from handlers.wiring.application import build_application
 from storage.backends import open_database
 from storage.database import Database
 from storage.postgres_migrations import migrate_postgres
+from tests.support.browser import CHROMIUM, FLAGS
 from tests.support.chat import Chats
 from tests.support.clock import FakeTimer, FixedClock
 from tests.support.offline import OfflineRequest
@@ -163,6 +165,17 @@ async def chats(services: Services) -> AsyncIterator[Chats]:
     app = build_application(services, request=request, timer=FakeTimer())
     async with app:
         yield Chats(app, request)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Headless Chromium, for the tests that look at a page as a phone shows it."""
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield chromium
+        await chromium.close()
 
 
 @pytest.fixture(scope="session")

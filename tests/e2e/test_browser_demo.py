@@ -9,34 +9,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.e2e.harness import interrupt, start_demo
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright downloads no browser here
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CITIZEN = 200000001
 ZALO_CITIZEN = "zd3f8a1c5e"
 ECONOMY = 100000003  # the example config's officer of Phòng Kinh tế
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64) + b"\xff\xd9"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

@@ -4,28 +4,15 @@ screenshots stay in the test's tmp_path (pytest keeps the last runs')."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from bot.texts import t
-from tests.e2e.test_browser_demo import CHROMIUM, FLAGS
 from tests.web.conftest import Client
 from tests.web.world import World
 
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        yield chromium
-        await chromium.close()
 
 
 async def test_a_phone_filters_the_list_and_opens_a_case(
