@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import load_config
+from bot.dialogs.config_summary import summary
+from bot.texts import t
 from tests.support.config_files import ENV, EXAMPLE, problems, write
 
 WEB_ON = ("[web]\n", "[web]\nenabled = true\n")
@@ -48,3 +50,13 @@ def test_a_key_written_in_the_file_is_refused(tmp_path: Path) -> None:
 def test_two_clients_of_one_name_are_refused(tmp_path: Path) -> None:
     found = problems(with_client(tmp_path, CLIENT + CLIENT))
     assert [p.path for p in found] == ["web"]
+
+
+def test_check_config_says_where_the_page_answers_and_who_may_post(tmp_path: Path) -> None:
+    off = load_config(write(tmp_path), environ=ENV)
+    assert t("config.summary.web_off") in summary(off)
+    on = load_config(with_client(tmp_path), environ=ENV | {"NGHE_DAN_KEY_IOC": "k-123"})
+    shown = summary(on)
+    assert "Trang công khai và Open311: bật, ở 127.0.0.1:8080" in shown
+    assert "trung-tam-ioc" in shown
+    assert "k-123" not in shown

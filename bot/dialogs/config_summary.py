@@ -105,6 +105,14 @@ def _files(config: Config) -> str:
     )
 
 
+def _web(config: Config) -> str:
+    web = config.web
+    if not web.enabled:
+        return t("config.summary.web_off")
+    clients = ", ".join(client.name for client in web.clients) or t("config.summary.web_no_clients")
+    return t("config.summary.web", listen=web.listen, port=web.port, clients=clients)
+
+
 def summary(config: Config) -> str:
     """One screen that lets the IT officer see the file was read as they meant."""
     lines = [
@@ -115,6 +123,7 @@ def summary(config: Config) -> str:
         _receiving(config),
         _zalo(config),
         _monitoring(config),
+        _web(config),
         t("config.summary.storage", value=config.storage.url or config.storage.path),
         _files(config),
         t(
