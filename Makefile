@@ -52,7 +52,7 @@ $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES) &:
 # test that opens the database, but the service tests (tests/conftest.py leaves out the rest).
 # Four workers on two cores: the slow tests mostly wait (for a bot process to take over, for a
 # reminder's minute), so they overlap; each worker starts its own PostgreSQL server.
-XDIST := -n 4 --dist worksteal
+XDIST := -n 4 --dist worksteal --durations=15
 test: lint $(CHROMIUM) $(EMOJI_FONT) $(POSTGRES)
 	$(BIN)/pytest $(XDIST)
 	NGHE_DAN_TEST_BACKEND=postgresql $(BIN)/pytest $(XDIST) -m "not slow" --ignore=tests/services
