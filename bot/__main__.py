@@ -1,6 +1,7 @@
 """The `nghe-dan` command line: `run` the bot, `demo` it without Telegram, `check-config` a
 settings file, `export-audit` one case's full record, `report` a period as Excel, `backup` the
-live database, `migrate` the database's schema, `copy-db` from SQLite to PostgreSQL."""
+live database, `migrate` the database's schema, `copy-db` from SQLite to PostgreSQL, make a
+`poster` for the notice board."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from bot.config import (
 )
 from bot.dialogs.audit import audit_json, audit_text
 from bot.dialogs.config_summary import summary
+from bot.dialogs.poster import NoUsernameError, poster, zalo_without_link
 from bot.dialogs.report_text import summary_text
 from bot.domain.audit import CaseRecord
 from bot.domain.case_archive import CaseExport
@@ -447,6 +449,33 @@ def _gen_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _poster(args: argparse.Namespace) -> int:
+    """The poster in each `--out` file, PDF or PNG by its suffix. It needs no token, network
+    or database, so the Office can make one on any machine that holds config.toml."""
+    config = _load(args.config, need_token=False)
+    if config is None:
+        return 1
+    from bot.report_files.poster import poster_pdf, poster_png  # noqa: PLC0415 - fpdf2 loads only for posters
+
+    today = SystemClock().now().astimezone(config.commune.zone).date()
+    try:
+        content = poster(config, today)
+    except NoUsernameError:
+        print(t("poster.cli.no_username", path=args.config), file=sys.stderr)
+        return 1
+    if zalo_without_link(config):
+        print(t("poster.cli.zalo_no_link", path=args.config), file=sys.stderr)
+    for path in args.out:
+        render = poster_png if path.suffix.lower() == ".png" else poster_pdf
+        try:
+            path.write_bytes(render(content))
+        except OSError as error:  # no such folder, no room, no permission
+            print(t("poster.cli.cannot_write", path=path, detail=error), file=sys.stderr)
+            return 1
+        print(t("poster.cli.written", path=path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser(
         {
@@ -459,6 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             "gen-key": _gen_key,
             "migrate": _migrate,
             "copy-db": _copy_db,
+            "poster": _poster,
         }
     )
     args = parser.parse_args(argv)

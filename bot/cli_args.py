@@ -87,6 +87,14 @@ def port_offset(text: str) -> int:
     return offset
 
 
+def poster_file(text: str) -> Path:
+    """A poster's file, whose suffix says the format: .pdf to print, .png for chat groups."""
+    path = Path(text)
+    if path.suffix.lower() not in (".pdf", ".png"):
+        raise argparse.ArgumentTypeError(t("poster.cli.bad_suffix", value=text))
+    return path
+
+
 def _config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help=t("cli.config"))
 
@@ -135,4 +143,9 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     copy_db.add_argument("--to", type=postgres_url, required=True, help=t("cli.copy_to"))
     gen_key = command("gen-key", "gen_key")
     gen_key.add_argument("--out", type=Path, help=t("cli.key_out"))
+    poster = command("poster", "poster")
+    _config_option(poster)
+    poster.add_argument(
+        "--out", type=poster_file, nargs="+", required=True, help=t("cli.poster_out")
+    )
     return parser

@@ -80,3 +80,5 @@ def setup_logging(verbose: bool) -> None:
         logging.getLogger(name).setLevel(level)
     # The scheduler logs every run of every job; the bot logs what the jobs did.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Subsetting a poster's font logs every table and glyph it keeps.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)

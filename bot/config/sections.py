@@ -101,6 +101,9 @@ class _ChatPlatform(_Section):
         return value.rstrip("/")
 
 
+# Telegram's rule for a bot's username: 5-32 letters, digits or "_", starting with a letter and
+# ending in "bot".
+_BOT_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]$")
 # Telegram's rule for a webhook's secret_token, sent back in X-Telegram-Bot-Api-Secret-Token.
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -115,6 +118,22 @@ class TelegramConfig(_ChatPlatform):
 
     base_url: Url = "https://api.telegram.org"
     port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    # The bot's @username, for the links a poster prints (t.me/<username>?start=...): written
+    # here because a poster is made without network, where getMe cannot be asked.
+    username: str | None = None
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _bot_username(cls, value: object) -> object:
+        """Telegram's rule for a bot's name, with the "@" people copy along taken off."""
+        if not isinstance(value, str):
+            return value
+        name = value.strip().removeprefix("@")
+        if not name:
+            return None
+        if not _BOT_USERNAME.match(name):
+            raise ValueError(t("poster.bad_username", value=value))
+        return name
 
     @field_validator("secret_token")
     @classmethod
@@ -126,6 +145,9 @@ class TelegramConfig(_ChatPlatform):
 
 # Zalo's rule for a webhook's secret_token, sent back in X-Bot-Api-Secret-Token.
 _ZALO_SECRET = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
+# A link a phone opens: https only, at most 200 characters, no space a QR code reader would cut.
+_SHARE_LINK = re.compile(r"^https://[^\s/]+(/\S*)?$")
+_LINK_MAX = 200
 
 
 class ZaloConfig(_ChatPlatform):
@@ -139,6 +161,21 @@ class ZaloConfig(_ChatPlatform):
     enabled: bool = False
     base_url: Url = "https://bot-api.zaloplatforms.com"
     port: Annotated[int, Field(ge=1, le=65535)] = 8444
+    # The address Zalo gives for sharing the bot (its QR code's), printed on posters; Zalo has
+    # no start payload, so it opens the chat, not the form.
+    link: str | None = None
+
+    @field_validator("link", mode="before")
+    @classmethod
+    def _share_link(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        link = value.strip()
+        if not link:
+            return None
+        if len(link) > _LINK_MAX or not _SHARE_LINK.match(link):
+            raise ValueError(t("poster.bad_zalo_link", value=value))
+        return link
 
     @field_validator("secret_token")
     @classmethod
