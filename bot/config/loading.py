@@ -27,6 +27,7 @@ from bot.config.checks import (
     Problem,
     cross_check,
 )
+from bot.config.procedures import ProceduresConfig, read_catalog
 from bot.config.sections import Config, PrivacyConfig, StorageConfig, WebConfig
 from bot.sealing import valid_key
 from bot.texts import t
@@ -220,6 +221,20 @@ def _with_client_keys(web: WebConfig, env: Mapping[str, str]) -> tuple[WebConfig
     return web.model_copy(update={"clients": clients}), problems
 
 
+def _with_catalog(
+    raw: dict[str, Any], procedures: ProceduresConfig, base: Path
+) -> tuple[ProceduresConfig, list[Problem]]:
+    """The catalog read once, here, so a look-up never reads a file; a relative path is
+    taken from the config file's folder, as the storage paths are."""
+    written = raw.get("procedures")
+    if isinstance(written, dict) and "content" in written:
+        return procedures, [Problem("procedures.content", t("config.unknown_field"))]
+    file = procedures.file if procedures.file.is_absolute() else base / procedures.file
+    catalog, problems = read_catalog(file, _message)
+    found = [Problem(f"procedures.catalog ({where})", what) for where, what in problems]
+    return procedures.model_copy(update={"catalog": file, "content": catalog}), found
+
+
 def load_config(
     path: Path, *, environ: dict[str, str] | None = None, need_token: bool = True
 ) -> Config:
@@ -254,6 +269,10 @@ def load_config(
     client_problems = _client_keys(raw, env)
     values, problems, partial = _sections(raw)
     problems += key_problems + s3_problems + client_problems
+    if "procedures" not in raw or "procedures" in values:
+        procedures = values.get("procedures", ProceduresConfig())
+        values["procedures"], catalog_problems = _with_catalog(raw, procedures, path.parent)
+        problems += catalog_problems
     if "web" in values and not client_problems:
         values["web"], missing_keys = _with_client_keys(values["web"], env)
         problems += missing_keys
