@@ -28,6 +28,7 @@ from bench.configs import NotMeasuredError, fresh
 from bench.fanout import run_fanout
 from bench.files import run_files
 from bench.floor import run_floor, run_postgres_floor
+from bench.guide import run_guide
 from bench.ingest import run_ingest, run_network
 from bench.postgres import describe, server
 from bench.processes import run_processes
@@ -46,6 +47,7 @@ PARTS = (
     "files",
     "scale",
     "publication",
+    "guide",
 )
 BACKENDS = ("sqlite", "postgresql")  # what every part but network, announce and scale runs on
 PROCESSES = (1, 2, 3)  # bot processes on one PostgreSQL database
@@ -194,6 +196,8 @@ async def run(sizes: Sizes, parts: list[str], work: Path, backends: list[str]) -
         results["publication"] = await run_publication(
             fresh(work / "publication"), sizes.cases, sizes.citizens, sizes.web_requests
         )
+    if "guide" in parts:
+        results["guide"] = run_guide(max(sizes.samples * 10, 500))
     return results
 
 
@@ -236,6 +240,16 @@ def _publication_lines(run: dict[str, Any] | None) -> list[str]:
         )
         + f"; figures {run['figures_first_ms']:g} ms made, "
         f"{run['figures_cached']['p99_ms']:g} ms cached"
+    ]
+
+
+def _guide_lines(run: dict[str, Any] | None) -> list[str]:
+    if run is None:
+        return []
+    return [
+        f"procedure look-up, {run['procedures']:,} procedures ({run['phrases']:,} phrases): "
+        f"p50 {run['lookup']['p50_ms']:g} ms, p99 {run['lookup']['p99_ms']:g} ms; "
+        f"index built in {run['index_built_ms']:g} ms"
     ]
 
 
@@ -294,6 +308,7 @@ def table(results: dict[str, Any]) -> str:
     lines += _announce_lines(results.get("announce", {}))
     lines += _files_lines(results.get("files"))
     lines += _publication_lines(results.get("publication"))
+    lines += _guide_lines(results.get("guide"))
     failed = [name for name, held in results["invariants"].items() if not held]
     lines.append(
         f"invariants: {len(results['invariants']) - len(failed)} held"

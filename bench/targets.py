@@ -91,6 +91,12 @@ TARGETS: list[Target] = [
         _get("publication", "open311", "p99_ms"),
         lambda v: v <= 100,
     ),
+    (
+        "procedure look-up p99",
+        "≤ 20 ms",
+        _get("guide", "lookup", "p99_ms"),
+        lambda v: v <= 20,
+    ),
 ]
 
 

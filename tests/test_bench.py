@@ -66,3 +66,5 @@ def test_the_small_benchmark_loses_nothing_and_doubles_nothing(tmp_path: Path) -
     assert 2_000 < publication["published"] < 4_000
     assert publication["page"]["count"] >= 20
     assert publication["open311"]["count"] + publication["open311_page_1000"]["count"] >= 20
+    guide = results["guide"]  # 500 look-ups over a 2,000-procedure catalog
+    assert (guide["procedures"], guide["lookup"]["count"]) == (2_000, 500)

@@ -27,6 +27,7 @@ from bot.config.checks import (
     Problem,
     cross_check,
 )
+from bot.config.procedures import ProceduresConfig, read_catalog
 from bot.config.sections import Config, PrivacyConfig, StorageConfig, WebConfig
 from bot.sealing import valid_key
 from bot.texts import t
@@ -220,6 +221,27 @@ def _with_client_keys(web: WebConfig, env: Mapping[str, str]) -> tuple[WebConfig
     return web.model_copy(update={"clients": clients}), problems
 
 
+def _catalog_content(raw: dict[str, Any]) -> list[Problem]:
+    """The catalog's content comes from its own file only: written into config.toml it is
+    taken out, and said to be unknown."""
+    written = raw.get("procedures")
+    if not isinstance(written, dict) or "content" not in written:
+        return []
+    del written["content"]
+    return [Problem("procedures.content", t("config.unknown_field"))]
+
+
+def _with_catalog(
+    procedures: ProceduresConfig, base: Path
+) -> tuple[ProceduresConfig, list[Problem]]:
+    """The catalog read once, here, so a look-up never reads a file; a relative path is
+    taken from the config file's folder, as the storage paths are."""
+    file = procedures.file if procedures.file.is_absolute() else base / procedures.file
+    catalog, problems = read_catalog(file, _message)
+    found = [Problem(f"procedures.catalog ({where})", what) for where, what in problems]
+    return procedures.model_copy(update={"catalog": file, "content": catalog}), found
+
+
 def load_config(
     path: Path, *, environ: dict[str, str] | None = None, need_token: bool = True
 ) -> Config:
@@ -252,8 +274,13 @@ def load_config(
     key, key_problems = _key_text(raw, env, path.parent)
     s3_keys, s3_problems = _s3_keys(raw, env)
     client_problems = _client_keys(raw, env)
+    content_problems = _catalog_content(raw)
     values, problems, partial = _sections(raw)
-    problems += key_problems + s3_problems + client_problems
+    problems += key_problems + s3_problems + client_problems + content_problems
+    if "procedures" not in raw or "procedures" in values:
+        procedures = values.get("procedures", ProceduresConfig())
+        values["procedures"], catalog_problems = _with_catalog(procedures, path.parent)
+        problems += catalog_problems
     if "web" in values and not client_problems:
         values["web"], missing_keys = _with_client_keys(values["web"], env)
         problems += missing_keys

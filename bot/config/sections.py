@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config.procedures import ProceduresConfig
 from bot.domain.deadlines import DeadlineRules, Unit
 from bot.domain.limits import NOTE_CEILING, TOPIC_CEILING
 from bot.domain.people import Role
@@ -570,6 +571,8 @@ class Config(_Section):
     categories: Annotated[list[Category], Field(min_length=1)]
     officers: list[Officer] = []
     reception: list[ReceptionConfig] = []
+    # The procedure catalog's file, read by loading (bot.config.procedures).
+    procedures: ProceduresConfig = ProceduresConfig()
 
     def department(self, department_id: str) -> Department:
         return next(d for d in self.departments if d.id == department_id)

@@ -169,5 +169,12 @@ def summary(config: Config) -> str:
             erasure=config.privacy.erasure_days,
             retention=config.privacy.retention_days,
         ),
+        _procedures(config),
     ]
     return "\n".join(lines)
+
+
+def _procedures(config: Config) -> str:
+    content = config.procedures.content
+    count = len(content.procedures) if content is not None else 0
+    return t("procedures.summary", count=count, file=config.procedures.file)

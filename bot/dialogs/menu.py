@@ -22,6 +22,7 @@ class MenuItem(StrEnum):
     SCHEDULE = "schedule"
     ANNOUNCEMENTS = "announcements"
     HELP = "help"
+    GUIDE = "guide"
 
 
 class ConsentAnswer(StrEnum):

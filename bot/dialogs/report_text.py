@@ -11,6 +11,7 @@ from datetime import date
 from bot.config import Config
 from bot.domain.choices import Option
 from bot.domain.figures import Preset, Report, Spread, StatusGroup
+from bot.domain.guide import FoundCount, GuideFigures
 from bot.domain.tickets import Kind, Status
 from bot.messages import Prompt
 from bot.texts import t
@@ -144,4 +145,28 @@ def summary_text(report: Report, config: Config, *, breakdown: bool = True) -> s
             ),
         ]
     lines.append(t("report.summary.reception", sessions=f.sessions_held, bookings=f.bookings))
+    lines += guide_lines(report.guide, config, missed=breakdown)
     return "\n".join(lines)
+
+
+def procedure_name(found: FoundCount, config: Config) -> str:
+    """The procedure's name in the catalog now, else its id (removed since)."""
+    content = config.procedures.content
+    procedure = content.procedure(found.entry_id) if content is not None else None
+    return procedure.name if procedure is not None else found.entry_id
+
+
+def guide_lines(guide: GuideFigures, config: Config, *, missed: bool) -> list[str]:
+    """The look-ups: how many, which procedures, and (with `missed`) what was asked but not
+    found, for the commune to add to its catalog; typed words are left out of the
+    supervisors' view, as the breakdown is, since a few may say who typed them."""
+    if not guide.searches:
+        return []
+    found = [(procedure_name(f, config), f.count) for f in guide.found]
+    not_found = [(m.query, m.count) for m in guide.missed] if missed else []
+    return [
+        "",
+        t("procedures.report.searches", count=guide.searches),
+        *_section("procedures.report.found", found),
+        *_section("procedures.report.missed", not_found),
+    ]

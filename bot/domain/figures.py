@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from bot.domain.calendar import WorkCalendar
 from bot.domain.files import FileFacts
+from bot.domain.guide import GuideFigures
 from bot.domain.people import Officer, Role
 from bot.domain.tickets import Kind, Status
 from bot.domain.workflow import AWAITING_ACCEPTANCE, CLOSED, OPEN, WORKING
@@ -386,3 +387,4 @@ class Report:
     cases: tuple[CaseFacts, ...]
     weeks: tuple[Week, ...]
     files: tuple[FileFacts, ...] = ()  # the cases' attachments, in the cases' order
+    guide: GuideFigures = field(default_factory=GuideFigures)  # the period's procedure look-ups

@@ -43,6 +43,7 @@ from bot.dialogs.report_text import (
 from bot.domain.figures import SATISFIED, CaseFacts, Period, Report, Timeliness
 from bot.domain.files import DROPPED, FAILED, KEPT, PENDING, FileFacts
 from bot.domain.tickets import DOCUMENT, Kind, Status
+from bot.report_files.lookups import lookups_sheet
 from bot.texts import t
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -357,6 +358,7 @@ def workbook_bytes(report: Report, config: Config) -> bytes:
     _summary_sheet(summary, report, config)
     _cases_sheet(cast(_Sheet, book.create_sheet(t("report.excel.cases_sheet"))), report, config)
     _files_sheet(cast(_Sheet, book.create_sheet(t("report.excel.files_sheet"))), report, config)
+    lookups_sheet(cast(_Sheet, book.create_sheet(t("procedures.report.sheet"))), report, config)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

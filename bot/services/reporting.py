@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from bot.clock import Clock
 from bot.config import Config, work_calendar
 from bot.domain.figures import Period, Report, figures, weeks
-from bot.services import reception
+from bot.services import guide, reception
 from storage import report_facts
 from storage.database import Database
 
@@ -29,12 +29,15 @@ async def build_report(db: Database, config: Config, clock: Clock, period: Perio
     schedule = await reception.schedule_between(db, config, period.start, min(period.end, today))
     held = [s.key for s in schedule if s.ends_at(zone) <= now]
     bookings = await report_facts.booking_count(db.reader, held)
+    looked_up = await guide.figures_between(db, start, end)
 
     def assemble() -> Report:
         counted = figures(
             cases, today, work_calendar(config), sessions_held=len(held), bookings=bookings
         )
-        return Report(period, today, now, counted, cases, tuple(weeks(cases, period)), files)
+        return Report(
+            period, today, now, counted, cases, tuple(weeks(cases, period)), files, looked_up
+        )
 
     # Many thousands of cases in a yearly report: the counting stays off the event loop.
     return await asyncio.to_thread(assemble)

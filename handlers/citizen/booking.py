@@ -48,6 +48,7 @@ from bot.messages import Choice, Event, Text
 from bot.services import reception
 from bot.services.errors import CaseworkError
 from bot.texts import t
+from handlers.citizen import procedures
 from handlers.telegram.accounts import citizen_of
 from handlers.telegram.context import Context
 from handlers.telegram.render import (
@@ -133,6 +134,18 @@ async def begin_booking(update: Update, context: Context) -> str | int:
         return _end(context)
     _remember(context, "book")
     return await _offer(update, context)
+
+
+async def book_for_procedure(update: Update, context: Context) -> str | int | None:
+    """ "📅 Đặt lịch nộp hồ sơ" under a procedure, pressed or typed: the coming sessions, as
+    /dangky; a procedure that no longer offers booking gets the usual polite answer."""
+    found = procedures.booked_procedure(update, context)
+    query = update.callback_query
+    if query is not None:
+        await query.answer(None if found is not None else t("error.button"))
+    elif found is None:
+        await _say(update, "error.button")
+    return await begin_booking(update, context) if found is not None else None
 
 
 async def ask_topic(
@@ -358,8 +371,9 @@ async def stop(update: Update, context: Context) -> int:
     return _end(context)
 
 
-def conversation(typed: BaseHandler[Update, Context, object]) -> ConversationHandler[Context]:
-    """`typed` takes a number typed under /lich (handlers.reception), as its buttons."""
+def conversation(*typed: BaseHandler[Update, Context, object]) -> ConversationHandler[Context]:
+    """`typed` take a number typed under /lich (handlers.reception) or under a procedure's
+    answer (handlers.citizen.procedures), as their buttons."""
     # Any message, not only text: a photo or a sticker at a choice gets the choice asked again.
     anything = ~filters.COMMAND
     return ConversationHandler(
@@ -368,7 +382,8 @@ def conversation(typed: BaseHandler[Update, Context, object]) -> ConversationHan
             CommandHandler("huydangky", begin_cancel),
             CallbackQueryHandler(book_button, pattern=rf"^{BOOK_REF}\|"),
             CallbackQueryHandler(unbook_button, pattern=rf"^{UNBOOK_REF}\|"),
-            typed,
+            CallbackQueryHandler(book_for_procedure, pattern=procedures.BOOK_PATTERN),
+            *typed,
         ],
         states={
             CHOOSE: [

@@ -24,7 +24,15 @@ from bot.messages import (
 )
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers.citizen import booking, citizen_case, intake, latest_question, privacy, schedule
+from handlers.citizen import (
+    booking,
+    citizen_case,
+    intake,
+    latest_question,
+    privacy,
+    procedures,
+    schedule,
+)
 from handlers.citizen.links import follow, link_in
 from handlers.citizen.lookup import show_case, show_list
 from handlers.leader import announcements, reception
@@ -103,6 +111,8 @@ async def _do(item: MenuItem, update: Update, context: Context, message: Message
         await announcements.show_list(update, context)
     elif item is MenuItem.HELP:
         await show_help(update, context)
+    elif item is MenuItem.GUIDE:
+        await procedures.show_common(update, context)
 
 
 async def menu_button(update: Update, context: Context) -> None:
@@ -146,6 +156,8 @@ async def anything_else(update: Update, context: Context) -> None:
             await show_case(message, citizen, context, event.text)
             return
         if citizen is not None and await _answered_question(message, citizen, context, event.text):
+            return
+        if await procedures.search(update, context, message, event.text):
             return
         await send_prompt(message, menu_prompt(t("menu.not_understood")))
     elif isinstance(event, Unsupported):

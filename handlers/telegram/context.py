@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.dialogs.menu import WaitingLinks
+from bot.domain.guide import GuideIndex
 from bot.domain.limits import RateLimiter
 from bot.services import Services
 from bot.services.case_files import CaseFiles
@@ -59,6 +60,8 @@ class BotData:
         self._turns: Turns | None = None
         self._keeper: FileKeeper | None = None
         self._files: CaseFiles | None = None
+        # The guide's search index, built once at start (bot.services.guide.build_index).
+        self.guide = GuideIndex(())
         self.links = WaitingLinks()  # /start links waiting for their person's consent
         self.opened = OpenedUpdates()
 

@@ -33,7 +33,7 @@ from bot.domain.chats import TELEGRAM_CHANNEL
 from bot.domain.limits import RateLimiter
 from bot.domain.people import SEALED_CHANNEL
 from bot.domain.turns import NOBODY
-from bot.services import Services, gates
+from bot.services import Services, gates, guide
 from bot.services.case_files import CaseFiles
 from bot.services.file_keeping import FileKeeper
 from bot.services.file_stores import open_file_store
@@ -385,6 +385,7 @@ def build_application(
     app.bot_data.services = services
     app.bot_data.metrics = metrics
     app.bot_data.turns = Turns(services.db, services.clock, instance)
+    app.bot_data.guide = guide.build_index(config)
     app.bot_data.limiter = RateLimiter(limit=config.limits.messages_per_minute, period=60.0)
     store = open_file_store(config.storage)
     files = CaseFiles(services.db, store, sealer(services.config), sender=bot_files_key(app.bot))

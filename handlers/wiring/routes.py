@@ -33,6 +33,7 @@ from handlers.citizen import (
     lookup,
     menu,
     privacy,
+    procedures,
     schedule,
 )
 from handlers.leader import announcements, reception, report_command
@@ -105,6 +106,9 @@ def register(app: App) -> None:
     )
     others = "|".join(item.value for item in MenuItem if item is not MenuItem.SEND)
     app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=rf"^{MENU_REF}\|({others})$"))
+    app.add_handler(
+        CallbackQueryHandler(procedures.guide_button, pattern=procedures.BUTTON_PATTERN)
+    )
     # 2. Conversations. An officer's pending action and a citizen's answer to a question come
     #    before a citizen's draft, so a draft waits while they are written.
     app.add_handler(officer_actions.conversation())
@@ -115,7 +119,18 @@ def register(app: App) -> None:
     typed_pick: MessageHandler[Context, object] = MessageHandler(
         filters.TEXT & ~filters.COMMAND & schedule.TypedPick(app), schedule.typed_pick
     )
-    app.add_handler(booking.conversation(typed_pick))
+    typed_book: MessageHandler[Context, object] = MessageHandler(
+        filters.TEXT & ~filters.COMMAND & procedures.TypedPick(app, booking=True),
+        booking.book_for_procedure,
+    )
+    app.add_handler(booking.conversation(typed_pick, typed_book))
+    # A procedure's or the guide list's button, typed: before intake takes a "1".
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & procedures.TypedPick(app, booking=False),
+            procedures.typed_pick,
+        )
+    )
     # Before intake: a period typed as "1" must not start a new case.
     app.add_handler(report_command.conversation())
     app.add_handler(announcements.conversation())

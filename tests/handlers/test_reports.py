@@ -62,7 +62,7 @@ async def test_a_leader_gets_summary_workbook_and_chart(chats: Chats, services: 
     name, data, _ = document.files["document"]
     assert name == "bao-cao-2026-11-01-2026-11-30.xlsx"
     book = load_workbook(BytesIO(data))
-    assert book.sheetnames == ["Tổng hợp", "Danh sách hồ sơ", "Tệp đính kèm"]
+    assert book.sheetnames == ["Tổng hợp", "Danh sách hồ sơ", "Tệp đính kèm", "Tra cứu thủ tục"]
     assert book["Danh sách hồ sơ"].max_row == 2 + 9
     [photo] = photos(got)
     _, png, _ = photo.files["photo"]

@@ -608,3 +608,23 @@ async def test_a_zalo_citizen_answers_the_officers_question_by_typing(
     assert await rows(
         zalo_config, "SELECT note FROM ticket_events WHERE action = 'citizen_reply' ORDER BY id"
     ) == [("2",), ("Khoảng 5 giờ sáng.",)]
+
+
+async def test_a_zalo_citizen_finds_a_procedure_and_its_documents_by_numbers(
+    world: tuple[Chats, ZaloPhone], zalo_config: Config
+) -> None:
+    _, phone = world
+    await agree(phone)
+    answer = await phone.says("dang ky ket hon")
+    assert answer[-1].text.startswith("📋 Đăng ký kết hôn")
+    assert "1. 📄 Xem giấy tờ cần mang" in answer[-1].text
+    documents = await phone.picks("Xem giấy tờ cần mang")
+    assert "Căn cước công dân (hoặc hộ chiếu) của cả hai người" in documents[-1].text
+    await phone.picks("Menu")
+    listed = await phone.picks("Hướng dẫn thủ tục")
+    assert "1. Đăng ký khai sinh" in listed[-1].text
+    picked = await phone.says("1")
+    assert picked[-1].text.startswith("📋 Đăng ký khai sinh")
+    assert await rows(zalo_config, "SELECT channel, entry_id FROM guide_lookups") == [
+        ("zalo", "ket-hon")
+    ]

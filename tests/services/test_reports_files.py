@@ -38,7 +38,7 @@ HEADERS = [
 
 def sheets(data: bytes) -> tuple[Worksheet, Worksheet]:
     book = load_workbook(BytesIO(data))
-    assert book.sheetnames == ["Tổng hợp", "Danh sách hồ sơ", "Tệp đính kèm"]
+    assert book.sheetnames == ["Tổng hợp", "Danh sách hồ sơ", "Tệp đính kèm", "Tra cứu thủ tục"]
     summary, cases = book["Tổng hợp"], book["Danh sách hồ sơ"]
     assert isinstance(summary, Worksheet)
     assert isinstance(cases, Worksheet)
