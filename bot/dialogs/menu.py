@@ -22,6 +22,7 @@ class MenuItem(StrEnum):
     SCHEDULE = "schedule"
     ANNOUNCEMENTS = "announcements"
     HELP = "help"
+    QUESTION = "question"  # ❓ Hỏi xã (#22)
 
 
 class ConsentAnswer(StrEnum):

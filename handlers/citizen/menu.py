@@ -24,7 +24,16 @@ from bot.messages import (
 )
 from bot.services import case_views, citizen_replies
 from bot.texts import t
-from handlers.citizen import booking, citizen_case, intake, latest_question, privacy, schedule
+from handlers.citizen import (
+    booking,
+    citizen_case,
+    intake,
+    latest_question,
+    offer,
+    privacy,
+    questions,
+    schedule,
+)
 from handlers.citizen.links import follow, link_in
 from handlers.citizen.lookup import show_case, show_list
 from handlers.leader import announcements, reception
@@ -103,6 +112,8 @@ async def _do(item: MenuItem, update: Update, context: Context, message: Message
         await announcements.show_list(update, context)
     elif item is MenuItem.HELP:
         await show_help(update, context)
+    elif item is MenuItem.QUESTION:
+        await questions.begin(update, context, message)
 
 
 async def menu_button(update: Update, context: Context) -> None:
@@ -147,7 +158,7 @@ async def anything_else(update: Update, context: Context) -> None:
             return
         if citizen is not None and await _answered_question(message, citizen, context, event.text):
             return
-        await send_prompt(message, menu_prompt(t("menu.not_understood")))
+        await offer.offer(context, message, event.text)
     elif isinstance(event, Unsupported):
         await send_prompt(message, menu_prompt(t(f"unsupported.{event.what}")))
     else:
@@ -264,11 +275,13 @@ async def ask_open_question(update: Update, context: Context) -> None:
         return  # this update asked a question of its own (a looked-up case's rating)
     if any(data.get(key) for key in _OTHER_QUESTIONS):
         return
-    if not (data.get(latest_question.NOTE) or context.draft_open()):
+    if not (data.get(latest_question.NOTE) or context.draft_open() or data.get(questions.KEY)):
         return
     if await current_officer(update, context) is not None:
         return  # an officer's own questions (a report's period) are not kept in user data
     if data.get(latest_question.NOTE):
         await citizen_case.ask_note_again(message, context)
+    elif data.get(questions.KEY):
+        await questions.show_again(context, message)
     elif context.draft_open():
         await intake.show_again(context, message)
