@@ -113,7 +113,7 @@ async def _do(item: MenuItem, update: Update, context: Context, message: Message
     elif item is MenuItem.HELP:
         await show_help(update, context)
     elif item is MenuItem.QUESTION:
-        await questions.begin(update, context, message)
+        await questions.begin(context, message)
 
 
 async def menu_button(update: Update, context: Context) -> None:

@@ -88,11 +88,11 @@ def _prompt(state: dict[str, Any]) -> Prompt:
     return write_prompt(ref, again=bool(text))
 
 
-async def begin(update: Update, context: Context, message: Message) -> None:
-    """The menu's "❓ Hỏi xã": ask what the citizen wants to know."""
+async def begin(context: Context, message: Message) -> None:
+    """The menu's "❓ Hỏi xã" (its press already answered): ask what the citizen wants to know."""
     state = new_question()
     _keep(context, state)
-    await show_next(update, message, _prompt(state))
+    await send_prompt(message, _prompt(state))
 
 
 async def ask_text(update: Update, context: Context, message: Message, text: str) -> None:
