@@ -52,6 +52,7 @@ def deadline_rules(config: Config) -> DeadlineRules:
         denunciation_resolve=period("denunciation_resolve"),
         denunciation_extension=period("denunciation_extension"),
         denunciation_max_extensions=deadlines.denunciation_max_extensions,
+        question_resolve=period("question_resolve"),
         remote_area=deadlines.remote_area,
     )
 

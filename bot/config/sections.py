@@ -339,6 +339,7 @@ class DeadlineUnits(_Section):
     denunciation_notice: Unit = _LAW.denunciation_notice.unit
     denunciation_resolve: Unit = _LAW.denunciation_resolve.unit
     denunciation_extension: Unit = _LAW.denunciation_extension.unit
+    question_resolve: Unit = _LAW.question_resolve.unit
 
 
 class DeadlinesConfig(_Section):
@@ -347,7 +348,8 @@ class DeadlinesConfig(_Section):
     feedback/petition: resolve 10 working days from receipt. complaint: accept 10 days from
     receipt; resolve 30 days from acceptance, 45 if complex, 45/60 when `remote_area`.
     denunciation: accept 7 working days from receipt, notify 5 working days from acceptance,
-    resolve 30 days from acceptance, plus at most 2 extensions of 30 days.
+    resolve 30 days from acceptance, plus at most 2 extensions of 30 days. question: answer 3
+    working days from receipt (the commune's own figure, no law's).
     """
 
     feedback_resolve: Days = _LAW.feedback_resolve.count
@@ -366,6 +368,8 @@ class DeadlinesConfig(_Section):
         _LAW.denunciation_max_extensions
     )
     remote_area: bool = _LAW.remote_area
+    # A citizen's question (❓ Hỏi xã): answered within 3 working days of receipt by default.
+    question_resolve: Days = _LAW.question_resolve.count
     units: DeadlineUnits = DeadlineUnits()
 
 

@@ -29,7 +29,7 @@ from bot.domain.draft import (
     next_step,
     previous_step,
 )
-from bot.domain.tickets import Kind
+from bot.domain.tickets import CASE_KINDS, Kind
 from bot.messages import (
     Choice,
     ContactSent,
@@ -72,8 +72,16 @@ def ref(step: Step) -> str:
     return f"{REF_PREFIX}{step.value}"
 
 
-def new_draft(*, phone_buttons: bool = True, publication: bool = False) -> Draft:
-    return Draft(draft_id=uuid.uuid4().hex, phone_buttons=phone_buttons, publication=publication)
+def new_draft(
+    *, phone_buttons: bool = True, publication: bool = False, content: str | None = None
+) -> Draft:
+    """`content`: words the citizen typed before choosing to file them as a case."""
+    return Draft(
+        draft_id=uuid.uuid4().hex,
+        phone_buttons=phone_buttons,
+        publication=publication,
+        content=content,
+    )
 
 
 KEEP = Option("keep", t("intake.keep"), ("giu nguyen", "giu"))
@@ -86,7 +94,7 @@ def _kind_options(config: Config) -> tuple[Option, ...]:
     """The kinds; without a key to seal a denouncer's identity, a tin báo is offered too."""
     kinds = tuple(
         Option(kind.value, kind_label(kind), tuple(t(f"kind.{kind.value}.aliases").split("|")))
-        for kind in Kind
+        for kind in CASE_KINDS
     )
     return kinds if takes_denunciations(config) else (*kinds, TIP)
 

@@ -23,6 +23,7 @@ class MenuItem(StrEnum):
     ANNOUNCEMENTS = "announcements"
     HELP = "help"
     GUIDE = "guide"
+    QUESTION = "question"  # ❓ Hỏi xã (#22)
 
 
 class ConsentAnswer(StrEnum):

@@ -28,6 +28,7 @@ RATE_REF = "rate"
 ADD_REF = "add"
 # Officer actions offered as buttons, in the order they are shown.
 CARD_ACTIONS = (
+    Action.ANSWER,
     Action.ACCEPT,
     Action.ASK,
     Action.RESOLVE,
@@ -244,7 +245,7 @@ def citizen_notice(ticket: Ticket, key: str, **values: object) -> Notice:
     if key == "citizen.question":
         ref = case_ref(REPLY_REF, ticket)
         options = answer_options()
-    elif key == "citizen.resolved":
+    elif key in ("citizen.resolved", "citizen.answered"):
         ref = case_ref(RATE_REF, ticket)
         options = rating_options()
     return Notice(

@@ -144,6 +144,16 @@ def summary_text(report: Report, config: Config, *, breakdown: bool = True) -> s
                 rate=percent(f.satisfaction_rate),
             ),
         ]
+    q = f.questions
+    lines.append(
+        t(
+            "report.questions.line",
+            received=q.received,
+            answered=q.answered,
+            on_time=q.on_time,
+            open=q.open,
+        )
+    )
     lines.append(t("report.summary.reception", sessions=f.sessions_held, bookings=f.bookings))
     lines += guide_lines(report.guide, config, missed=breakdown)
     return "\n".join(lines)

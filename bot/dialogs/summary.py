@@ -9,7 +9,7 @@ from bot.config import Config
 from bot.domain.attachments import Tally, tally
 from bot.domain.draft import Draft
 from bot.domain.publication import is_public
-from bot.domain.tickets import PHOTO, Kind, Status, Ticket
+from bot.domain.tickets import PHOTO, QUESTION_CATEGORY, Kind, Status, Ticket
 from bot.texts import t
 
 
@@ -22,6 +22,8 @@ def status_label(status: Status) -> str:
 
 
 def category_label(category_id: str, config: Config) -> str:
+    if category_id == QUESTION_CATEGORY:
+        return t("category.none")
     category = config.category(category_id)
     return category.name if category else t("category.unknown")
 

@@ -15,6 +15,9 @@ The periods (defaults; every number and unit comes from config.toml [deadlines])
   by hand); notify the denouncer within 5 working days of the acceptance decision (Art 29); resolve
   within 30 days of acceptance, extended for a complex case once and for a very complex case twice,
   30 days each, so 90 days at most (Art 30).
+- question (câu hỏi): answer within 3 working days of receipt. No law sets it: a question about
+  a procedure or a local matter should be answered faster than a case, or the citizen has
+  already made the trip to the commune; a commune sets its own figure.
 
 Units: the laws count complaints and denunciations in "ngày" (calendar days) and the steps above
 marked "working days" in "ngày làm việc". So each period is a (count, unit) pair. A period is
@@ -77,6 +80,7 @@ class DeadlineRules:
     denunciation_resolve: Period = Period(30, Unit.CALENDAR)
     denunciation_extension: Period = Period(30, Unit.CALENDAR)
     denunciation_max_extensions: int = 2
+    question_resolve: Period = Period(3, Unit.WORKING)
     # Xã vùng sâu, vùng xa đi lại khó khăn: the longer complaint periods of Art 28.
     remote_area: bool = False
 
@@ -93,6 +97,7 @@ PERIOD_NAMES = (
     "denunciation_notice",
     "denunciation_resolve",
     "denunciation_extension",
+    "question_resolve",
 )
 """The DeadlineRules fields that are periods, in the order the config documents them."""
 
@@ -102,14 +107,14 @@ def due_for_acceptance(
 ) -> date | None:
     """By when the case must be formally accepted (thụ lý) or refused, counted from receipt.
 
-    None for feedback and petitions: the law sets them no acceptance step, only a resolution date.
+    None for feedback, petitions and questions: they have no acceptance step, only an answer date.
     """
     match kind:
         case Kind.COMPLAINT:
             return rules.complaint_accept.end(received, cal)
         case Kind.DENUNCIATION:
             return rules.denunciation_accept.end(received, cal)
-        case Kind.FEEDBACK | Kind.PETITION:
+        case Kind.FEEDBACK | Kind.PETITION | Kind.QUESTION:
             return None
     raise ValueError(f"no acceptance rule for kind {kind!r}")
 
@@ -159,6 +164,8 @@ def due_for_resolution(
             return rules.feedback_resolve.end(start, cal)
         case Kind.PETITION:
             return rules.petition_resolve.end(start, cal)
+        case Kind.QUESTION:
+            return rules.question_resolve.end(start, cal)
         case Kind.COMPLAINT:
             return _complaint_period(rules, complex=complex).end(start, cal)
         case Kind.DENUNCIATION:

@@ -38,7 +38,7 @@ from bot.domain.calendar import WorkCalendar
 from bot.domain.files import FileFacts
 from bot.domain.guide import GuideFigures
 from bot.domain.people import Officer, Role
-from bot.domain.tickets import Kind, Status
+from bot.domain.tickets import CASE_KINDS, Kind, Status
 from bot.domain.workflow import AWAITING_ACCEPTANCE, CLOSED, OPEN, WORKING
 
 # A period longer than this is surely a typo (1900 for 2019) and would only make a huge file.
@@ -240,6 +240,27 @@ class Spread:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionFigures:
+    """Citizens' questions (❓ Hỏi xã), counted apart: they are no đơn thư, and their short
+    deadline would flatter the cases' on-time rate."""
+
+    received: int = 0
+    answered: int = 0
+    on_time: int = 0  # answered by their due date
+    open: int = 0
+
+
+def question_figures(questions: Sequence[CaseFacts]) -> QuestionFigures:
+    answered = [q for q in questions if q.status is Status.RESOLVED]
+    return QuestionFigures(
+        received=len(questions),
+        answered=len(answered),
+        on_time=sum(q.timeliness is Timeliness.ON_TIME for q in answered),
+        open=sum(q.status in OPEN for q in questions),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Figures:
     received: int
     by_kind: dict[Kind, int]
@@ -257,6 +278,7 @@ class Figures:
     satisfied: int
     sessions_held: int
     bookings: int
+    questions: QuestionFigures = QuestionFigures()
 
     @property
     def on_time_rate(self) -> float | None:
@@ -314,7 +336,10 @@ def figures(
     sessions_held: int = 0,
     bookings: int = 0,
 ) -> Figures:
-    """Every figure of the report, from the cases received in the period (the cohort)."""
+    """Every figure of the report, from the cases received in the period (the cohort); the
+    questions among them are counted apart (QuestionFigures)."""
+    asked = [c for c in cases if c.kind is Kind.QUESTION]
+    cases = [c for c in cases if c.kind is not Kind.QUESTION]
     timeliness = Counter(c.timeliness for c in cases)
     statuses = Counter(c.status for c in cases)
     kinds = Counter(c.kind for c in cases)
@@ -322,7 +347,7 @@ def figures(
     ratings = [c.rating for c in cases if c.rating is not None]
     return Figures(
         received=len(cases),
-        by_kind={kind: kinds[kind] for kind in Kind},
+        by_kind={kind: kinds[kind] for kind in CASE_KINDS},
         by_category=dict(Counter(c.category_id for c in cases)),
         by_department=dict(Counter(c.department_id for c in cases)),
         by_status={status: statuses[status] for status in Status},
@@ -337,6 +362,7 @@ def figures(
         satisfied=sum(r == SATISFIED for r in ratings),
         sessions_held=sessions_held,
         bookings=bookings,
+        questions=question_figures(asked),
     )
 
 
@@ -356,7 +382,8 @@ class Week:
 
 
 def weeks(cases: Iterable[CaseFacts], period: Period) -> list[Week]:
-    """Every week the period touches, empty ones included, so the chart's axis has no gaps."""
+    """Every week the period touches, empty ones included, so the chart's axis has no gaps;
+    questions are not cases and are left out."""
     first = period.start - timedelta(days=period.start.weekday())
     mondays = [first + timedelta(weeks=n) for n in range((period.end - first).days // 7 + 1)]
     groups: dict[date, Counter[StatusGroup]] = {m: Counter() for m in mondays}
@@ -364,7 +391,7 @@ def weeks(cases: Iterable[CaseFacts], period: Period) -> list[Week]:
     on_time: Counter[date] = Counter()
     for case in cases:
         monday = case.received_on - timedelta(days=case.received_on.weekday())
-        if monday not in groups:
+        if monday not in groups or case.kind is Kind.QUESTION:
             continue
         groups[monday][status_group(case.status)] += 1
         if case.timeliness is not None:

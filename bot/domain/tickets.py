@@ -13,11 +13,21 @@ class Kind(StrEnum):
     PETITION = "petition"  # kiến nghị
     COMPLAINT = "complaint"  # khiếu nại
     DENUNCIATION = "denunciation"  # tố cáo
+    # câu hỏi: a citizen asks the commune something; answered by an officer, not a matter the
+    # law gives a procedure, so it is never published and asks for no identity.
+    QUESTION = "question"
 
     @property
     def needs_identity(self) -> bool:
         """Complaints and denunciations must carry name, address and contact (domain.md)."""
         return self in (Kind.COMPLAINT, Kind.DENUNCIATION)
+
+
+# The kinds a citizen files as a case (đơn) through the intake; a question has its own flow.
+CASE_KINDS = (Kind.FEEDBACK, Kind.PETITION, Kind.COMPLAINT, Kind.DENUNCIATION)
+# A question names no category: the citizen does not classify it, and routing gives it to the
+# triage department (bot.domain.routing), whose officers know whom to ask.
+QUESTION_CATEGORY = ""
 
 
 class Status(StrEnum):

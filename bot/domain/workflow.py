@@ -22,6 +22,9 @@ class Action(StrEnum):
     ADD_INFO = "add_info"  # the citizen adds something unasked
     REASSIGN = "reassign"  # pass it to another department or officer
     RESOLVE = "resolve"
+    # a citizen's question answered: it needs no acceptance (thụ lý), so any open status goes
+    # straight to resolved, the answer being the result the citizen rates
+    ANSWER = "answer"
     REFUSE = "refuse"  # không thụ lý, with a reason
     RATE = "rate"  # the citizen says whether they are satisfied
     REOPEN = "reopen"  # unsatisfied citizen, or a leader's decision
@@ -40,13 +43,30 @@ CLOSED = frozenset({Status.RESOLVED, Status.REFUSED})
 # Only a case never accepted can be refused; these statuses show acceptance by themselves.
 REFUSABLE = OPEN - {Status.ACCEPTED, Status.IN_PROGRESS}
 OFFICER_ACTIONS = frozenset(
-    {Action.ACCEPT, Action.ASK, Action.RESOLVE, Action.REFUSE, Action.COMPLEX, Action.EXTEND}
+    {
+        Action.ACCEPT,
+        Action.ASK,
+        Action.RESOLVE,
+        Action.REFUSE,
+        Action.COMPLEX,
+        Action.EXTEND,
+        Action.ANSWER,
+    }
 )
-# Actions the law gives to one kind only.
-KIND_ONLY = {Action.COMPLEX: Kind.COMPLAINT, Action.EXTEND: Kind.DENUNCIATION}
+# Actions the law gives to one kind only; a question is answered, the other kinds resolved.
+KIND_ONLY = {
+    Action.COMPLEX: Kind.COMPLAINT,
+    Action.EXTEND: Kind.DENUNCIATION,
+    Action.ANSWER: Kind.QUESTION,
+}
+# A case's legal steps, which a question does not take: accepting it means nothing, and its
+# answer is given by Action.ANSWER.
+NOT_FOR_QUESTIONS = frozenset({Action.ACCEPT, Action.RESOLVE})
 
 
 def applies_to(action: Action, kind: Kind) -> bool:
+    if kind is Kind.QUESTION and action in NOT_FOR_QUESTIONS:
+        return False
     return KIND_ONLY.get(action, kind) is kind
 
 
@@ -80,6 +100,8 @@ def next_status(status: Status, action: Action, *, accepted: bool) -> Status:
     if action is Action.REASSIGN and status in OPEN:
         return Status.REASSIGNED
     if action is Action.RESOLVE and status in WORKING and accepted:
+        return Status.RESOLVED
+    if action is Action.ANSWER and status in OPEN:
         return Status.RESOLVED
     if (
         action is Action.REFUSE

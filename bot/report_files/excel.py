@@ -157,6 +157,9 @@ def _summary_rows(report: Report, config: Config) -> list[tuple[str, float | Non
         (t("report.excel.rated"), f.rated, None),
         (t("report.excel.satisfied"), f.satisfied, None),
         (t("report.excel.satisfaction_rate"), f.satisfaction_rate, PERCENT_FORMAT),
+        (t("report.questions.received"), f.questions.received, None),
+        (t("report.questions.answered"), f.questions.answered, None),
+        (t("report.questions.on_time"), f.questions.on_time, None),
         (t("report.excel.sessions"), f.sessions_held, None),
         (t("report.excel.bookings"), f.bookings, None),
     ]

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.tickets import Ticket
-from bot.domain.workflow import Action, Actor, IllegalTransitionError, access, may, next_status
+from bot.domain.workflow import (
+    Action,
+    Actor,
+    IllegalTransitionError,
+    access,
+    applies_to,
+    may,
+    next_status,
+)
 from bot.services.errors import CaseworkError
 from bot.services.reminders import replan_case
 from storage import events, tickets
@@ -54,6 +62,8 @@ async def act(
             )
             raise CaseworkError("case.not_allowed")
         try:
+            if not applies_to(action, ticket.kind):
+                raise IllegalTransitionError(ticket.status, action)
             status = next_status(ticket.status, action, accepted=ticket.accepted)
         except IllegalTransitionError:
             _LOGGER.info(

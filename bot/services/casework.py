@@ -89,6 +89,16 @@ async def resolve(
     return await _close(db, clock, config, officer, ticket_id, Action.RESOLVE, text, told)
 
 
+async def answer(
+    db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int, text: str
+) -> Ticket:
+    """A citizen's question answered: resolving it with the answer as the result, so the
+    citizen rates it, and an unsatisfied rating reopens it, as with any case."""
+    words = clean_note(text)
+    told = _citizen_told(clock, "citizen.answered", answer=words)
+    return await _close(db, clock, config, officer, ticket_id, Action.ANSWER, words, told)
+
+
 async def refuse(
     db: Database, clock: Clock, config: Config, officer: Officer, ticket_id: int, reason: str
 ) -> Ticket:

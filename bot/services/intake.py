@@ -13,7 +13,16 @@ from bot.domain.deadlines import due_on_receipt
 from bot.domain.draft import Draft, missing
 from bot.domain.limits import may_open_case
 from bot.domain.people import Person
-from bot.domain.tickets import PHOTO, Attachment, Kind, NewTicket, Status, Ticket, format_code
+from bot.domain.tickets import (
+    PHOTO,
+    QUESTION_CATEGORY,
+    Attachment,
+    Kind,
+    NewTicket,
+    Status,
+    Ticket,
+    format_code,
+)
 from bot.services.assignment import assign, holder_of
 from bot.services.denouncers import filer_ids, pseudonym_for, seals
 from bot.services.reminders import replan_case
@@ -96,7 +105,7 @@ def _filing(
     if missing(draft) is not None or draft.kind is None or draft.category_id is None:
         raise IncompleteDraftError(f"draft {draft.draft_id} lacks {missing(draft)}")
     category = config.category(draft.category_id)
-    if category is None:
+    if category is None and draft.kind is not Kind.QUESTION:
         raise IncompleteDraftError(
             f"draft {draft.draft_id} has unknown category {draft.category_id}"
         )
@@ -117,8 +126,9 @@ def _filing(
             draft_id=draft.draft_id,
             citizen_id=filer.id,
             kind=kind,
-            category_id=category.id,
-            department_id=category.department,
+            # A question has no category: routing gives it to the triage department.
+            category_id=category.id if category else QUESTION_CATEGORY,
+            department_id=category.department if category else None,
             content=draft.content or "",
             latitude=draft.latitude,
             longitude=draft.longitude,

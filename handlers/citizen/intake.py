@@ -9,6 +9,7 @@ it is in, and resuming or re-showing a question needs it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 from telegram import Message, Update
@@ -105,7 +106,15 @@ async def open_after_consent(update: Update, context: Context) -> str | int:
     return await _open(update, context)
 
 
-async def _open(update: Update, context: Context, *, pressed: bool = False) -> str | int:
+async def open_with_content(update: Update, context: Context, content: str) -> str | int:
+    """A new case whose content is what the citizen typed before choosing to file it (the
+    offer for unmatched text); the content step then shows it, to keep or rewrite."""
+    return await _open(update, context, pressed=True, content=content)
+
+
+async def _open(
+    update: Update, context: Context, *, pressed: bool = False, content: str | None = None
+) -> str | int:
     """`pressed`: the menu's button opened the form, and its press is still to be answered
     (the consent gate answers a press it lets through itself)."""
     message = reply_target(update)
@@ -126,6 +135,7 @@ async def _open(update: Update, context: Context, *, pressed: bool = False) -> s
     draft = draft or intake.new_draft(
         phone_buttons=chat is not None and not is_local_id(chat.id),
         publication=context.services.config.web.enabled,
+        content=content,
     )
     if message is not None:
         await show(update, message, intake.prompt(draft, context.services.config), notice=notice)
@@ -282,10 +292,13 @@ def _receipt(ticket: Ticket, holding: str) -> str:
 
 
 def conversation(
-    send_typed: filters.BaseFilter, links: WaitingLinks
+    send_typed: filters.BaseFilter,
+    links: WaitingLinks,
+    from_offer: Sequence[BaseHandler[Update, Context, object]] = (),
 ) -> ConversationHandler[Context]:
-    """The intake conversation; `send_typed` recognises the menu's "send" typed as text, and
-    `links` the agreement to the privacy notice that a new-case link waited for."""
+    """The intake conversation; `send_typed` recognises the menu's "send" typed as text,
+    `links` the agreement to the privacy notice that a new-case link waited for, and
+    `from_offer` the choice to file as a case a text that matched nothing."""
     answers: list[BaseHandler[Update, Context, object]] = [
         CallbackQueryHandler(on_answer, pattern=r"^in\."),
         MessageHandler(filters.ALL & ~filters.COMMAND, on_answer),
@@ -293,6 +306,7 @@ def conversation(
     new_case_link = OpensLink(LinkTarget.NEW_CASE)
     return ConversationHandler(
         entry_points=[
+            *from_offer,
             AgreedToOpenForm(links, open_after_consent),
             CommandHandler("guidon", begin),
             CommandHandler("start", begin, filters=new_case_link),

@@ -29,8 +29,10 @@ from handlers.citizen import (
     citizen_case,
     intake,
     latest_question,
+    offer,
     privacy,
     procedures,
+    questions,
     schedule,
 )
 from handlers.citizen.links import follow, link_in
@@ -113,6 +115,8 @@ async def _do(item: MenuItem, update: Update, context: Context, message: Message
         await show_help(update, context)
     elif item is MenuItem.GUIDE:
         await procedures.show_common(update, context)
+    elif item is MenuItem.QUESTION:
+        await questions.begin(context, message)
 
 
 async def menu_button(update: Update, context: Context) -> None:
@@ -159,7 +163,7 @@ async def anything_else(update: Update, context: Context) -> None:
             return
         if await procedures.search(update, context, message, event.text):
             return
-        await send_prompt(message, menu_prompt(t("menu.not_understood")))
+        await offer.offer(context, message, event.text)
     elif isinstance(event, Unsupported):
         await send_prompt(message, menu_prompt(t(f"unsupported.{event.what}")))
     else:
@@ -276,11 +280,13 @@ async def ask_open_question(update: Update, context: Context) -> None:
         return  # this update asked a question of its own (a looked-up case's rating)
     if any(data.get(key) for key in _OTHER_QUESTIONS):
         return
-    if not (data.get(latest_question.NOTE) or context.draft_open()):
+    if not (data.get(latest_question.NOTE) or context.draft_open() or data.get(questions.KEY)):
         return
     if await current_officer(update, context) is not None:
         return  # an officer's own questions (a report's period) are not kept in user data
     if data.get(latest_question.NOTE):
         await citizen_case.ask_note_again(message, context)
+    elif data.get(questions.KEY):
+        await questions.show_again(context, message)
     elif context.draft_open():
         await intake.show_again(context, message)

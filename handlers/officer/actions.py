@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.dialogs.faq import propose_prompt
 from bot.dialogs.notices import CASE_REF, day, holder_label, parse_case_ref
 from bot.domain.choices import Option
 from bot.domain.people import Officer, Role
@@ -51,6 +52,17 @@ CONFIRM_OPTIONS = (
     Option("send", t("officer.confirm.send"), ("gui", "dong y")),
     Option("edit", t("officer.confirm.edit"), ("sua",)),
 )
+
+
+# The actions whose words are all they need: the service to call with them.
+_WITH_WORDS = {
+    Action.ASK: casework.ask,
+    Action.COMPLEX: casework.mark_complex,
+    Action.EXTEND: casework.extend,
+    Action.RESOLVE: casework.resolve,
+    Action.ANSWER: casework.answer,
+    Action.REFUSE: casework.refuse,
+}
 
 
 class Step(StrEnum):
@@ -271,7 +283,7 @@ async def on_words(update: Update, context: Context) -> str | int:
     if words is None:
         return Step.WRITE.value
     pending["text"] = words
-    if pending.get("action") == Action.RESOLVE.value:
+    if pending.get("action") in (Action.RESOLVE.value, Action.ANSWER.value):
         PENDING.add(context, text=pending["text"])
         await send_prompt(message, _confirm_prompt(str(pending["text"])))
         return Step.CONFIRM.value
@@ -316,16 +328,8 @@ async def _carry_out(
     action = Action(str(pending.get("action")))
     args = (services.db, services.clock, services.config, officer, ticket_id)
     try:
-        if action is Action.ASK:
-            done = await casework.ask(*args, text)
-        elif action is Action.COMPLEX:
-            done = await casework.mark_complex(*args, text)
-        elif action is Action.EXTEND:
-            done = await casework.extend(*args, text)
-        elif action is Action.RESOLVE:
-            done = await casework.resolve(*args, text)
-        elif action is Action.REFUSE:
-            done = await casework.refuse(*args, text)
+        if action in _WITH_WORDS:
+            done = await _WITH_WORDS[action](*args, text)
         else:
             subject = pending.get("subject")
             done = await casework.reassign(
@@ -341,13 +345,22 @@ async def _carry_out(
             kept = await case_views.case_by_id(services.db, actor(officer), ticket_id)
             await show_card(message, officer, kept, context)
         return PENDING.end(context)
+    await _tell_done(message, officer, done, action, context)
+    return PENDING.end(context)
+
+
+async def _tell_done(
+    message: Message, officer: Officer, done: Ticket, action: Action, context: Context
+) -> None:
     if action is Action.REASSIGN:
         await _tell_passed(message, officer, done, context)
+    elif action is Action.ANSWER:
+        # One tap more proposes the question and its answer for the FAQ (faq_actions).
+        await send_prompt(message, propose_prompt(done, t("officer.done.answer", code=done.code)))
     else:
         await tell_officer(
             message, officer, done, f"officer.done.{action.value}", due=day(done.due_on)
         )
-    return PENDING.end(context)
 
 
 async def _tell_passed(message: Message, officer: Officer, done: Ticket, context: Context) -> None:

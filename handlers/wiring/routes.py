@@ -9,6 +9,7 @@ import warnings
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -17,8 +18,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.dialogs.faq import DECIDE_REF, PROPOSE_REF
 from bot.dialogs.menu import MENU_REF, LinkTarget, MenuItem
 from bot.dialogs.notices import CASE_REF, IDENTITY_KEY
+from bot.dialogs.questions import OFFER_REF, QUESTION_REF, OfferChoice
 from bot.dialogs.supervision import OPEN_KEY, WATCH_REF
 from bot.services.privacy import ERASE_REF
 from handlers.admin import bans
@@ -32,13 +35,16 @@ from handlers.citizen import (
     links,
     lookup,
     menu,
+    offer,
     privacy,
     procedures,
+    questions,
     schedule,
 )
 from handlers.leader import announcements, reception, report_command
 from handlers.officer import actions as officer_actions
 from handlers.officer import desk as officer
+from handlers.officer import faq_actions
 from handlers.supervisor import supervision
 from handlers.telegram import last_message, limits
 from handlers.telegram.context import App, Context
@@ -146,7 +152,13 @@ def register(app: App) -> None:
             filters.TEXT & ~filters.COMMAND & schedule.TypedSwitch(), schedule.switch_typed
         )
     )
-    app.add_handler(intake.conversation(menu.MenuChoice(MenuItem.SEND), app.bot_data.links))
+    # ❓ Hỏi xã (#22): before intake, whose menu number "1" and draft would take their answers.
+    _add_questions(app)
+    app.add_handler(
+        intake.conversation(
+            menu.MenuChoice(MenuItem.SEND), app.bot_data.links, _case_from_offer(app)
+        )
+    )
     # 3. Everything else at the top level gets a helpful answer and the menu.
     app.add_handler(CommandHandler("huy", menu.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.COMMAND, menu.unknown_command))
@@ -158,3 +170,36 @@ def register(app: App) -> None:
     app.add_handler(TypeHandler(Update, latest_question.forget_latest_question), group=FORGET_GROUP)
 
     app.add_error_handler(on_error)
+
+
+def _add_questions(app: App) -> None:
+    """The question being written, its buttons, the offer made for text that matched nothing,
+    and the FAQ's buttons (proposing an answered question, a leader's decision)."""
+    asking = questions.QuestionOpen(app)
+    app.add_handler(MessageHandler(~filters.COMMAND & asking, questions.on_message))
+    app.add_handler(CommandHandler("huy", questions.cancel_command, filters=asking))
+    app.add_handler(CallbackQueryHandler(questions.on_button, pattern=rf"^{QUESTION_REF}\."))
+    not_a_case = frozenset(OfferChoice) - {OfferChoice.CASE}
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & offer.TypedOffer(app, not_a_case), offer.on_choice
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(offer.on_choice, pattern=rf"^{OFFER_REF}\.[0-9a-f]+\|(ask|menu)$")
+    )
+    app.add_handler(
+        CallbackQueryHandler(faq_actions.propose_button, pattern=rf"^{PROPOSE_REF}\.\d+\|")
+    )
+    app.add_handler(
+        CallbackQueryHandler(faq_actions.decide_button, pattern=rf"^{DECIDE_REF}\.\d+\|")
+    )
+
+
+def _case_from_offer(app: App) -> list[BaseHandler[Update, Context, object]]:
+    """The offer's "Gửi phản ánh, kiến nghị", pressed or typed: it opens the intake."""
+    typed = offer.TypedOffer(app, frozenset({OfferChoice.CASE}))
+    return [
+        CallbackQueryHandler(offer.start_case, pattern=rf"^{OFFER_REF}\.[0-9a-f]+\|case$"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & typed, offer.start_case),
+    ]

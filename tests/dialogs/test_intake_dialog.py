@@ -10,7 +10,7 @@ from bot.config import Config
 from bot.dialogs.intake import KEEP, Outcome, Turn, answer, new_draft, prompt, ref
 from bot.domain.choices import Nav, normalize
 from bot.domain.draft import PHONE_STEPS, Draft, Photo, Step, missing
-from bot.domain.tickets import Kind
+from bot.domain.tickets import CASE_KINDS, Kind
 from bot.messages import (
     Choice,
     ContactSent,
@@ -808,7 +808,7 @@ def test_option_keys_fit_a_button(config: Config) -> None:
 
 def test_kind_and_category_options(config: Config) -> None:
     d = new_draft()
-    assert [o.key for o in prompt(d, config).options] == [k.value for k in Kind]
+    assert [o.key for o in prompt(d, config).options] == [k.value for k in CASE_KINDS]
     d = at(d, Step.CATEGORY)
     assert [o.key for o in prompt(d, config).options] == [c.id for c in config.categories]
 

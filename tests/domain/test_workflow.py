@@ -73,6 +73,9 @@ def _table() -> dict[tuple[Status, Action, bool], Status]:
             legal[status, A.REASSIGN, accepted] = S.REASSIGNED
         # Rating: only a resolved case, and it stays resolved.
         legal[S.RESOLVED, A.RATE, accepted] = S.RESOLVED
+        # Answering a question: any open one, straight to resolved (no acceptance to wait for).
+        for status in STILL_OPEN:
+            legal[status, A.ANSWER, accepted] = S.RESOLVED
         # Reopening: only a closed case.
         for status in FINISHED:
             legal[status, A.REOPEN, accepted] = S.REOPENED
@@ -108,7 +111,7 @@ def _transition_params() -> list[object]:
 
 def test_the_table_has_what_the_rules_name() -> None:
     """A guard on the table itself, so a typo in it cannot make the big test vacuous."""
-    assert len(list(itertools.product(Status, Action, (True, False)))) == 224
+    assert len(list(itertools.product(Status, Action, (True, False)))) == 240
     assert LEGAL[S.NEW, A.ACCEPT, False] is S.ACCEPTED
     assert LEGAL[S.ACCEPTED, A.RESOLVE, True] is S.RESOLVED
     assert LEGAL[S.WAITING_CITIZEN, A.RESOLVE, True] is S.RESOLVED
@@ -116,7 +119,8 @@ def test_the_table_has_what_the_rules_name() -> None:
     assert LEGAL[S.NEW, A.REFUSE, False] is S.REFUSED
     assert (S.NEW, A.REFUSE, True) not in LEGAL
     assert not any(action in (A.VIEW, A.RECOMMEND) for _, action, _ in LEGAL)
-    assert len(LEGAL) == 63
+    assert LEGAL[S.NEW, A.ANSWER, False] is S.RESOLVED
+    assert len(LEGAL) == 75
 
 
 @pytest.mark.parametrize(("status", "action", "accepted"), _transition_params())
@@ -197,7 +201,7 @@ LEADERS = {"leader", "second_leader"}
 IN_DEPARTMENT_QUEUE = {"assignee", "colleague", "reception_here", "subject_officer"}
 RECEPTION = {"reception_here", "reception_office"}
 CITIZEN_SIDE = {A.CITIZEN_REPLY, A.ADD_INFO, A.RATE}
-ASSIGNEE_ONLY = {A.ACCEPT, A.ASK, A.RESOLVE, A.REFUSE, A.COMPLEX, A.EXTEND}
+ASSIGNEE_ONLY = {A.ACCEPT, A.ASK, A.RESOLVE, A.REFUSE, A.COMPLEX, A.EXTEND, A.ANSWER}
 
 
 def case(kind: Kind, subject: str) -> CaseAccess:

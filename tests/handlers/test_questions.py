@@ -1,0 +1,185 @@
+"""❓ Hỏi xã through the real Application: asking from the menu, the offer for unmatched text
+(also across a restart), forged buttons, the officer's answer, the FAQ proposal and approval,
+and the next citizen answered from the FAQ at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Config
+from bot.services import Services
+from handlers.wiring.application import build_application
+from storage.backends import open_database
+from tests.handlers.test_casework_flow import CHAIRMAN, ECONOMY, OFFICE, texts
+from tests.handlers.test_citizen_flow import agree, rows
+from tests.support.chat import Chats, buttons
+from tests.support.clock import FixedClock
+from tests.support.offline import OfflineRequest
+
+CITIZEN = 8101
+NEXT_CITIZEN = 8102
+QUESTION = "Làm giấy khai sinh cho con cần mang những giấy tờ gì ạ?"
+ANSWER = "Mang giấy chứng sinh và căn cước của cha hoặc mẹ đến bộ phận một cửa."
+
+
+async def asked(chats: Chats, user: int = CITIZEN) -> str:
+    """A question filed from the menu; returns its code."""
+    await agree(chats, user)
+    prompt = await chats.say(user, "hoi xa")
+    assert "Ông/bà muốn hỏi gì?" in str(prompt[-1].params["text"])
+    read_back = await chats.say(user, QUESTION)
+    assert QUESTION in str(read_back[-1].params["text"])
+    receipt = await chats.tap(user, "Gửi câu hỏi")
+    text = chats.last_text(user)
+    assert "Đã gửi câu hỏi" in text, receipt
+    return text.split("Mã: ")[1].split()[0]
+
+
+async def test_a_question_from_the_menu_reaches_the_office(chats: Chats, config: Config) -> None:
+    code = await asked(chats)
+    assert "Hạn trả lời: 02/12/2026" in chats.last_text(CITIZEN)
+    assert await rows(config, "SELECT code, kind, category_id, status FROM tickets") == [
+        (code, "question", "", "new")
+    ]
+    card = texts(chats, OFFICE)[-1]
+    assert code in card
+    assert "Câu hỏi" in card
+    labels = [label for label, _ in buttons(chats.sent(OFFICE)[-1])]
+    assert labels[0].endswith("✍️ Trả lời")
+    assert not any("Tiếp nhận" in label or "Giải quyết" in label for label in labels)
+
+
+async def test_edit_and_cancel_keep_control_with_the_citizen(chats: Chats, config: Config) -> None:
+    await agree(chats, CITIZEN)
+    await chats.say(CITIZEN, "hoi xa")
+    short = await chats.say(CITIZEN, "alo")
+    assert "ngắn quá" in str(short[0].params["text"])
+    await chats.say(CITIZEN, QUESTION)
+    again = await chats.say(CITIZEN, "2")
+    assert "gõ lại câu hỏi" in str(again[-1].params["text"])
+    await chats.say(CITIZEN, "Đăng ký kết hôn cần những giấy tờ gì?")
+    cancelled = await chats.say(CITIZEN, "hủy")
+    assert "câu hỏi chưa được gửi" in str(cancelled[0].params["text"])
+    assert await rows(config, "SELECT count(*) FROM tickets") == [(0,)]
+
+
+async def test_unmatched_text_is_offered_and_kept_across_a_restart(
+    chats: Chats, config: Config, clock: FixedClock
+) -> None:
+    await agree(chats, CITIZEN)
+    offer = await chats.say(CITIZEN, QUESTION)
+    labels = [label for label, _ in buttons(offer[-1])]
+    assert labels == [
+        "1. ❓ Gửi câu hỏi này cho xã",
+        "2. 📝 Gửi phản ánh, kiến nghị",
+        "3. 📋 Xem menu",
+    ]
+    assert all(len(data) <= 16 for _, data in buttons(offer[-1])), "only a short reference"
+    assert QUESTION not in str([data for _, data in buttons(offer[-1])])
+    # A second process on the same file, as after kill -9.
+    db = await open_database(config.storage.path, config.storage.url)
+    request = OfflineRequest()
+    app = build_application(Services(config=config, db=db, clock=clock), request=request)
+    try:
+        async with app:
+            again = Chats(app, request)
+            read_back = await again.say(CITIZEN, "1")
+            assert QUESTION in str(read_back[-1].params["text"])
+            await again.say(CITIZEN, "gửi")
+            assert "Đã gửi câu hỏi" in again.last_text(CITIZEN)
+    finally:
+        await db.close()
+    assert await rows(config, "SELECT kind, content FROM tickets") == [("question", QUESTION)]
+
+
+async def test_a_pressed_offer_after_a_restart_files_the_text_as_a_case(
+    chats: Chats, config: Config, clock: FixedClock
+) -> None:
+    await agree(chats, CITIZEN)
+    offer = await chats.say(CITIZEN, "Đèn đường ở ngõ 5 thôn Đông hỏng cả tháng nay.")
+    [case_button] = [data for label, data in buttons(offer[-1]) if "phản ánh" in label]
+    db = await open_database(config.storage.path, config.storage.url)
+    request = OfflineRequest()
+    app = build_application(Services(config=config, db=db, clock=clock), request=request)
+    try:
+        async with app:
+            again = Chats(app, request)
+            await again.press(CITIZEN, case_button)
+            assert "loại đơn nào" in again.last_text(CITIZEN)
+            await again.tap(CITIZEN, "Phản ánh")
+            content = await again.tap(CITIZEN, "Giao thông")
+            assert "Đèn đường ở ngõ 5" in str(content[-1].params["text"])
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "qo.deadbeef|ask",  # a reference no offer of this person has
+        "qo.deadbeef|case",
+        "qo.deadbeef|menu",
+        "qo.deadbeef|delete",
+        "qa.deadbeef|send",
+        "qa.x|cancel",
+        "faqp.1|propose",
+        "faqd.1|approve",
+        "faqd.abc|approve",
+    ],
+)
+async def test_forged_buttons_change_nothing(chats: Chats, config: Config, data: str) -> None:
+    await agree(chats, CITIZEN)
+    offer = await chats.say(CITIZEN, QUESTION)
+    await chats.press(CITIZEN, data)
+    assert await rows(config, "SELECT count(*) FROM tickets") == [(0,)]
+    assert await rows(config, "SELECT count(*) FROM faq_entries") == [(0,)]
+    # The text the offer keeps is still there for the real button.
+    [ask] = [d for label, d in buttons(offer[-1]) if "câu hỏi" in label]
+    await chats.press(CITIZEN, ask)
+    assert QUESTION in chats.last_text(CITIZEN)
+
+
+async def test_a_forged_offer_reference_never_sends_the_kept_text(
+    chats: Chats, config: Config
+) -> None:
+    await agree(chats, CITIZEN)
+    offer = await chats.say(CITIZEN, QUESTION)
+    [ask] = [data for label, data in buttons(offer[-1]) if "câu hỏi" in label]
+    await chats.press(CITIZEN, ask.replace(ask.split("|")[0], "qo.00000000"))
+    assert QUESTION not in chats.last_text(CITIZEN)
+    await chats.press(CITIZEN, ask)
+    assert QUESTION in chats.last_text(CITIZEN)
+    # The offer is used: pressing it again finds nothing kept.
+    used = await chats.press(CITIZEN, ask)
+    assert "không còn" in " ".join(str(c.params.get("text")) for c in used)
+    # The question being written is asked again, last.
+    assert QUESTION in chats.last_text(CITIZEN)
+
+
+async def test_answered_proposed_approved_then_the_next_citizen_is_answered_at_once(
+    chats: Chats, config: Config
+) -> None:
+    code = await asked(chats)
+    await chats.tap(OFFICE, "Trả lời")
+    await chats.say(OFFICE, ANSWER)
+    await chats.tap(OFFICE, "Gửi kết quả")
+    assert ANSWER in texts(chats, CITIZEN)[-1]
+    await chats.tap(CITIZEN, "Hài lòng")
+    assert await rows(config, "SELECT status, rating FROM tickets") == [("resolved", "satisfied")]
+    # A colleague of another department may not propose it; the one who answered may.
+    [propose] = [d for c in chats.sent(OFFICE) for label, d in buttons(c) if "hỏi đáp" in label]
+    await chats.press(ECONOMY, propose)
+    assert await rows(config, "SELECT count(*) FROM faq_entries") == [(0,)]
+    await chats.press(OFFICE, propose)
+    assert code in texts(chats, OFFICE)[-1]
+    [approve] = [data for label, data in buttons(chats.sent(CHAIRMAN)[-1]) if "Duyệt" in label]
+    await chats.press(OFFICE, approve)  # forged: the officer is no leader
+    assert await rows(config, "SELECT status FROM faq_entries") == [("proposed",)]
+    await chats.press(CHAIRMAN, approve)
+    assert await rows(config, "SELECT status FROM faq_entries") == [("approved",)]
+    await agree(chats, NEXT_CITIZEN)
+    await chats.say(NEXT_CITIZEN, "hoi xa")
+    found = await chats.say(NEXT_CITIZEN, "lam giay khai sinh cho con can mang nhung giay to gi")
+    assert ANSWER in str(found[-1].params["text"])
+    await chats.tap(NEXT_CITIZEN, "Đã rõ")
+    assert await rows(config, "SELECT count(*) FROM tickets") == [(1,)]
