@@ -21,6 +21,9 @@ class Action(StrEnum):
     # "📅 Đặt lịch nộp hồ sơ" opens the reception booking (handlers.citizen.booking).
     BOOK = "b"
     MENU = "m"
+    # "❓ Không đúng ý, hỏi cán bộ xã": a search can find a procedure the citizen did not mean;
+    # this opens "❓ Hỏi xã" (handlers.citizen.questions) instead of leaving only the menu.
+    ASK = "q"
 
 
 def action_key(action: Action, procedure_id: str = "") -> str:
@@ -38,6 +41,10 @@ def _menu_option() -> Option:
     return Option(action_key(Action.MENU), t("procedures.menu"), _aliases("menu"))
 
 
+def _ask_option() -> Option:
+    return Option(action_key(Action.ASK), t("procedures.ask_commune"), _aliases("ask_commune"))
+
+
 def _aliases(name: str) -> tuple[str, ...]:
     return tuple(t(f"procedures.{name}_aliases").split("|"))
 
@@ -50,7 +57,7 @@ def choose_prompt(procedures: tuple[Procedure, ...], *, asking: bool) -> Prompt:
     """The menu item's question with the commonest procedures, or (`asking` False) the
     several a search found close to one another."""
     text = t("procedures.ask" if asking else "procedures.several")
-    options = (*(_pick(p) for p in procedures), _menu_option())
+    options = (*(_pick(p) for p in procedures), _ask_option(), _menu_option())
     return Prompt(text=text, ref=GUIDE_REF, options=options)
 
 
@@ -79,7 +86,7 @@ def answer_prompt(procedure: Procedure, catalog: ProcedureCatalog) -> Prompt:
         t("procedures.show_documents"),
         _aliases("show_documents"),
     )
-    options = (documents, *_booking(procedure), _menu_option())
+    options = (documents, *_booking(procedure), _ask_option(), _menu_option())
     return Prompt(text="\n".join(lines), ref=GUIDE_REF, options=options)
 
 

@@ -22,7 +22,7 @@ from bot.messages import (
     Unsupported,
     VoiceSent,
 )
-from bot.services import case_views, citizen_replies
+from bot.services import case_views, citizen_replies, faq
 from bot.texts import t
 from handlers.citizen import (
     booking,
@@ -162,6 +162,11 @@ async def anything_else(update: Update, context: Context) -> None:
         if citizen is not None and await _answered_question(message, citizen, context, event.text):
             return
         if await procedures.search(update, context, message, event.text):
+            return
+        if await faq.find(context.services.db, event.text) is not None:
+            # Asked and answered before: the approved answer at once, with the question's
+            # own "send it anyway" beside it.
+            await questions.ask_text(update, context, message, event.text)
             return
         await offer.offer(context, message, event.text)
     elif isinstance(event, Unsupported):

@@ -28,13 +28,14 @@ from bot.domain.chats import TELEGRAM_CHANNEL, is_local_id
 from bot.messages import Prompt
 from bot.services import guide
 from bot.texts import t
+from handlers.citizen import questions
 from handlers.citizen.latest_question import TypedAnswer, asked, question_open, typed_button
 from handlers.telegram.context import App, Context
 from handlers.telegram.render import button_data, parse_button, reply_target, send_prompt
 from handlers.zalo.inbound import CHANNEL as ZALO_CHANNEL
 
 # The guide's own buttons; "b." (booking) is the booking conversation's entry.
-BUTTON_PATTERN = rf"^{GUIDE_REF}\|[{Action.PICK}{Action.DOCUMENTS}{Action.MENU}]\."
+BUTTON_PATTERN = rf"^{GUIDE_REF}\|[{Action.PICK}{Action.DOCUMENTS}{Action.MENU}{Action.ASK}]\."
 BOOK_PATTERN = rf"^{GUIDE_REF}\|{Action.BOOK}\."
 
 
@@ -123,6 +124,9 @@ async def _act(context: Context, message: Message, key: str) -> bool:
         return False
     if action[0] is Action.MENU:
         await send_prompt(message, menu_prompt())
+        return True
+    if action[0] is Action.ASK:
+        await questions.begin(context, message)
         return True
     procedure = guide.procedure(config, action[1])
     if procedure is None:

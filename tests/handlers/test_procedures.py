@@ -31,8 +31,12 @@ async def test_typed_words_find_the_procedure_and_its_documents(
     assert "Miễn lệ phí" in text
     assert "Bộ phận một cửa" in text
     assert "danh mục thủ tục hiện hành của tỉnh" in text
-    # Khai sinh needs no booking: the documents and the way back only.
-    assert labels(got[-1]) == ["1. 📄 Xem giấy tờ cần mang", "2. ↩️ Menu"]
+    # Khai sinh needs no booking: the documents, asking the commune instead, the way back.
+    assert labels(got[-1]) == [
+        "1. 📄 Xem giấy tờ cần mang",
+        "2. ❓ Không đúng ý, hỏi cán bộ xã",
+        "3. ↩️ Menu",
+    ]
     documents = await chats.tap(CITIZEN, "Xem giấy tờ")
     listed = last_text(documents)
     assert "Giấy chứng sinh" in listed
@@ -43,6 +47,21 @@ async def test_typed_words_find_the_procedure_and_its_documents(
     assert stored == [("telegram", "khai sinh", "procedure", "khai-sinh")]
     columns = await rows(config, "SELECT * FROM guide_lookups")
     assert str(CITIZEN) not in str(columns), "no person is recorded"
+
+
+async def test_a_procedure_not_meant_leads_to_asking_the_commune(
+    chats: Chats, config: Config
+) -> None:
+    """Words can find a procedure the citizen did not mean: the answer is no dead end."""
+    await agree(chats, CITIZEN)
+    found = await chats.say(CITIZEN, "nguoi gia neo don khong ai cham soc")
+    assert last_text(found).startswith("📋 ")
+    asked = await chats.tap(CITIZEN, "hỏi cán bộ xã")
+    assert last_text(asked).startswith("Ông/bà muốn hỏi gì?")
+    read_back = await chats.say(CITIZEN, "Bà cụ hàng xóm ở một mình, ốm không ai chăm sóc")
+    assert "Gửi đi?" in last_text(read_back)
+    await chats.tap(CITIZEN, "Gửi câu hỏi")
+    assert await rows(config, "SELECT kind FROM tickets") == [("question",)]
 
 
 async def test_the_menu_item_lists_the_commonest_and_numbers_pick(chats: Chats) -> None:
@@ -88,12 +107,12 @@ async def test_booking_the_desk_opens_the_reception_booking(chats: Chats, config
     assert last_text(asked) == t("reception.choose")
 
 
-async def test_nothing_found_keeps_the_menus_answer_and_is_counted(
+async def test_nothing_found_offers_to_ask_the_commune_and_is_counted(
     chats: Chats, config: Config
 ) -> None:
     await agree(chats, CITIZEN)
     got = await chats.say(CITIZEN, "Đường bị ngập nước")
-    assert last_text(got).startswith(t("menu.not_understood"))
+    assert last_text(got) == t("questions.offer.text", text="Đường bị ngập nước")
     stored = await rows(config, "SELECT query, entry_id FROM guide_lookups")
     assert stored == [("duong bi ngap nuoc", None)]
 

@@ -18,8 +18,9 @@ from tests.support.offline import OfflineRequest
 
 CITIZEN = 8101
 NEXT_CITIZEN = 8102
-QUESTION = "Làm giấy khai sinh cho con cần mang những giấy tờ gì ạ?"
-ANSWER = "Mang giấy chứng sinh và căn cước của cha hoặc mẹ đến bộ phận một cửa."
+THIRD_CITIZEN = 8103
+QUESTION = "Bao giờ xã phát gạo cho các hộ bị lũ ạ?"
+ANSWER = "Xã phát gạo hỗ trợ tại nhà văn hóa các thôn vào sáng thứ Bảy tuần này."
 
 
 async def asked(chats: Chats, user: int = CITIZEN) -> str:
@@ -179,7 +180,12 @@ async def test_answered_proposed_approved_then_the_next_citizen_is_answered_at_o
     assert await rows(config, "SELECT status FROM faq_entries") == [("approved",)]
     await agree(chats, NEXT_CITIZEN)
     await chats.say(NEXT_CITIZEN, "hoi xa")
-    found = await chats.say(NEXT_CITIZEN, "lam giay khai sinh cho con can mang nhung giay to gi")
+    found = await chats.say(NEXT_CITIZEN, "bao gio xa phat gao cho cac ho bi lu")
     assert ANSWER in str(found[-1].params["text"])
     await chats.tap(NEXT_CITIZEN, "Đã rõ")
+    # Typed straight away, without the menu and with a typo, it is answered just the same.
+    await agree(chats, THIRD_CITIZEN)
+    found = await chats.say(THIRD_CITIZEN, "bao gio xa phat gao cac ho bi lux")
+    assert ANSWER in str(found[-1].params["text"])
+    await chats.tap(THIRD_CITIZEN, "Đã rõ")
     assert await rows(config, "SELECT count(*) FROM tickets") == [(1,)]
