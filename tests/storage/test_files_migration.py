@@ -25,6 +25,8 @@ DETAILS_016 = ("duration", "size", "media_type", "file_name")
 async def undo_after_017(conn: Connection) -> None:
     """What the migrations after 017 added, taken away: each test of an older migration
     brings the database back to before it."""
+    await conn.execute("DROP TABLE faq_entries")
+    await conn.execute("DROP TABLE guide_lookups")
     await conn.execute("DROP INDEX tickets_public")
     await conn.execute("ALTER TABLE tickets DROP COLUMN public_since")
 
