@@ -224,9 +224,10 @@ async def test_a_send_stalled_past_the_claim_lease_is_neither_taken_over_nor_set
     keeps its claim: the other process, ticking all along, never sends the message too (an
     awaited result twice) nor fails it as interrupted while it is being sent (an announcement
     both sent and failed)."""
-    # Only the ticking process takes part in moving the time: the stalled one waits for the
-    # platform, not for the time (it waits for the time only to renew its claim, if it does).
-    timer = VirtualTimer(parties=1, start=FixedClock().now().timestamp())
+    # Both processes take part in moving the time: while the stalled one waits for the
+    # platform it also sleeps until its next renewal, and the time moves on only once that
+    # renewal is done, however long the database takes to answer it in real time.
+    timer = VirtualTimer(parties=2, start=FixedClock().now().timestamp())
     clock = TimerClock(timer)
     async with db.transaction() as conn:
         await notify(conn, someone(1), Notice("Kết quả", delivery=delivery), "test:n", clock)
@@ -248,8 +249,14 @@ async def test_a_send_stalled_past_the_claim_lease_is_neither_taken_over_nor_set
         finally:
             timer.leave()
 
+    async def stalled_process() -> None:
+        try:
+            await slow.deliver_due()
+        finally:
+            timer.leave()
+
     try:
-        await asyncio.gather(slow.deliver_due(), ticking_process())
+        await asyncio.gather(stalled_process(), ticking_process())
     finally:
         await other.close()
 
