@@ -20,6 +20,8 @@ def _proposal(row: Row) -> Proposal:
         proposed_at=instant(row["proposed_at"]),
         decided_by=row["decided_by"],
         decided_at=parse_time(row["decided_at"]),
+        withdrawn_by=row["withdrawn_by"],
+        withdrawn_at=parse_time(row["withdrawn_at"]),
     )
 
 
@@ -61,8 +63,28 @@ async def decide(
     return row is not None
 
 
+async def withdraw(conn: Connection, entry_id: int, by: int, now: datetime) -> bool:
+    """Take an entry in use out of the FAQ; False when it is not one (never approved, or
+    withdrawn already)."""
+    row = await first(
+        conn,
+        """
+        UPDATE faq_entries SET withdrawn_by = ?, withdrawn_at = ?
+        WHERE id = ? AND status = 'approved' AND withdrawn_at IS NULL
+        RETURNING id
+        """,
+        (by, iso(now), entry_id),
+    )
+    return row is not None
+
+
 async def approved(conn: Connection) -> list[FaqEntry]:
+    """The entries citizens are answered from: approved and not withdrawn, oldest first."""
     rows = await conn.execute_fetchall(
-        "SELECT id, question, answer FROM faq_entries WHERE status = 'approved' ORDER BY id"
+        """
+        SELECT id, question, answer FROM faq_entries
+        WHERE status = 'approved' AND withdrawn_at IS NULL
+        ORDER BY id
+        """
     )
     return [FaqEntry(row["id"], row["question"], row["answer"]) for row in rows]

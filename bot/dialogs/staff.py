@@ -18,6 +18,7 @@ def staff_commands(officer: Officer, triage_department: str) -> tuple[str, ...]:
     names += ("canbo", "chan") if officer.has(Role.ADMIN) else ()
     names += ("giamsat",) if officer.roles & WATCHERS else ()
     names += ("baocao",) if may_see_reports(officer, triage_department) else ()
+    names += ("hoidap",) if officer.has(Role.LEADER) else ()
     return names
 
 

@@ -51,6 +51,8 @@ class Proposal:
     proposed_at: datetime
     decided_by: int | None = None
     decided_at: datetime | None = None
+    withdrawn_by: int | None = None
+    withdrawn_at: datetime | None = None
 
 
 def may_propose(ticket: Ticket) -> bool:
@@ -59,7 +61,8 @@ def may_propose(ticket: Ticket) -> bool:
 
 
 def may_decide(officer: Officer) -> bool:
-    """What the commune tells everyone in its name is the leaders' to approve."""
+    """What the commune tells everyone in its name is the leaders' to approve, and to
+    withdraw."""
     return officer.has(Role.LEADER)
 
 

@@ -1,9 +1,11 @@
 """Hỏi đáp: an officer proposes an answered question as an entry, a leader approves or rejects
-it, and citizens asking the same thing are answered from the approved entries at once.
+it, and citizens asking the same thing are answered from the approved entries at once, until a
+leader withdraws one (the law changed, the answer was wrong).
 
 Each decision is written with its event in the question's history (faq_proposed, faq_approved,
-faq_rejected) in one transaction, and every press is checked again here: a proposal by someone
-who may not answer the question, or a decision by anyone but a leader, is refused and logged.
+faq_rejected, faq_withdrawn) in one transaction, and every press is checked again here: a
+proposal by someone who may not answer the question, or a decision or withdrawal by anyone but a
+leader, is refused and logged.
 """
 
 from __future__ import annotations
@@ -100,21 +102,49 @@ async def decide(
             from_status=None,
             to_status=None,
         )
-        await _tell_proposer(conn, clock, proposal, code, status)
+        await _tell_proposer(conn, clock, proposal, code, status.value)
         decided = await faq.get(conn, proposal_id) or proposal
     return decided, code
 
 
+async def withdraw(db: Database, clock: Clock, leader: Officer, entry_id: int) -> str:
+    """A leader takes an entry out of use; the question's code. The proposer is told, so the
+    officer who answered knows their answer is no longer given out."""
+    if not may_decide(leader):
+        _LOGGER.warning("refused: %s is no leader, FAQ entry %s", leader.person_id, entry_id)
+        raise CaseworkError("faq.leaders_only")
+    now = clock.now()
+    async with db.transaction() as conn:
+        proposal = await faq.get(conn, entry_id)
+        if proposal is None or proposal.status is not FaqStatus.APPROVED:
+            raise CaseworkError("faq.entry_not_found")
+        if not await faq.withdraw(conn, entry_id, leader.person_id, now):
+            raise CaseworkError("faq.withdrawn_already")
+        ticket = await tickets.get(conn, proposal.ticket_id)
+        code = ticket.code if ticket else ""
+        await events.add(
+            conn,
+            proposal.ticket_id,
+            at=now,
+            actor_id=leader.person_id,
+            action="faq_withdrawn",
+            from_status=None,
+            to_status=None,
+        )
+        await _tell_proposer(conn, clock, proposal, code, "withdrawn")
+    return code
+
+
 async def _tell_proposer(
-    conn: Connection, clock: Clock, proposal: Proposal, code: str, status: FaqStatus
+    conn: Connection, clock: Clock, proposal: Proposal, code: str, what: str
 ) -> None:
-    text = t(f"faq.told_{status.value}", code=code)
+    text = t(f"faq.told_{what}", code=code)
     notice = Notice(text=text, delivery=Delivery.AT_LEAST_ONCE)
-    await tell(conn, clock, proposal.proposed_by, notice, f"faq:{proposal.id}:{status.value}")
+    await tell(conn, clock, proposal.proposed_by, notice, f"faq:{proposal.id}:{what}")
 
 
 async def approved(db: Database) -> list[FaqEntry]:
-    """Every approved entry, oldest first."""
+    """Every approved entry still in use, oldest first."""
     return await faq.approved(db.reader)
 
 

@@ -41,7 +41,7 @@ from handlers.citizen import (
     questions,
     schedule,
 )
-from handlers.leader import announcements, reception, report_command
+from handlers.leader import announcements, faq_entries, reception, report_command
 from handlers.officer import actions as officer_actions
 from handlers.officer import desk as officer
 from handlers.officer import faq_actions
@@ -174,7 +174,7 @@ def register(app: App) -> None:
 
 def _add_questions(app: App) -> None:
     """The question being written, its buttons, the offer made for text that matched nothing,
-    and the FAQ's buttons (proposing an answered question, a leader's decision)."""
+    and the FAQ's buttons (proposing an answered question, a leader's decision) and list."""
     asking = questions.QuestionOpen(app)
     app.add_handler(MessageHandler(~filters.COMMAND & asking, questions.on_message))
     app.add_handler(CommandHandler("huy", questions.cancel_command, filters=asking))
@@ -193,6 +193,13 @@ def _add_questions(app: App) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(faq_actions.decide_button, pattern=rf"^{DECIDE_REF}\.\d+\|")
+    )
+    app.add_handler(CommandHandler("hoidap", faq_entries.list_command))
+    app.add_handler(
+        CallbackQueryHandler(faq_entries.withdraw_button, pattern=faq_entries.LIST_PATTERN)
+    )
+    app.add_handler(
+        CallbackQueryHandler(faq_entries.confirm_button, pattern=faq_entries.CONFIRM_PATTERN)
     )
 
 

@@ -617,7 +617,7 @@ async def test_each_officer_is_told_the_commands_their_roles_allow(chats: Chats)
     assert commands(await chats.say(ECONOMY, "/start")) == every
     assert commands(await chats.say(OFFICE, "/start")) == every | {"baocao"}
     assert commands(await chats.say(SUPERVISOR, "/start")) == every | {"giamsat"}
-    chairman = every | {"lichtiep", "thongbao", "canbo", "chan", "giamsat", "baocao"}
+    chairman = every | {"lichtiep", "thongbao", "canbo", "chan", "giamsat", "baocao", "hoidap"}
     assert commands(await chats.say(CHAIRMAN, "/start")) == chairman
     # A mistyped command: an officer is shown their own list, a citizen the menu.
     unknown = await chats.say(SUPERVISOR, "/baocoa")
@@ -661,7 +661,7 @@ async def test_staff_menus_follow_every_change_of_an_officer(chats: Chats) -> No
     await chats.say(CHAIRMAN, "/canbo them 9999 officer kinh-te Hoàng Văn Mới")
     assert menus(chats, "setMyCommands", 9999) == [every]
     await chats.say(CHAIRMAN, "/canbo them 9999 officer,leader kinh-te Hoàng Văn Mới")
-    leader = every | {"lichtiep", "thongbao", "giamsat", "baocao"}
+    leader = every | {"lichtiep", "thongbao", "giamsat", "baocao", "hoidap"}
     assert menus(chats, "setMyCommands", 9999) == [every, leader]
     await chats.say(CHAIRMAN, "/canbo xoa 9999")
     assert menus(chats, "deleteMyCommands", 9999) == [set()]

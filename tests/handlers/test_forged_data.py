@@ -44,6 +44,10 @@ FAMILIES = (
     "watch.confirm",
     "erase",
     "erasec",
+    "faqp.1",
+    "faqd.1",
+    "faqw",
+    "faqw.1",
 )
 FORGERIES = (
     "{ref}|",
@@ -99,7 +103,17 @@ async def test_forged_buttons_are_answered_and_never_raise(
     assert len(presses) >= len(forged())
 
 
-COMMANDS = ("tracuu", "hoso", "giamsat", "canbo", "baocao", "lichtiep", "dangky", "chan")
+COMMANDS = (
+    "tracuu",
+    "hoso",
+    "giamsat",
+    "canbo",
+    "baocao",
+    "lichtiep",
+    "dangky",
+    "chan",
+    "hoidap",
+)
 ARGUMENTS = (
     "",
     "SN-2026-¹²",

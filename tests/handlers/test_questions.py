@@ -1,6 +1,6 @@
 """❓ Hỏi xã through the real Application: asking from the menu, the offer for unmatched text
 (also across a restart), forged buttons, the officer's answer, the FAQ proposal and approval,
-and the next citizen answered from the FAQ at once."""
+the next citizen answered from the FAQ at once, and a leader withdrawing an entry."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import pytest
 
 from bot.config import Config
 from bot.services import Services
+from bot.texts import t
 from handlers.wiring.application import build_application
 from storage.backends import open_database
-from tests.handlers.test_casework_flow import CHAIRMAN, ECONOMY, OFFICE, texts
+from tests.handlers.test_casework_flow import CHAIRMAN, ECONOMY, OFFICE, texts, toasts
 from tests.handlers.test_citizen_flow import agree, rows
 from tests.support.chat import Chats, buttons
 from tests.support.clock import FixedClock
@@ -189,3 +190,57 @@ async def test_answered_proposed_approved_then_the_next_citizen_is_answered_at_o
     assert ANSWER in str(found[-1].params["text"])
     await chats.tap(THIRD_CITIZEN, "Đã rõ")
     assert await rows(config, "SELECT count(*) FROM tickets") == [(1,)]
+
+
+async def approved_entry(chats: Chats) -> None:
+    """QUESTION answered by the office, proposed, approved by the chairman."""
+    await asked(chats)
+    await chats.tap(OFFICE, "Trả lời")
+    await chats.say(OFFICE, ANSWER)
+    await chats.tap(OFFICE, "Gửi kết quả")
+    [propose] = [d for c in chats.sent(OFFICE) for label, d in buttons(c) if "hỏi đáp" in label]
+    await chats.press(OFFICE, propose)
+    [approve] = [data for label, data in buttons(chats.sent(CHAIRMAN)[-1]) if "Duyệt" in label]
+    await chats.press(CHAIRMAN, approve)
+
+
+async def test_a_leader_lists_the_entries_and_withdraws_one_after_confirming(
+    chats: Chats, config: Config
+) -> None:
+    empty = await chats.say(CHAIRMAN, "/hoidap")
+    assert "Chưa có mục hỏi đáp nào" in str(empty[-1].params["text"])
+    await approved_entry(chats)
+    listed = await chats.say(CHAIRMAN, "/hoidap")
+    text = str(listed[-1].params["text"])
+    assert "đang dùng (1 mục)" in text
+    assert QUESTION in text
+    assert ANSWER in text
+    [(label, withdraw)] = buttons(listed[-1])
+    assert label == "🗑 Gỡ mục 1"
+    # Only a leader: the officer who answered may neither list nor withdraw.
+    refused = await chats.say(OFFICE, "/hoidap")
+    assert "lãnh đạo" in str(refused[-1].params["text"])
+    await chats.press(OFFICE, withdraw)
+    assert toasts(chats)[-1] == t("case.not_allowed")
+    asked_once = await chats.press(CHAIRMAN, withdraw)
+    confirm = asked_once[-1]
+    assert "Gỡ mục hỏi đáp số 1?" in str(confirm.params["text"])
+    [(_, yes), (_, keep)] = buttons(confirm)
+    await chats.press(CHAIRMAN, keep)
+    assert "Đã giữ lại" in chats.last_text(CHAIRMAN)
+    await chats.press(OFFICE, yes)  # forged: the officer is no leader
+    assert toasts(chats)[-1] == t("faq.leaders_only")
+    assert await rows(config, "SELECT withdrawn_at IS NULL FROM faq_entries") == [(1,)]
+    await chats.press(CHAIRMAN, yes)
+    assert "Đã gỡ mục hỏi đáp số 1" in chats.last_text(CHAIRMAN)
+    assert "đã gỡ câu trả lời" in texts(chats, OFFICE)[-1]
+    await chats.press(CHAIRMAN, yes)
+    assert toasts(chats)[-1] == t("faq.withdrawn_already")
+    assert "Chưa có mục hỏi đáp nào" in str(
+        (await chats.say(CHAIRMAN, "/hoidap"))[-1].params["text"]
+    )
+    # The next citizen asking the same thing is no longer answered from it: it goes to an officer.
+    await agree(chats, NEXT_CITIZEN)
+    offer = await chats.say(NEXT_CITIZEN, "bao gio xa phat gao cho cac ho bi lu")
+    assert ANSWER not in str(offer[-1].params["text"])
+    assert any("Gửi câu hỏi này cho xã" in label for label, _ in buttons(offer[-1]))

@@ -157,3 +157,48 @@ async def test_a_rejected_proposal_is_never_given_to_citizens(
     assert await faq.find(db, QUESTION) is None
     with pytest.raises(CaseworkError, match=r"faq\.not_found"):
         await faq.decide(db, clock, w.officer(CHAIRMAN), proposal.id + 99, approve=True)
+
+
+async def test_a_leader_withdraws_an_entry_and_citizens_are_no_longer_answered_from_it(
+    db: Database, clock: FixedClock, config: Config
+) -> None:
+    w = await world(db, clock, config)
+    ticket = await answered(w)
+    proposal, _ = await faq.propose(db, clock, w.officer(OFFICE), ticket.id)
+    with pytest.raises(CaseworkError, match=r"faq\.entry_not_found"):
+        await faq.withdraw(db, clock, w.officer(CHAIRMAN), proposal.id)  # not approved yet
+    await faq.decide(db, clock, w.officer(CHAIRMAN), proposal.id, approve=True)
+    asked_again = "lam giay khai sinh cho con can mang nhung giay to gi"
+    assert await faq.find(db, asked_again) is not None
+    for forger in (OFFICE, ECONOMY):
+        with pytest.raises(CaseworkError, match=r"faq\.leaders_only"):
+            await faq.withdraw(db, clock, w.officer(forger), proposal.id)
+    assert [e.id for e in await faq.approved(db)] == [proposal.id]
+    before = len(await outbox_rows(db))
+    clock.advance(timedelta(days=30))
+    assert await faq.withdraw(db, clock, w.officer(CHAIRMAN), proposal.id) == ticket.code
+    assert await faq.approved(db) == []
+    assert await faq.find(db, asked_again) is None
+    [row] = await fetch(
+        db,
+        "SELECT status, decided_by, withdrawn_by, withdrawn_at FROM faq_entries WHERE id = ?",
+        (proposal.id,),
+    )
+    chairman = w.officer(CHAIRMAN).person_id
+    assert (row["status"], row["decided_by"], row["withdrawn_by"]) == (
+        "approved",
+        chairman,
+        chairman,
+    )
+    assert row["withdrawn_at"]
+    assert [e["action"] for e in await event_rows(db, ticket.id)][-1] == "faq_withdrawn"
+    told = [
+        (r["recipient"], json.loads(r["payload"])["text"]) for r in await outbox_rows(db, before)
+    ]
+    assert told == [
+        (OFFICE, f"Lãnh đạo đã gỡ câu trả lời cho câu hỏi {ticket.code} khỏi mục hỏi đáp.")
+    ]
+    with pytest.raises(CaseworkError, match=r"faq\.withdrawn_already"):
+        await faq.withdraw(db, clock, w.officer(CHAIRMAN), proposal.id)
+    with pytest.raises(CaseworkError, match=r"faq\.entry_not_found"):
+        await faq.withdraw(db, clock, w.officer(CHAIRMAN), proposal.id + 99)
