@@ -11,6 +11,7 @@ leader, is refused and logged.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.dialogs.faq import leader_card
@@ -91,18 +92,7 @@ async def decide(
             raise CaseworkError("faq.not_found")
         if not await faq.decide(conn, proposal_id, status, leader.person_id, now):
             raise CaseworkError("faq.decided")
-        ticket = await tickets.get(conn, proposal.ticket_id)
-        code = ticket.code if ticket else ""
-        await events.add(
-            conn,
-            proposal.ticket_id,
-            at=now,
-            actor_id=leader.person_id,
-            action=f"faq_{status.value}",
-            from_status=None,
-            to_status=None,
-        )
-        await _tell_proposer(conn, clock, proposal, code, status.value)
+        code = await _record(conn, clock, now, proposal, leader, status.value)
         decided = await faq.get(conn, proposal_id) or proposal
     return decided, code
 
@@ -120,27 +110,28 @@ async def withdraw(db: Database, clock: Clock, leader: Officer, entry_id: int) -
             raise CaseworkError("faq.entry_not_found")
         if not await faq.withdraw(conn, entry_id, leader.person_id, now):
             raise CaseworkError("faq.withdrawn_already")
-        ticket = await tickets.get(conn, proposal.ticket_id)
-        code = ticket.code if ticket else ""
-        await events.add(
-            conn,
-            proposal.ticket_id,
-            at=now,
-            actor_id=leader.person_id,
-            action="faq_withdrawn",
-            from_status=None,
-            to_status=None,
-        )
-        await _tell_proposer(conn, clock, proposal, code, "withdrawn")
-    return code
+        return await _record(conn, clock, now, proposal, leader, "withdrawn")
 
 
-async def _tell_proposer(
-    conn: Connection, clock: Clock, proposal: Proposal, code: str, what: str
-) -> None:
-    text = t(f"faq.told_{what}", code=code)
-    notice = Notice(text=text, delivery=Delivery.AT_LEAST_ONCE)
+async def _record(
+    conn: Connection, clock: Clock, now: datetime, proposal: Proposal, leader: Officer, what: str
+) -> str:
+    """A leader's decision (approved, rejected, withdrawn) in the question's history, and told
+    to the officer who proposed it; the question's code."""
+    ticket = await tickets.get(conn, proposal.ticket_id)
+    code = ticket.code if ticket else ""
+    await events.add(
+        conn,
+        proposal.ticket_id,
+        at=now,
+        actor_id=leader.person_id,
+        action=f"faq_{what}",
+        from_status=None,
+        to_status=None,
+    )
+    notice = Notice(text=t(f"faq.told_{what}", code=code), delivery=Delivery.AT_LEAST_ONCE)
     await tell(conn, clock, proposal.proposed_by, notice, f"faq:{proposal.id}:{what}")
+    return code
 
 
 async def approved(db: Database) -> list[FaqEntry]:
