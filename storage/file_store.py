@@ -24,6 +24,11 @@ from typing import Protocol
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
+def is_hash(name: str) -> bool:
+    """Whether `name` is a SHA-256 in hex, as every kept file is named."""
+    return _HASH.fullmatch(name) is not None
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -115,7 +120,7 @@ class FolderStore:
         return sorted(
             path.name
             for path in self.folder.glob("??/??/*")
-            if _HASH.fullmatch(path.name)
+            if is_hash(path.name)
             and path.relative_to(self.folder).as_posix() == relative_name(path.name)
         )
 

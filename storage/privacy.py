@@ -151,7 +151,8 @@ async def scrub_case(conn: Connection, ticket_id: int, content: str, now: dateti
     withdraws its publication too."""
     await conn.execute(
         "UPDATE tickets SET content = ?, contact_name = NULL, contact_phone = NULL, "
-        "contact_address = NULL, rating_comment = NULL, public_since = NULL, erased_at = ?, "
+        "contact_address = NULL, rating_comment = NULL, public_since = NULL, "
+        "photos_public_since = NULL, erased_at = ?, "
         "updated_at = ? WHERE id = ?",
         (content, iso(now), iso(now), ticket_id),
     )

@@ -137,6 +137,7 @@ def ticket_of(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
         sealed=bool(row["sealed"]),
         erased=row["erased_at"] is not None,
         public=row["public_since"] is not None,
+        photos_public=row["photos_public_since"] is not None,
     )
 
 
@@ -371,11 +372,29 @@ async def unreached_results(
 
 
 async def withdraw_publication(conn: Connection, ticket_id: int, now: datetime) -> bool:
-    """Whether the case was published until now."""
+    """Whether the case was published until now. Its photos go with it."""
     row = await first(
         conn,
-        "UPDATE tickets SET public_since = NULL, updated_at = ? "
+        "UPDATE tickets SET public_since = NULL, photos_public_since = NULL, updated_at = ? "
         "WHERE id = ? AND public_since IS NOT NULL RETURNING id",
         (iso(now), ticket_id),
     )
     return row is not None
+
+
+async def show_photos(conn: Connection, ticket_id: int, now: datetime, *, shown: bool) -> bool:
+    """Let a published case's photos out with it, or take them back; False when that changes
+    nothing (the case not published, or its photos already so)."""
+    if shown:
+        sql = (
+            "UPDATE tickets SET photos_public_since = ?, updated_at = ? WHERE id = ? "
+            "AND public_since IS NOT NULL AND photos_public_since IS NULL RETURNING id"
+        )
+        parameters: tuple[object, ...] = (iso(now), iso(now), ticket_id)
+    else:
+        sql = (
+            "UPDATE tickets SET photos_public_since = NULL, updated_at = ? WHERE id = ? "
+            "AND photos_public_since IS NOT NULL RETURNING id"
+        )
+        parameters = (iso(now), ticket_id)
+    return await first(conn, sql, parameters) is not None

@@ -73,6 +73,8 @@ def possible_actions(ticket: Ticket) -> tuple[Action, ...]:
 
 
 IDENTITY_KEY = "identity"
+SHOW_PHOTOS_KEY = "photos"
+HIDE_PHOTOS_KEY = "nophotos"
 
 
 def _sender(ticket: Ticket, show_identity: bool) -> str:
@@ -131,6 +133,17 @@ def action_options(ticket: Ticket, *, show_identity: bool = False) -> tuple[Opti
     return options
 
 
+def card_options(ticket: Ticket, *, show_identity: bool) -> tuple[Option, ...]:
+    """The card's buttons, and on a published case with photos the one that lets them out on
+    the public page, or takes them back: asked of the officer who has the photos in front of
+    them, never of the citizen's consent alone (a face, a house number)."""
+    options = action_options(ticket, show_identity=show_identity)
+    if not ticket.public or not any(a.kind == PHOTO for a in ticket.attachments):
+        return options
+    key = HIDE_PHOTOS_KEY if ticket.photos_public else SHOW_PHOTOS_KEY
+    return (*options, Option(key, t(f"card.action.{key}")))
+
+
 def officer_card(
     ticket: Ticket,
     config: Config,
@@ -144,7 +157,7 @@ def officer_card(
     text = card_text(
         ticket, config, holder=holder, show_identity=show_identity, title_key=title_key
     )
-    options = action_options(ticket, show_identity=show_identity)
+    options = card_options(ticket, show_identity=show_identity)
     waited = Delivery.AT_LEAST_ONCE
     withheld = ticket.sealed and not show_identity
     notices = [Notice(text=text, ref=case_ref(CASE_REF, ticket), options=options, delivery=waited)]

@@ -59,6 +59,7 @@ class PublishedCase:
     ticket: Ticket
     filer_name: str | None
     updated_at: datetime
+    photos: tuple[str, ...] = ()  # the hashes of the kept photos it lets out
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class PublicCase:
     result: str | None
     rating: str | None
     cursor: Cursor
+    photos: tuple[str, ...] = ()  # kept photos an officer let out with it, by hash
 
     @property
     def closed(self) -> bool:
@@ -124,4 +126,5 @@ def public_view(published: PublishedCase, mask: str) -> PublicCase:
         result=masked(ticket.result) if ticket.status in CLOSED else None,
         rating=ticket.rating,
         cursor=Cursor(ticket.created_at, ticket.id),
+        photos=published.photos,
     )

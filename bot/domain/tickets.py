@@ -108,6 +108,9 @@ class Ticket:
     sealed: bool = False  # filed under a pseudonym; the identity is sealed, not in the fields
     erased: bool = False  # the citizen's personal data erased (on request or at retention's end)
     public: bool = False  # its filer consented to publish it, and has not withdrawn
+    # an officer of the case looked at its photos and let them out with it (shown only while
+    # it is public)
+    photos_public: bool = False
 
     @property
     def accepted(self) -> bool:

@@ -11,20 +11,18 @@ is checked just before each delete.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from storage import kept_files
 from storage.database import Database
-from storage.file_store import FileStore
+from storage.file_store import FileStore, is_hash
 
 _LOGGER = logging.getLogger(__name__)
 BATCH = 200
 # Far longer than a keeper takes from writing a file to recording it (its claim lasts minutes),
 # so a file on its way in is never taken for an orphan.
 ORPHAN_AGE = timedelta(days=1)
-_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 async def drop_expired(
@@ -60,12 +58,12 @@ async def sweep_orphans(db: Database, store: FileStore, now: datetime) -> int:
     dropped them, or by a keeper whose claim lapsed) and the temporary files a crash left, once
     they are ORPHAN_AGE old; returns how many."""
     names = await store.stale(now - ORPHAN_AGE)
-    recorded = await kept_files.known(db.reader, [n for n in names if _HASH.fullmatch(n)])
+    recorded = await kept_files.known(db.reader, [n for n in names if is_hash(n)])
     swept = 0
     for name in names:
         if name in recorded:
             continue
-        if _HASH.fullmatch(name):
+        if is_hash(name):
             await store.delete(name)
         else:
             await store.delete_temporary(name)

@@ -10,8 +10,8 @@ from bot.dialogs.audit import audit_text
 from bot.dialogs.history import history_text
 from bot.dialogs.notices import (
     CASE_REF,
-    action_options,
     attachment_notices,
+    card_options,
     card_text,
     case_ref,
     identity_text,
@@ -76,7 +76,7 @@ async def show_card(message: Message, officer: Officer, ticket: Ticket, context:
     show = sees_identity(actor(officer), access(ticket))
     held_by = await holder_now(context.services.db, ticket)
     text = card_text(ticket, config, holder=held_by, show_identity=show, title_key="card.view")
-    options = action_options(ticket, show_identity=show)
+    options = card_options(ticket, show_identity=show)
     await send_prompt(message, Prompt(text=text, ref=case_ref(CASE_REF, ticket), options=options))
 
 
@@ -90,7 +90,7 @@ async def _show_record(message: Message, leader: Officer, ticket: Ticket, contex
         return
     show = sees_identity(actor(leader), access(ticket))
     text = audit_text(record, services.config, show_identity=show)
-    options = action_options(ticket, show_identity=show)
+    options = card_options(ticket, show_identity=show)
     await send_prompt(message, Prompt(text=text, ref=case_ref(CASE_REF, ticket), options=options))
 
 

@@ -17,6 +17,7 @@ from aiohttp.typedefs import Middleware
 from bot.domain.request_rate import RequestRate
 from bot.domain.tickets import parse_code
 from bot.services import Services, announcements, public_cases, reception
+from bot.services.file_stores import open_file_store
 from bot.services.public_figures import FRESH, FiguresCache
 from bot.texts import t
 from handlers.web import cases, commune, open311
@@ -25,6 +26,7 @@ from handlers.web.open311_posts import Open311Posts
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN311 = "/open311/v2"
 LIST_AGE = 30  # seconds a browser or proxy may keep a list before asking again
+PHOTO_AGE = 3600  # a photo taken back may stay this long in a browser that saw it
 ANNOUNCEMENTS_PAGE = 10
 
 
@@ -63,6 +65,7 @@ class PublicSite:
         self._services = services
         self._config = services.config
         self._figures = FiguresCache(services.db, services.config, services.clock)
+        self._store = open_file_store(services.config.storage)
 
     async def started(self, _: web.Application) -> None:
         self._figures.refresh()
@@ -92,6 +95,18 @@ class PublicSite:
         if found is None:
             return self._not_found()
         return _html(cases.case_page(found, self._config))
+
+    async def photo(self, request: web.Request) -> web.Response:
+        """A photo a published case lets out. Its address is its hash, so it never changes:
+        a browser keeps it for an hour, and asks again after that in case it was taken back."""
+        found = await public_cases.photo(
+            self._services.db, self._config, self._store, request.match_info["sha256"]
+        )
+        if found is None:
+            return self._not_found()
+        response = web.Response(body=found.data, content_type=found.media_type)
+        response.headers["Cache-Control"] = f"public, max-age={PHOTO_AGE}"
+        return response
 
     async def figures(self, _: web.Request) -> web.Response:
         made = await self._figures.get()
@@ -192,7 +207,8 @@ async def validated(request: web.Request, handler: Handler) -> web.StreamRespons
 # Nothing on the page may load or run anything: should escaping ever miss, a script injected
 # into a case's text still cannot run, and no other site may frame the page.
 POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; "
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; "
     "frame-ancestors 'none'"
 )
 
@@ -224,6 +240,7 @@ def build_web_app(
     app.on_cleanup.append(site.stopping)
     app.router.add_get("/", site.case_list)
     app.router.add_get("/ho-so/{code}", site.case)
+    app.router.add_get("/anh/{sha256}", site.photo)
     app.router.add_get("/thong-ke", site.figures)
     app.router.add_get("/lich", site.schedule)
     app.router.add_get("/thong-bao", site.notices)

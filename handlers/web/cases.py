@@ -147,6 +147,21 @@ def _place(case: PublicCase) -> str:
     return h(case.place) if case.place else h(t("web.none"))
 
 
+def photo_path(sha256: str) -> str:
+    """Where the site serves a photo a published case lets out: by its hash, which says
+    nothing of the case or the person and never changes, so it may be cached for long."""
+    return f"/anh/{sha256}"
+
+
+def _photos(case: PublicCase) -> str:
+    """Each photo at the phone's width, loaded only when scrolled to (a slow connection)."""
+    return "".join(
+        f'<a href="{photo_path(sha256)}"><img src="{photo_path(sha256)}" loading="lazy" '
+        f'alt="{h(t("web.photo_alt", number=n, code=case.code))}"></a>'
+        for n, sha256 in enumerate(case.photos, start=1)
+    )
+
+
 def case_page(case: PublicCase, config: Config) -> str:
     zone = config.commune.zone
     rows = [
@@ -163,6 +178,8 @@ def case_page(case: PublicCase, config: Config) -> str:
         (t("web.result"), h(case.result) if case.result else h(t("web.none"))),
         (t("web.rating"), h(_rating(case))),
     ]
+    if case.photos:
+        rows.insert(-2, (t("web.photos"), _photos(case)))
     body = f'<article>{_fields(rows)}</article><p><a href="/">{h(t("web.back"))}</a></p>'
     return page(config, t("web.case_title", code=case.code), body)
 

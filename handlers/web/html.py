@@ -28,6 +28,7 @@ select,input,button{font:inherit;padding:.35rem;max-width:100%}label{max-width:1
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;
 text-align:left}.open{color:#8a5a00}.closed{color:#1d6b2a}.muted{color:#666;font-size:.9rem}
 footer{text-align:center;color:#666;font-size:.85rem;padding:1rem}svg{max-width:100%;height:auto}
+dd img{display:block;max-width:100%;height:auto;margin:0 0 .5rem}
 """
 
 

@@ -2,9 +2,10 @@
 
 Field names, types and the error format follow the specification
 (wiki.open311.org/GeoReport_v2). Only published cases appear, masked as on the page; the
-fields the commune does not keep (address_id, zipcode, service_notice) are empty strings, and
-so is media_url: a case's photos are not published, since a photo can show a face or a house
-number that masking text cannot hide.
+fields the commune does not keep (address_id, zipcode, service_notice) are empty strings.
+media_url is the first photo an officer let out with the case (a photo can show a face or a
+house number that masking text cannot hide, so the filer's consent alone does not publish it),
+served by the site from the commune's own store; an empty string when there is none.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.dialogs.summary import category_label
 from bot.domain.public_cases import LARGEST_PAGE, CaseQuery, Cursor, PublicCase
 from bot.domain.tickets import parse_code
 from bot.texts import t
+from handlers.web.cases import photo_path
 
 DEFAULT_PAGE = 100
 DEFAULT_SPAN = timedelta(days=90)  # the specification's default window
@@ -155,5 +157,11 @@ def request(case: PublicCase, config: Config) -> dict[str, Any]:
         "zipcode": "",
         "lat": case.latitude,
         "long": case.longitude,
-        "media_url": "",
+        "media_url": _media_url(case, config),
     }
+
+
+def _media_url(case: PublicCase, config: Config) -> str:
+    if not case.photos:
+        return ""
+    return config.web.base_url.rstrip("/") + photo_path(case.photos[0])

@@ -44,7 +44,7 @@ from handlers.citizen import (
 from handlers.leader import announcements, faq_entries, reception, report_command
 from handlers.officer import actions as officer_actions
 from handlers.officer import desk as officer
-from handlers.officer import faq_actions
+from handlers.officer import faq_actions, photos
 from handlers.supervisor import supervision
 from handlers.telegram import last_message, limits
 from handlers.telegram.context import App, Context
@@ -88,9 +88,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(privacy.complete_button, pattern=rf"^{ERASE_REF}\|"))
     app.add_handler(CommandHandler("viec", officer.my_work))
     app.add_handler(CommandHandler("hoso", officer.case_command))
-    app.add_handler(
-        CallbackQueryHandler(officer.identity_button, pattern=rf"^{CASE_REF}\.\d+\|{IDENTITY_KEY}$")
-    )
+    _add_card_buttons(app)
     app.add_handler(CommandHandler("giamsat", supervision.watch_command))
     app.add_handler(
         CallbackQueryHandler(
@@ -170,6 +168,15 @@ def register(app: App) -> None:
     app.add_handler(TypeHandler(Update, latest_question.forget_latest_question), group=FORGET_GROUP)
 
     app.add_error_handler(on_error)
+
+
+def _add_card_buttons(app: App) -> None:
+    """The case card's buttons that are no step of the case: a sealed identity opened, a
+    published case's photos let out. Before the officer's conversation, which takes the rest."""
+    app.add_handler(
+        CallbackQueryHandler(officer.identity_button, pattern=rf"^{CASE_REF}\.\d+\|{IDENTITY_KEY}$")
+    )
+    app.add_handler(CallbackQueryHandler(photos.photos_button, pattern=photos.PATTERN))
 
 
 def _add_questions(app: App) -> None:

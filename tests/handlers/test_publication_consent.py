@@ -1,7 +1,7 @@
 """Công khai, consent (issue #21) through the real Application: with the public page on, a
 phản ánh or kiến nghị asks once whether it may be published, "no" first; the answer is stored
 with the case; /tracuu CODE lets its citizen withdraw it; erasure withdraws it; nothing else
-ever asks."""
+ever asks. A published case's photos go out only when its officer lets them, from the card."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import Config
 from bot.services import Services
-from tests.handlers.test_casework_flow import file_with_identity
+from bot.texts import t
+from tests.handlers.test_casework_flow import file_with_identity, toasts
 from tests.handlers.test_citizen_flow import agree
 from tests.services.factories import fetch
 from tests.support.chat import Chats, buttons
@@ -17,6 +18,8 @@ from tests.support.chat import Chats, buttons
 CITIZEN = 8001
 NEIGHBOUR = 8002
 OFFICE = 100000002
+ECONOMY = 100000003
+CHAIRMAN = 100000001
 QUESTION = "cho phép đăng công khai"
 
 
@@ -148,3 +151,69 @@ async def test_erasure_withdraws_publication(chats: Chats, services: Services) -
     [(_, data)] = buttons(notice)
     await chats.press(OFFICE, data)
     assert await public_since(services) == [None]
+
+
+async def test_the_officer_lets_a_published_cases_photos_out_and_takes_them_back(
+    chats: Chats, services: Services
+) -> None:
+    await agree(chats, CITIZEN)
+    await chats.tap(CITIZEN, "Gửi phản ánh")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Môi trường")
+    await chats.say(CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông, đã ba ngày.")
+    await chats.photo(CITIZEN, "p1")
+    await chats.say(CITIZEN, "xong")
+    await chats.say(CITIZEN, "Bỏ qua")
+    await chats.tap(CITIZEN, "Không cần")
+    assert "Ảnh chỉ được đăng khi cán bộ xã đã xem" in chats.last_text(CITIZEN)
+    await chats.tap(CITIZEN, "Đồng ý đăng công khai")
+    code = code_in(str((await chats.tap(CITIZEN, "Gửi"))[-1].params["text"]))
+    [(holder, show)] = [
+        (user, data)
+        for user in (OFFICE, ECONOMY, CHAIRMAN)
+        for call in chats.sent(user)
+        for label, data in buttons(call)
+        if "Đăng ảnh lên trang công khai" in label
+    ]
+    other = ECONOMY if holder == OFFICE else OFFICE
+    await chats.press(other, show)  # forged: not this officer's case
+    assert toasts(chats)[-1] == t("case.not_allowed")
+    assert await photos_public(services) == [None]
+
+    shown = await chats.press(holder, show)
+
+    assert f"Đã đăng 1 ảnh của hồ sơ {code} lên trang công khai" in str(shown[-1].params["text"])
+    assert await photos_public(services) != [None]
+    [(label, hide)] = buttons(shown[-1])
+    assert label.endswith("Thôi đăng ảnh công khai")
+    hidden = await chats.press(holder, hide)
+    assert "không còn hiện trên trang công khai" in str(hidden[-1].params["text"])
+    assert await photos_public(services) == [None]
+    actions = await fetch(services.db, "SELECT action FROM ticket_events ORDER BY id")
+    assert [a[0] for a in actions][-2:] == ["photos_published", "photos_withheld"]
+
+
+async def test_an_unpublished_cases_card_offers_no_photo_button(chats: Chats) -> None:
+    await agree(chats, CITIZEN)
+    await chats.tap(CITIZEN, "Gửi phản ánh")
+    await chats.tap(CITIZEN, "Phản ánh")
+    await chats.tap(CITIZEN, "Môi trường")
+    await chats.say(CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông, đã ba ngày.")
+    await chats.photo(CITIZEN, "p1")
+    await chats.say(CITIZEN, "xong")
+    await chats.say(CITIZEN, "Bỏ qua")
+    await chats.tap(CITIZEN, "Không cần")
+    await chats.tap(CITIZEN, "Không đăng")
+    await chats.tap(CITIZEN, "Gửi")
+    labels = [
+        label
+        for user in (OFFICE, ECONOMY, CHAIRMAN)
+        for c in chats.sent(user)
+        for label, _ in buttons(c)
+    ]
+    assert any("Tiếp nhận" in label for label in labels)
+    assert not any("ảnh" in label.lower() for label in labels)
+
+
+async def photos_public(services: Services) -> list[object]:
+    return [row[0] for row in await fetch(services.db, "SELECT photos_public_since FROM tickets")]

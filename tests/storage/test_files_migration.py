@@ -29,6 +29,7 @@ async def undo_after_017(conn: Connection) -> None:
     await conn.execute("DROP TABLE guide_lookups")
     await conn.execute("DROP INDEX tickets_public")
     await conn.execute("ALTER TABLE tickets DROP COLUMN public_since")
+    await conn.execute("ALTER TABLE tickets DROP COLUMN photos_public_since")
 
 
 @BOTH_BACKENDS

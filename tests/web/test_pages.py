@@ -10,7 +10,7 @@ from bot.config import Config
 from bot.texts import t
 from handlers.web import cases
 from tests.web.conftest import Client
-from tests.web.world import World
+from tests.web.world import PUBLIC_PHOTOS, World
 
 
 def _codes(html: str) -> list[str]:
@@ -74,6 +74,27 @@ async def test_a_case_page_has_its_dates_place_result_and_rating(
     html = await _get(site, f"/ho-so/{worded.code}")
     assert "gần cầu" in html
     assert "Xóm Mít Bảy" not in html
+
+
+async def test_a_case_shows_the_photos_its_officer_let_out_and_the_site_serves_them(
+    site: Client, world: World
+) -> None:
+    solved, mapped, _ = world.published
+    html = await _get(site, f"/ho-so/{solved.code}")
+    sources = re.findall(r'<img src="(/anh/[0-9a-f]{64})" loading="lazy" alt="([^"]+)"', html)
+    assert sources == [
+        (f"/anh/{sha256}", f"Ảnh số {n} của hồ sơ {solved.code}")
+        for n, sha256 in enumerate(world.public_photos, start=1)
+    ]
+    assert "<img" not in await _get(site, f"/ho-so/{mapped.code}")
+    response = await site.get(f"/anh/{world.public_photos[1]}")
+    assert response.status == 200
+    assert response.content_type == "image/jpeg"
+    assert await response.read() == PUBLIC_PHOTOS["w-cong-2"]
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert "img-src 'self'" in response.headers["Content-Security-Policy"]
+    for other in (world.hidden_photo, "0" * 64, "x", world.public_photos[0].upper()):
+        assert t("web.not_found") in await _get(site, f"/anh/{other}", status=404)
 
 
 async def test_an_unpublished_case_is_a_404_like_an_unknown_code(

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import Config
-from bot.domain.draft import Draft
+from bot.domain.draft import Draft, Photo
 from bot.domain.tickets import Kind, Status, Ticket
+from bot.services.file_keeping import FileKeeper
 from bot.services.intake import submit_case
 from storage import tickets
 from storage.database import Database
+from storage.file_store import FolderStore, digest
 from tests.services.factories import citizen, feedback
+from tests.services.test_file_keeping import JPEG
 from tests.support.clock import FixedClock
 
 # Personal data no response may carry.
@@ -32,10 +35,24 @@ SECRETS = (
 )
 
 
+# The photos of the world's cases: the resolved case's two, let out by its officer, and one
+# of the unpublished case, marked let out by force so that only the public rule hides it.
+PUBLIC_PHOTOS = {"w-cong-1": JPEG + b"cong tac", "w-cong-2": JPEG + b"cong da thong"}
+HIDDEN_PHOTO = {"w-nha": JPEG + b"mat tien nha, so nha 12"}
+
+
 @dataclass
 class World:
     published: list[Ticket] = field(default_factory=list)
     hidden: list[Ticket] = field(default_factory=list)
+
+    @property
+    def public_photos(self) -> list[str]:
+        return [digest(data) for data in PUBLIC_PHOTOS.values()]
+
+    @property
+    def hidden_photo(self) -> str:
+        return digest(HIDDEN_PHOTO["w-nha"])
 
     @property
     def hidden_codes(self) -> list[str]:
@@ -87,7 +104,9 @@ async def build(db: Database, clock: FixedClock, config: Config) -> World:
         n += 1
         return await _file(db, clock, config, n, draft)
 
-    solved = await file(_draft("w-solved", Kind.FEEDBACK, "giao-thong", publish=True))
+    solved = await file(
+        _draft("w-solved", Kind.FEEDBACK, "giao-thong", publish=True, photos=_photos(PUBLIC_PHOTOS))
+    )
     async with db.transaction() as conn:
         await tickets.update(
             conn,
@@ -106,9 +125,16 @@ async def build(db: Database, clock: FixedClock, config: Config) -> World:
         _draft("w-place", Kind.FEEDBACK, "giao-thong", publish=True, place="Xóm Mít Bảy, gần cầu")
     )
     world.published += [solved, mapped, worded]
-    world.hidden.append(
-        await file(_draft("w-unpublished", Kind.FEEDBACK, "giao-thong", publish=False))
+    unpublished = await file(
+        _draft(
+            "w-unpublished",
+            Kind.FEEDBACK,
+            "giao-thong",
+            publish=False,
+            photos=_photos(HIDDEN_PHOTO),
+        )
     )
+    world.hidden.append(unpublished)
     complaint = await file(
         _draft("w-complaint", Kind.COMPLAINT, "dat-dai", publish=True, contact_name="Nông Thị Đào")
     )
@@ -134,4 +160,16 @@ async def build(db: Database, clock: FixedClock, config: Config) -> World:
     await _set(db, erased, "erased_at = ?", now)
     await _set(db, subject, "subject_id = citizen_id")
     world.hidden += [complaint, sealed, erased, about_officer, subject]
+    store = FolderStore(config.storage.files_folder)
+    await FileKeeper(db, clock, store, _channel, instance="web").keep_due()
+    await _set(db, solved, "photos_public_since = ?", now)
+    await _set(db, unpublished, "photos_public_since = ?", now)
     return world
+
+
+def _photos(pictures: dict[str, bytes]) -> list[Photo]:
+    return [Photo(file_id=ref, file_unique_id=f"u-{ref}") for ref in pictures]
+
+
+async def _channel(kind: str, reference: str) -> bytes:
+    return (PUBLIC_PHOTOS | HIDDEN_PHOTO)[reference]
