@@ -42,6 +42,12 @@ async def propose(
     return int(row[0]) if row else None
 
 
+async def proposed_for(conn: Connection, ticket_id: int) -> bool:
+    """Whether the question was proposed already, whatever became of it."""
+    row = await first(conn, "SELECT 1 FROM faq_entries WHERE ticket_id = ?", (ticket_id,))
+    return row is not None
+
+
 async def get(conn: Connection, proposal_id: int) -> Proposal | None:
     row = await first(conn, "SELECT * FROM faq_entries WHERE id = ?", (proposal_id,))
     return _proposal(row) if row else None

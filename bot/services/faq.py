@@ -25,6 +25,7 @@ from bot.domain.faq import (
     may_propose,
 )
 from bot.domain.people import Officer, Role
+from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, access, may
 from bot.messages import Delivery, Notice
 from bot.services.errors import CaseworkError
@@ -132,6 +133,14 @@ async def _record(
     notice = Notice(text=t(f"faq.told_{what}", code=code), delivery=Delivery.AT_LEAST_ONCE)
     await tell(conn, clock, proposal.proposed_by, notice, f"faq:{proposal.id}:{what}")
     return code
+
+
+async def may_offer(db: Database, officer: Officer, ticket: Ticket) -> bool:
+    """Whether this officer's view of the question offers "➕ Thêm vào hỏi đáp": answered, theirs
+    to answer, and not proposed yet (once is the rule, whatever the leaders decided)."""
+    if not may_propose(ticket) or not may(actor(officer), Action.ANSWER, access(ticket)):
+        return False
+    return not await faq.proposed_for(db.reader, ticket.id)
 
 
 async def approved(db: Database) -> list[FaqEntry]:

@@ -7,6 +7,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.dialogs.audit import audit_text
+from bot.dialogs.faq import propose_prompt
 from bot.dialogs.history import history_text
 from bot.dialogs.notices import (
     CASE_REF,
@@ -25,7 +26,7 @@ from bot.domain.people import Officer, Role
 from bot.domain.tickets import Ticket
 from bot.domain.workflow import Action, access, may, sees_identity
 from bot.messages import Prompt
-from bot.services import case_views, denouncers
+from bot.services import case_views, denouncers, faq
 from bot.services.assignment import holder_now
 from bot.services.audit import leaders_record
 from bot.services.errors import CaseworkError
@@ -187,6 +188,9 @@ async def case_command(update: Update, context: Context) -> None:
         zone = context.services.config.commune.zone
         await send_text(message, history_text(history, names, zone))
     await _send_files(message, officer, ticket, context)
+    if await faq.may_offer(context.services.db, officer, ticket):
+        # The answer's own message offered it once; it may have scrolled away since.
+        await send_prompt(message, propose_prompt(ticket, t("faq.offer", code=ticket.code)))
 
 
 async def _send_files(message: Message, officer: Officer, ticket: Ticket, context: Context) -> None:

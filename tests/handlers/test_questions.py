@@ -244,3 +244,22 @@ async def test_a_leader_lists_the_entries_and_withdraws_one_after_confirming(
     offer = await chats.say(NEXT_CITIZEN, "bao gio xa phat gao cho cac ho bi lu")
     assert ANSWER not in str(offer[-1].params["text"])
     assert any("Gửi câu hỏi này cho xã" in label for label, _ in buttons(offer[-1]))
+
+
+async def test_hoso_offers_the_faq_until_the_question_is_proposed(
+    chats: Chats, config: Config
+) -> None:
+    code = await asked(chats)
+    await chats.say(OFFICE, f"/hoso {code}")
+    assert not any("hỏi đáp" in label for c in chats.sent(OFFICE) for label, _ in buttons(c))
+    await chats.tap(OFFICE, "Trả lời")
+    await chats.say(OFFICE, ANSWER)
+    await chats.tap(OFFICE, "Gửi kết quả")
+    shown = await chats.say(OFFICE, f"/hoso {code}")
+    assert f"Câu hỏi {code} đã được trả lời" in str(shown[-1].params["text"])
+    [(label, propose)] = buttons(shown[-1])
+    assert label.endswith("➕ Thêm vào hỏi đáp")
+    await chats.press(OFFICE, propose)
+    assert await rows(config, "SELECT status FROM faq_entries") == [("proposed",)]
+    again = await chats.say(OFFICE, f"/hoso {code}")
+    assert not any("hỏi đáp" in label for c in again for label, _ in buttons(c))
