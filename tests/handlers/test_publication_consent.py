@@ -28,14 +28,21 @@ def config(config: Config) -> Config:
     return config.model_copy(update={"web": config.web.model_copy(update={"enabled": True})})
 
 
-async def up_to_contact(chats: Chats, user: int, category: str = "Môi trường") -> str:
-    """A phản ánh by buttons as far as "Không cần"; what the bot asked next."""
+async def up_to_contact(
+    chats: Chats, user: int, category: str = "Môi trường", *, photo: bool = False
+) -> str:
+    """A phản ánh by buttons as far as "Không cần", with one photo or none; what the bot asked
+    next."""
     await agree(chats, user)
     await chats.tap(user, "Gửi phản ánh")
     await chats.tap(user, "Phản ánh")
     await chats.tap(user, category)
     await chats.say(user, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông, đã ba ngày.")
-    await chats.tap(user, "Không có ảnh")
+    if photo:
+        await chats.photo(user, "p1")
+        await chats.say(user, "xong")
+    else:
+        await chats.tap(user, "Không có ảnh")
     await chats.say(user, "Bỏ qua")
     await chats.tap(user, "Không cần")
     return chats.last_text(user)
@@ -156,16 +163,8 @@ async def test_erasure_withdraws_publication(chats: Chats, services: Services) -
 async def test_the_officer_lets_a_published_cases_photos_out_and_takes_them_back(
     chats: Chats, services: Services
 ) -> None:
-    await agree(chats, CITIZEN)
-    await chats.tap(CITIZEN, "Gửi phản ánh")
-    await chats.tap(CITIZEN, "Phản ánh")
-    await chats.tap(CITIZEN, "Môi trường")
-    await chats.say(CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông, đã ba ngày.")
-    await chats.photo(CITIZEN, "p1")
-    await chats.say(CITIZEN, "xong")
-    await chats.say(CITIZEN, "Bỏ qua")
-    await chats.tap(CITIZEN, "Không cần")
-    assert "Ảnh chỉ được đăng khi cán bộ xã đã xem" in chats.last_text(CITIZEN)
+    asked = await up_to_contact(chats, CITIZEN, photo=True)
+    assert "Ảnh chỉ được đăng khi cán bộ xã đã xem" in asked
     await chats.tap(CITIZEN, "Đồng ý đăng công khai")
     code = code_in(str((await chats.tap(CITIZEN, "Gửi"))[-1].params["text"]))
     [(holder, show)] = [
@@ -194,15 +193,7 @@ async def test_the_officer_lets_a_published_cases_photos_out_and_takes_them_back
 
 
 async def test_an_unpublished_cases_card_offers_no_photo_button(chats: Chats) -> None:
-    await agree(chats, CITIZEN)
-    await chats.tap(CITIZEN, "Gửi phản ánh")
-    await chats.tap(CITIZEN, "Phản ánh")
-    await chats.tap(CITIZEN, "Môi trường")
-    await chats.say(CITIZEN, "Rác thải đổ trộm ở đầu ngõ 3, thôn Đông, đã ba ngày.")
-    await chats.photo(CITIZEN, "p1")
-    await chats.say(CITIZEN, "xong")
-    await chats.say(CITIZEN, "Bỏ qua")
-    await chats.tap(CITIZEN, "Không cần")
+    await up_to_contact(chats, CITIZEN, photo=True)
     await chats.tap(CITIZEN, "Không đăng")
     await chats.tap(CITIZEN, "Gửi")
     labels = [
